@@ -1,0 +1,59 @@
+# pgpref: PGXS build.  The version lives in pgpref.control only.
+EXTENSION  = pgpref
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = pgpref
+# One C file per feature; keep the SQL pieces in install order.
+OBJS = \
+	src/pgpref.o \
+	src/common.o \
+	src/linalg.o \
+	src/pair.o \
+	src/ranking.o
+
+SQL_PARTS = \
+	src/pgpref.sql \
+	src/pair.sql \
+	src/ranking.sql
+
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out
+
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+# OpenBLAS: the OpenMP variant, pinned to one thread inside a backend unless
+# pgpref.blas_threads says otherwise.  Override OPENBLAS_LIBDIR /
+# OPENBLAS_INCDIR to use another build.
+MULTIARCH       ?= $(shell $(CC) -print-multiarch 2>/dev/null || gcc -print-multiarch)
+OPENBLAS_LIBDIR ?= /usr/lib/$(MULTIARCH)/openblas-openmp
+OPENBLAS_INCDIR ?= /usr/include/$(MULTIARCH)/openblas-openmp
+SHLIB_LINK += -L$(OPENBLAS_LIBDIR) -Wl,-rpath,$(OPENBLAS_LIBDIR) -lopenblas -lm
+
+# Reproducible floating point: no -ffast-math.  OPTFLAGS is optional tuning.
+OPTFLAGS ?=
+PG_CPPFLAGS = -isystem $(includedir_server) -isystem $(includedir_internal) -I$(OPENBLAS_INCDIR) -Isrc -DPGPREF_VERSION='"$(EXTVERSION)"'
+PG_CFLAGS   = -Wall -Wextra -Werror $(OPTFLAGS)
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control Makefile
+	( printf '%s\n' '-- pgpref $(EXTVERSION): generated from src/*.sql by the Makefile; do not edit' \
+	    '\echo Use "CREATE EXTENSION pgpref" to load this file. \quit'; \
+	  for f in $(SQL_PARTS); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done ) > $@
+
+.PHONY: test demo bench deps
+deps:
+	bash test/deps.sh
+
+# The README's two commands.
+test:
+	bash test/run.sh test
+
+demo:
+	bash test/run.sh demo
+
+bench:
+	bash test/run.sh bench

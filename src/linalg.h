@@ -1,0 +1,72 @@
+/*
+ * linalg.h - pgpref's small layer over CBLAS and LAPACK (OpenBLAS).
+ *
+ * Plain C: no postgres.h.  Matrices are dense, row-major, double precision,
+ * in caller-provided buffers.  Functions that can fail return 0 on success
+ * and a positive LAPACK-style code otherwise; the SQL glue turns that into
+ * an ereport.
+ */
+#ifndef PGPREF_LINALG_H
+#define PGPREF_LINALG_H
+
+#include <stddef.h>
+
+/* Return codes */
+#define LINALG_OK			0
+#define LINALG_NOT_SPD		1	/* matrix not positive definite */
+#define LINALG_BAD_ARG		2	/* invalid dimension or argument */
+#define LINALG_NO_CONVERGE	3	/* iterative LAPACK routine failed */
+
+/* Threads and build information */
+extern void linalg_set_threads(int n);
+extern int	linalg_get_threads(void);
+extern const char *linalg_config(void);
+extern const char *linalg_corename(void);
+extern const char *linalg_parallel_kind(void);
+
+/* Level 1 */
+extern double linalg_dot(int n, const double *x, const double *y);
+extern void linalg_axpy(int n, double alpha, const double *x, double *y);
+extern double linalg_nrm2(int n, const double *x);
+
+/* Level 2: y = alpha * A x + beta * y, A is m x n (trans: A^T x) */
+extern void linalg_gemv(int trans, int m, int n, double alpha, const double *a,
+						const double *x, double beta, double *y);
+
+/* Level 3: C (m x n) = alpha * op(A) op(B) + beta * C */
+extern void linalg_gemm(int trans_a, int trans_b, int m, int n, int k,
+						double alpha, const double *a, const double *b,
+						double beta, double *c);
+
+/*
+ * C (n x n) = alpha * A^T A + beta * C for A with k rows and n columns;
+ * fills both triangles of C.
+ */
+extern void linalg_gram(int n, int k, double alpha, const double *a,
+						double beta, double *c);
+
+/* Copy the upper triangle of a symmetric n x n matrix to the lower one */
+extern void linalg_symmetrize(int n, double *a);
+
+/*
+ * Solve A X = B for symmetric positive definite A (n x n, overwritten by its
+ * Cholesky factor) and nrhs right-hand sides B (n x nrhs, overwritten by X).
+ */
+extern int	linalg_cholesky_solve(int n, int nrhs, double *a, double *b);
+
+/* Cholesky factor in place (upper triangle holds R with A = R^T R) */
+extern int	linalg_cholesky(int n, double *a);
+
+/* Inverse of a symmetric positive definite matrix, in place (full matrix) */
+extern int	linalg_spd_inverse(int n, double *a);
+
+/*
+ * Eigen-decomposition of a symmetric n x n matrix: eigenvalues ascending in
+ * w, eigenvectors as the rows of a (overwritten).  work must hold at least
+ * linalg_eigen_work(n) doubles and iwork linalg_eigen_iwork(n) ints.
+ */
+extern size_t linalg_eigen_work(int n);
+extern size_t linalg_eigen_iwork(int n);
+extern int	linalg_sym_eigen(int n, double *a, double *w, double *work, int *iwork);
+
+#endif							/* PGPREF_LINALG_H */

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# pgpref harness: install dependencies, build, install, start a throwaway
+# PostgreSQL cluster in a temporary directory, run a job, stop the cluster.
+#
+#   bash test/run.sh demo    # demo data set, real output
+#   bash test/run.sh test    # every pg_regress test and pgTAP suite
+#   bash test/run.sh bench   # benchmarks (ratios against a floor and peers)
+#   bash test/run.sh shell   # start a cluster and open psql on it
+#
+# Ends the test job with one line "N passed, N failed"; exit status is non-zero
+# on any failure.
+set -uo pipefail
+
+MODE="${1:-test}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
+# ---- dependencies, build, install -----------------------------------------
+if [ "${PGPREF_SKIP_DEPS:-}" != 1 ]; then
+	bash test/deps.sh >&2 || die "dependency installation failed"
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+log "building"
+make -s >/tmp/pgpref-build.$$.log 2>&1 || { cat /tmp/pgpref-build.$$.log; die "build failed"; }
+$SUDO make -s install >/tmp/pgpref-build.$$.log 2>&1 || { cat /tmp/pgpref-build.$$.log; die "install failed"; }
+rm -f /tmp/pgpref-build.$$.log
+
+BINDIR="$(pg_config --bindir)"
+PGVER="$(pg_config --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')"
+
+# ---- throwaway cluster -----------------------------------------------------
+# initdb refuses to run as root: use the postgres OS user then.
+if [ "$(id -u)" -eq 0 ]; then
+	RUNAS="${PGPREF_OS_USER:-postgres}"
+	id "$RUNAS" >/dev/null 2>&1 || useradd --system --no-create-home "$RUNAS"
+	as_db() { runuser -u "$RUNAS" -- "$@"; }
+else
+	RUNAS="$(id -un)"
+	as_db() { "$@"; }
+fi
+
+TMPD="$(mktemp -d "${TMPDIR:-/tmp}/pgpref.XXXXXX")"
+chmod 755 "$TMPD"
+chown "$RUNAS" "$TMPD"
+export PGDATA="$TMPD/data"
+export PGHOST="$TMPD"
+export PGPORT=5432
+export PGUSER=postgres
+export PGDATABASE=postgres
+
+cleanup() {
+	if [ -f "$PGDATA/postmaster.pid" ]; then
+		as_db "$BINDIR/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	if [ "${PGPREF_KEEP_CLUSTER:-}" != 1 ]; then rm -rf "$TMPD"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "starting a throwaway PostgreSQL $PGVER cluster in $TMPD (OS user $RUNAS)"
+as_db "$BINDIR/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$TMPD/initdb.log" 2>&1 \
+	|| { cat "$TMPD/initdb.log"; die "initdb failed"; }
+cat >>"$PGDATA/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$TMPD'
+port = $PGPORT
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 16
+max_parallel_workers = 8
+max_parallel_workers_per_gather = 2
+log_min_messages = warning
+CONF
+as_db "$BINDIR/pg_ctl" -D "$PGDATA" -l "$TMPD/server.log" -w -t 60 start >/dev/null \
+	|| { cat "$TMPD/server.log"; die "server did not start"; }
+
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+
+# ---- jobs ------------------------------------------------------------------
+run_demo() {
+	"${PSQL[@]}" -c "CREATE DATABASE pgpref_demo" || return 1
+	PGDATABASE=pgpref_demo "${PSQL[@]}" -f test/demo.sql
+}
+
+PASSED=0
+FAILED=0
+
+run_regress() {
+	local out rc n_ok n_bad
+	log "pg_regress"
+	rm -rf results regression.diffs regression.out
+	out="$(make -s installcheck PGUSER=postgres 2>&1)"
+	rc=$?
+	printf '%s\n' "$out"
+	n_ok=$(printf '%s\n' "$out" | grep -cE '\.\.\. +ok' || true)
+	n_bad=$(printf '%s\n' "$out" | grep -cE '\.\.\. +FAILED' || true)
+	if [ "$rc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
+	if [ -f regression.diffs ]; then
+		log "regression.diffs"
+		cat regression.diffs
+	fi
+	PASSED=$((PASSED + n_ok))
+	FAILED=$((FAILED + n_bad))
+}
+
+run_pgtap() {
+	local out rc n_ok n_bad
+	log "pgTAP"
+	"${PSQL[@]}" -c "CREATE DATABASE pgpref_tap" || { FAILED=$((FAILED + 1)); return; }
+	PGDATABASE=pgpref_tap "${PSQL[@]}" -c "CREATE EXTENSION pgtap; CREATE EXTENSION pgpref; ALTER DATABASE pgpref_tap SET search_path = public, pref;" \
+		|| { FAILED=$((FAILED + 1)); return; }
+	out="$(pg_prove -v -h "$PGHOST" -p "$PGPORT" -U postgres -d pgpref_tap test/pgtap/*.sql 2>&1)"
+	rc=$?
+	printf '%s\n' "$out" | grep -vE '^ok ' || true
+	n_ok=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
+	n_bad=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
+	if [ "$rc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
+	echo "pgTAP: $n_ok assertions passed, $n_bad failed"
+	PASSED=$((PASSED + n_ok))
+	FAILED=$((FAILED + n_bad))
+}
+
+run_static() {
+	local out rc n_ok n_bad
+	log "static checks"
+	out="$(bash test/static_checks.sh 2>&1)"
+	rc=$?
+	printf '%s\n' "$out"
+	n_ok=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
+	n_bad=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
+	if [ "$rc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
+	PASSED=$((PASSED + n_ok))
+	FAILED=$((FAILED + n_bad))
+}
+
+case "$MODE" in
+	demo)
+		run_demo
+		exit $?
+		;;
+	test)
+		run_static
+		run_regress
+		run_pgtap
+		echo "$PASSED passed, $FAILED failed"
+		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+		exit $?
+		;;
+	bench)
+		bash test/bench.sh
+		exit $?
+		;;
+	shell)
+		"${PSQL[@]}" || true
+		;;
+	*)
+		die "unknown mode $MODE (demo, test, bench, shell)"
+		;;
+esac
