@@ -9,7 +9,8 @@ OBJS = \
 	src/common.o \
 	src/linalg.o \
 	src/pair.o \
-	src/ranking.o
+	src/ranking.o \
+	src/query.o
 
 SQL_PARTS = \
 	src/pgpref.sql \

@@ -22,6 +22,12 @@ die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 if [ "${PGPREF_SKIP_DEPS:-}" != 1 ]; then
 	bash test/deps.sh >&2 || die "dependency installation failed"
 fi
+# One harness run at a time per machine: make install writes the shared
+# PostgreSQL extension directory.
+if [ -z "${PGPREF_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+	export PGPREF_LOCKED=1
+	exec flock "${TMPDIR:-/tmp}/pgpref-harness.lock" bash "$0" "$@"
+fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 log "building"
@@ -85,9 +91,15 @@ as_db "$BINDIR/pg_ctl" -D "$PGDATA" -l "$TMPD/server.log" -w -t 60 start >/dev/n
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 
 # ---- jobs ------------------------------------------------------------------
+# test/demo.sql sets up; every module adds a section as test/demo.d/NN_name.sql
 run_demo() {
+	local f
 	"${PSQL[@]}" -c "CREATE DATABASE pgpref_demo" || return 1
-	PGDATABASE=pgpref_demo "${PSQL[@]}" -f test/demo.sql
+	PGDATABASE=pgpref_demo "${PSQL[@]}" -f test/demo.sql || return 1
+	for f in test/demo.d/*.sql; do
+		[ -e "$f" ] || continue
+		PGDATABASE=pgpref_demo "${PSQL[@]}" -f "$f" || return 1
+	done
 }
 
 PASSED=0
