@@ -151,10 +151,11 @@ linalg_gram(int n, int k, double alpha, const double *a, double beta, double *c)
 
 /*
  * Row-major upper triangle == column-major lower triangle, so LAPACK is
- * asked for 'L' on our buffers.
+ * asked for 'L' on our buffers.  Factor in place, leaving R (A = R^T R) in
+ * the row-major upper triangle; the other triangle is left as it was.
  */
-int
-linalg_cholesky(int n, double *a)
+static int
+Potrf(int n, double *a)
 {
 	int			info = 0;
 
@@ -163,9 +164,17 @@ linalg_cholesky(int n, double *a)
 	dpotrf_("L", &n, a, &n, &info, 1);
 	if (info > 0)
 		return LINALG_NOT_SPD;
-	if (info < 0)
-		return LINALG_BAD_ARG;
-	/* zero the strictly lower (row-major) triangle so a holds R exactly */
+	return info < 0 ? LINALG_BAD_ARG : LINALG_OK;
+}
+
+/* Cholesky factor in place; the strictly lower triangle is zeroed */
+int
+linalg_cholesky(int n, double *a)
+{
+	int			rc = Potrf(n, a);
+
+	if (rc != LINALG_OK)
+		return rc;
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < i; j++)
 			a[(size_t) i * n + j] = 0.0;
@@ -196,14 +205,10 @@ int
 linalg_spd_inverse(int n, double *a)
 {
 	int			info = 0;
+	int			rc = Potrf(n, a);
 
-	if (n <= 0)
-		return LINALG_BAD_ARG;
-	dpotrf_("L", &n, a, &n, &info, 1);
-	if (info > 0)
-		return LINALG_NOT_SPD;
-	if (info < 0)
-		return LINALG_BAD_ARG;
+	if (rc != LINALG_OK)
+		return rc;
 	dpotri_("L", &n, a, &n, &info, 1);
 	if (info > 0)
 		return LINALG_NOT_SPD;

@@ -105,26 +105,35 @@ run_demo() {
 PASSED=0
 FAILED=0
 
+# count OUT RC OKPATTERN BADPATTERN: add a job's results to the totals; a
+# failing exit status with nothing counted as failed still counts one failure
+count() {
+	local n_ok n_bad
+	n_ok=$(printf '%s\n' "$1" | grep -cE "$3" || true)
+	n_bad=$(printf '%s\n' "$1" | grep -cE "$4" || true)
+	if [ "$2" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
+	PASSED=$((PASSED + n_ok))
+	FAILED=$((FAILED + n_bad))
+	LAST_OK=$n_ok
+	LAST_BAD=$n_bad
+}
+
 run_regress() {
-	local out rc n_ok n_bad
+	local out rc
 	log "pg_regress"
 	rm -rf results regression.diffs regression.out
 	out="$(make -s installcheck PGUSER=postgres 2>&1)"
 	rc=$?
 	printf '%s\n' "$out"
-	n_ok=$(printf '%s\n' "$out" | grep -cE '\.\.\. +ok' || true)
-	n_bad=$(printf '%s\n' "$out" | grep -cE '\.\.\. +FAILED' || true)
-	if [ "$rc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
 	if [ -f regression.diffs ]; then
 		log "regression.diffs"
 		cat regression.diffs
 	fi
-	PASSED=$((PASSED + n_ok))
-	FAILED=$((FAILED + n_bad))
+	count "$out" "$rc" '\.\.\. +ok' '\.\.\. +FAILED'
 }
 
 run_pgtap() {
-	local out rc n_ok n_bad
+	local out rc
 	log "pgTAP"
 	"${PSQL[@]}" -c "CREATE DATABASE pgpref_tap" || { FAILED=$((FAILED + 1)); return; }
 	PGDATABASE=pgpref_tap "${PSQL[@]}" -c "CREATE EXTENSION pgtap; CREATE EXTENSION pgpref; ALTER DATABASE pgpref_tap SET search_path = public, pref;" \
@@ -132,25 +141,17 @@ run_pgtap() {
 	out="$(pg_prove -v -h "$PGHOST" -p "$PGPORT" -U postgres -d pgpref_tap test/pgtap/*.sql 2>&1)"
 	rc=$?
 	printf '%s\n' "$out" | grep -vE '^ok ' || true
-	n_ok=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
-	n_bad=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
-	if [ "$rc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
-	echo "pgTAP: $n_ok assertions passed, $n_bad failed"
-	PASSED=$((PASSED + n_ok))
-	FAILED=$((FAILED + n_bad))
+	count "$out" "$rc" '^ok ' '^not ok '
+	echo "pgTAP: $LAST_OK assertions passed, $LAST_BAD failed"
 }
 
 run_static() {
-	local out rc n_ok n_bad
+	local out rc
 	log "static checks"
 	out="$(bash test/static_checks.sh 2>&1)"
 	rc=$?
 	printf '%s\n' "$out"
-	n_ok=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
-	n_bad=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
-	if [ "$rc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
-	PASSED=$((PASSED + n_ok))
-	FAILED=$((FAILED + n_bad))
+	count "$out" "$rc" '^ok ' '^not ok '
 }
 
 case "$MODE" in
