@@ -26,7 +26,7 @@ fi
 # PostgreSQL extension directory.
 if [ -z "${PGPREF_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
 	export PGPREF_LOCKED=1
-	exec flock "${TMPDIR:-/tmp}/pgpref-harness.lock" bash "$0" "$@"
+	exec flock "${TMPDIR:-/tmp}/pgpref-harness.lock" bash "$ROOT/test/run.sh" "$@"
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
