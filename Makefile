@@ -10,12 +10,19 @@ OBJS = \
 	src/linalg.o \
 	src/pair.o \
 	src/ranking.o \
-	src/query.o
+	src/query.o \
+	src/tally.o \
+	src/tally_agg.o \
+	src/tally_io.o \
+	src/bt_core.o \
+	src/bt.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
 	src/pair.sql \
-	src/ranking.sql
+	src/ranking.sql \
+	src/tally.sql \
+	src/bt.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

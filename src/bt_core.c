@@ -1,0 +1,723 @@
+/*
+ * bt_core.c - Bradley-Terry fits by Newton's method on the Hessian of the
+ * log-posterior, solved with LAPACK (Cholesky).  Plain C, no postgres.h.
+ *
+ * Parameters: strengths theta[0..n-1]; then the tie parameter (log nu for
+ * Davidson, log theta for Rao-Kupper) when the model has one; then the
+ * order effect gamma (log-odds advantage of the item shown first).  Every
+ * cell's likelihood depends on d = theta_a - theta_b + gamma * pos and the
+ * tie parameter, so the per-cell work is the derivatives of the cell
+ * log-likelihood in (d, tau).  With prior 0 the strengths are identified by
+ * fixing the last one during the solve; estimates are centred afterwards.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bt_core.h"
+#include "linalg.h"
+
+/* log(sigmoid(x)), stable */
+static double
+LogSigmoid(double x)
+{
+	return x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x));
+}
+
+/* sigmoid(x) */
+static double
+Sigmoid(double x)
+{
+	if (x >= 0)
+		return 1.0 / (1.0 + exp(-x));
+	else
+	{
+		double		e = exp(x);
+
+		return e / (1.0 + e);
+	}
+}
+
+/* Number of parameters */
+int
+bt_nparams(const BtProblem *p)
+{
+	return p->n + (bt_tie_index(p) >= 0) + (p->order_effect ? 1 : 0);
+}
+
+/* Index of the tie parameter, or -1 */
+int
+bt_tie_index(const BtProblem *p)
+{
+	return (p->ties == BT_TIES_DAVIDSON || p->ties == BT_TIES_RAO_KUPPER) ? p->n : -1;
+}
+
+/* Index of the order effect, or -1 */
+int
+bt_order_index(const BtProblem *p)
+{
+	return p->order_effect ? p->n + (bt_tie_index(p) >= 0) : -1;
+}
+
+/* Work space of bt_fit in doubles */
+size_t
+bt_work_size(const BtProblem *p)
+{
+	size_t		np = (size_t) bt_nparams(p);
+
+	return 3 * np * np + 4 * np;
+}
+
+/*
+ * Cell log-likelihood and its derivatives in (d, tau): l, l_d, l_tau,
+ * l_dd, l_dtau, l_tautau.  Returns -INFINITY outside the parameter space.
+ */
+static double
+CellTerms(int ties, double wa, double wb, double t, double d, double tau, double *dv)
+{
+	memset(dv, 0, 5 * sizeof(double));
+	switch (ties)
+	{
+		case BT_TIES_NONE:
+		case BT_TIES_HALF:
+			{
+				double		pa = Sigmoid(d);
+				double		n;
+
+				if (ties == BT_TIES_HALF)
+				{
+					wa += 0.5 * t;
+					wb += 0.5 * t;
+				}
+				n = wa + wb;
+				dv[0] = wa - n * pa;
+				dv[2] = -n * pa * (1.0 - pa);
+				return (wa > 0 ? wa * LogSigmoid(d) : 0) + (wb > 0 ? wb * LogSigmoid(-d) : 0);
+			}
+		case BT_TIES_DAVIDSON:
+			{
+				double		m = fmax(fabs(d) / 2, tau);
+				double		lD = m + log(exp(d / 2 - m) + exp(-d / 2 - m) + exp(tau - m));
+				double		pa = exp(d / 2 - lD),
+							pb = exp(-d / 2 - lD),
+							pt = exp(tau - lD);
+				double		n = wa + wb + t;
+				double		Ld = (pa - pb) / 2;
+
+				dv[0] = (wa - wb) / 2 - n * Ld;
+				dv[1] = t - n * pt;
+				dv[2] = -n * ((pa + pb) / 4 - Ld * Ld);
+				dv[3] = n * Ld * pt;
+				dv[4] = -n * pt * (1 - pt);
+				return wa * d / 2 - wb * d / 2 + t * tau - n * lD;
+			}
+		case BT_TIES_RAO_KUPPER:
+			{
+				/* P(a) = s(d - eta), P(b) = s(-d - eta), P(tie) = s(eta - d) s(eta + d) (1 - e^-2eta) */
+				double		eta = tau;
+				double		ga,
+							ha,
+							gb,
+							hb,
+							g1,
+							h1,
+							g2,
+							h2,
+							L1,
+							L2,
+							l = 0;
+
+				if (!(eta > 0) && t > 0)
+					return -INFINITY;
+				ga = Sigmoid(eta - d);
+				ha = ga * (1 - ga);
+				gb = Sigmoid(d + eta);
+				hb = gb * (1 - gb);
+				g1 = Sigmoid(d - eta);	/* = 1 - sigmoid(eta - d) */
+				h1 = g1 * (1 - g1);
+				g2 = Sigmoid(-(eta + d));
+				h2 = g2 * (1 - g2);
+				if (wa > 0)
+				{
+					l += wa * LogSigmoid(d - eta);
+					dv[0] += wa * ga;
+					dv[1] -= wa * ga;
+					dv[2] -= wa * ha;
+					dv[3] += wa * ha;
+					dv[4] -= wa * ha;
+				}
+				if (wb > 0)
+				{
+					l += wb * LogSigmoid(-d - eta);
+					dv[0] -= wb * gb;
+					dv[1] -= wb * gb;
+					dv[2] -= wb * hb;
+					dv[3] -= wb * hb;
+					dv[4] -= wb * hb;
+				}
+				if (t > 0)
+				{
+					double		em = expm1(2 * eta);
+
+					L1 = 2.0 / em;
+					L2 = -4.0 * (em + 1.0) / (em * em);
+					l += t * (LogSigmoid(eta - d) + LogSigmoid(eta + d) + log(-expm1(-2 * eta)));
+					dv[0] += t * (-g1 + g2);
+					dv[1] += t * (g1 + g2 + L1);
+					dv[2] += t * (-h1 - h2);
+					dv[3] += t * (h1 - h2);
+					dv[4] += t * (-h1 - h2 + L2);
+				}
+				return l;
+			}
+	}
+	return -INFINITY;
+}
+
+/* d for a cell at x */
+static inline double
+CellD(const BtCell *c, const double *x, int io)
+{
+	return x[c->a] - x[c->b] + (io >= 0 && c->pos ? x[io] : 0.0);
+}
+
+/* Log-likelihood without the prior */
+double
+bt_loglik(const BtProblem *p, const double *x)
+{
+	int			it = bt_tie_index(p),
+				io = bt_order_index(p);
+	double		tau = it >= 0 ? x[it] : 0.0;
+	double		l = 0,
+				dv[5];
+
+	for (int k = 0; k < p->ncells; k++)
+	{
+		const BtCell *c = &p->cells[k];
+
+		l += CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv);
+	}
+	return l;
+}
+
+/* Negative log-posterior */
+static double
+Objective(const BtProblem *p, const double *x)
+{
+	double		f = -bt_loglik(p, x);
+
+	if (p->prior > 0)
+		for (int i = 0; i < p->n; i++)
+			f += 0.5 * p->prior * x[i] * x[i];
+	return f;
+}
+
+/*
+ * Gradient g and Hessian H (np x np) of the negative log-posterior at x;
+ * with prior 0 the last strength is pinned (unit row and column, zero
+ * gradient).
+ */
+static double
+GradHess(const BtProblem *p, const double *x, double *g, double *H)
+{
+	int			np = bt_nparams(p),
+				it = bt_tie_index(p),
+				io = bt_order_index(p);
+	double		tau = it >= 0 ? x[it] : 0.0;
+	double		f = 0,
+				dv[5];
+
+	memset(g, 0, sizeof(double) * np);
+	memset(H, 0, sizeof(double) * np * np);
+	for (int k = 0; k < p->ncells; k++)
+	{
+		const BtCell *c = &p->cells[k];
+		int			idx[3];
+		double		u[3];
+		int			m = 2;
+
+		f -= CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv);
+		idx[0] = c->a;
+		u[0] = 1;
+		idx[1] = c->b;
+		u[1] = -1;
+		if (io >= 0 && c->pos)
+		{
+			idx[2] = io;
+			u[2] = 1;
+			m = 3;
+		}
+		for (int i = 0; i < m; i++)
+		{
+			g[idx[i]] -= u[i] * dv[0];
+			for (int j = 0; j < m; j++)
+				H[(size_t) idx[i] * np + idx[j]] -= u[i] * u[j] * dv[2];
+			if (it >= 0)
+			{
+				H[(size_t) idx[i] * np + it] -= u[i] * dv[3];
+				H[(size_t) it * np + idx[i]] -= u[i] * dv[3];
+			}
+		}
+		if (it >= 0)
+		{
+			g[it] -= dv[1];
+			H[(size_t) it * np + it] -= dv[4];
+		}
+	}
+	if (p->prior > 0)
+		for (int i = 0; i < p->n; i++)
+		{
+			f += 0.5 * p->prior * x[i] * x[i];
+			g[i] += p->prior * x[i];
+			H[(size_t) i * np + i] += p->prior;
+		}
+	else
+	{
+		int			r = p->n - 1;
+
+		for (int j = 0; j < np; j++)
+		{
+			H[(size_t) r * np + j] = 0;
+			H[(size_t) j * np + r] = 0;
+		}
+		H[(size_t) r * np + r] = 1;
+		g[r] = 0;
+	}
+	return f;
+}
+
+/* Default start: equal strengths, tie parameter from the overall tie rate */
+void
+bt_start(const BtProblem *p, double *x)
+{
+	int			np = bt_nparams(p),
+				it = bt_tie_index(p);
+	double		tw = 0,
+				all = 0,
+				ft;
+
+	memset(x, 0, sizeof(double) * np);
+	if (it < 0)
+		return;
+	for (int k = 0; k < p->ncells; k++)
+	{
+		tw += p->cells[k].t;
+		all += p->cells[k].wa + p->cells[k].wb + p->cells[k].t;
+	}
+	ft = all > 0 ? tw / all : 0.1;
+	ft = fmin(fmax(ft, 1e-3), 0.99);
+	if (p->ties == BT_TIES_DAVIDSON)
+		x[it] = log(2 * ft / (1 - ft));
+	else
+		x[it] = log((1 + ft) / (1 - ft));
+}
+
+/*
+ * Centre strengths of a symmetric matrix V (np x np) under the map
+ * theta -> theta - mean(theta): V <- C V C^T on the strength block.
+ */
+static void
+CentreCovariance(int n, int np, double *V)
+{
+	double	   *rm = calloc(np, sizeof(double));
+	double		all = 0;
+
+	if (rm == NULL)
+		return;
+	for (int i = 0; i < np; i++)
+	{
+		for (int j = 0; j < n; j++)
+			rm[i] += V[(size_t) i * np + j];
+		rm[i] /= n;
+	}
+	for (int i = 0; i < n; i++)
+		all += rm[i];
+	all /= n;
+	for (int i = 0; i < np; i++)
+		for (int j = 0; j < np; j++)
+		{
+			double		v = V[(size_t) i * np + j];
+
+			if (j < n)
+				v -= rm[i];
+			if (i < n)
+				v -= rm[j];
+			if (i < n && j < n)
+				v += all;
+			V[(size_t) i * np + j] = v;
+		}
+	free(rm);
+}
+
+/*
+ * Covariance of the estimate at x: inverse Hessian of the negative
+ * log-posterior and, if robust is not NULL, the sandwich H^-1 G H^-1;
+ * strengths centred.  work as for bt_fit.
+ */
+int
+bt_covariance(const BtProblem *p, const double *x, double *cov, double *robust, double *work)
+{
+	int			np = bt_nparams(p),
+				it = bt_tie_index(p),
+				io = bt_order_index(p);
+	size_t		np2 = (size_t) np * np;
+	double	   *H = work,
+			   *Hc = work + np2,
+			   *G = work + 2 * np2,
+			   *g = work + 3 * np2;
+	int			rc;
+
+	/* covariance: inverse of the Hessian at the estimate */
+	GradHess(p, x, g, H);
+	memcpy(cov, H, sizeof(double) * np2);
+	rc = linalg_spd_inverse(np, cov);
+	if (rc != LINALG_OK)
+		return BT_NOT_SPD;
+	if (p->prior <= 0)
+	{
+		int			r = p->n - 1;
+
+		for (int j = 0; j < np; j++)
+		{
+			cov[(size_t) r * np + j] = 0;
+			cov[(size_t) j * np + r] = 0;
+		}
+	}
+	if (robust != NULL)
+	{
+		/* G = sum over rows of score outer products (per-row weights w/n) */
+		double		tau = it >= 0 ? x[it] : 0.0;
+		double		dv[5];
+
+		memset(G, 0, sizeof(double) * np2);
+		for (int k = 0; k < p->ncells; k++)
+		{
+			const BtCell *c = &p->cells[k];
+			double		d = CellD(c, x, io);
+			double		w[3] = {c->wa, c->wb, c->t};
+			double		nn[3] = {c->na, c->nb, c->nt};
+
+			for (int o = 0; o < 3; o++)
+			{
+				int			idx[4],
+							m = 0;
+				double		sc[4];
+
+				if (nn[o] <= 0 || (o == 2 && p->ties == BT_TIES_NONE))
+					continue;
+				CellTerms(p->ties, o == 0, o == 1, o == 2, d, tau, dv);
+				idx[m] = c->a;
+				sc[m++] = dv[0];
+				idx[m] = c->b;
+				sc[m++] = -dv[0];
+				if (io >= 0 && c->pos)
+				{
+					idx[m] = io;
+					sc[m++] = dv[0];
+				}
+				if (it >= 0)
+				{
+					idx[m] = it;
+					sc[m++] = dv[1];
+				}
+				for (int i = 0; i < m; i++)
+					for (int j = 0; j < m; j++)
+						G[(size_t) idx[i] * np + idx[j]] += w[o] * w[o] / nn[o] * sc[i] * sc[j];
+			}
+		}
+		if (p->prior <= 0)
+		{
+			int			r = p->n - 1;
+
+			for (int j = 0; j < np; j++)
+			{
+				G[(size_t) r * np + j] = 0;
+				G[(size_t) j * np + r] = 0;
+			}
+		}
+		/* robust = cov G cov */
+		linalg_gemm(0, 0, np, np, np, 1.0, cov, G, 0.0, Hc);
+		linalg_gemm(0, 0, np, np, np, 1.0, Hc, cov, 0.0, robust);
+		CentreCovariance(p->n, np, robust);
+	}
+	CentreCovariance(p->n, np, cov);
+	return BT_OK;
+}
+
+/* Newton iterations with Levenberg damping and backtracking */
+int
+bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
+	   double *work, double *loglik, int *iterations, int *converged)
+{
+	int			np = bt_nparams(p);
+	size_t		np2 = (size_t) np * np;
+	double	   *H = work,
+			   *Hc = work + np2,
+			   *g = work + 3 * np2,
+			   *s = g + np,
+			   *xn = s + np;
+	double		f,
+				mu = 0;
+	int			iter = 0,
+				rc;
+
+	if (p->n < 2 || np < 2)
+		return BT_BAD_ARG;
+	*converged = 0;
+	if (p->prior <= 0)
+		x[p->n - 1] = 0;
+	f = Objective(p, x);
+	if (!isfinite(f))
+		return BT_BAD_ARG;
+	for (iter = 0; iter < p->max_iter; iter++)
+	{
+		double		step = 1.0,
+					slope = 0,
+					maxs = 0,
+					fn;
+
+		GradHess(p, x, g, H);
+		for (;;)
+		{
+			memcpy(Hc, H, sizeof(double) * np2);
+			for (int i = 0; i < np; i++)
+			{
+				s[i] = -g[i];
+				Hc[(size_t) i * np + i] += mu * fmax(1.0, H[(size_t) i * np + i]);
+			}
+			rc = linalg_cholesky_solve(np, 1, Hc, s);
+			if (rc == LINALG_OK)
+				break;
+			if (rc != LINALG_NOT_SPD)
+				return BT_NOT_SPD;
+			mu = mu == 0 ? 1e-8 : mu * 10;
+			if (mu > 1e8)
+				return BT_NOT_SPD;
+		}
+		for (int i = 0; i < np; i++)
+		{
+			slope += g[i] * s[i];
+			maxs = fmax(maxs, fabs(s[i]));
+		}
+		/* backtracking line search on the objective */
+		for (;;)
+		{
+			for (int i = 0; i < np; i++)
+				xn[i] = x[i] + step * s[i];
+			fn = Objective(p, xn);
+			if (isfinite(fn) && fn <= f + 1e-4 * step * slope + 1e-12 * fabs(f))
+				break;
+			step *= 0.5;
+			if (step < 1e-12)
+				break;
+		}
+		if (step < 1e-12)
+		{
+			if (mu == 0 && maxs < sqrt(p->tol))
+			{
+				*converged = 1;
+				break;
+			}
+			mu = mu == 0 ? 1e-6 : mu * 10;
+			if (mu > 1e8)
+				return BT_NO_PROGRESS;
+			continue;
+		}
+		memcpy(x, xn, sizeof(double) * np);
+		f = fn;
+		if (mu == 0 && step == 1.0 && maxs < p->tol)
+		{
+			*converged = 1;
+			iter++;
+			break;
+		}
+		if (step == 1.0)
+			mu = mu > 1e-8 ? mu / 10 : 0;
+	}
+	*iterations = iter;
+	rc = bt_covariance(p, x, cov, robust, work);
+	if (rc != BT_OK)
+		return rc;
+
+	/* centre strengths */
+	{
+		double		mean = 0;
+
+		for (int i = 0; i < p->n; i++)
+			mean += x[i];
+		mean /= p->n;
+		for (int i = 0; i < p->n; i++)
+			x[i] -= mean;
+	}
+	*loglik = bt_loglik(p, x);
+	return BT_OK;
+}
+
+/* Outcome probabilities for strength difference d */
+void
+bt_probs(int ties, double d, double tau, double *pr)
+{
+	switch (ties)
+	{
+		case BT_TIES_DAVIDSON:
+			{
+				double		m = fmax(fabs(d) / 2, tau);
+				double		ea = exp(d / 2 - m),
+							eb = exp(-d / 2 - m),
+							et = exp(tau - m);
+				double		D = ea + eb + et;
+
+				pr[0] = ea / D;
+				pr[1] = eb / D;
+				pr[2] = et / D;
+				break;
+			}
+		case BT_TIES_RAO_KUPPER:
+			pr[0] = Sigmoid(d - tau);
+			pr[1] = Sigmoid(-d - tau);
+			pr[2] = Sigmoid(tau - d) * Sigmoid(tau + d) * (-expm1(-2 * tau));
+			break;
+		default:
+			pr[0] = Sigmoid(d);
+			pr[1] = Sigmoid(-d);
+			pr[2] = 0;
+	}
+}
+
+/* iwork size of bt_components */
+size_t
+bt_components_iwork(const BtProblem *p)
+{
+	return 5 * (size_t) p->n + 4 * (size_t) p->ncells + 4;
+}
+
+/* Strongly connected components (Kosaraju, iterative) */
+int
+bt_components(const BtProblem *p, int *comp, int *iwork)
+{
+	int			n = p->n;
+	int		   *off = iwork;	/* n + 1 */
+	int		   *adj = off + n + 1;	/* up to 2 * ncells */
+	int		   *roff = adj + 2 * p->ncells;	/* n + 1 */
+	int		   *radj = roff + n + 1;	/* up to 2 * ncells */
+	int		   *order = radj + 2 * p->ncells;	/* n */
+	int		   *stack = order + n;	/* n */
+	int		   *pos = stack + n;	/* n */
+	int			norder = 0,
+				ncomp = 0;
+	int			pass;
+
+	/* edges: a->b when a preferred to b; ties both ways (if they count) */
+	memset(off, 0, sizeof(int) * (n + 1));
+	memset(roff, 0, sizeof(int) * (n + 1));
+	for (pass = 0; pass < 2; pass++)
+	{
+		for (int k = 0; k < p->ncells; k++)
+		{
+			const BtCell *c = &p->cells[k];
+			int			tie = c->t > 0 && p->ties != BT_TIES_NONE;
+			int			ab = c->wa > 0 || tie,
+						ba = c->wb > 0 || tie;
+
+			if (pass == 0)
+			{
+				if (ab)
+				{
+					off[c->a + 1]++;
+					roff[c->b + 1]++;
+				}
+				if (ba)
+				{
+					off[c->b + 1]++;
+					roff[c->a + 1]++;
+				}
+			}
+			else
+			{
+				if (ab)
+				{
+					adj[pos[c->a]++] = c->b;
+					radj[stack[c->b]++] = c->a;
+				}
+				if (ba)
+				{
+					adj[pos[c->b]++] = c->a;
+					radj[stack[c->a]++] = c->b;
+				}
+			}
+		}
+		if (pass == 0)
+		{
+			for (int i = 0; i < n; i++)
+			{
+				off[i + 1] += off[i];
+				roff[i + 1] += roff[i];
+			}
+			for (int i = 0; i < n; i++)
+			{
+				pos[i] = off[i];
+				stack[i] = roff[i];
+			}
+		}
+	}
+	/* first pass: finishing order on the forward graph */
+	for (int i = 0; i < n; i++)
+		comp[i] = -1;			/* -1 unvisited, -2 visited */
+	for (int s = 0; s < n; s++)
+	{
+		int			sp = 0;
+
+		if (comp[s] != -1)
+			continue;
+		stack[sp++] = s;
+		pos[s] = off[s];
+		comp[s] = -2;
+		while (sp > 0)
+		{
+			int			v = stack[sp - 1];
+
+			if (pos[v] < off[v + 1])
+			{
+				int			w = adj[pos[v]++];
+
+				if (comp[w] == -1)
+				{
+					comp[w] = -2;
+					pos[w] = off[w];
+					stack[sp++] = w;
+				}
+			}
+			else
+			{
+				order[norder++] = v;
+				sp--;
+			}
+		}
+	}
+	/* second pass: reverse graph in decreasing finishing order */
+	for (int i = 0; i < n; i++)
+		comp[i] = -1;
+	for (int k = n - 1; k >= 0; k--)
+	{
+		int			s = order[k],
+					sp = 0;
+
+		if (comp[s] != -1)
+			continue;
+		stack[sp++] = s;
+		comp[s] = ncomp;
+		while (sp > 0)
+		{
+			int			v = stack[--sp];
+
+			for (int e = roff[v]; e < roff[v + 1]; e++)
+				if (comp[radj[e]] == -1)
+				{
+					comp[radj[e]] = ncomp;
+					stack[sp++] = radj[e];
+				}
+		}
+		ncomp++;
+	}
+	return ncomp;
+}

@@ -1,0 +1,45 @@
+/*
+ * tally_state.h - the in-memory transition state of the pref.tally
+ * aggregates: hash tables of items and item-pair cells.
+ */
+#ifndef PGPREF_TALLY_STATE_H
+#define PGPREF_TALLY_STATE_H
+
+#include "postgres.h"
+#include "tally.h"
+
+typedef struct TallyState
+{
+	MemoryContext ctx;			/* where everything below lives */
+	bool		text;			/* text keys */
+	bool		position;		/* cells keep presentation order */
+	int64		rows_used;
+	int64		rows_skipped;
+	/* items, in arrival order */
+	int			nitems;
+	int			cap_items;
+	int64	   *keys;			/* bigint keys */
+	char	  **strs;			/* text keys (NUL-terminated copies) */
+	int32	   *lens;
+	uint32	   *hashes;
+	double		textlen;
+	uint32	   *item_slots;		/* open addressing: index + 1, 0 = empty */
+	uint32		item_mask;
+	/* cells, in arrival order, indices into the items above */
+	int			ncells;
+	int			cap_cells;
+	TallyCell  *cells;
+	uint32	   *cell_slots;
+	uint32		cell_mask;
+} TallyState;
+
+extern TallyState *TallyStateCreate(MemoryContext ctx, bool text, bool position);
+extern int	TallyStateItemInt(TallyState *st, int64 key);
+extern int	TallyStateItemText(TallyState *st, const char *key, int len);
+extern TallyCell *TallyStateCell(TallyState *st, int a, int b);
+extern void TallyStateAdd(TallyState *st, int a, int b, int outcome, int64 n, double w);
+extern void TallyStateDropPosition(TallyState *st);
+extern PrefTally *TallyStateFinal(TallyState *st);
+extern void TallyStateMerge(TallyState *st, const PrefTally *t);
+
+#endif							/* PGPREF_TALLY_STATE_H */

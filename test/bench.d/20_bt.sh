@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Bradley-Terry: pref.tally over 2M battles (200 items) vs GROUP BY count,
+# and the fit vs scipy L-BFGS-B on the deduplicated counts.
+source "$(dirname "$0")/../bench_lib.sh"
+psql -X -q -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS bench_bt" -c "CREATE TABLE bench_bt AS
+  SELECT w, CASE WHEN l >= w THEN l + 1 ELSE l END AS l FROM
+  (SELECT (hashint4(g) & 2147483647) % 200 AS w, (hashint4(g + 7777777) & 2147483647) % 199 AS l FROM generate_series(1, 2000000) g) s" \
+  -c "VACUUM ANALYZE bench_bt" >/dev/null 2>&1 || { echo "bt: setup failed"; exit 1; }
+SET="SET max_parallel_workers_per_gather = 0;"
+floor=$(median_ms "$SET SELECT count(*) FROM (SELECT w, l, count(*) FROM bench_bt GROUP BY 1, 2) s;" 3)
+tally=$(median_ms "$SET SELECT pref.tally(w::bigint, l::bigint) FROM bench_bt;" 3)
+par=$(median_ms "SET max_parallel_workers_per_gather = 2; SELECT pref.tally(w::bigint, l::bigint) FROM bench_bt;" 3)
+echo "bt: 2M rows, 200 items: GROUP BY w, l count(*) ${floor} ms"
+echo "bt: pref.tally ${tally} ms (x$(ratio "$tally" "$floor") floor); 2 workers ${par} ms (x$(ratio "$par" "$floor") floor)"
+psql -X -q -c "CREATE TABLE bench_bt_t AS SELECT pref.tally(w::bigint, l::bigint) t FROM bench_bt" >/dev/null
+fit=$(median_ms "SELECT pref.bt_summary(pref.bradley_terry(t)) FROM bench_bt_t;" 5)
+psql -X -At -c "SELECT item_a, item_b, a_wins, b_wins FROM bench_bt_t, pref.tally_cells(t)" > /tmp/bt_bench_cells.$$
+psql -X -At -c "SELECT item, rating FROM bench_bt_t, pref.ratings(pref.bradley_terry(t), 'logit')" > /tmp/bt_bench_ours.$$
+py=$($PY - /tmp/bt_bench_cells.$$ /tmp/bt_bench_ours.$$ <<'PYEOF'
+import sys, time, numpy as np
+from scipy.optimize import minimize
+c = np.loadtxt(sys.argv[1], delimiter='|'); o = np.loadtxt(sys.argv[2], delimiter='|')
+a, b, wa, wb = c[:, 0].astype(int), c[:, 1].astype(int), c[:, 2], c[:, 3]
+n = 200
+def f(x):
+    th = np.concatenate([x, [0.0]]); d = th[a] - th[b]
+    l = wa * np.logaddexp(0, -d) + wb * np.logaddexp(0, d)
+    p = 1 / (1 + np.exp(-d)); g = -(wa - (wa + wb) * p)
+    G = np.bincount(a, g, n) - np.bincount(b, g, n)
+    return l.sum(), G[:-1]
+t0 = time.perf_counter()
+for _ in range(3):
+    r = minimize(f, np.zeros(n - 1), jac=True, method='L-BFGS-B', options={'ftol': 1e-15, 'gtol': 1e-10, 'maxiter': 10000})
+ms = (time.perf_counter() - t0) / 3 * 1000
+th = np.concatenate([r.x, [0.0]]); th -= th.mean()
+ours = dict(zip(o[:, 0].astype(int), o[:, 1]))
+err = max(abs(th[i] - ours[i]) for i in range(n))
+print(f"{ms:.1f} {err:.2e}")
+PYEOF
+)
+rm -f /tmp/bt_bench_cells.$$ /tmp/bt_bench_ours.$$
+pyms=${py%% *}; err=${py##* }
+echo "bt: fit 200 items from the tally ${fit} ms; scipy L-BFGS-B on the counts ${pyms} ms (scipy/pgpref x$(ratio "$pyms" "$fit")), max |rating diff| ${err}"
+psql -X -q -c "DROP TABLE bench_bt" -c "DROP TABLE bench_bt_t" >/dev/null
