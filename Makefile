@@ -10,12 +10,15 @@ OBJS = \
 	src/linalg.o \
 	src/pair.o \
 	src/ranking.o \
-	src/query.o
+	src/query.o \
+	src/shapley_core.o \
+	src/shapley.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
 	src/pair.sql \
-	src/ranking.sql
+	src/ranking.sql \
+	src/shapley.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out
