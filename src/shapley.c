@@ -458,6 +458,7 @@ BuildLogit(const ShapleyArgs *a, ShapleyData *dat, ShapleyUtility *u, ShapleyLog
 	st->vy = vy;
 	st->lambda = a->lambda;
 	st->w = palloc0(sizeof(double) * d1);
+	st->wprev = palloc0(sizeof(double) * d1);
 	st->a = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) dat->n * d1);
 	st->h = palloc(sizeof(double) * d1 * d1);
 	st->g = palloc(sizeof(double) * d1);

@@ -323,40 +323,74 @@ LogitReset(void *state)
 	memset(st->w, 0, sizeof(double) * (st->d + 1));
 }
 
-/* Newton iterations on the current members, warm-started from st->w */
+/* Gather the members' rows, with a trailing 1 for the intercept, into st->a */
+static void
+LogitGather(ShapleyLogitState *st)
+{
+	int			d1 = st->d + 1;
+
+	for (int j = 0; j < st->nmem; j++)
+	{
+		double	   *row = st->a + (size_t) j * d1;
+
+		memcpy(row, st->x + (size_t) st->members[j] * st->d, sizeof(double) * st->d);
+		row[st->d] = 1.0;
+	}
+}
+
+/*
+ * Penalized negative log-likelihood at w; z receives A w.  With p != NULL
+ * also the probabilities.
+ */
+static double
+LogitLoss(ShapleyLogitState *st, const double *w, double *z, double *p)
+{
+	double		loss = 0.0;
+
+	linalg_gemv(0, st->nmem, st->d + 1, 1.0, st->a, w, 0.0, z);
+	for (int j = 0; j < st->nmem; j++)
+	{
+		double		zj = z[j];
+		double		yj = st->y[st->members[j]];
+
+		/* log(1 + e^z) - y z, computed without overflow */
+		loss += (zj > 0 ? zj + log1p(exp(-zj)) : log1p(exp(zj))) - yj * zj;
+		if (p)
+			p[j] = zj >= 0 ? 1.0 / (1.0 + exp(-zj)) : exp(zj) / (1.0 + exp(zj));
+	}
+	for (int c = 0; c < st->d; c++)
+		loss += 0.5 * st->lambda * w[c] * w[c];
+	return loss;
+}
+
+/*
+ * Damped Newton iterations on the current members, warm-started from st->w:
+ * backtracking (Armijo) keeps every step a descent step, so a distant warm
+ * start cannot make the iteration diverge.
+ */
 static int
 LogitFit(ShapleyLogitState *st)
 {
 	int			d1 = st->d + 1;
 	int			nm = st->nmem;
 	double	   *p = st->score;
-	double	   *resid = st->score + st->n;
-
-	for (int it = 0; it < 50; it++)
+	double	   *z = st->score + st->n;
+	LogitGather(st);
+	for (int it = 0; it < 100; it++)
 	{
-		double		step = 0.0;
+		double		loss = LogitLoss(st, st->w, z, p);
+		double		gdelta = 0.0,
+					t = 1.0,
+					step = 0.0;
 		int			rc;
 
-		for (int j = 0; j < nm; j++)
-		{
-			double	   *row = st->a + (size_t) j * d1;
-
-			memcpy(row, st->x + (size_t) st->members[j] * st->d, sizeof(double) * st->d);
-			row[st->d] = 1.0;
-		}
-		linalg_gemv(0, nm, d1, 1.0, st->a, st->w, 0.0, p);
-		for (int j = 0; j < nm; j++)
-		{
-			double		z = p[j];
-
-			p[j] = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
-			resid[j] = p[j] - st->y[st->members[j]];
-		}
 		/* gradient: A^T (p - y) + lambda w (intercept unpenalized) */
-		linalg_gemv(1, nm, d1, 1.0, st->a, resid, 0.0, st->g);
+		for (int j = 0; j < nm; j++)
+			z[j] = p[j] - st->y[st->members[j]];
+		linalg_gemv(1, nm, d1, 1.0, st->a, z, 0.0, st->g);
 		for (int c = 0; c < st->d; c++)
 			st->g[c] += st->lambda * st->w[c];
-		/* Hessian: A^T diag(p(1-p)) A + lambda I */
+		/* Hessian: A^T diag(p(1-p)) A + lambda I, from scaled rows */
 		for (int j = 0; j < nm; j++)
 		{
 			double		sw = sqrt(p[j] * (1.0 - p[j]));
@@ -366,18 +400,32 @@ LogitFit(ShapleyLogitState *st)
 				row[c] *= sw;
 		}
 		linalg_gram(d1, nm, 1.0, st->a, 0.0, st->h);
+		LogitGather(st);
 		for (int c = 0; c < st->d; c++)
 			st->h[(size_t) c * d1 + c] += st->lambda;
-		st->h[(size_t) st->d * d1 + st->d] += 1e-8;
-		rc = linalg_cholesky_solve(d1, 1, st->h, st->g);
+		st->h[(size_t) st->d * d1 + st->d] += 1e-10;
+		memcpy(st->wprev, st->g, sizeof(double) * d1);
+		rc = linalg_cholesky_solve(d1, 1, st->h, st->g);	/* g := Newton step */
 		if (rc != LINALG_OK)
 			return SHAPLEY_NOT_SPD;
+		gdelta = linalg_dot(d1, st->wprev, st->g);
+		if (!(gdelta > 1e-28))
+			break;				/* already at the optimum */
+		/* backtracking line search on w - t * step */
+		for (int ls = 0; ls < 60; ls++)
+		{
+			for (int c = 0; c < d1; c++)
+				st->wprev[c] = st->w[c] - t * st->g[c];
+			if (LogitLoss(st, st->wprev, z, NULL) <= loss - 1e-4 * t * gdelta)
+				break;
+			t *= 0.5;
+		}
 		for (int c = 0; c < d1; c++)
 		{
-			st->w[c] -= st->g[c];
-			step = fmax(step, fabs(st->g[c]));
+			step = fmax(step, fabs(st->wprev[c] - st->w[c]));
+			st->w[c] = st->wprev[c];
 		}
-		if (step < 1e-10)
+		if (step < 1e-11)
 			break;
 	}
 	return SHAPLEY_OK;

@@ -121,6 +121,7 @@ typedef struct ShapleyLogitState
 	const double *vy;
 	double		lambda;
 	double	   *w;
+	double	   *wprev;
 	double	   *a;
 	double	   *h;
 	double	   *g;
