@@ -172,6 +172,9 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 {
 	PrefQueryResult *tr,
 			   *va;
+	/* name the query in the reader's errors */
+	const char *twhat = psprintf("%s (training query)", a->what);
+	const char *vwhat = psprintf("%s (validation query)", a->what);
 
 	if (a->pairs)
 	{
@@ -181,9 +184,9 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 			{"rejected", PREF_COL_VECTOR, false, false}
 		};
 
-		tr = PrefReadQuery(train_sql, cols, 3, a->what);
+		tr = PrefReadQuery(train_sql, cols, 3, twhat);
 		CheckRead(tr, a->what, "training", "id, chosen or rejected");
-		va = PrefReadQuery(valid_sql, cols, 3, a->what);
+		va = PrefReadQuery(valid_sql, cols, 3, vwhat);
 		CheckRead(va, a->what, "validation", "id, chosen or rejected");
 		dat->x = PairDifferences(tr, a->what, "training");
 		dat->v = PairDifferences(va, a->what, "validation");
@@ -207,9 +210,9 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 			{"label", PREF_COL_INT8, false, false}
 		};
 
-		tr = PrefReadQuery(train_sql, tcols, 3, a->what);
+		tr = PrefReadQuery(train_sql, tcols, 3, twhat);
 		CheckRead(tr, a->what, "training", "id, features or label");
-		va = PrefReadQuery(valid_sql, vcols, 2, a->what);
+		va = PrefReadQuery(valid_sql, vcols, 2, vwhat);
 		CheckRead(va, a->what, "validation", "features or label");
 		dat->x = PREF_QUERY_VECTOR(tr, 1);
 		dat->y = PREF_QUERY_INT8(tr, 2);
