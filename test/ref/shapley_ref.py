@@ -207,6 +207,11 @@ def main():
                     add(ds, "banzhaf", K, metric, ids, semivalue(N, U, banzhaf_w(N)))
                     loo = [U[full] - U[tuple(j for j in range(N) if j != i)] for i in range(N)]
                     add(ds, "loo", K, metric, ids, loo)
+    # P plus pair 99 = pair 11 reversed (a contradicting copy), l2, K = 3
+    Xc = np.vstack([CP - RP, RP[0] - CP[0]])
+    dist, match = knn_tables(Xc, None, VCP - VRP, None, "l2", True)
+    Uc = all_utilities(len(Xc), lambda S: knn_utility(S, dist, match, 3))
+    add("p", "shapley_contra", 3, "l2", idsP + [99], semivalue(len(Xc), Uc, shapley_w(len(Xc))))
     # logistic utility on B (two classes), lambda = 1
     NB = len(idsB)
     UL = all_utilities(NB, lambda S: logistic_utility(np.array(S, int), XB, yB.astype(float), VB, vyB.astype(float), 1.0))
