@@ -15,14 +15,17 @@ OBJS = \
 	src/tally_agg.o \
 	src/tally_io.o \
 	src/bt_core.o \
-	src/bt.o
+	src/bt.o \
+	src/shapley_core.o \
+	src/shapley.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
 	src/pair.sql \
 	src/ranking.sql \
 	src/tally.sql \
-	src/bt.sql
+	src/bt.sql \
+	src/shapley.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

@@ -1,0 +1,54 @@
+-- Data valuation: exact KNN-Shapley, Monte-Carlo Data Shapley, Beta Shapley,
+-- Data Banzhaf, leave-one-out, and the same for preference pairs.
+
+CREATE FUNCTION @extschema@.knn_shapley(
+	train_sql text,
+	valid_sql text,
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2')
+RETURNS TABLE (id bigint, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_knn_shapley'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.knn_shapley(text, text, integer, text) IS
+'exact KNN-Shapley value (Jia et al. 2019) of every training row (id, features, label) against a validation query (features, label); metric l2 or cosine; std_error is NULL';
+
+CREATE FUNCTION @extschema@.data_shapley(
+	train_sql text,
+	valid_sql text,
+	method text DEFAULT 'tmc',
+	utility text DEFAULT 'knn',
+	permutations integer DEFAULT 1000,
+	seed bigint DEFAULT 42,
+	tolerance double precision DEFAULT 0.005,
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2',
+	alpha double precision DEFAULT 16,
+	beta double precision DEFAULT 1,
+	truncation double precision DEFAULT 0.01,
+	lambda double precision DEFAULT 1)
+RETURNS TABLE (id bigint, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_data_shapley'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.data_shapley(text, text, text, text, integer, bigint, double precision, integer, text, double precision, double precision, double precision, double precision) IS
+'Monte-Carlo data valuation of every training row (id, features, label): method tmc (truncated Monte-Carlo Shapley), beta (Beta(alpha, beta) Shapley), banzhaf (maximum-sample-reuse Data Banzhaf) or loo (leave-one-out); utility knn or logistic; reproducible for a seed, with per-value standard errors';
+
+CREATE FUNCTION @extschema@.pair_shapley(
+	train_sql text,
+	valid_sql text,
+	method text DEFAULT 'exact',
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2',
+	permutations integer DEFAULT 1000,
+	seed bigint DEFAULT 42,
+	tolerance double precision DEFAULT 0.005,
+	alpha double precision DEFAULT 16,
+	beta double precision DEFAULT 1,
+	truncation double precision DEFAULT 0.01)
+RETURNS TABLE (id bigint, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_pair_shapley'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.pair_shapley(text, text, text, integer, text, integer, bigint, double precision, double precision, double precision, double precision) IS
+'data value of every training preference pair (id, chosen, rejected) for validation pair accuracy of a KNN rule on difference vectors chosen - rejected with symmetric augmentation; method exact, tmc, beta, banzhaf or loo';

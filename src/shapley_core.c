@@ -1,0 +1,608 @@
+/*
+ * shapley_core.c - numeric core of data valuation (see shapley_core.h).
+ * No postgres.h: the SQL glue is src/shapley.c.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "linalg.h"
+#include "shapley_core.h"
+
+/* ---- random numbers ----------------------------------------------------- */
+
+/* splitmix64 step, used to expand the seed */
+static uint64_t
+SplitMix(uint64_t *x)
+{
+	uint64_t	z = (*x += UINT64_C(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* Ensure the generator state is a deterministic function of seed */
+void
+shapley_rng_seed(ShapleyRng *rng, uint64_t seed)
+{
+	uint64_t	x = seed;
+
+	for (int i = 0; i < 4; i++)
+		rng->s[i] = SplitMix(&x);
+}
+
+static inline uint64_t
+Rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* Next 64 random bits (xoshiro256**) */
+uint64_t
+shapley_rng_next(ShapleyRng *rng)
+{
+	uint64_t   *s = rng->s;
+	uint64_t	result = Rotl(s[1] * 5, 7) * 9;
+	uint64_t	t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = Rotl(s[3], 45);
+	return result;
+}
+
+/* Uniform integer in [0, n) without modulo bias (Lemire) */
+uint32_t
+shapley_rng_below(ShapleyRng *rng, uint32_t n)
+{
+	uint64_t	m = (shapley_rng_next(rng) >> 32) * (uint64_t) n;
+	uint32_t	l = (uint32_t) m;
+
+	if (l < n)
+	{
+		uint32_t	t = (uint32_t) (-n) % n;
+
+		while (l < t)
+		{
+			m = (shapley_rng_next(rng) >> 32) * (uint64_t) n;
+			l = (uint32_t) m;
+		}
+	}
+	return (uint32_t) (m >> 32);
+}
+
+/* Uniform random permutation of 0..n-1 (Fisher-Yates) */
+void
+shapley_rng_permutation(ShapleyRng *rng, int n, int *perm)
+{
+	for (int i = 0; i < n; i++)
+		perm[i] = i;
+	for (int i = n - 1; i > 0; i--)
+	{
+		int			j = (int) shapley_rng_below(rng, (uint32_t) i + 1);
+		int			t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+}
+
+/* ---- distances ---------------------------------------------------------- */
+
+/* Squared norms of the rows of x */
+void
+shapley_sq_norms(int n, int d, const double *x, double *out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = linalg_dot(d, x + (size_t) i * d, x + (size_t) i * d);
+}
+
+/* Ensure every row has unit length (cosine metric) */
+int
+shapley_normalize_rows(int n, int d, double *x, int *bad)
+{
+	for (int i = 0; i < n; i++)
+	{
+		double	   *row = x + (size_t) i * d;
+		double		nrm = linalg_nrm2(d, row);
+
+		if (!(nrm > 0.0))
+		{
+			*bad = i;
+			return SHAPLEY_ZERO_VECTOR;
+		}
+		for (int j = 0; j < d; j++)
+			row[j] /= nrm;
+	}
+	return SHAPLEY_OK;
+}
+
+/* One gemm for the inner products, then distances and matches elementwise */
+void
+shapley_dist_block(int metric, int pairs, int b, int n, int d,
+				   const double *v, const double *vn,
+				   const double *x, const double *xn,
+				   const int64_t *vlabel, const int64_t *xlabel,
+				   double *dist, double *match)
+{
+	linalg_gemm(0, 1, b, n, d, 1.0, v, x, 0.0, dist);
+	for (int r = 0; r < b; r++)
+	{
+		double	   *drow = dist + (size_t) r * n;
+		double	   *mrow = match + (size_t) r * n;
+
+		for (int i = 0; i < n; i++)
+		{
+			double		g = drow[i];
+			double		ag = pairs ? fabs(g) : g;
+			double		dd;
+
+			if (metric == SHAPLEY_L2)
+				dd = vn[r] + xn[i] - 2.0 * ag;
+			else
+				dd = 1.0 - ag;
+			drow[i] = dd > 0.0 ? dd : 0.0;	/* also turns -0 into +0 */
+			if (pairs)
+				mrow[i] = g > 0.0 ? 1.0 : (g < 0.0 ? 0.0 : 0.5);
+			else
+				mrow[i] = vlabel[r] == xlabel[i] ? 1.0 : 0.0;
+		}
+	}
+}
+
+#define RADIX_BITS	11
+#define RADIX_SIZE	(1 << RADIX_BITS)
+#define RADIX_PASSES 6
+
+/* Stable LSD radix argsort of non-negative doubles */
+void
+shapley_argsort(int n, const double *key, int *order, uint64_t *kbuf, int *ibuf)
+{
+	int			count[RADIX_PASSES][RADIX_SIZE];
+	uint64_t   *ksrc = kbuf,
+			   *kdst = kbuf + n;
+	int		   *isrc = order,
+			   *idst = ibuf;
+
+	memset(count, 0, sizeof(count));
+	for (int i = 0; i < n; i++)
+	{
+		uint64_t	bits;
+
+		memcpy(&bits, &key[i], sizeof(bits));	/* non-negative: bits order = value order */
+		ksrc[i] = bits;
+		order[i] = i;
+		for (int p = 0; p < RADIX_PASSES; p++)
+			count[p][(bits >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+	}
+	for (int p = 0; p < RADIX_PASSES; p++)
+	{
+		int		   *c = count[p];
+		int			shift = p * RADIX_BITS;
+		int			sum = 0;
+
+		if (c[(ksrc[0] >> shift) & (RADIX_SIZE - 1)] == n)
+			continue;			/* every key has the same digit */
+		for (int b = 0; b < RADIX_SIZE; b++)
+		{
+			int			t = c[b];
+
+			c[b] = sum;
+			sum += t;
+		}
+		for (int i = 0; i < n; i++)
+		{
+			int			pos = c[(ksrc[i] >> shift) & (RADIX_SIZE - 1)]++;
+
+			kdst[pos] = ksrc[i];
+			idst[pos] = isrc[i];
+		}
+		{
+			uint64_t   *tk = ksrc;
+			int		   *ti = isrc;
+
+			ksrc = kdst;
+			kdst = tk;
+			isrc = idst;
+			idst = ti;
+		}
+	}
+	if (isrc != order)
+		memcpy(order, isrc, sizeof(int) * n);
+}
+
+/* Jia et al. (2019) recursion, from the farthest training row inwards */
+void
+shapley_knn_recursion(int n, int k, const int *order, const double *match,
+					  double weight, double *values, double *s)
+{
+	s[n - 1] = match[order[n - 1]] / n;
+	for (int r = n - 2; r >= 0; r--)
+	{
+		int			pos = r + 1;	/* 1-based position */
+		double		f = (pos < k ? pos : k) / ((double) k * pos);
+
+		s[r] = s[r + 1] + (match[order[r]] - match[order[r + 1]]) * f;
+	}
+	for (int r = 0; r < n; r++)
+		values[order[r]] += weight * s[r];
+}
+
+/* ---- KNN utility -------------------------------------------------------- */
+
+static void
+KnnReset(void *state)
+{
+	ShapleyKnnState *st = state;
+
+	memset(st->cnt, 0, sizeof(int32_t) * st->m);
+	st->sum2 = 0;
+}
+
+/* Add training row i to every validation row's sorted top-k list */
+static double
+KnnAdd(void *state, int i)
+{
+	ShapleyKnnState *st = state;
+	int			n = st->n,
+				k = st->k;
+
+	for (int m = 0; m < st->m; m++)
+	{
+		int32_t		r = st->rank[(size_t) m * n + i];
+		int32_t    *t = st->top + (size_t) m * k;
+		const uint8_t *mt = st->match2 + (size_t) m * n;
+		int			c = st->cnt[m];
+		int			p;
+
+		if (c == k)
+		{
+			if (r >= t[k - 1])
+				continue;
+			st->sum2 -= mt[t[k - 1]];
+			c--;
+		}
+		else
+			st->cnt[m] = c + 1;
+		for (p = c; p > 0 && t[p - 1] > r; p--)
+			t[p] = t[p - 1];
+		t[p] = r;
+		st->sum2 += mt[r];
+	}
+	return (double) st->sum2 / (2.0 * st->m * k);
+}
+
+/* U of a coalition: walk each validation row's order to its k-th member */
+static double
+KnnEval(void *state, const unsigned char *member, int size)
+{
+	ShapleyKnnState *st = state;
+	int			n = st->n,
+				k = st->k;
+	int64_t		sum2 = 0;
+
+	(void) size;
+	for (int m = 0; m < st->m; m++)
+	{
+		const int32_t *ord = st->order + (size_t) m * n;
+		const uint8_t *mt = st->match2 + (size_t) m * n;
+		int			found = 0;
+
+		for (int r = 0; r < n && found < k; r++)
+			if (member[ord[r]])
+			{
+				sum2 += mt[r];
+				found++;
+			}
+	}
+	return (double) sum2 / (2.0 * st->m * k);
+}
+
+/* Wire the KNN oracle */
+void
+shapley_knn_utility(ShapleyUtility *u, ShapleyKnnState *st)
+{
+	u->state = st;
+	u->reset = KnnReset;
+	u->add = KnnAdd;
+	u->eval = KnnEval;
+}
+
+/* ---- logistic utility --------------------------------------------------- */
+
+static void
+LogitReset(void *state)
+{
+	ShapleyLogitState *st = state;
+
+	st->nmem = 0;
+	st->npos = 0;
+	memset(st->w, 0, sizeof(double) * (st->d + 1));
+}
+
+/* Gather the members' rows, with a trailing 1 for the intercept, into st->a */
+static void
+LogitGather(ShapleyLogitState *st)
+{
+	int			d1 = st->d + 1;
+
+	for (int j = 0; j < st->nmem; j++)
+	{
+		double	   *row = st->a + (size_t) j * d1;
+
+		memcpy(row, st->x + (size_t) st->members[j] * st->d, sizeof(double) * st->d);
+		row[st->d] = 1.0;
+	}
+}
+
+/*
+ * Penalized negative log-likelihood at w; z receives A w.  With p != NULL
+ * also the probabilities.
+ */
+static double
+LogitLoss(ShapleyLogitState *st, const double *w, double *z, double *p)
+{
+	double		loss = 0.0;
+
+	linalg_gemv(0, st->nmem, st->d + 1, 1.0, st->a, w, 0.0, z);
+	for (int j = 0; j < st->nmem; j++)
+	{
+		double		zj = z[j];
+		double		yj = st->y[st->members[j]];
+
+		/* log(1 + e^z) - y z, computed without overflow */
+		loss += (zj > 0 ? zj + log1p(exp(-zj)) : log1p(exp(zj))) - yj * zj;
+		if (p)
+			p[j] = zj >= 0 ? 1.0 / (1.0 + exp(-zj)) : exp(zj) / (1.0 + exp(zj));
+	}
+	for (int c = 0; c < st->d; c++)
+		loss += 0.5 * st->lambda * w[c] * w[c];
+	return loss;
+}
+
+/*
+ * Damped Newton iterations on the current members, warm-started from st->w:
+ * backtracking (Armijo) keeps every step a descent step, so a distant warm
+ * start cannot make the iteration diverge.
+ */
+static int
+LogitFit(ShapleyLogitState *st)
+{
+	int			d1 = st->d + 1;
+	int			nm = st->nmem;
+	double	   *p = st->score;
+	double	   *z = st->score + st->n;
+	LogitGather(st);
+	for (int it = 0; it < 100; it++)
+	{
+		double		loss = LogitLoss(st, st->w, z, p);
+		double		gdelta = 0.0,
+					t = 1.0,
+					step = 0.0;
+		int			rc;
+
+		/* gradient: A^T (p - y) + lambda w (intercept unpenalized) */
+		for (int j = 0; j < nm; j++)
+			z[j] = p[j] - st->y[st->members[j]];
+		linalg_gemv(1, nm, d1, 1.0, st->a, z, 0.0, st->g);
+		for (int c = 0; c < st->d; c++)
+			st->g[c] += st->lambda * st->w[c];
+		/* Hessian: A^T diag(p(1-p)) A + lambda I, from scaled rows */
+		for (int j = 0; j < nm; j++)
+		{
+			double		sw = sqrt(p[j] * (1.0 - p[j]));
+			double	   *row = st->a + (size_t) j * d1;
+
+			for (int c = 0; c < d1; c++)
+				row[c] *= sw;
+		}
+		linalg_gram(d1, nm, 1.0, st->a, 0.0, st->h);
+		LogitGather(st);
+		for (int c = 0; c < st->d; c++)
+			st->h[(size_t) c * d1 + c] += st->lambda;
+		st->h[(size_t) st->d * d1 + st->d] += 1e-10;
+		memcpy(st->wprev, st->g, sizeof(double) * d1);
+		rc = linalg_cholesky_solve(d1, 1, st->h, st->g);	/* g := Newton step */
+		if (rc != LINALG_OK)
+			return SHAPLEY_NOT_SPD;
+		gdelta = linalg_dot(d1, st->wprev, st->g);
+		if (!(gdelta > 1e-28))
+			break;				/* already at the optimum */
+		/* backtracking line search on w - t * step */
+		for (int ls = 0; ls < 60; ls++)
+		{
+			for (int c = 0; c < d1; c++)
+				st->wprev[c] = st->w[c] - t * st->g[c];
+			if (LogitLoss(st, st->wprev, z, NULL) <= loss - 1e-4 * t * gdelta)
+				break;
+			t *= 0.5;
+		}
+		for (int c = 0; c < d1; c++)
+		{
+			step = fmax(step, fabs(st->wprev[c] - st->w[c]));
+			st->w[c] = st->wprev[c];
+		}
+		if (step < 1e-11)
+			break;
+	}
+	return SHAPLEY_OK;
+}
+
+/* Validation accuracy of the members' fit (conventions in the header) */
+static double
+LogitAccuracy(ShapleyLogitState *st)
+{
+	int			correct = 0;
+
+	if (st->nmem == 0)
+		return 0.0;
+	if (st->npos == 0 || st->npos == st->nmem)
+	{
+		double		cls = st->npos == 0 ? 0.0 : 1.0;
+
+		for (int j = 0; j < st->m; j++)
+			correct += st->vy[j] == cls;
+		return (double) correct / st->m;
+	}
+	if (LogitFit(st) != SHAPLEY_OK)
+	{
+		st->failed = SHAPLEY_NOT_SPD;
+		return NAN;
+	}
+	linalg_gemv(0, st->m, st->d, 1.0, st->v, st->w, 0.0, st->score);
+	for (int j = 0; j < st->m; j++)
+		correct += ((st->score[j] + st->w[st->d]) > 0.0 ? 1.0 : 0.0) == st->vy[j];
+	return (double) correct / st->m;
+}
+
+static double
+LogitAdd(void *state, int i)
+{
+	ShapleyLogitState *st = state;
+
+	st->members[st->nmem++] = i;
+	st->npos += st->y[i] > 0.5;
+	return LogitAccuracy(st);
+}
+
+static double
+LogitEval(void *state, const unsigned char *member, int size)
+{
+	ShapleyLogitState *st = state;
+
+	(void) size;
+	st->nmem = 0;
+	st->npos = 0;
+	for (int i = 0; i < st->n; i++)
+		if (member[i])
+		{
+			st->members[st->nmem++] = i;
+			st->npos += st->y[i] > 0.5;
+		}
+	return LogitAccuracy(st);
+}
+
+/* Wire the logistic oracle */
+void
+shapley_logit_utility(ShapleyUtility *u, ShapleyLogitState *st)
+{
+	u->state = st;
+	u->reset = LogitReset;
+	u->add = LogitAdd;
+	u->eval = LogitEval;
+	st->failed = SHAPLEY_OK;
+	LogitReset(st);
+}
+
+/* ---- Monte-Carlo drivers ------------------------------------------------ */
+
+/* Beta Shapley position weights through log-gamma */
+void
+shapley_beta_weights(int n, double alpha, double beta, double *w)
+{
+	double		lb = lgamma(alpha) + lgamma(beta) - lgamma(alpha + beta);
+
+	for (int j = 1; j <= n; j++)
+	{
+		double		lc = lgamma(n) - lgamma(j) - lgamma(n - j + 1);
+		double		a = j + beta - 1.0,
+					b = n - j + alpha;
+		double		lbj = lgamma(a) + lgamma(b) - lgamma(a + b);
+
+		w[j - 1] = n * exp(lc + lbj - lb);
+	}
+}
+
+/* Marginal contributions along one permutation, with truncation */
+int
+shapley_permutation(ShapleyUtility *u, int n, const int *perm,
+					double u_empty, double u_all, double truncation,
+					const double *weight, double *marg)
+{
+	double		prev = u_empty;
+	int			calls = 0,
+				run = 0,
+				truncated = 0;
+
+	u->reset(u->state);
+	for (int j = 0; j < n; j++)
+	{
+		int			i = perm[j];
+		double		cur;
+
+		if (truncated)
+		{
+			marg[i] = 0.0;
+			continue;
+		}
+		cur = u->add(u->state, i);
+		calls++;
+		marg[i] = (cur - prev) * (weight ? weight[j] : 1.0);
+		prev = cur;
+		if (truncation > 0.0)
+		{
+			if (fabs(u_all - cur) <= truncation * fabs(u_all))
+			{
+				if (++run >= 5)
+					truncated = 1;
+			}
+			else
+				run = 0;
+		}
+	}
+	return calls;
+}
+
+/* Welford: count is the number of samples including this one */
+void
+shapley_welford(int n, const double *x, int64_t count, double *mean, double *m2)
+{
+	for (int i = 0; i < n; i++)
+	{
+		double		delta = x[i] - mean[i];
+
+		mean[i] += delta / count;
+		m2[i] += delta * (x[i] - mean[i]);
+	}
+}
+
+/* One MSR draw */
+double
+shapley_banzhaf_draw(ShapleyUtility *u, ShapleyRng *rng, int n,
+					 unsigned char *member, double *sum_in, double *sq_in,
+					 int64_t *cnt_in, double *sum_out, double *sq_out,
+					 int64_t *cnt_out)
+{
+	int			size = 0;
+	double		val;
+	uint64_t	bits = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		if ((i & 63) == 0)
+			bits = shapley_rng_next(rng);
+		member[i] = (unsigned char) (bits & 1);
+		bits >>= 1;
+		size += member[i];
+	}
+	val = u->eval(u->state, member, size);
+	for (int i = 0; i < n; i++)
+	{
+		if (member[i])
+		{
+			sum_in[i] += val;
+			sq_in[i] += val * val;
+			cnt_in[i]++;
+		}
+		else
+		{
+			sum_out[i] += val;
+			sq_out[i] += val * val;
+			cnt_out[i]++;
+		}
+	}
+	return val;
+}
