@@ -10,12 +10,15 @@ OBJS = \
 	src/linalg.o \
 	src/pair.o \
 	src/ranking.o \
-	src/query.o
+	src/query.o \
+	src/subset_core.o \
+	src/subset.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
 	src/pair.sql \
-	src/ranking.sql
+	src/ranking.sql \
+	src/subset.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out
