@@ -115,6 +115,6 @@ SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g)] F
 RESET pgpref.max_memory;
 
 -- cancel / statement_timeout reach the loops
-SET statement_timeout = '200ms';
-SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(2*g)] FROM generate_series(1, 3000) g', 3000, 'mmr');
+SET statement_timeout = '300ms';
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(2*g)] FROM generate_series(1, 40000) g', 40000, 'mmr');
 RESET statement_timeout;

@@ -63,11 +63,19 @@ FloatArg(FunctionCallInfo fcinfo, int argno, const char *name, double dflt,
 		return dflt;
 	v = PG_GETARG_FLOAT8(argno);
 	if (!isfinite(v) || v < lo || v > hi || (lo_open && v == lo) || (hi_open && v == hi))
+	{
+		if (hi >= 1e300)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be finite and %s %g", name,
+							lo_open ? "greater than" : "at least", lo),
+					 errdetail("Got %g.", v)));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be in %s%g, %g%s", name, lo_open ? "(" : "[", lo,
 						hi, hi_open ? ")" : "]"),
 				 errdetail("Got %g.", v)));
+	}
 	return v;
 }
 
