@@ -15,7 +15,10 @@ P=(psql -X -q -v ON_ERROR_STOP=1)
 	-c "CREATE TABLE bench_fl AS SELECT (c * 1000 + b)::bigint AS id, (e[1:127] || ((c + 1) * 0.05)::real) AS embedding FROM bench_base, generate_series(0, 19) c" \
 	-c "VACUUM ANALYZE bench_fl" >/dev/null 2>&1 || { echo "subset: setup failed"; exit 1; }
 
-SET="SET max_parallel_workers_per_gather = 0; SET pgpref.max_memory = '6GB';"
+# settings through PGOPTIONS: a SET inside median_ms's input would add its own
+# "Time:" lines to the median
+export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=6GB"
+SET=""
 "${P[@]}" -At -F ' ' -c "SELECT id, array_to_string(embedding, ' ') FROM bench_fl ORDER BY id" > /tmp/pgpref_bench_fl.txt
 "${P[@]}" -At -c "SELECT array_to_string(e, ' ') FROM bench_base ORDER BY b" > /tmp/pgpref_bench_base.txt
 
