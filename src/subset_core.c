@@ -238,18 +238,25 @@ subset_facility_location(const SubsetData *s, double lambda, int greedy,
 	st.cand = st.stamp + n;
 	st.chosen = (unsigned char *) (st.cand + n);
 
-	/* dense similarity matrix, built block by block with dgemm */
+	for (int64_t i = 0; i < n; i++)
+	{
+		st.cur[i] = 0.0;
+		st.chosen[i] = 0;
+	}
+	/*
+	 * Dense similarity matrix, built block by block with dgemm.  Without an
+	 * initial set the first gains are taken from each block while it is in
+	 * cache (same summation order as FLGain, so bit-identical).
+	 */
 	for (int64_t r0 = 0; r0 < n; r0 += SIM_BLOCK)
 	{
 		int			nr = (int) (n - r0 < SIM_BLOCK ? n - r0 : SIM_BLOCK);
 
 		Tick(s);
 		subset_sim_block(s, r0, nr, 0, (int) n, (double *) st.S + (size_t) r0 * n);
-	}
-	for (int64_t i = 0; i < n; i++)
-	{
-		st.cur[i] = 0.0;
-		st.chosen[i] = 0;
+		if (ninit == 0 && greedy == SUBSET_LAZY)
+			for (int64_t j = r0; j < r0 + nr; j++)
+				st.bound[j] = FLGain(&st, j);
 	}
 
 	for (int64_t t = 0; t < ninit; t++)
@@ -272,7 +279,8 @@ subset_facility_location(const SubsetData *s, double lambda, int greedy,
 
 			if ((c & 255) == 0)
 				Tick(s);
-			st.bound[j] = FLGain(&st, j);
+			if (ninit > 0)
+				st.bound[j] = FLGain(&st, j);
 			st.stamp[j] = 0;
 			st.heap[nh++] = j;
 		}
