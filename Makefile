@@ -17,7 +17,9 @@ OBJS = \
 	src/bt_core.o \
 	src/bt.o \
 	src/shapley_core.o \
-	src/shapley.o
+	src/shapley.o \
+	src/subset_core.o \
+	src/subset.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
@@ -25,7 +27,8 @@ SQL_PARTS = \
 	src/ranking.sql \
 	src/tally.sql \
 	src/bt.sql \
-	src/shapley.sql
+	src/shapley.sql \
+	src/subset.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

@@ -1,0 +1,537 @@
+/*
+ * subset.c - SQL glue for subset selection: pref.select_subset,
+ * pref.near_duplicates and pref.pareto_front.  Reads the inner query with
+ * PrefReadQuery, checks options, sizes memory under pgpref.max_memory and
+ * hands dense arrays to the numeric core in subset_core.c.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+#include "catalog/pg_type.h"
+
+#include "common.h"
+#include "query.h"
+#include "subset_core.h"
+
+#define METHOD_FL		0
+#define METHOD_KCENTER	1
+#define METHOD_DPP		2
+#define METHOD_MMR		3
+
+static const char *const method_names[] = {"facility_location", "k_center", "dpp", "mmr", NULL};
+static const char *const metric_names[] = {"cosine", "l2", NULL};
+static const char *const greedy_names[] = {"lazy", "naive", "stochastic", NULL};
+
+/* Rows per near-duplicate block are limited to about this many bytes */
+#define NEARDUP_BLOCK_BYTES (32.0 * 1024 * 1024)
+
+/* Let the numeric core respond to cancel and statement_timeout */
+static void
+SubsetTick(void *arg)
+{
+	(void) arg;
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* Ensure a text argument is not NULL and return it as a C string */
+static char *
+TextArg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", name)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/* Ensure an optional float argument is finite and in [lo, hi] (open ends if flagged) */
+static double
+FloatArg(FunctionCallInfo fcinfo, int argno, const char *name, double dflt,
+		 double lo, bool lo_open, double hi, bool hi_open)
+{
+	double		v;
+
+	if (PG_ARGISNULL(argno))
+		return dflt;
+	v = PG_GETARG_FLOAT8(argno);
+	if (!isfinite(v) || v < lo || v > hi || (lo_open && v == lo) || (hi_open && v == hi))
+	{
+		if (hi >= 1e300)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be finite and %s %g", name,
+							lo_open ? "greater than" : "at least", lo),
+					 errdetail("Got %g.", v)));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be in %s%g, %g%s", name, lo_open ? "(" : "[", lo,
+						hi, hi_open ? ")" : "]"),
+				 errdetail("Got %g.", v)));
+	}
+	return v;
+}
+
+/* Row indices sorted by id (for duplicate checks and id lookups) */
+static const int64 *sort_ids;
+
+/* Order row indices by id */
+static int
+IdCmp(const void *a, const void *b)
+{
+	int64		x = sort_ids[*(const int64 *) a],
+				y = sort_ids[*(const int64 *) b];
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Sort row indices by id; error on a duplicate id */
+static int64 *
+SortedByIdUnique(const int64 *id, int64 n, const char *what)
+{
+	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	for (int64 i = 0; i < n; i++)
+		order[i] = i;
+	sort_ids = id;
+	qsort(order, n, sizeof(int64), IdCmp);
+	for (int64 i = 1; i < n; i++)
+		if (id[order[i]] == id[order[i - 1]])
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("%s: duplicate id " INT64_FORMAT " in the query", what, id[order[i]]),
+					 errhint("Each row needs a distinct id.")));
+	return order;
+}
+
+/* Row index of an id, or -1 */
+static int64
+FindId(const int64 *id, const int64 *order, int64 n, int64 key)
+{
+	int64		lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+		int64		v = id[order[mid]];
+
+		if (v == key)
+			return order[mid];
+		if (v < key)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* Report rows the reader skipped for NULLs */
+static void
+NoticeSkipped(const PrefQueryResult *res, const char *what, const char *cols)
+{
+	if (res->skipped > 0)
+		ereport(NOTICE,
+				(errmsg("%s: skipped " INT64_FORMAT " rows with NULL %s", what, res->skipped, cols)));
+}
+
+/* Fill the common part of SubsetData from a query result; error on zero vectors */
+static void
+PrepareData(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool has_gamma,
+			const char *what)
+{
+	int64		bad;
+
+	sd->n = res->nrows;
+	sd->d = res->dim[1];
+	sd->x = PREF_QUERY_VECTOR(res, 1);
+	sd->id = PREF_QUERY_INT8(res, 0);
+	sd->quality = NULL;
+	sd->metric = metric;
+	sd->gamma = has_gamma ? gamma : 1.0 / (double) sd->d;
+	sd->sqnorm = metric == SUBSET_L2 ?
+		palloc_extended(sizeof(double) * Max(sd->n, 1), MCXT_ALLOC_HUGE) : NULL;
+	sd->tick = SubsetTick;
+	sd->tick_arg = NULL;
+	bad = subset_prepare(sd);
+	if (bad >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: embedding of id " INT64_FORMAT " is a zero vector", what, sd->id[bad]),
+				 errdetail("Cosine similarity is undefined for a zero vector."),
+				 errhint("Use metric => 'l2', or leave such rows out of the query.")));
+}
+
+/* Bytes the query result already holds */
+static double
+ResultBytes(const PrefQueryResult *res, int64 n)
+{
+	double		b = 0;
+
+	for (int c = 0; c < res->ncols; c++)
+		b += (double) n * sizeof(double) * Max(res->dim[c], 1);
+	return b;
+}
+
+PG_FUNCTION_INFO_V1(pref_select_subset);
+
+/*
+ * pref.select_subset(sql, k, method, metric, lambda, greedy, epsilon, gamma,
+ * seed, initial) -> (id, pick, gain, objective) in pick order
+ */
+Datum
+pref_select_subset(PG_FUNCTION_ARGS)
+{
+	static const PrefQueryColumn cols[] = {
+		{"id", PREF_COL_INT8, false, false},
+		{"embedding", PREF_COL_VECTOR, false, false},
+		{"quality", PREF_COL_FLOAT8, true, false},
+	};
+	const char *what = "select_subset";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *sql;
+	int32		k;
+	int			method,
+				metric,
+				greedy;
+	double		lambda = 0,
+				epsilon = 0,
+				gamma = 0;
+	uint64		seed = 0;
+	bool		has_seed = !PG_ARGISNULL(8);
+	PrefQueryResult *res;
+	SubsetData	sd;
+	SubsetResult out;
+	int64		n,
+				ninit = 0,
+				kk;
+	int64	   *order;
+	int64	   *init = NULL;
+	double		need;
+	size_t		work_bytes = 0;
+	void	   *work;
+	int			rc = SUBSET_OK;
+	char	   *tmp;
+
+	sql = TextArg(fcinfo, 0, "sql");
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("k must not be NULL")));
+	k = PG_GETARG_INT32(1);
+	if (k <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be positive"),
+				 errdetail("Got %d.", k)));
+	tmp = TextArg(fcinfo, 2, "method");
+	method = PrefParseOption(tmp, method_names, "method");
+	tmp = TextArg(fcinfo, 3, "metric");
+	metric = PrefParseOption(tmp, metric_names, "metric");
+	tmp = TextArg(fcinfo, 5, "greedy");
+	greedy = PrefParseOption(tmp, greedy_names, "greedy");
+
+	if (method == METHOD_FL)
+		lambda = FloatArg(fcinfo, 4, "lambda", 1.0, 0.0, false, 1e300, false);
+	else if (method == METHOD_MMR)
+		lambda = FloatArg(fcinfo, 4, "lambda", 0.5, 0.0, false, 1.0, false);
+	else if (!PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lambda applies only to methods facility_location and mmr")));
+	if (method == METHOD_FL && greedy == SUBSET_STOCHASTIC)
+		epsilon = FloatArg(fcinfo, 6, "epsilon", 0.01, 0.0, true, 1.0, true);
+	else if (method == METHOD_DPP)
+		epsilon = FloatArg(fcinfo, 6, "epsilon", 1e-10, 0.0, true, 1e300, false);
+	else if (!PG_ARGISNULL(6))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("epsilon applies only to method dpp and to greedy => 'stochastic'")));
+	if (method != METHOD_FL && greedy != SUBSET_LAZY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("greedy applies only to method facility_location")));
+	if (!PG_ARGISNULL(7) && metric != SUBSET_L2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("gamma applies only to metric l2")));
+	gamma = FloatArg(fcinfo, 7, "gamma", 0.0, 0.0, true, 1e300, false);
+	if (has_seed)
+		seed = (uint64) PG_GETARG_INT64(8);
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	res = PrefReadQuery(sql, cols, 3, what);
+	NoticeSkipped(res, what, "id, embedding or quality");
+	n = res->nrows;
+	if (n == 0)
+		return (Datum) 0;
+	PrefApplyBlasThreads();
+	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(7), what);
+	if (res->ncols == 3)
+	{
+		sd.quality = PREF_QUERY_FLOAT8(res, 2);
+		if (method == METHOD_DPP)
+			for (int64 i = 0; i < n; i++)
+				if (sd.quality[i] < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_EXCEPTION),
+							 errmsg("%s: quality of id " INT64_FORMAT " is negative", what, sd.id[i]),
+							 errdetail("The DPP kernel diag(q) S diag(q) needs non-negative qualities; got %g.",
+									   sd.quality[i])));
+	}
+	else if (method == METHOD_MMR && !PG_ARGISNULL(4))
+		ereport(NOTICE,
+				(errmsg("%s: the query has no quality column, so mmr ranks by diversity alone", what)));
+
+	order = SortedByIdUnique(sd.id, n, what);
+
+	if (!PG_ARGISNULL(9))
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(9);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+		unsigned char *seen = palloc_extended(n, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+		if (ARR_NDIM(arr) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("initial must be a one-dimensional array")));
+		deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &nelems);
+		init = palloc(sizeof(int64) * Max(nelems, 1));
+		for (int e = 0; e < nelems; e++)
+		{
+			int64		key,
+						row;
+
+			if (nulls[e])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("initial must not contain NULL elements")));
+			key = DatumGetInt64(elems[e]);
+			row = FindId(sd.id, order, n, key);
+			if (row < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s: initial id " INT64_FORMAT " is not in the query result", what, key)));
+			if (seen[row])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s: initial id " INT64_FORMAT " appears more than once", what, key)));
+			seen[row] = 1;
+			init[ninit++] = row;
+		}
+	}
+
+	kk = k;
+	if (kk > n - ninit)
+	{
+		ereport(NOTICE,
+				(errmsg("%s: k = %d exceeds the " INT64_FORMAT " rows not yet chosen; returning all of them in pick order",
+						what, k, n - ninit)));
+		kk = n - ninit;
+	}
+
+	switch (method)
+	{
+		case METHOD_FL:
+			work_bytes = subset_fl_work(n);
+			break;
+		case METHOD_KCENTER:
+			work_bytes = subset_kcenter_work(n);
+			break;
+		case METHOD_DPP:
+			work_bytes = subset_dpp_work(n, ninit + Max(kk, 1));
+			break;
+		case METHOD_MMR:
+			work_bytes = subset_mmr_work(n);
+			break;
+	}
+	need = ResultBytes(res, n) + (double) work_bytes + (double) n * 2 * sizeof(int64) +
+		(double) Max(kk, 1) * 3 * sizeof(double);
+	if (method == METHOD_FL && (double) n * n * sizeof(double) > (double) pgpref_max_memory_kb * 1024.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: dense facility location on " INT64_FORMAT " rows needs %.0f kB for the similarity matrix, more than pgpref.max_memory (%d kB)",
+						what, n, ceil((double) n * n * sizeof(double) / 1024.0), pgpref_max_memory_kb),
+				 errhint("Raise pgpref.max_memory, select from a sample, or use method k_center, dpp or mmr, whose memory grows linearly with the rows.")));
+	PrefCheckMemory(need, what);
+	if (kk == 0)
+		return (Datum) 0;
+
+	work = palloc_extended(Max(work_bytes, 1), MCXT_ALLOC_HUGE);
+	out.pick = palloc(sizeof(int64) * kk);
+	out.gain = palloc(sizeof(double) * kk);
+	out.objective = palloc(sizeof(double) * kk);
+
+	switch (method)
+	{
+		case METHOD_FL:
+			rc = subset_facility_location(&sd, lambda, greedy, epsilon, seed, init, ninit, kk, work, &out);
+			break;
+		case METHOD_KCENTER:
+			{
+				int64		start = order[0];	/* smallest id */
+
+				if (has_seed)
+				{
+					uint64		z = seed + 0x9E3779B97F4A7C15ULL;
+
+					z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+					z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+					start = (int64) ((z ^ (z >> 31)) % (uint64) n);
+				}
+				rc = subset_kcenter(&sd, start, init, ninit, kk, work, &out);
+				break;
+			}
+		case METHOD_DPP:
+			rc = subset_dpp(&sd, epsilon, init, ninit, kk, work, &out);
+			break;
+		case METHOD_MMR:
+			rc = subset_mmr(&sd, lambda, init, ninit, kk, work, &out);
+			break;
+	}
+	if (rc == SUBSET_SINGULAR)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: the initial set is singular under the DPP kernel", what),
+				 errdetail("An initial row has a quality of zero or repeats the span of earlier rows (d^2 below epsilon %g).", epsilon)));
+	if (method == METHOD_DPP && out.count < kk)
+		ereport(NOTICE,
+				(errmsg("%s: dpp stopped after " INT64_FORMAT " of %d picks: the next gain is below epsilon %g",
+						what, out.count, k, epsilon)));
+
+	for (int64 t = 0; t < out.count; t++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = Int64GetDatum(sd.id[out.pick[t]]);
+		values[1] = Int32GetDatum((int32) (ninit + t + 1));
+		values[2] = Float8GetDatum(out.gain[t]);
+		nulls[2] = isnan(out.gain[t]);
+		values[3] = Float8GetDatum(out.objective[t]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_near_duplicates);
+
+/* pref.near_duplicates(sql, threshold, metric, gamma) -> (id, group_id) */
+Datum
+pref_near_duplicates(PG_FUNCTION_ARGS)
+{
+	static const PrefQueryColumn cols[] = {
+		{"id", PREF_COL_INT8, false, false},
+		{"embedding", PREF_COL_VECTOR, false, false},
+	};
+	const char *what = "near_duplicates";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *sql = TextArg(fcinfo, 0, "sql");
+	double		threshold;
+	int			metric;
+	double		gamma;
+	PrefQueryResult *res;
+	SubsetData	sd;
+	int64		n;
+	int			block;
+	double	   *buf;
+	int64	   *parent,
+			   *group;
+	double		need;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("threshold must not be NULL")));
+	threshold = PG_GETARG_FLOAT8(1);
+	PrefCheckFinite(threshold, "threshold");
+	metric = PrefParseOption(TextArg(fcinfo, 2, "metric"), metric_names, "metric");
+	if (!PG_ARGISNULL(3) && metric != SUBSET_L2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("gamma applies only to metric l2")));
+	gamma = FloatArg(fcinfo, 3, "gamma", 0.0, 0.0, true, 1e300, false);
+
+	InitMaterializedSRF(fcinfo, 0);
+	res = PrefReadQuery(sql, cols, 2, what);
+	NoticeSkipped(res, what, "id or embedding");
+	n = res->nrows;
+	if (n == 0)
+		return (Datum) 0;
+	PrefApplyBlasThreads();
+	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(3), what);
+	(void) SortedByIdUnique(sd.id, n, what);
+
+	block = (int) Min((double) n, Max(1.0, floor(NEARDUP_BLOCK_BYTES / (sizeof(double) * (double) n))));
+	need = ResultBytes(res, n) + (double) block * n * sizeof(double) + (double) n * 3 * sizeof(int64);
+	PrefCheckMemory(need, what);
+	buf = palloc_extended(sizeof(double) * (Size) block * n, MCXT_ALLOC_HUGE);
+	parent = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	group = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	subset_near_duplicates(&sd, threshold, block, buf, parent, group);
+
+	for (int64 i = 0; i < n; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = Int64GetDatum(sd.id[i]);
+		values[1] = Int64GetDatum(group[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_pareto_front);
+
+/* pref.pareto_front(sql) -> (id, front): non-dominated sorting, higher is better */
+Datum
+pref_pareto_front(PG_FUNCTION_ARGS)
+{
+	static const PrefQueryColumn cols[] = {
+		{"id", PREF_COL_INT8, false, false},
+		{"scores", PREF_COL_VECTOR, false, false},
+	};
+	const char *what = "pareto_front";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *sql = TextArg(fcinfo, 0, "sql");
+	PrefQueryResult *res;
+	int64		n;
+	int32	   *front;
+	void	   *work;
+	const int64 *id;
+
+	InitMaterializedSRF(fcinfo, 0);
+	res = PrefReadQuery(sql, cols, 2, what);
+	NoticeSkipped(res, what, "id or scores");
+	n = res->nrows;
+	if (n == 0)
+		return (Datum) 0;
+	id = PREF_QUERY_INT8(res, 0);
+	(void) SortedByIdUnique(id, n, what);
+	PrefCheckMemory(ResultBytes(res, n) + (double) subset_pareto_work(n) + (double) n * (sizeof(int32) + sizeof(int64)), what);
+	front = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
+	work = palloc_extended(subset_pareto_work(n), MCXT_ALLOC_HUGE);
+	subset_pareto(n, res->dim[1], PREF_QUERY_VECTOR(res, 1), front, work, SubsetTick, NULL);
+
+	for (int64 i = 0; i < n; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = Int64GetDatum(id[i]);
+		values[1] = Int32GetDatum(front[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Subset selection: dense lazy facility location (N = 20,000, d = 128,
+# k = 200) and greedy k-center (N up to 1,000,000, d = 128, k = 100) against
+# a scan floor and a numpy peer on the same matrix (one BLAS thread each).
+source "$(dirname "$0")/../bench_lib.sh"
+PY="${PY:-/usr/bin/python3}"
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+P=(psql -X -q -v ON_ERROR_STOP=1)
+
+# 1000 random base vectors; bigger tables repeat them with a varying last
+# coordinate so every row is distinct
+"${P[@]}" -c "DROP TABLE IF EXISTS bench_base, bench_fl, bench_kc" \
+	-c "SELECT setseed(0.42)" \
+	-c "CREATE TABLE bench_base AS SELECT b, ARRAY(SELECT (random() - 0.5)::real FROM generate_series(1, 128) WHERE b > 0) AS e FROM generate_series(1, 1000) b" \
+	-c "CREATE TABLE bench_fl AS SELECT (c * 1000 + b)::bigint AS id, (e[1:127] || ((c + 1) * 0.05)::real) AS embedding FROM bench_base, generate_series(0, 19) c" \
+	-c "VACUUM ANALYZE bench_fl" >/dev/null 2>&1 || { echo "subset: setup failed"; exit 1; }
+
+# settings through PGOPTIONS: a SET inside median_ms's input would add its own
+# "Time:" lines to the median
+export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=6GB"
+SET=""
+"${P[@]}" -At -F ' ' -c "SELECT id, array_to_string(embedding, ' ') FROM bench_fl ORDER BY id" > /tmp/pgpref_bench_fl.txt
+"${P[@]}" -At -c "SELECT array_to_string(e, ' ') FROM bench_base ORDER BY b" > /tmp/pgpref_bench_base.txt
+
+floor=$(median_ms "$SET SELECT sum(array_length(embedding, 1)) FROM bench_fl;" 3)
+fl=$(median_ms "$SET SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_fl', 200);" 3)
+picks_pg=$("${P[@]}" -At -c "$SET SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset('SELECT id, embedding FROM bench_fl', 200)" | tail -1)
+read -r np picks_np <<<"$("$PY" - <<'PYEOF'
+import heapq, time
+import numpy as np
+raw = np.loadtxt('/tmp/pgpref_bench_fl.txt')
+ids, X = raw[:, 0].astype(np.int64), raw[:, 1:].astype(np.float32).astype(np.float64)
+times = []
+for rep in range(3):
+    t0 = time.perf_counter()
+    Xn = X / np.linalg.norm(X, axis=1, keepdims=True)
+    S = Xn @ Xn.T
+    cur = np.zeros(len(X))
+    gains = np.maximum(S, 0).sum(axis=1)
+    heap = [(-g, int(ids[i]), i) for i, g in enumerate(gains)]
+    heapq.heapify(heap)
+    picks = []
+    while len(picks) < 200:
+        ng, iid, i = heapq.heappop(heap)
+        g = np.maximum(S[i] - cur, 0).sum()
+        if not heap or (g, -iid) >= (-heap[0][0], -heap[0][1]):
+            picks.append(iid)
+            cur = np.maximum(cur, S[i])
+        else:
+            heapq.heappush(heap, (-g, iid, i))
+    times.append((time.perf_counter() - t0) * 1000)
+print("%.1f %s" % (sorted(times)[1], ",".join(map(str, picks))))
+PYEOF
+)"
+same=no; [ "$picks_pg" = "$picks_np" ] && same=yes
+echo "subset: facility_location lazy dense N=20000 d=128 k=200: ${fl} ms (x$(ratio "$fl" "$floor") floor ${floor} ms); numpy lazy greedy ${np} ms -> pgpref $(ratio "$np" "$fl")x faster; same 200 picks: ${same}"
+rm -f /tmp/pgpref_bench_fl.txt
+
+# k-center, growth with N
+for N in 100000 300000 1000000; do
+	"${P[@]}" -c "DROP TABLE IF EXISTS bench_kc" \
+		-c "CREATE TABLE bench_kc AS SELECT (c * 1000 + b)::bigint AS id, (e[1:127] || ((c % 997) * 0.001)::real) AS embedding FROM bench_base, generate_series(0, $((N / 1000 - 1))) c" \
+		-c "VACUUM ANALYZE bench_kc" >/dev/null 2>&1 || { echo "subset: k-center setup failed"; exit 1; }
+	runs=3; [ "$N" -ge 1000000 ] && runs=1
+	kfloor=$(median_ms "$SET SELECT sum(array_length(embedding, 1)) FROM bench_kc;" "$runs")
+	kc=$(median_ms "$SET SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_kc', 100, 'k_center', metric => 'l2');" "$runs")
+	knp=$("$PY" - "$N" <<'PYEOF'
+import sys, time
+import numpy as np
+N = int(sys.argv[1])
+base = np.loadtxt('/tmp/pgpref_bench_base.txt').astype(np.float32).astype(np.float64)  # the same rows
+X = np.tile(base, (N // 1000, 1))
+X[:, 127] = np.repeat(((np.arange(N // 1000) % 997) * 0.001).astype(np.float32), 1000)
+t0 = time.perf_counter()
+sq = np.einsum('ij,ij->i', X, X)
+mind = np.full(N, np.inf)
+j = 0
+for _ in range(100):
+    d2 = sq + sq[j] - 2.0 * (X @ X[j])
+    np.minimum(mind, np.sqrt(np.maximum(d2, 0)), out=mind)
+    j = int(np.argmax(mind))
+print("%.1f" % ((time.perf_counter() - t0) * 1000))
+PYEOF
+)
+	echo "subset: k_center l2 N=${N} d=128 k=100: ${kc} ms (x$(ratio "$kc" "$kfloor") floor ${kfloor} ms); numpy on the same matrix (already in memory, no load) ${knp} ms, ratio pgpref/numpy $(ratio "$kc" "$knp")"
+done
+"${P[@]}" -c "DROP TABLE IF EXISTS bench_base, bench_fl, bench_kc" >/dev/null 2>&1
+rm -f /tmp/pgpref_bench_base.txt

@@ -1,0 +1,152 @@
+-- pgTAP: subset selection against the independent numpy/scipy reference
+-- (test/ref/subset_ref.py -> test/ref/subset_fixtures.sql).
+-- Tolerance: gains and objectives within 1e-9 relative (max(1, |ref|));
+-- picks, groups and fronts must match exactly.
+BEGIN;
+SELECT plan(45);
+\i test/ref/subset_fixtures.sql
+
+-- largest relative deviation of a call from a fixture variant; 1 (fail) when
+-- picks differ, rows are missing, or gain NULL-ness differs
+CREATE FUNCTION pg_temp.dev(v text, call text) RETURNS float8 LANGUAGE plpgsql AS $f$
+DECLARE r float8;
+BEGIN
+	EXECUTE format($q$
+		SELECT coalesce(max(greatest(abs(coalesce(s.gain, 0) - coalesce(e.gain, 0)),
+		                            abs(s.objective - e.objective)) / greatest(1, abs(e.objective))), 1)
+		     + CASE WHEN bool_and(s.id IS NOT DISTINCT FROM e.id) AND bool_and((s.gain IS NULL) = (e.gain IS NULL))
+		                 AND count(*) > 0 THEN 0 ELSE 1 END
+		FROM (%s) s FULL JOIN (SELECT * FROM subset_expect WHERE variant = %L) e USING (pick)$q$, call, v) INTO r;
+	RETURN r;
+END $f$;
+CREATE FUNCTION pg_temp.picks(call text) RETURNS bigint[] LANGUAGE plpgsql AS $f$
+DECLARE r bigint[];
+BEGIN
+	EXECUTE format('SELECT array_agg(id ORDER BY pick) FROM (%s) s', call) INTO r;
+	RETURN r;
+END $f$;
+CREATE FUNCTION pg_temp.expect(v text) RETURNS bigint[] LANGUAGE sql AS
+$$ SELECT array_agg(id ORDER BY pick) FROM subset_expect WHERE variant = v $$;
+-- gains never increase along the pick order (submodular objectives)
+CREATE FUNCTION pg_temp.nonincreasing(call text) RETURNS boolean LANGUAGE plpgsql AS $f$
+DECLARE r boolean;
+BEGIN
+	EXECUTE format('SELECT bool_and(gain <= prev + 1e-12) FROM (SELECT gain, lag(gain) OVER (ORDER BY pick) AS prev FROM (%s) s) t WHERE prev IS NOT NULL', call) INTO r;
+	RETURN r;
+END $f$;
+
+-- facility location: lazy greedy = plain numpy greedy
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10)$$),
+          pg_temp.expect('fl_cosine'), 'fl cosine lazy: picks = numpy greedy');
+SELECT cmp_ok(pg_temp.dev('fl_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10)$$),
+              '<', 1e-9::float8, 'fl cosine lazy: gains and objectives');
+SELECT cmp_ok(pg_temp.dev('fl_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, greedy => 'naive')$$),
+              '<', 1e-9::float8, 'fl cosine naive: gains and objectives');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, greedy => 'naive')$$,
+                  'fl: lazy greedy = naive greedy bit for bit over all 40 picks');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 40, metric => 'l2', lambda => 3)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 40, metric => 'l2', lambda => 3, greedy => 'naive')$$,
+                  'fl l2 + quality: lazy greedy = naive greedy bit for bit');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, greedy => 'stochastic', epsilon => 1e-300, seed => 5)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, greedy => 'naive')$$,
+                  'fl stochastic with a full sample (epsilon 1e-300) = naive greedy');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, greedy => 'stochastic', seed => 11)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, greedy => 'stochastic', seed => 11)$$,
+                  'fl stochastic: same seed, same picks');
+SELECT ok((SELECT count(DISTINCT id) = 10 FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, greedy => 'stochastic', seed => 11)),
+          'fl stochastic: 10 distinct picks');
+SELECT ok(pg_temp.nonincreasing($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40)$$),
+          'fl cosine: gains non-increasing over all 40 picks');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, lambda => 2)$$),
+          pg_temp.expect('fl_cosine_quality'), 'fl cosine + quality (lambda 2): picks');
+SELECT cmp_ok(pg_temp.dev('fl_cosine_quality', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, lambda => 2)$$),
+              '<', 1e-9::float8, 'fl cosine + quality: gains and objectives');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, metric => 'l2')$$),
+          pg_temp.expect('fl_l2'), 'fl l2 (rbf, gamma 1/d): picks');
+SELECT cmp_ok(pg_temp.dev('fl_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, metric => 'l2')$$),
+              '<', 1e-9::float8, 'fl l2: gains and objectives');
+SELECT cmp_ok(pg_temp.dev('fl_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb::real[]::float8[] AS emb FROM subset_emb', 10, metric => 'l2', gamma => 0.2)$$),
+              '>', 0::float8, 'fl l2: real[] rounding changes the numbers (the comparison can fail)');
+SELECT cmp_ok(pg_temp.dev('fl_cosine_initial', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 4, initial => ARRAY[115, 151, 199])$$),
+              '<', 1e-9::float8, 'fl initial => {115,151,199}: picks 4..7, objective includes the initial set');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 7, initial => (SELECT array_agg(id ORDER BY pick) FROM subset_expect WHERE variant = 'fl_cosine' AND pick <= 3))$$),
+          (pg_temp.expect('fl_cosine'))[4:10], 'fl: continuing from the first 3 picks gives picks 4..10');
+SELECT is((SELECT min(pick) FROM pref.select_subset('SELECT id, emb FROM subset_emb', 2, initial => ARRAY[115, 151, 199])),
+          4, 'fl initial: pick numbers continue after the initial set');
+
+-- (1 - 1/e) guarantee against brute force on the first 12 rows
+SELECT ok(bool_and(g.objective <= o.opt + 1e-9 AND g.objective >= (1 - exp(-1.0)) * o.opt),
+          'fl cosine: greedy within (1 - 1/e) of the brute-force optimum, k = 2..4')
+FROM subset_opt o, LATERAL (SELECT objective FROM pref.select_subset('SELECT id, emb FROM subset_emb WHERE id < 136', o.k) ORDER BY pick DESC LIMIT 1) g
+WHERE o.variant = 'fl_cosine_12';
+SELECT ok(bool_and(g.objective <= o.opt + 1e-9 AND g.objective >= (1 - exp(-1.0)) * o.opt),
+          'fl l2: greedy within (1 - 1/e) of the brute-force optimum, k = 2..4')
+FROM subset_opt o, LATERAL (SELECT objective FROM pref.select_subset('SELECT id, emb FROM subset_emb WHERE id < 136', o.k, metric => 'l2', gamma => 0.2) ORDER BY pick DESC LIMIT 1) g
+WHERE o.variant = 'fl_l2_12';
+SELECT is(count(*)::int, 6, 'brute-force fixtures present') FROM subset_opt;
+
+-- k-center: farthest-first, covering radius from scipy cdist
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, 'k_center', metric => 'l2')$$),
+          pg_temp.expect('kcenter_l2'), 'k_center l2: picks');
+SELECT cmp_ok(pg_temp.dev('kcenter_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, 'k_center', metric => 'l2')$$),
+              '<', 1e-9::float8, 'k_center l2: gains and covering radius');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, 'k_center')$$),
+          pg_temp.expect('kcenter_cosine'), 'k_center cosine: picks');
+SELECT cmp_ok(pg_temp.dev('kcenter_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, 'k_center')$$),
+              '<', 1e-9::float8, 'k_center cosine: gains and covering radius');
+SELECT ok(pg_temp.nonincreasing($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, 'k_center', metric => 'l2')$$),
+          'k_center: distances of successive picks non-increasing');
+SELECT is((SELECT objective FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, 'k_center') WHERE pick = 40),
+          0::float8, 'k_center: radius 0 once every row is a center');
+SELECT is((SELECT id FROM pref.select_subset('SELECT id, emb FROM subset_emb', 1, 'k_center', seed => 3)),
+          (SELECT id FROM pref.select_subset('SELECT id, emb FROM subset_emb', 1, 'k_center', seed => 3)),
+          'k_center: seeded start is reproducible');
+
+-- DPP: incremental Cholesky = greedy over slogdet of candidate submatrices
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 8, 'dpp')$$),
+          pg_temp.expect('dpp_cosine_quality'), 'dpp cosine + quality: picks (stops at rank 5)');
+SELECT cmp_ok(pg_temp.dev('dpp_cosine_quality', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 8, 'dpp')$$),
+              '<', 1e-9::float8, 'dpp cosine + quality: log-det gains and objectives');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 12, 'dpp', metric => 'l2')$$),
+          pg_temp.expect('dpp_l2'), 'dpp l2 (rbf): picks');
+SELECT cmp_ok(pg_temp.dev('dpp_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 12, 'dpp', metric => 'l2')$$),
+              '<', 1e-9::float8, 'dpp l2: log-det gains and objectives');
+SELECT ok(pg_temp.nonincreasing($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 20, 'dpp', metric => 'l2')$$),
+          'dpp: log-det gains non-increasing');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 9, 'dpp', metric => 'l2', initial => ARRAY[100, 166, 130])$$),
+          (pg_temp.expect('dpp_l2'))[4:12], 'dpp: continuing from the first 3 picks gives picks 4..12');
+
+-- MMR
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, 'mmr', lambda => 0.7)$$),
+          pg_temp.expect('mmr_cosine'), 'mmr cosine lambda 0.7: picks');
+SELECT cmp_ok(pg_temp.dev('mmr_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, 'mmr', lambda => 0.7)$$),
+              '<', 1e-9::float8, 'mmr cosine: scores and cumulative objective');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, 'mmr', metric => 'l2', lambda => 0.3)$$),
+          pg_temp.expect('mmr_l2'), 'mmr l2 lambda 0.3: picks');
+SELECT cmp_ok(pg_temp.dev('mmr_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, 'mmr', metric => 'l2', lambda => 0.3)$$),
+              '<', 1e-9::float8, 'mmr l2: scores and cumulative objective');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 5, 'mmr', lambda => 1)$$),
+          ARRAY(SELECT id FROM subset_emb ORDER BY q DESC, id LIMIT 5), 'mmr lambda 1: top quality');
+
+-- near duplicates: brute-force pairs + connected components
+SELECT is((SELECT count(*)::int FROM pref.near_duplicates('SELECT id, emb FROM subset_dup', 0.99) n
+           JOIN subset_dup d USING (id) WHERE n.group_id = d.group_cos), (SELECT count(*)::int FROM subset_dup),
+          'near_duplicates cosine 0.99: every group id matches brute force');
+SELECT is((SELECT count(*)::int FROM pref.near_duplicates('SELECT id, emb FROM subset_dup', 0.9, 'l2', gamma => 0.5) n
+           JOIN subset_dup d USING (id) WHERE n.group_id = d.group_l2), (SELECT count(*)::int FROM subset_dup),
+          'near_duplicates l2 (rbf 0.5) 0.9: every group id matches brute force');
+SELECT cmp_ok((SELECT count(DISTINCT group_cos)::int FROM subset_dup), '<', (SELECT count(*)::int FROM subset_dup),
+              'near-duplicate fixture has real groups');
+SELECT is((SELECT count(DISTINCT group_id)::int FROM pref.near_duplicates('SELECT id, emb FROM subset_dup', 1.5)),
+          (SELECT count(*)::int FROM subset_dup), 'threshold above 1: every row its own group');
+
+-- Pareto fronts: repeated peeling of the non-dominated set
+SELECT is((SELECT count(*)::int FROM pref.pareto_front('SELECT id, scores FROM subset_pareto') p
+           JOIN subset_pareto r USING (id) WHERE p.front = r.front), 80, 'pareto_front: all 80 fronts match brute force');
+SELECT cmp_ok((SELECT max(front) FROM subset_pareto), '>', 5, 'pareto fixture has many fronts');
+SELECT is((SELECT array_agg(front ORDER BY id) FROM pref.pareto_front($$VALUES (1::bigint, ARRAY[1, 1]::float8[]), (2, ARRAY[1, 1]), (3, ARRAY[2, 0]), (4, ARRAY[0.5, 0.5])$$)),
+          ARRAY[1, 1, 1, 2], 'pareto_front: equal points share a front');
+
+SELECT * FROM finish();
+ROLLBACK;
