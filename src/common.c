@@ -42,32 +42,32 @@ PrefParseOption(const char *value, const char *const *names, const char *optname
 	return -1;					/* keep compiler quiet */
 }
 
-/* Ensure arr is a one-dimensional float array without NULLs */
-static int
-CheckVectorArray(ArrayType *arr, const char *argname)
+/*
+ * Copy a float array into out (at most maxdim elements) without raising
+ * errors; returns a PREF_VEC_* status, the array length in *len and, for
+ * non-finite values, the 0-based position in *bad.
+ */
+int
+PrefCopyVector(ArrayType *arr, double *out, int maxdim, int *len, int *bad)
 {
 	Oid			elt = ARR_ELEMTYPE(arr);
+	int			n;
 
+	*len = 0;
+	*bad = -1;
 	if (elt != FLOAT4OID && elt != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s must be real[] or double precision[]", argname)));
+		return PREF_VEC_BAD_TYPE;
 	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s must be a one-dimensional array", argname)));
+		return PREF_VEC_MULTIDIM;
 	if (array_contains_nulls(arr))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not contain NULL elements", argname)));
-	return ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
-}
-
-/* Copy n elements of a checked float array into out, rejecting non-finite */
-static void
-CopyVector(ArrayType *arr, double *out, int n, const char *argname)
-{
-	if (ARR_ELEMTYPE(arr) == FLOAT8OID)
+		return PREF_VEC_NULLS;
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	*len = n;
+	if (n == 0)
+		return PREF_VEC_EMPTY;
+	if (n != maxdim)
+		return PREF_VEC_DIM;
+	if (elt == FLOAT8OID)
 	{
 		const double *src = (const double *) ARR_DATA_PTR(arr);
 
@@ -83,26 +83,85 @@ CopyVector(ArrayType *arr, double *out, int n, const char *argname)
 	}
 	for (int i = 0; i < n; i++)
 		if (!isfinite(out[i]))
+		{
+			*bad = i;
+			return PREF_VEC_NONFINITE;
+		}
+	return PREF_VEC_OK;
+}
+
+/*
+ * Report a PrefCopyVector status; where is "" or a context such as
+ * " in row 7 of the training query".
+ */
+void
+PrefVectorError(int status, const char *argname, const char *where,
+				int expected, int len, double badvalue, int bad)
+{
+	switch (status)
+	{
+		case PREF_VEC_OK:
+			return;
+		case PREF_VEC_BAD_TYPE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("%s must be real[] or double precision[]%s", argname, where)));
+			break;
+		case PREF_VEC_MULTIDIM:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("%s must not contain NaN or infinite values", argname),
-					 errdetail("Element %d is %s.", i + 1,
-							   isnan(out[i]) ? "NaN" : "infinite")));
+					 errmsg("%s must be a one-dimensional array%s", argname, where)));
+			break;
+		case PREF_VEC_NULLS:
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL elements%s", argname, where)));
+			break;
+		case PREF_VEC_EMPTY:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s must not be empty%s", argname, where)));
+			break;
+		case PREF_VEC_DIM:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("different dimensions %d and %d%s", expected, len, where),
+					 errdetail("Every value of %s must have the same number of elements.", argname)));
+			break;
+		case PREF_VEC_NONFINITE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s must not contain NaN or infinite values%s", argname, where),
+					 errdetail("Element %d is %s.", bad + 1,
+							   isnan(badvalue) ? "NaN" : "infinite")));
+			break;
+	}
+}
+
+/* Length of a checked one-dimensional float array (errors as above) */
+static int
+VectorLengthChecked(ArrayType *arr, const char *argname)
+{
+	int			len,
+				bad;
+	int			st = PrefCopyVector(arr, NULL, -1, &len, &bad);
+
+	if (st != PREF_VEC_DIM && st != PREF_VEC_EMPTY)
+		PrefVectorError(st, argname, "", 0, len, 0, bad);
+	return len;
 }
 
 /* Read a float array into palloc'd memory */
 double *
 PrefReadVector(ArrayType *arr, int *dim, const char *argname)
 {
-	int			n = CheckVectorArray(arr, argname);
+	int			n = VectorLengthChecked(arr, argname);
 	double	   *out;
 
 	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s must not be empty", argname)));
+		PrefVectorError(PREF_VEC_EMPTY, argname, "", 0, 0, 0, -1);
 	out = palloc(sizeof(double) * n);
-	CopyVector(arr, out, n, argname);
+	PrefReadVectorInto(arr, out, n, argname);
 	*dim = n;
 	return out;
 }
@@ -111,14 +170,13 @@ PrefReadVector(ArrayType *arr, int *dim, const char *argname)
 void
 PrefReadVectorInto(ArrayType *arr, double *out, int dim, const char *argname)
 {
-	int			n = CheckVectorArray(arr, argname);
+	int			len,
+				bad;
+	int			st = PrefCopyVector(arr, out, dim, &len, &bad);
 
-	if (n != dim)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("different dimensions %d and %d", dim, n),
-				 errdetail("Every %s must have the same number of elements.", argname)));
-	CopyVector(arr, out, n, argname);
+	if (st == PREF_VEC_EMPTY && dim != 0)
+		st = PREF_VEC_DIM;
+	PrefVectorError(st, argname, "", dim, len, bad >= 0 ? out[bad] : 0, bad);
 }
 
 /* Ensure a planned allocation fits under pgpref.max_memory */

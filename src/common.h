@@ -11,6 +11,7 @@
 /* Settings (see pgpref.c) */
 extern int	pgpref_blas_threads;
 extern int	pgpref_max_memory_kb;
+extern int	pgpref_progress_s;
 
 /* Re-apply pgpref.blas_threads to the BLAS library (call before BLAS work) */
 extern void PrefApplyBlasThreads(void);
@@ -32,6 +33,22 @@ extern double *PrefReadVector(ArrayType *arr, int *dim, const char *argname);
 /* Same, into a caller buffer of exactly dim elements (dimension checked) */
 extern void PrefReadVectorInto(ArrayType *arr, double *out, int dim,
 							   const char *argname);
+
+/*
+ * Non-raising vector copy for callers that word their own errors (row
+ * numbers, query names): PREF_VEC_* status codes, reported by
+ * PrefVectorError.
+ */
+#define PREF_VEC_OK			0
+#define PREF_VEC_BAD_TYPE	1
+#define PREF_VEC_MULTIDIM	2
+#define PREF_VEC_NULLS		3
+#define PREF_VEC_EMPTY		4
+#define PREF_VEC_DIM		5	/* length differs from maxdim */
+#define PREF_VEC_NONFINITE	6
+extern int	PrefCopyVector(ArrayType *arr, double *out, int maxdim, int *len, int *bad);
+extern void PrefVectorError(int status, const char *argname, const char *where,
+							int expected, int len, double badvalue, int bad);
 
 /* Error unless bytes fit under pgpref.max_memory; what names the request */
 extern void PrefCheckMemory(double bytes, const char *what);

@@ -18,6 +18,7 @@ PG_MODULE_MAGIC;
 
 int			pgpref_blas_threads = 1;
 int			pgpref_max_memory_kb = 1024 * 1024;
+int			pgpref_progress_s = 10;
 
 void		_PG_init(void);
 
@@ -50,6 +51,14 @@ _PG_init(void)
 							&pgpref_max_memory_kb,
 							1024 * 1024, 64, INT_MAX,
 							PGC_USERSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pgpref.progress",
+							"Seconds between progress notices of long pgpref runs (0 turns them off).",
+							"Long runs (Monte-Carlo valuation) report work done, the largest standard error and an estimate of the time left.",
+							&pgpref_progress_s,
+							10, 0, 3600,
+							PGC_USERSET, GUC_UNIT_S,
 							NULL, NULL, NULL);
 
 #if PG_VERSION_NUM >= 150000

@@ -93,7 +93,7 @@ CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what)
 /* Convert one non-NULL datum of column c into the result arrays */
 static void
 StoreValue(PrefQueryResult *res, const PrefQueryColumn *col, int c, Oid typid,
-		   Datum d, int64 row, const char *what)
+		   Datum d, int64 row, int64 qrow, const char *what)
 {
 	switch (col->kind)
 	{
@@ -122,16 +122,24 @@ StoreValue(PrefQueryResult *res, const PrefQueryColumn *col, int c, Oid typid,
 					ereport(ERROR,
 							(errcode(ERRCODE_DATA_EXCEPTION),
 							 errmsg("%s: column %s must be finite", what, col->name),
-							 errdetail("Row " INT64_FORMAT " has %s.", row + 1, isnan(v) ? "NaN" : "an infinite value")));
+							 errdetail("Row " INT64_FORMAT " of the query has %s.", qrow, isnan(v) ? "NaN" : "an infinite value")));
 				PREF_QUERY_FLOAT8(res, c)[row] = v;
 				break;
 			}
 		case PREF_COL_VECTOR:
 			{
 				ArrayType  *arr = DatumGetArrayTypeP(d);
+				double	   *out = PREF_QUERY_VECTOR(res, c) + (Size) row * res->dim[c];
+				int			len,
+							bad;
+				int			st = PrefCopyVector(arr, out, res->dim[c], &len, &bad);
 
-				PrefReadVectorInto(arr, PREF_QUERY_VECTOR(res, c) + (Size) row * res->dim[c],
-								   res->dim[c], col->name);
+				if (st == PREF_VEC_EMPTY)
+					st = PREF_VEC_DIM;
+				if (st != PREF_VEC_OK)
+					PrefVectorError(st, col->name,
+									psprintf(" in row " INT64_FORMAT " of the query of %s", qrow, what),
+									res->dim[c], len, bad >= 0 ? out[bad] : 0, bad);
 				break;
 			}
 		case PREF_COL_BOOL:
@@ -144,17 +152,19 @@ StoreValue(PrefQueryResult *res, const PrefQueryColumn *col, int c, Oid typid,
 	}
 }
 
-/* Length of a vector datum (0 for an empty array) */
+/* Length of the first kept vector of a column; errors name the row */
 static int
-VectorLength(Datum d, const char *name)
+VectorLength(Datum d, const char *name, int64 qrow, const char *what)
 {
-	ArrayType  *arr = DatumGetArrayTypeP(d);
+	int			len,
+				bad;
+	int			st = PrefCopyVector(DatumGetArrayTypeP(d), NULL, -1, &len, &bad);
 
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s must be a one-dimensional array", name)));
-	return ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (st != PREF_VEC_DIM)
+		PrefVectorError(st, name,
+						psprintf(" in row " INT64_FORMAT " of the query of %s", qrow, what),
+						0, len, 0, bad);
+	return len;
 }
 
 /* Run sql through a cursor and read every row */
@@ -168,17 +178,25 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 	Portal		portal;
 	int			nrequired = 0;
 	int64		cap = 0;
+	int64		qrow = 0;
 	Oid		   *typids;
+	Datum	   *vals;
+	bool	   *nulls;
 	bool		first = true;
 
 	while (nrequired < ncols && !cols[nrequired].optional)
 		nrequired++;
+	for (int c = 0; c < ncols; c++)
+		if (cols[c].kind == PREF_COL_VECTOR && cols[c].nullable)
+			elog(ERROR, "%s: vector columns cannot be nullable", what);
 
 	res = palloc0(sizeof(PrefQueryResult));
 	res->dim = palloc0(sizeof(int) * ncols);
 	res->data = palloc0(sizeof(void *) * ncols);
 	res->isnull = palloc0(sizeof(bool *) * ncols);
 	typids = palloc0(sizeof(Oid) * ncols);
+	vals = palloc0(sizeof(Datum) * ncols);
+	nulls = palloc0(sizeof(bool) * ncols);
 	/* detoasted values and conversions live here, reset after every batch */
 	batchctx = AllocSetContextCreate(outer, "pgpref query batch", ALLOCSET_DEFAULT_SIZES);
 
@@ -235,12 +253,10 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 		for (uint64 t = 0; t < SPI_processed; t++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[t];
-			Datum		vals[16];
-			bool		nulls[16];
 			bool		skip = false;
 			MemoryContext old;
 
-			Assert(res->ncols <= 16);
+			qrow++;
 			for (int c = 0; c < res->ncols; c++)
 			{
 				vals[c] = SPI_getbinval(tup, tupdesc, c + 1, &nulls[c]);
@@ -256,23 +272,24 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 			old = MemoryContextSwitchTo(outer);
 			if (res->nrows == cap)
 			{
-				int64		newcap = cap == 0 ? 1024 : cap * 2;
-				double		bytes = 0;
+				int64		newcap;
+				double		rowbytes = 0;
+				double		maxrows;
 
 				/* vector dimensions are fixed by the first kept row */
 				if (cap == 0)
 					for (int c = 0; c < res->ncols; c++)
 						if (cols[c].kind == PREF_COL_VECTOR)
-						{
-							res->dim[c] = VectorLength(vals[c], cols[c].name);
-							if (res->dim[c] == 0)
-								ereport(ERROR,
-										(errcode(ERRCODE_DATA_EXCEPTION),
-										 errmsg("%s: column %s must not be empty", what, cols[c].name)));
-						}
+							res->dim[c] = VectorLength(vals[c], cols[c].name, qrow, what);
 				for (int c = 0; c < res->ncols; c++)
-					bytes += (double) ColumnWidth(cols[c].kind, res->dim[c]) * newcap;
-				PrefCheckMemory(bytes, what);
+					rowbytes += (double) ColumnWidth(cols[c].kind, res->dim[c]) +
+						(cols[c].nullable ? sizeof(bool) : 0);
+				/* the rows themselves must fit; grow by doubling up to that */
+				PrefCheckMemory(rowbytes * (double) (res->nrows + 1), what);
+				maxrows = floor((double) pgpref_max_memory_kb * 1024.0 / rowbytes);
+				newcap = cap == 0 ? 1024 : cap * 2;
+				if ((double) newcap > maxrows)
+					newcap = (int64) maxrows;
 				for (int c = 0; c < res->ncols; c++)
 				{
 					Size		w = ColumnWidth(cols[c].kind, res->dim[c]);
@@ -306,7 +323,7 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 					continue;
 				}
 				MemoryContextSwitchTo(batchctx);
-				StoreValue(res, &cols[c], c, typids[c], vals[c], res->nrows, what);
+				StoreValue(res, &cols[c], c, typids[c], vals[c], res->nrows, qrow, what);
 				MemoryContextSwitchTo(outer);
 			}
 			MemoryContextSwitchTo(old);

@@ -27,7 +27,7 @@ typedef struct PrefQueryColumn
 	const char *name;			/* used in error messages */
 	PrefColKind kind;
 	bool		optional;		/* may be absent from the query (trailing columns only) */
-	bool		nullable;		/* NULL allowed (else rows with NULL are skipped) */
+	bool		nullable;		/* NULL allowed (else rows with NULL are skipped); not for vectors */
 } PrefQueryColumn;
 
 typedef struct PrefQueryResult

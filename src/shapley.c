@@ -23,26 +23,6 @@
 #include "shapley_core.h"
 
 /* pgpref.progress: seconds between progress notices (0: none) */
-static int	shapley_progress_s = 10;
-
-/*
- * Define pgpref.progress when the library is loaded.  The setting belongs to
- * this module; defining it from a load-time constructor keeps the shared
- * _PG_init in pgpref.c untouched (it runs right after this, before
- * MarkGUCPrefixReserved).
- */
-static void ShapleyDefineSettings(void) __attribute__((constructor));
-static void
-ShapleyDefineSettings(void)
-{
-	DefineCustomIntVariable("pgpref.progress",
-							"Seconds between progress notices of long valuation runs (0 turns them off).",
-							"Monte-Carlo valuation reports permutations done, the largest standard error and an estimate of the time left.",
-							&shapley_progress_s,
-							10, 0, 3600,
-							PGC_USERSET, GUC_UNIT_S,
-							NULL, NULL, NULL);
-}
 
 enum
 {
@@ -501,10 +481,10 @@ MaybeProgress(const ShapleyArgs *a, TimestampTz start, TimestampTz *last, int64 
 {
 	TimestampTz now;
 
-	if (shapley_progress_s <= 0)
+	if (pgpref_progress_s <= 0)
 		return;
 	now = GetCurrentTimestamp();
-	if (TimestampDifferenceExceeds(*last, now, shapley_progress_s * 1000))
+	if (TimestampDifferenceExceeds(*last, now, pgpref_progress_s * 1000))
 	{
 		double		elapsed = (double) (now - start) / 1e6;
 		double		left = elapsed / t * (a->permutations - t);

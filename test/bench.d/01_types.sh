@@ -4,7 +4,8 @@ source "$(dirname "$0")/../bench_lib.sh"
 psql -X -q -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS bench_pairs" -c "CREATE TABLE bench_pairs AS
   SELECT (g % 1000) AS a, (g % 1000) + 1 + (g % 7) AS b, ((g % 1000)::text || '>' || ((g % 1000) + 1 + (g % 7))::text) AS t
   FROM generate_series(1, 1000000) g" -c "VACUUM ANALYZE bench_pairs" >/dev/null 2>&1 || { echo "types: setup failed"; exit 1; }
-SET="SET max_parallel_workers_per_gather = 0;"
+export BENCH_SETUP="SET max_parallel_workers_per_gather = 0;"
+SET=""
 floor=$(median_ms "$SET SELECT count(t) FROM bench_pairs;")
 parse=$(median_ms "$SET SELECT count(t::pref.pair) FROM bench_pairs;")
 make=$(median_ms "$SET SELECT count(pref.pair(a, b)) FROM bench_pairs;")

@@ -21,7 +21,7 @@ SELECT throws_ok($$SELECT * FROM pref.data_shapley('SELECT * FROM tr', 'SELECT *
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr', 'SELECT features[1:1], label FROM va')$$,
   '22000', 'knn_shapley: training features have dimension 2 but validation features 1', 'dimension mismatch between queries');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT id, CASE WHEN id = 105 THEN features || 1.0::float8 ELSE features END, label FROM tr', 'SELECT * FROM va')$$,
-  '22000', 'different dimensions 2 and 3', 'dimension mismatch between rows');
+  '22000', 'different dimensions 2 and 3 in row 5 of the query of knn_shapley (training query)', 'dimension mismatch between rows');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT id, features, CASE WHEN id = 103 THEN NULL ELSE label END FROM tr', 'SELECT * FROM va')$$,
   '22004', 'knn_shapley: the training query returned 1 rows with NULL id, features or label', 'NULL label');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr', 'SELECT NULLIF(features, features), label FROM va')$$,
@@ -55,9 +55,9 @@ SELECT throws_ok($$SELECT * FROM pref.knn_shapley('DELETE FROM shap_a_train RETU
   '0A000', NULL, 'data-modifying query refused (read-only cursor)');
 SELECT is((SELECT count(*) FROM shap_a_train), 8::bigint, 'nothing deleted');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT id, ARRAY[1, ''Infinity'']::float8[], label FROM tr', 'SELECT * FROM va')$$,
-  '22000', 'features must not contain NaN or infinite values', 'infinite feature');
+  '22000', 'features must not contain NaN or infinite values in row 1 of the query of knn_shapley (training query)', 'infinite feature');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT id, ''{}''::real[], label FROM tr', 'SELECT * FROM va')$$,
-  '22000', 'knn_shapley (training query): column features must not be empty', 'empty vector');
+  '22000', 'features must not be empty in row 1 of the query of knn_shapley (training query)', 'empty vector');
 SET LOCAL pgpref.max_memory = '64kB';
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT g::bigint, ARRAY[g, g]::float8[], 1::bigint FROM generate_series(1, 5000) g', 'SELECT * FROM va')$$,
   '54000', NULL, 'reader refuses past pgpref.max_memory');
