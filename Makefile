@@ -10,12 +10,16 @@ OBJS = \
 	src/linalg.o \
 	src/pair.o \
 	src/ranking.o \
-	src/query.o
+	src/query.o \
+	src/dpo_core.o \
+	src/dpo.o \
+	src/dpo_agg.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
 	src/pair.sql \
-	src/ranking.sql
+	src/ranking.sql \
+	src/dpo.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out
