@@ -75,6 +75,17 @@ CapExp(double x)
 	return exp(x < cap ? x : cap);
 }
 
+/* Clamp an overflowed score to the largest finite double (keeps the sign) */
+static double
+Saturate(double x)
+{
+	if (x > DBL_MAX)
+		return DBL_MAX;
+	if (x < -DBL_MAX)
+		return -DBL_MAX;
+	return x;
+}
+
 /* Set the default parameters */
 void
 dpo_spec_defaults(DpoSpec *spec)
@@ -231,7 +242,7 @@ Logits(const DpoSpec *s, const DpoRow *r, double rw, double rl, double *dw, doub
 
 				*dw = ew;
 				*dl = -el;
-				return (el - ew) / a;
+				return Saturate((el - ew) / a);
 			}
 		case DPO_DIV_JS:
 			g = (r->pc - r->pr) - (r->rc - r->rr);
@@ -265,20 +276,20 @@ TermLoss(const DpoSpec *s, int kind, const DpoRow *r, double *gw, double *gl)
 	{
 		case DPO_SIGMOID:
 			g = Logits(s, r, rw, rl, &dw, &dl);
-			z = beta * g;
+			z = Saturate(beta * g);
 			L = dpo_softplus(-z) * (1 - ls) + dpo_softplus(z) * ls;
 			dz = -(1 - ls) * dpo_sigmoid(-z) + ls * dpo_sigmoid(z);
 			break;
 		case DPO_ROBUST:
 			g = Logits(s, r, rw, rl, &dw, &dl);
-			z = beta * g;
+			z = Saturate(beta * g);
 			L = (dpo_softplus(-z) * (1 - ls) - dpo_softplus(z) * ls) / (1 - 2 * ls);
 			dz = (-(1 - ls) * dpo_sigmoid(-z) - ls * dpo_sigmoid(z)) / (1 - 2 * ls);
 			break;
 		case DPO_EXO_PAIR:
 			{
 				double		eps = s->epsilon;
-				double		sp = dpo_sigmoid(z = beta * Logits(s, r, rw, rl, &dw, &dl));
+				double		sp = dpo_sigmoid(z = Saturate(beta * Logits(s, r, rw, rl, &dw, &dl)));
 				double		sn = dpo_sigmoid(-z);
 
 				L = sp * (dpo_log_sigmoid(z) - log(1 - eps)) +
@@ -288,7 +299,7 @@ TermLoss(const DpoSpec *s, int kind, const DpoRow *r, double *gw, double *gl)
 			}
 		case DPO_HINGE:
 			g = Logits(s, r, rw, rl, &dw, &dl);
-			z = beta * g;
+			z = Saturate(beta * g);
 			L = 1 - z > 0 ? 1 - z : 0.0;
 			dz = z < 1 ? -1.0 : 0.0;
 			break;
