@@ -189,7 +189,7 @@ ParseOptions(char *s, DpoSpec *spec)
 }
 
 /* Fill spec from loss / divergence / option texts, through the cache */
-void
+bool
 DpoSpecFromText(DpoSpecCache *cache, text *loss, text *divergence,
 				text *options, DpoSpec *spec)
 {
@@ -199,7 +199,7 @@ DpoSpecFromText(DpoSpecCache *cache, text *loss, text *divergence,
 		SameText(options, cache->opt_len, cache->opt, sizeof(cache->opt)))
 	{
 		*spec = cache->spec;
-		return;
+		return true;
 	}
 	dpo_spec_defaults(spec);
 	if (loss != NULL)
@@ -217,6 +217,7 @@ DpoSpecFromText(DpoSpecCache *cache, text *loss, text *divergence,
 		cache->spec = *spec;
 		cache->valid = (cache->loss_len != -2 && cache->div_len != -2 && cache->opt_len != -2);
 	}
+	return false;
 }
 
 /* Ensure the parameters are valid */

@@ -31,8 +31,9 @@ typedef struct DpoSpecCache
  * Fill spec from the loss text, the divergence text (may be NULL) and an
  * option text (may be NULL), using cache when the texts are unchanged.
  * Numeric parameters passed as SQL arguments are set by the caller after.
+ * Returns true when the cache answered (nothing was parsed).
  */
-extern void DpoSpecFromText(DpoSpecCache *cache, text *loss, text *divergence,
+extern bool DpoSpecFromText(DpoSpecCache *cache, text *loss, text *divergence,
 							text *options, DpoSpec *spec);
 
 /* ereport a spec check failure (rc from dpo_check_spec) */

@@ -50,6 +50,7 @@ typedef struct DpoAggState
 {
 	DpoAggFixed f;
 	DpoSpecCache cache;			/* per-backend parse cache, not serialised */
+	double		checked_beta;	/* beta last checked with the cached spec */
 	int64		cap;			/* capacity of batch, in rows */
 	double	   *batch;			/* 4 doubles per row: pc, pr, rc, rr */
 } DpoAggState;
@@ -120,6 +121,7 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 				delta;
 	int			rc;
 	bool		anynull = false;
+	bool		hit;
 
 	if (st == NULL)
 	{
@@ -145,8 +147,8 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 	DpoCheckLogp(row.rc, "ref_chosen_logp");
 	DpoCheckLogp(row.rr, "ref_rejected_logp");
 
-	DpoSpecFromText(&st->cache, nargs > 6 ? PG_GETARG_TEXT_PP(6) : NULL, NULL,
-					nargs > 8 && !PG_ARGISNULL(8) ? PG_GETARG_TEXT_PP(8) : NULL, &spec);
+	hit = DpoSpecFromText(&st->cache, nargs > 6 ? PG_GETARG_TEXT_PP(6) : NULL, NULL,
+						  nargs > 8 && !PG_ARGISNULL(8) ? PG_GETARG_TEXT_PP(8) : NULL, &spec);
 	if (nargs > 5)
 		spec.beta = PG_GETARG_FLOAT8(5);
 	if (nargs > 7)
@@ -158,7 +160,12 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 					 errmsg("weight must be positive and finite"),
 					 errdetail("Got %s.", float8out_internal(w))));
 	}
-	DpoCheckSpecOrError(&spec, false);
+	/* a spec from the cache was checked already unless beta changed */
+	if (!hit || spec.beta != st->checked_beta)
+	{
+		DpoCheckSpecOrError(&spec, false);
+		st->checked_beta = spec.beta;
+	}
 	if (spec.has_batch_kind)
 	{
 		if (st->f.spec_set)

@@ -259,7 +259,7 @@ Logits(const DpoSpec *s, const DpoRow *r, double rw, double rl, double *dw, doub
 
 /* One term's loss and partials with respect to pc (gw) and pr (gl) */
 static double
-TermLoss(const DpoSpec *s, int kind, const DpoRow *r, double *gw, double *gl)
+TermLoss(const DpoSpec *s, int kind, const DpoRow *r, double *gw, double *gl, int want_grad)
 {
 	double		beta = s->beta;
 	double		ls = s->label_smoothing;
@@ -277,6 +277,13 @@ TermLoss(const DpoSpec *s, int kind, const DpoRow *r, double *gw, double *gl)
 		case DPO_SIGMOID:
 			g = Logits(s, r, rw, rl, &dw, &dl);
 			z = Saturate(beta * g);
+			if (ls == 0)
+			{
+				/* the same bits as the general formula, one softplus fewer */
+				L = dpo_softplus(-z);
+				dz = want_grad ? -dpo_sigmoid(-z) : 0.0;
+				break;
+			}
 			L = dpo_softplus(-z) * (1 - ls) + dpo_softplus(z) * ls;
 			dz = -(1 - ls) * dpo_sigmoid(-z) + ls * dpo_sigmoid(z);
 			break;
@@ -414,7 +421,7 @@ dpo_row_loss(const DpoSpec *spec, const DpoRow *row, double *loss, double *grad)
 
 		if (spec->kind[i] == DPO_SIGMOID_NORM && !(row->len_c > 0 && row->len_r > 0))
 			return DPO_ERR_LENGTH;
-		L = TermLoss(spec, spec->kind[i], row, &gw, &gl);
+		L = TermLoss(spec, spec->kind[i], row, &gw, &gl, grad != NULL);
 		if (spec->nterms == 1 && spec->weight[i] == 1.0)
 		{
 			total = L;
