@@ -53,7 +53,9 @@ SELECT listwise_dpo_loss(ARRAY[-1, NULL], ARRAY[-1, -1]);
 -- aggregates: bad input and options
 CREATE TEMP TABLE t (pc float8, pr float8, rc float8, rr float8);
 INSERT INTO t VALUES (-10, -12, -11, -11.5), (-3, -2, -2, -2.5), (NULL, -1, -1, -1);
-SELECT (dpo_metrics(pc, pr, rc, rr)).* FROM t;
+SELECT n, skipped, round(loss::numeric, 6) AS loss, round(rewards_chosen::numeric, 6) AS rc, round(rewards_rejected::numeric, 6) AS rr,
+       round(rewards_accuracy::numeric, 6) AS acc, round(rewards_margin::numeric, 6) AS margin, round(logps_chosen::numeric, 6) AS lc,
+       round(logps_rejected::numeric, 6) AS lr, round(margin_std::numeric, 6) AS sd FROM (SELECT (dpo_metrics(pc, pr, rc, rr)).* FROM t) s;
 SELECT (dpo_metrics(pc, pr, rc, rr, 0.1, 'sigmoid', 1, 'label_smoothing=0.1, tau = 0.5')).loss IS NOT NULL AS options_ok FROM t;
 SELECT dpo_metrics(pc, pr, rc, rr, 0.1, 'sigmoid', 1, 'smoothing=0.1') FROM t;
 SELECT dpo_metrics(pc, pr, rc, rr, 0.1, 'sigmoid', 1, 'label_smoothing') FROM t;
