@@ -10,12 +10,20 @@ OBJS = \
 	src/linalg.o \
 	src/pair.o \
 	src/ranking.o \
-	src/query.o
+	src/query.o \
+	src/gram_core.o \
+	src/gram.o \
+	src/reward_core.o \
+	src/reward.o \
+	src/reward_fit.o \
+	src/reward_bt.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
 	src/pair.sql \
-	src/ranking.sql
+	src/ranking.sql \
+	src/reward.sql \
+	src/gram.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out
