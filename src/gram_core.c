@@ -10,6 +10,9 @@
 #include "gram_core.h"
 #include "linalg.h"
 
+/* relative size of the smallest acceptable squared Cholesky pivot */
+#define GRAM_PIVOT_EPS 1e-12
+
 /* Ensure a block of about 1 MB, between 64 and 1024 rows */
 int
 gram_block_rows(int p)
@@ -92,6 +95,7 @@ gram_ridge_solve(int d, const double *C, const double *mean, double lambda,
 	double		cyy = C[(size_t) d * p + d];
 	double		wcxy,
 				wcw;
+	double		dmax = 0;
 	int			rc;
 
 	for (int i = 0; i < d; i++)
@@ -99,10 +103,16 @@ gram_ridge_solve(int d, const double *C, const double *mean, double lambda,
 		memcpy(A + (size_t) i * d, C + (size_t) i * p, sizeof(double) * d);
 		A[(size_t) i * d + i] += lambda;
 		w[i] = C[(size_t) i * p + d];
+		if (A[(size_t) i * d + i] > dmax)
+			dmax = A[(size_t) i * d + i];
 	}
 	rc = linalg_cholesky_solve(d, 1, A, w);
 	if (rc != LINALG_OK)
 		return rc;
+	/* numerically singular: a pivot lost to rounding */
+	for (int i = 0; i < d; i++)
+		if (A[(size_t) i * d + i] * A[(size_t) i * d + i] <= GRAM_PIVOT_EPS * dmax)
+			return LINALG_NOT_SPD;
 	*bias = mean[d] - linalg_dot(d, w, mean);
 
 	/* sse = Cyy - 2 w.Cxy + w^T Cxx w */

@@ -83,13 +83,25 @@ int
 reward_newton_step(int p, double *H, const double *g, const double *w,
 				   double lambda, double *gtot, double *step)
 {
+	double		dmax = 0;
+	int			rc;
+
 	for (int j = 0; j < p; j++)
 	{
 		gtot[j] = g[j] + lambda * w[j];
 		step[j] = gtot[j];
 		H[(size_t) j * p + j] += lambda;
+		if (H[(size_t) j * p + j] > dmax)
+			dmax = H[(size_t) j * p + j];
 	}
-	return linalg_cholesky_solve(p, 1, H, step);
+	rc = linalg_cholesky_solve(p, 1, H, step);
+	if (rc != LINALG_OK)
+		return rc;
+	/* numerically singular: a squared pivot below 1e-14 of the largest diagonal */
+	for (int j = 0; j < p; j++)
+		if (H[(size_t) j * p + j] * H[(size_t) j * p + j] <= 1e-14 * dmax)
+			return LINALG_NOT_SPD;
+	return LINALG_OK;
 }
 
 /* L-BFGS two-loop recursion */

@@ -77,7 +77,7 @@ PassAllocate(PassState *st, int d, bool withbuf)
 	double		bytes;
 
 	st->d = d;
-	st->blockrows = (int) Max(64, Min(1024, 131072 / d));
+	st->blockrows = (int) Max(16, Min(1024, 65536 / d));
 	bytes = sizeof(double) * ((st->hessian ? (double) d * d : 0) + 3.0 * d +
 							  (withbuf ? (double) st->blockrows * (d + 3) : 0));
 	PrefCheckMemory(bytes, "pref.reward_pass");
@@ -877,8 +877,8 @@ pref_reward_fit(PG_FUNCTION_ARGS)
 	m.loss = best.wsum > 0 ? best.loss / best.wsum : NAN;
 	m.accuracy = best.wsum > 0 ? best.correct / best.wsum : NAN;
 	m.r2 = NAN;
-	m.options = psprintf("{\"lambda\": %.17g, \"max_iter\": %d, \"tol\": %.17g, "
-						 "\"label_smoothing\": %.17g, \"margin\": %.17g, \"method\": \"%s\", "
+	m.options = psprintf("{\"lambda\": %.15g, \"max_iter\": %d, \"tol\": %.15g, "
+						 "\"label_smoothing\": %.15g, \"margin\": %.15g, \"method\": \"%s\", "
 						 "\"objective\": %.17g, \"gradient_norm\": %.17g, \"weight_sum\": %.17g}",
 						 lambda, max_iter, tol, smoothing, margin, METHOD_NAMES[method],
 						 objbest, gnorm, best.wsum);
