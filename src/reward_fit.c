@@ -560,7 +560,7 @@ RunPass(FitContext *fc, const double *w, bool hessian, PassResult *res,
 			pd[j] = Float8GetDatum(fc->params[j]);
 		values[1] = PointerGetDatum(construct_array(pd, 3, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	}
-	rc = SPI_execute_plan(fc->plan, values, nulls, true, 1);
+	rc = SPI_execute_plan(fc->plan, values, nulls, true, 0);	/* count 0: a row limit disables parallel workers */
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "pref.reward_fit: pass query failed: %s", SPI_result_code_string(rc));
 	{
