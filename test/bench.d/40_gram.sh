@@ -9,12 +9,14 @@ PY="${PY:-/usr/bin/python3}"
 N="${PGPREF_BENCH_GRAM_ROWS:-1000000}"
 NP="${PGPREF_BENCH_PAIRS:-250000}"
 D=256
-# 1000 distinct random vectors, repeated: generation stays fast, the scan is full size
+# 1000 distinct random vectors, repeated: generation stays fast, the scan is full size;
+# pairs take chosen from the first half of the pool and rejected from the second,
+# so the optimum is not w = 0
 psql -X -q -v ON_ERROR_STOP=1 \
 	-c "DROP TABLE IF EXISTS bench_emb, bench_pool, bench_rw" \
 	-c "CREATE TABLE bench_pool AS SELECT i, ARRAY(SELECT (random() - 0.5)::real FROM generate_series(1, $D) WHERE i > 0) AS x FROM generate_series(1, 1000) i" \
 	-c "CREATE TABLE bench_emb AS SELECT p.x FROM generate_series(1, $N) g JOIN bench_pool p ON p.i = 1 + g % 1000" \
-	-c "CREATE TABLE bench_rw AS SELECT a.x AS chosen, b.x AS rejected FROM generate_series(1, $NP) g JOIN bench_pool a ON a.i = 1 + g % 1000 JOIN bench_pool b ON b.i = 1 + (g * 7 + 3) % 1000" \
+	-c "CREATE TABLE bench_rw AS SELECT a.x AS chosen, b.x AS rejected FROM generate_series(1, $NP) g JOIN bench_pool a ON a.i = 1 + g % 500 JOIN bench_pool b ON b.i = 501 + (g * 7 + 3) % 500" \
 	-c "VACUUM ANALYZE bench_emb" -c "VACUUM ANALYZE bench_rw" >/dev/null 2>&1 || { echo "gram: setup failed"; exit 1; }
 # settings go through PGOPTIONS: median_ms times every statement it sends
 SER="-c max_parallel_workers_per_gather=0 -c client_min_messages=error"
@@ -42,8 +44,8 @@ echo "gram: pref.gram 2 workers ${gramp} ms ($(gf "$gramp") GFLOP/s, x$(ratio "$
 
 # reward_fit: 3 Newton passes (max_iter => 3) timed as a whole, per iteration
 rfloor=$(PGOPTIONS="$SER" median_ms "SELECT sum(array_length(chosen, 1) + array_length(rejected, 1)) FROM bench_rw;" 3)
-rfit=$(PGOPTIONS="$SER" median_ms "SELECT (pref.reward_fit('SELECT chosen, rejected FROM bench_rw', max_iter => 3)).iterations;" 1)
-rfitp=$(PGOPTIONS="$PAR" median_ms "SELECT (pref.reward_fit('SELECT chosen, rejected FROM bench_rw', max_iter => 3)).iterations;" 1)
+rfit=$(PGOPTIONS="$SER" median_ms "SELECT (pref.reward_fit('SELECT chosen, rejected FROM bench_rw', max_iter => 3, tol => 1e-300)).iterations;" 1)
+rfitp=$(PGOPTIONS="$PAR" median_ms "SELECT (pref.reward_fit('SELECT chosen, rejected FROM bench_rw', max_iter => 3, tol => 1e-300)).iterations;" 1)
 periter=$(awk -v a="$rfit" 'BEGIN { printf "%.1f", a / 3 }')
 periterp=$(awk -v a="$rfitp" 'BEGIN { printf "%.1f", a / 3 }')
 pyit=$($PY - "$NP" "$D" <<'PYEOF'
