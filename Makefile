@@ -22,7 +22,13 @@ OBJS = \
 	src/subset.o \
 	src/dpo_core.o \
 	src/dpo.o \
-	src/dpo_agg.o
+	src/dpo_agg.o \
+	src/gram_core.o \
+	src/gram.o \
+	src/reward_core.o \
+	src/reward.o \
+	src/reward_fit.o \
+	src/reward_bt.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
@@ -32,7 +38,9 @@ SQL_PARTS = \
 	src/bt.sql \
 	src/shapley.sql \
 	src/subset.sql \
-	src/dpo.sql
+	src/dpo.sql \
+	src/reward.sql \
+	src/gram.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

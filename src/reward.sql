@@ -1,0 +1,151 @@
+-- reward models: pref.linear_model, scoring, evaluation, reward_fit,
+-- contextual Bradley-Terry (src/reward.c, src/reward_fit.c, src/reward_bt.c)
+
+CREATE TYPE @extschema@.linear_model AS (
+	kind text,
+	dim integer,
+	weights double precision[],
+	bias double precision,
+	n_rows bigint,
+	n_skipped bigint,
+	iterations integer,
+	converged boolean,
+	loss double precision,
+	accuracy double precision,
+	r2 double precision,
+	options jsonb
+);
+COMMENT ON TYPE @extschema@.linear_model IS
+'linear model over embeddings: kind (ridge or bradley_terry), weights, bias, rows used and skipped, iterations, convergence, training loss, accuracy, R2, options in force';
+
+CREATE FUNCTION @extschema@.reward_score(model @extschema@.linear_model, x real[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_score(@extschema@.linear_model, real[]) IS
+'reward (or predicted rating) of one response embedding: weights . x + bias';
+CREATE FUNCTION @extschema@.reward_score(model @extschema@.linear_model, x double precision[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_score(@extschema@.linear_model, double precision[]) IS
+'reward (or predicted rating) of one response embedding: weights . x + bias';
+
+CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen real[], rejected real[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, real[], real[]) IS
+'reward margin of a pair: weights . (chosen - rejected); positive when the model agrees with the label';
+CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen double precision[], rejected double precision[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, double precision[], double precision[]) IS
+'reward margin of a pair: weights . (chosen - rejected); positive when the model agrees with the label';
+
+-- held-out evaluation over margins
+CREATE TYPE @extschema@.reward_eval_result AS (
+	n bigint,
+	accuracy double precision,
+	log_loss double precision,
+	mean_margin double precision,
+	sd_margin double precision
+);
+COMMENT ON TYPE @extschema@.reward_eval_result IS
+'pairs evaluated, weighted accuracy (margin > 0, ties count half), mean log loss -log sigmoid(margin), mean and standard deviation of the margin';
+
+CREATE FUNCTION @extschema@.reward_eval_accum(double precision[], margin double precision) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_reward_eval_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_eval_accum(double precision[], double precision) IS
+'transition function of pref.reward_eval';
+CREATE FUNCTION @extschema@.reward_eval_accum(double precision[], margin double precision, weight double precision) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_reward_eval_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_eval_accum(double precision[], double precision, double precision) IS
+'transition function of pref.reward_eval (weighted)';
+CREATE FUNCTION @extschema@.reward_eval_combine(double precision[], double precision[]) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_reward_eval_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_eval_combine(double precision[], double precision[]) IS
+'combine function of pref.reward_eval';
+CREATE FUNCTION @extschema@.reward_eval_final(double precision[]) RETURNS @extschema@.reward_eval_result
+	AS 'MODULE_PATHNAME', 'pref_reward_eval_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_eval_final(double precision[]) IS
+'final function of pref.reward_eval';
+
+CREATE AGGREGATE @extschema@.reward_eval(margin double precision) (
+	SFUNC = @extschema@.reward_eval_accum,
+	STYPE = double precision[],
+	FINALFUNC = @extschema@.reward_eval_final,
+	COMBINEFUNC = @extschema@.reward_eval_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.reward_eval(double precision) IS
+'evaluate a reward model on held-out pairs from their margins (pref.reward_margin): accuracy, log loss, margin mean and spread';
+CREATE AGGREGATE @extschema@.reward_eval(margin double precision, weight double precision) (
+	SFUNC = @extschema@.reward_eval_accum,
+	STYPE = double precision[],
+	FINALFUNC = @extschema@.reward_eval_final,
+	COMBINEFUNC = @extschema@.reward_eval_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.reward_eval(double precision, double precision) IS
+'weighted evaluation of a reward model on held-out pairs from their margins';
+
+CREATE FUNCTION @extschema@.preference_strength(margins double precision[], ambiguous_below double precision DEFAULT 0.1,
+	OUT n_models integer, OUT mean_margin double precision, OUT sd_margin double precision, OUT verdict text)
+	AS 'MODULE_PATHNAME', 'pref_preference_strength' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.preference_strength(double precision[], double precision) IS
+'ensemble preference strength of one pair from several models'' margins: mean, standard deviation and a verdict (likely_mislabeled when the mean is negative, ambiguous when |mean| < ambiguous_below, else consistent)';
+
+-- one IRLS pass (used by reward_fit; parallel aggregate)
+CREATE FUNCTION @extschema@.reward_pass_accum(internal, chosen real[], rejected real[], weight double precision, w double precision[], params double precision[]) RETURNS internal
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_accum(internal, real[], real[], double precision, double precision[], double precision[]) IS
+'transition function of pref.reward_pass';
+CREATE FUNCTION @extschema@.reward_pass_accum(internal, chosen double precision[], rejected double precision[], weight double precision, w double precision[], params double precision[]) RETURNS internal
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_accum(internal, double precision[], double precision[], double precision, double precision[], double precision[]) IS
+'transition function of pref.reward_pass';
+CREATE FUNCTION @extschema@.reward_pass_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_combine(internal, internal) IS 'combine function of pref.reward_pass';
+CREATE FUNCTION @extschema@.reward_pass_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_serialize(internal) IS 'serial function of pref.reward_pass';
+CREATE FUNCTION @extschema@.reward_pass_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_deserialize(bytea, internal) IS 'deserial function of pref.reward_pass';
+CREATE FUNCTION @extschema@.reward_pass_final(internal) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_final(internal) IS 'final function of pref.reward_pass';
+
+CREATE AGGREGATE @extschema@.reward_pass(chosen real[], rejected real[], weight double precision, w double precision[], params double precision[]) (
+	SFUNC = @extschema@.reward_pass_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.reward_pass_final,
+	COMBINEFUNC = @extschema@.reward_pass_combine,
+	SERIALFUNC = @extschema@.reward_pass_serialize,
+	DESERIALFUNC = @extschema@.reward_pass_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.reward_pass(real[], real[], double precision, double precision[], double precision[]) IS
+'one Newton/IRLS pass of pref.reward_fit at weights w: {d, n, skipped, weight sum, loss, correct, gradient, Hessian}; params = {label_smoothing, margin, want_hessian}';
+CREATE AGGREGATE @extschema@.reward_pass(chosen double precision[], rejected double precision[], weight double precision, w double precision[], params double precision[]) (
+	SFUNC = @extschema@.reward_pass_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.reward_pass_final,
+	COMBINEFUNC = @extschema@.reward_pass_combine,
+	SERIALFUNC = @extschema@.reward_pass_serialize,
+	DESERIALFUNC = @extschema@.reward_pass_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.reward_pass(double precision[], double precision[], double precision, double precision[], double precision[]) IS
+'one Newton/IRLS pass of pref.reward_fit at weights w: {d, n, skipped, weight sum, loss, correct, gradient, Hessian}; params = {label_smoothing, margin, want_hessian}';
+
+CREATE FUNCTION @extschema@.reward_fit(sql text, lambda double precision DEFAULT 1, max_iter integer DEFAULT 50,
+	tol double precision DEFAULT 1e-8, label_smoothing double precision DEFAULT 0,
+	margin double precision DEFAULT 0, method text DEFAULT 'auto')
+	RETURNS @extschema@.linear_model
+	AS 'MODULE_PATHNAME', 'pref_reward_fit' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.reward_fit(text, double precision, integer, double precision, double precision, double precision, text) IS
+'Bradley-Terry reward model on embeddings: the query yields (chosen, rejected [, weight]); minimises sum weight * logistic loss of w.(chosen - rejected) - margin (label smoothing optional) + lambda/2 |w|^2 by Newton passes (parallel aggregate, syrk Hessian, Cholesky) or L-BFGS (method auto, newton, lbfgs)';
+
+CREATE FUNCTION @extschema@.bt_fit_contextual(sql text, lambda double precision DEFAULT 0, max_iter integer DEFAULT 50,
+	tol double precision DEFAULT 1e-10, confidence double precision DEFAULT 0.95)
+	RETURNS TABLE (term text, item bigint, covariate integer, estimate double precision, std_error double precision,
+		lower double precision, upper double precision, comparisons bigint)
+	AS 'MODULE_PATHNAME', 'pref_bt_fit_contextual' LANGUAGE C VOLATILE STRICT ROWS 100;
+COMMENT ON FUNCTION @extschema@.bt_fit_contextual(text, double precision, integer, double precision, double precision) IS
+'contextual Bradley-Terry ("style control"): the query yields (winner, loser, covariates double precision[] [, tie]); item ratings (logit scale, mean 0) and covariate coefficients with Wald intervals';

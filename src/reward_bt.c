@@ -1,0 +1,427 @@
+/*
+ * reward_bt.c - contextual Bradley-Terry ("style control"): item ratings
+ * and covariate coefficients fitted jointly by the reward-model IRLS engine
+ * (reward_core.c) on the design  e_winner - e_loser || covariates.
+ *
+ * P(winner beats loser) = sigmoid(theta_winner - theta_loser + beta . c).
+ * A tie counts as half a win each way (target 1/2).  The first item (in id
+ * order) is anchored at 0 during the fit; ratings are then centred to mean
+ * 0 and their Wald standard errors computed from the inverse Hessian under
+ * that centring.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include "common.h"
+#include "linalg.h"
+#include "query.h"
+#include "reward_core.h"
+
+/* qsort comparator for int64 */
+static int
+CmpInt64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Index of id in the sorted array ids[0..n) */
+static int
+FindItem(const int64 *ids, int n, int64 id)
+{
+	int			lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] == id)
+			return mid;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * Standard normal quantile: Acklam's rational approximation refined by one
+ * Halley step on erfc (full double precision).
+ */
+static double
+NormalQuantile(double p)
+{
+	static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+		-2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01,
+	2.506628277459239e+00};
+	static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+		-1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01};
+	static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+		-2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00,
+	2.938163982698783e+00};
+	static const double dd[] = {7.784695709041462e-03, 3.224671290700398e-01,
+	2.445134137142996e+00, 3.754408661907416e+00};
+	double		q,
+				r,
+				x,
+				e,
+				u;
+
+	if (p < 0.02425)
+	{
+		q = sqrt(-2 * log(p));
+		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
+	}
+	else if (p <= 1 - 0.02425)
+	{
+		q = p - 0.5;
+		r = q * q;
+		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+			(((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+	}
+	else
+	{
+		q = sqrt(-2 * log(1 - p));
+		x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
+	}
+	e = 0.5 * erfc(-x / sqrt(2.0)) - p;
+	u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+	return x - u / (1 + x * u / 2);
+}
+
+PG_FUNCTION_INFO_V1(pref_bt_fit_contextual);
+
+/*
+ * pref.bt_fit_contextual(sql, lambda, max_iter, tol, confidence): rows
+ * (term, item, covariate, estimate, std_error, lower, upper, comparisons).
+ */
+Datum
+pref_bt_fit_contextual(PG_FUNCTION_ARGS)
+{
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	double		lambda = PG_GETARG_FLOAT8(1);
+	int			max_iter = PG_GETARG_INT32(2);
+	double		tol = PG_GETARG_FLOAT8(3);
+	double		conf = PG_GETARG_FLOAT8(4);
+	static const PrefQueryColumn cols[] = {
+		{"winner", PREF_COL_INT8, false, false},
+		{"loser", PREF_COL_INT8, false, false},
+		{"covariates", PREF_COL_VECTOR, false, false},
+		{"tie", PREF_COL_BOOL, true, false},
+	};
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	PrefQueryResult *q;
+	int64		n,
+			   *win,
+			   *los,
+			   *ids,
+			   *count;
+	const double *cov;
+	const bool *tie;
+	int			nc,
+				K = 0,
+				p,
+				blockrows,
+				iter = 0,
+				halvings = 0;
+	int		   *wi,
+			   *li;
+	double	   *Z,
+			   *target,
+			   *scratch,
+			   *w,
+			   *wbest,
+			   *g,
+			   *H,
+			   *step,
+			   *gtot;
+	double		objbest = 0,
+				t = 1.0,
+				gnorm = 0,
+				z;
+	bool		converged = false,
+				have_prev = false;
+
+	if (!isfinite(lambda) || lambda < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lambda must be non-negative and finite")));
+	if (max_iter < 1 || max_iter > 100000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_iter must be between 1 and 100000")));
+	if (!isfinite(tol) || tol <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tol must be positive and finite")));
+	if (!(conf > 0 && conf < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be between 0 and 1"),
+				 errdetail("Got %g.", conf)));
+
+	q = PrefReadQuery(sql, cols, 4, "pref.bt_fit_contextual");
+	n = q->nrows;
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("pref.bt_fit_contextual: the query returned no usable comparisons"),
+				 errdetail(INT64_FORMAT " rows had NULLs and were skipped.", q->skipped)));
+	win = PREF_QUERY_INT8(q, 0);
+	los = PREF_QUERY_INT8(q, 1);
+	cov = PREF_QUERY_VECTOR(q, 2);
+	nc = q->dim[2];
+	tie = q->ncols > 3 ? PREF_QUERY_BOOL(q, 3) : NULL;
+
+	/* items: sorted distinct ids */
+	PrefCheckMemory(sizeof(int64) * 2.0 * n + sizeof(int) * 2.0 * n, "pref.bt_fit_contextual");
+	ids = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * 2 * n);
+	for (int64 i = 0; i < n; i++)
+	{
+		if (win[i] == los[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("pref.bt_fit_contextual: an item cannot be compared with itself"),
+					 errdetail("Row " INT64_FORMAT " has winner = loser = " INT64_FORMAT ".", i + 1, win[i])));
+		ids[2 * i] = win[i];
+		ids[2 * i + 1] = los[i];
+	}
+	qsort(ids, 2 * n, sizeof(int64), CmpInt64);
+	for (int64 i = 0; i < 2 * n; i++)
+		if (i == 0 || ids[i] != ids[K - 1])
+			ids[K++] = ids[i];
+	if (K < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("pref.bt_fit_contextual needs at least 2 items")));
+	if ((double) K + nc > 20000)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("pref.bt_fit_contextual: %d items and %d covariates are too many for a dense Hessian", K, nc),
+				 errhint("Fit items with pref.bt_fit and use fewer items here.")));
+
+	/* parameters: items 1..K-1 (item 0 anchored) then covariates */
+	p = K - 1 + nc;
+	blockrows = (int) Max(64, Min(1024, 131072 / p));
+	PrefCheckMemory(sizeof(double) * (4.0 * p * p + (double) blockrows * (p + 3) + 6.0 * p),
+					"pref.bt_fit_contextual");
+	wi = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int) * n);
+	li = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int) * n);
+	count = palloc0(sizeof(int64) * K);
+	for (int64 i = 0; i < n; i++)
+	{
+		wi[i] = FindItem(ids, K, win[i]);
+		li[i] = FindItem(ids, K, los[i]);
+		count[wi[i]]++;
+		count[li[i]]++;
+	}
+	Z = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) blockrows * p);
+	target = palloc(sizeof(double) * blockrows);
+	scratch = palloc(sizeof(double) * 2 * blockrows);
+	w = palloc0(sizeof(double) * p);
+	wbest = palloc0(sizeof(double) * p);
+	g = palloc(sizeof(double) * p);
+	gtot = palloc(sizeof(double) * p);
+	step = palloc(sizeof(double) * p);
+	H = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) p * p);
+	PrefApplyBlasThreads();
+
+	for (;;)
+	{
+		RewardStats st = {0, 0, 0};
+		double		obj;
+
+		/* one pass: dense design blocks, loss, gradient and Hessian */
+		memset(g, 0, sizeof(double) * p);
+		memset(H, 0, sizeof(double) * (Size) p * p);
+		for (int64 start = 0; start < n; start += blockrows)
+		{
+			int			rows = (int) Min((int64) blockrows, n - start);
+
+			CHECK_FOR_INTERRUPTS();
+			memset(Z, 0, sizeof(double) * (Size) rows * p);
+			for (int r = 0; r < rows; r++)
+			{
+				int64		i = start + r;
+				double	   *row = Z + (Size) r * p;
+
+				if (wi[i] > 0)
+					row[wi[i] - 1] = 1.0;
+				if (li[i] > 0)
+					row[li[i] - 1] = -1.0;
+				memcpy(row + K - 1, cov + (Size) i * nc, sizeof(double) * nc);
+				target[r] = (tie && tie[i]) ? 0.5 : 1.0;
+			}
+			reward_block(p, rows, Z, NULL, target, 1.0, w, 0.0, g, H, &st, scratch);
+		}
+		iter++;
+		obj = st.loss + 0.5 * lambda * linalg_dot(p, w, w);
+		if (have_prev && obj > objbest + 1e-12 * fabs(objbest))
+		{
+			if (++halvings > 40 || iter >= max_iter)
+				break;
+			t *= 0.5;
+			memcpy(w, wbest, sizeof(double) * p);
+			linalg_axpy(p, t, step, w);
+			continue;
+		}
+		halvings = 0;
+		objbest = obj;
+		memcpy(wbest, w, sizeof(double) * p);
+		for (int j = 0; j < p; j++)
+			gtot[j] = g[j] + lambda * w[j];
+		gnorm = linalg_nrm2(p, gtot);
+		if (gnorm <= tol * Max(1.0, st.wsum))
+		{
+			converged = true;
+			break;
+		}
+		if (iter >= max_iter)
+			break;
+		{
+			int			rc = reward_newton_step(p, H, g, w, lambda, gtot, step);
+			double		smax = 0,
+						wmax = 0;
+
+			if (rc == LINALG_NOT_SPD)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("pref.bt_fit_contextual: the Hessian is singular"),
+						 errdetail("The comparison graph may be disconnected, or covariates collinear (lambda %g).", lambda),
+						 errhint("Use a positive lambda, e.g. lambda => 0.01.")));
+			PrefLinalgError(rc, "pref.bt_fit_contextual");
+			for (int j = 0; j < p; j++)
+			{
+				step[j] = -step[j];
+				smax = Max(smax, fabs(step[j]));
+				wmax = Max(wmax, fabs(w[j]));
+			}
+			if (smax <= 1e-15 * (1.0 + wmax))
+			{
+				converged = true;
+				break;
+			}
+		}
+		t = 1.0;
+		have_prev = true;
+		linalg_axpy(p, 1.0, step, w);
+	}
+	if (!converged)
+		ereport(WARNING,
+				(errmsg("pref.bt_fit_contextual did not converge in %d iterations", iter),
+				 errdetail("Gradient norm %g.", gnorm),
+				 errhint("Raise max_iter, or use a positive lambda when an item wins or loses every comparison.")));
+
+	/* covariance at the solution: inverse of the penalised Hessian */
+	{
+		RewardStats st = {0, 0, 0};
+		int			rc;
+
+		memset(g, 0, sizeof(double) * p);
+		memset(H, 0, sizeof(double) * (Size) p * p);
+		for (int64 start = 0; start < n; start += blockrows)
+		{
+			int			rows = (int) Min((int64) blockrows, n - start);
+
+			CHECK_FOR_INTERRUPTS();
+			memset(Z, 0, sizeof(double) * (Size) rows * p);
+			for (int r = 0; r < rows; r++)
+			{
+				int64		i = start + r;
+				double	   *row = Z + (Size) r * p;
+
+				if (wi[i] > 0)
+					row[wi[i] - 1] = 1.0;
+				if (li[i] > 0)
+					row[li[i] - 1] = -1.0;
+				memcpy(row + K - 1, cov + (Size) i * nc, sizeof(double) * nc);
+				target[r] = (tie && tie[i]) ? 0.5 : 1.0;
+			}
+			reward_block(p, rows, Z, NULL, target, 1.0, wbest, 0.0, g, H, &st, scratch);
+		}
+		for (int j = 0; j < p; j++)
+			H[(Size) j * p + j] += lambda;
+		rc = linalg_spd_inverse(p, H);
+		if (rc == LINALG_NOT_SPD)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("pref.bt_fit_contextual: the Hessian is singular at the solution"),
+					 errhint("Use a positive lambda.")));
+		PrefLinalgError(rc, "pref.bt_fit_contextual");
+	}
+
+	z = NormalQuantile(0.5 + conf / 2);
+	InitMaterializedSRF(fcinfo, 0);
+	{
+		/* theta (K, anchored item 0 = 0) centred; var of theta_i - mean(theta) */
+		double	   *theta = palloc0(sizeof(double) * K);
+		double	   *rowmean = palloc0(sizeof(double) * K);
+		double	   *ones = palloc(sizeof(double) * (K - 1));
+		double		tmean = 0,
+					gmean = 0;
+
+		for (int k = 1; k < K; k++)
+			theta[k] = wbest[k - 1];
+		for (int k = 0; k < K; k++)
+			tmean += theta[k] / K;
+		/* row means of the full K x K covariance (anchored row and column are 0) */
+		for (int k = 0; k < K - 1; k++)
+			ones[k] = 1.0 / K;
+		if (K > 1)
+			for (int k = 1; k < K; k++)
+				rowmean[k] = linalg_dot(K - 1, H + (Size) (k - 1) * p, ones);
+		for (int k = 0; k < K; k++)
+			gmean += rowmean[k] / K;
+		for (int k = 0; k < K; k++)
+		{
+			Datum		values[8];
+			bool		nulls[8] = {false};
+			double		vk = (k > 0 ? H[(Size) (k - 1) * p + (k - 1)] : 0) - 2 * rowmean[k] + gmean;
+			double		se = sqrt(vk > 0 ? vk : 0);
+			double		est = theta[k] - tmean;
+
+			values[0] = CStringGetTextDatum("item");
+			values[1] = Int64GetDatum(ids[k]);
+			nulls[2] = true;
+			values[3] = Float8GetDatum(est);
+			values[4] = Float8GetDatum(se);
+			values[5] = Float8GetDatum(est - z * se);
+			values[6] = Float8GetDatum(est + z * se);
+			values[7] = Int64GetDatum(count[k]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		for (int c = 0; c < nc; c++)
+		{
+			Datum		values[8];
+			bool		nulls[8] = {false};
+			int			j = K - 1 + c;
+			double		vc = H[(Size) j * p + j];
+			double		se = sqrt(vc > 0 ? vc : 0);
+
+			values[0] = CStringGetTextDatum("covariate");
+			nulls[1] = true;
+			values[2] = Int32GetDatum(c + 1);
+			values[3] = Float8GetDatum(wbest[j]);
+			values[4] = Float8GetDatum(se);
+			values[5] = Float8GetDatum(wbest[j] - z * se);
+			values[6] = Float8GetDatum(wbest[j] + z * se);
+			values[7] = Int64GetDatum(n);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
