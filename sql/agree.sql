@@ -1,7 +1,7 @@
 -- Agreement aggregates against textbook worked examples (exact fractions in
 -- test/ref/curation_ref.py), NULL handling, and a forced-parallel plan
 \set ECHO none
-\ir ../test/ref/curation_fixtures.sql
+\i test/ref/curation_fixtures.sql
 \set ECHO all
 SET extra_float_digits = 0;
 

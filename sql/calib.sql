@@ -1,6 +1,6 @@
 -- Calibration aggregate and reliability bins against numpy (test/ref/curation_ref.py)
 \set ECHO none
-\ir ../test/ref/curation_fixtures.sql
+\i test/ref/curation_fixtures.sql
 \set ECHO all
 SET extra_float_digits = 0;
 
@@ -43,7 +43,7 @@ SELECT pref.calibration_combine('{1,1,0,0,1,0.5,1}', '{2,1,0,0,1,0.5,1,0,0,0}');
 
 -- forced parallel: Partial Aggregate, same answer as serial (to 1e-12)
 CREATE TABLE preds AS SELECT ((g * 7919) % 1000) / 1000.0 AS p, (g * 104729) % 1000 < (g * 7919) % 1000 AS y
-  FROM generate_series(1, 40000) g;
+  FROM generate_series(1, 40000::bigint) g;
 ALTER TABLE preds SET (parallel_workers = 2);
 ANALYZE preds;
 CREATE TABLE serial_calib AS SELECT (pref.calibration(p, y, 20)).* FROM preds;

@@ -1,6 +1,6 @@
 -- Ratings to pairs, majority vote and Dawid-Skene, against test/ref/curation_ref.py
 \set ECHO none
-\ir ../test/ref/curation_fixtures.sql
+\i test/ref/curation_fixtures.sql
 \set ECHO all
 SET extra_float_digits = 0;
 
@@ -80,15 +80,16 @@ ORDER BY 1;
 -- simulated annotators with known confusion: recovered within 0.08 per cell,
 -- and the EM labels beat the majority vote
 SELECT a.annotator, (SELECT max(abs(x - y)) FROM unnest(a.confusion, t.confusion) u(x, y)) < 0.08 AS recovered,
+       round((SELECT max(abs(x - y)) FROM unnest(a.confusion, t.confusion) u(x, y))::numeric, 3) AS max_error,
        a.converged
-FROM pref.dawid_skene_annotators('SELECT item_id, annotator, label FROM ref_ds_sim') a
+FROM pref.dawid_skene_annotators('SELECT item_id, annotator, label FROM ref_ds_sim', max_iter => 2000) a
 JOIN ref_ds_sim_conf t USING (annotator) ORDER BY 1;
 WITH truth AS (SELECT DISTINCT item_id, truth FROM ref_ds_sim)
-SELECT (SELECT avg((d.label = t.truth)::int) FROM pref.dawid_skene('SELECT item_id, annotator, label FROM ref_ds_sim') d
+SELECT (SELECT avg((d.label = t.truth)::int) FROM pref.dawid_skene('SELECT item_id, annotator, label FROM ref_ds_sim', max_iter => 2000) d
           JOIN truth t USING (item_id)) >
        (SELECT avg((m.label IS NOT DISTINCT FROM t.truth)::int) FROM pref.majority_vote('SELECT item_id, annotator, label FROM ref_ds_sim') m
           JOIN truth t USING (item_id)) AS em_beats_majority,
-       (SELECT avg((d.label = t.truth)::int) FROM pref.dawid_skene('SELECT item_id, annotator, label FROM ref_ds_sim') d
+       (SELECT avg((d.label = t.truth)::int) FROM pref.dawid_skene('SELECT item_id, annotator, label FROM ref_ds_sim', max_iter => 2000) d
           JOIN truth t USING (item_id)) > 0.9 AS em_accuracy_above_90pct;
 
 -- small set by eye: a confident and an unreliable annotator

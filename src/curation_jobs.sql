@@ -25,6 +25,7 @@ CREATE TABLE @extschema@.runs (
 COMMENT ON TABLE @extschema@.runs IS 'run log of curation jobs: one row per run (running, succeeded, failed, or skipped when another run held the lock)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs_run_id_seq', '');
+COMMENT ON SEQUENCE @extschema@.runs_run_id_seq IS 'run ids of pref.runs';
 
 CREATE TABLE @extschema@.curated_pairs (
 	job text NOT NULL,
@@ -75,7 +76,7 @@ BEGIN
 	IF job IS NULL OR kind IS NULL OR params IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'job, kind and params must not be NULL';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM @extschema@.job_kinds() k WHERE k OPERATOR(pg_catalog.=) kind) THEN
+	IF kind NOT IN (SELECT k FROM @extschema@.job_kinds() k) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('unknown job kind "%s"', kind),
 			HINT = pg_catalog.format('Valid kinds are: %s.',
@@ -213,7 +214,15 @@ BEGIN
 			MESSAGE = 'health job needs params.source, a query yielding (labelled_at, item_id, annotator, label)';
 	END IF;
 	SELECT r.job INTO jname FROM @extschema@.runs r WHERE r.run_id OPERATOR(pg_catalog.=) job_health.run_id;
-	DROP TABLE IF EXISTS pg_temp.pgpref_health_src, pg_temp.pgpref_health_dedup, pg_temp.pgpref_health_ds;
+	IF pg_catalog.to_regclass('pg_temp.pgpref_health_src') IS NOT NULL THEN
+		DROP TABLE pg_temp.pgpref_health_src;
+	END IF;
+	IF pg_catalog.to_regclass('pg_temp.pgpref_health_dedup') IS NOT NULL THEN
+		DROP TABLE pg_temp.pgpref_health_dedup;
+	END IF;
+	IF pg_catalog.to_regclass('pg_temp.pgpref_health_ds') IS NOT NULL THEN
+		DROP TABLE pg_temp.pgpref_health_ds;
+	END IF;
 	EXECUTE pg_catalog.format(
 		'CREATE TEMP TABLE pgpref_health_src AS SELECT s.* FROM (%s) s(labelled_at, item_id, annotator, label)', src);
 	SELECT pg_catalog.count(*) INTO rows_read FROM pg_temp.pgpref_health_src;

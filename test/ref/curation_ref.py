@@ -19,7 +19,13 @@ import numpy as np
 
 M64 = (1 << 64) - 1
 out = []
-emit = out.append
+
+
+def emit(stmt):
+    # loaded by several tests in one database: recreate tables each time
+    if stmt.startswith("CREATE TABLE "):
+        out.append("DROP TABLE IF EXISTS %s;" % stmt.split()[2])
+    out.append(stmt)
 
 
 def splitmix64(state):
