@@ -15,7 +15,12 @@ Usage: /usr/bin/python3 test/ref/curation_ref.py > test/ref/curation_fixtures.sq
 """
 from fractions import Fraction as F
 import itertools
+import os
+import sys
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from curation_ref_ds import dawid_skene  # noqa: E402
 
 M64 = (1 << 64) - 1
 out = []
@@ -104,41 +109,6 @@ emit("INSERT INTO ref_binarize VALUES " + ",\n".join(rows) + ";")
 
 
 # ---- Dawid-Skene --------------------------------------------------------------
-def dawid_skene(items, annots, labels, K, max_iter=100, tol=1e-6, s=0.01):
-    I, A = items.max() + 1, annots.max() + 1
-    T = np.zeros((I, K))
-    np.add.at(T, (items, labels), 1.0)
-    T /= T.sum(1, keepdims=True)
-    onehot = np.eye(K)[labels]  # obs x K
-
-    def mstep(T):
-        prior = (T.sum(0) + s) / (I + K * s)
-        conf = np.full((A, K, K), s)
-        for a in range(A):
-            sel = annots == a
-            conf[a] += T[items[sel]].T @ onehot[sel]
-        conf /= conf.sum(2, keepdims=True)
-        return prior, conf
-
-    it, conv = 0, False
-    while it < max_iter:
-        prior, conf = mstep(T)
-        logp = np.tile(np.log(prior), (I, 1))
-        np.add.at(logp, items, np.log(conf[annots, :, labels]))
-        mx = logp.max(1, keepdims=True)
-        ll = float((mx[:, 0] + np.log(np.exp(logp - mx).sum(1))).sum())
-        Tn = np.exp(logp - mx)
-        Tn /= Tn.sum(1, keepdims=True)
-        delta = np.abs(Tn - T).max()
-        T = Tn
-        it += 1
-        if delta < tol:
-            conv = True
-            break
-    prior, conf = mstep(T)
-    return T, conf, prior, it, conv, ll
-
-
 LAB = ["<", "=", ">"]  # bytewise order, as the C code sorts labels
 ANN = ["ann", "bob", "cyd", "dee"]
 rng = np.random.default_rng(3)
