@@ -31,7 +31,8 @@ typedef struct AgreeState
 {
 	int			kind;
 	int			nlabels;
-	char	   *labels[AGREE_MAX_LABELS];
+	int			labcap;
+	char	  **labels;			/* grows by doubling, at most AGREE_MAX_LABELS */
 	int64		n;
 	int64		cap;
 	int64	   *unit;			/* AGREE_UNITS, AGREE_VALUES */
@@ -76,7 +77,6 @@ static void
 Grow(AgreeState *st, int64 need)
 {
 	int64		newcap;
-	Size		per;
 	MemoryContext ctx = GetMemoryChunkContext(st);
 
 	if (need <= st->cap)
@@ -84,8 +84,8 @@ Grow(AgreeState *st, int64 need)
 	newcap = Max(st->cap * 2, 256);
 	while (newcap < need)
 		newcap *= 2;
-	per = (st->unit || st->kind != AGREE_PAIRS ? sizeof(int64) : 0) + 2 * sizeof(int32) + sizeof(double);
-	PrefCheckMemory((double) newcap * per, "agreement aggregate");
+	/* at most 16 bytes a row in any kind of state */
+	PrefCheckMemory((double) newcap * 16, "agreement aggregate");
 #define GROWARR(field, type) \
 	do { \
 		if (st->field == NULL) \
@@ -123,6 +123,14 @@ LabelCode(AgreeState *st, const char *s, int len)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("agreement labels must be at most %d bytes", AGREE_MAX_LABEL_LEN)));
+	if (st->nlabels == st->labcap)
+	{
+		st->labcap = st->labcap == 0 ? 8 : st->labcap * 2;
+		if (st->labels == NULL)
+			st->labels = MemoryContextAlloc(ctx, sizeof(char *) * st->labcap);
+		else
+			st->labels = repalloc(st->labels, sizeof(char *) * st->labcap);
+	}
 	st->labels[st->nlabels] = MemoryContextAlloc(ctx, len + 1);
 	memcpy(st->labels[st->nlabels], s, len);
 	st->labels[st->nlabels][len] = '\0';

@@ -500,9 +500,9 @@ LabelArray(const Labels *lb)
 	return construct_array(d, lb->nclass, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
-/* float8[] from doubles, optionally two-dimensional */
+/* float8[] from doubles: one-dimensional, or rows x cols when matrix */
 static ArrayType *
-Float8Array(const double *x, int rows, int cols)
+Float8Array(const double *x, int rows, int cols, bool matrix)
 {
 	Datum	   *d = palloc(sizeof(Datum) * rows * cols);
 	int			dims[2] = {rows, cols};
@@ -510,7 +510,7 @@ Float8Array(const double *x, int rows, int cols)
 
 	for (int i = 0; i < rows * cols; i++)
 		d[i] = Float8GetDatum(x[i]);
-	if (rows == 1)
+	if (!matrix)
 		return construct_array(d, cols, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 	return construct_md_array(d, NULL, 2, dims, lbs, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
@@ -545,7 +545,7 @@ pref_dawid_skene(PG_FUNCTION_ARGS)
 		values[1] = CStringGetTextDatum(lb->label_names[best]);
 		values[2] = Float8GetDatum(p[best]);
 		values[3] = labels;
-		values[4] = PointerGetDatum(Float8Array(p, 1, lb->nclass));
+		values[4] = PointerGetDatum(Float8Array(p, 1, lb->nclass, false));
 		values[5] = Int32GetDatum(ds->iterations);
 		values[6] = BoolGetDatum(ds->converged);
 		values[7] = Float8GetDatum(ds->loglik);
@@ -589,8 +589,8 @@ pref_dawid_skene_annotators(PG_FUNCTION_ARGS)
 		values[1] = Int32GetDatum(nlab[a]);
 		values[2] = Float8GetDatum(acc);
 		values[3] = labels;
-		values[4] = PointerGetDatum(Float8Array(cf, k, k));
-		values[5] = PointerGetDatum(Float8Array(ds->prior, 1, k));
+		values[4] = PointerGetDatum(Float8Array(cf, k, k, true));
+		values[5] = PointerGetDatum(Float8Array(ds->prior, 1, k, false));
 		values[6] = Int32GetDatum(ds->iterations);
 		values[7] = BoolGetDatum(ds->converged);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
