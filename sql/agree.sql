@@ -88,3 +88,7 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
+-- too large for pgpref.max_memory: a clear error naming the setting
+SET pgpref.max_memory = '1MB';
+SELECT pref.fleiss_kappa(g / 3, 'x') FROM generate_series(1, 200000) g;
+RESET pgpref.max_memory;

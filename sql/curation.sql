@@ -101,3 +101,8 @@ SELECT * FROM pref.dawid_skene('SELECT * FROM votes', smoothing => -1);
 SELECT * FROM pref.dawid_skene('SELECT item_id, annotator FROM votes');
 SELECT * FROM pref.dawid_skene('SELECT item_id::text, annotator, label FROM votes');
 SELECT * FROM pref.dawid_skene_annotators('SELECT * FROM votes UNION ALL SELECT 1, ''a'', ''<''');
+-- too large for pgpref.max_memory: a clear error naming the setting
+SET pgpref.max_memory = '1MB';
+SELECT count(*) FROM pref.binarize('SELECT g / 4, g, g % 10 FROM generate_series(1, 100000) g');
+SELECT count(*) FROM pref.dawid_skene('SELECT g, ''a'', ''x'' FROM generate_series(1, 100000) g');
+RESET pgpref.max_memory;

@@ -433,6 +433,13 @@ pref_majority_vote(PG_FUNCTION_ARGS)
 	PG_RETURN_NULL();
 }
 
+/* Let a long EM be cancelled */
+static void
+DsCheckInterrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 /* Read labels and run Dawid-Skene with the function's options */
 static DawidSkene *
 RunDawidSkene(FunctionCallInfo fcinfo, Labels **lbp, const char *what)
@@ -475,6 +482,7 @@ RunDawidSkene(FunctionCallInfo fcinfo, Labels **lbp, const char *what)
 	ds->item = lb->item;
 	ds->annot = lb->annot;
 	ds->label = lb->label;
+	ds->check = DsCheckInterrupts;
 	ds->post = palloc_extended(sizeof(double) * (Size) lb->nitems * lb->nclass, MCXT_ALLOC_HUGE);
 	ds->conf = palloc_extended(sizeof(double) * (Size) lb->nannot * lb->nclass * lb->nclass, MCXT_ALLOC_HUGE);
 	ds->prior = palloc(sizeof(double) * lb->nclass);

@@ -261,6 +261,8 @@ curation_dawid_skene(DawidSkene *ds)
 	ds->delta = INFINITY;
 	while (ds->iterations < ds->max_iter)
 	{
+		if (ds->check)
+			ds->check();
 		DsMaximize(ds, denom);
 		ds->loglik = DsExpect(ds, logp, &ds->delta);
 		ds->iterations++;
