@@ -112,4 +112,4 @@ SELECT row_number() OVER (ORDER BY rate DESC) - 1, model, rate, lower, upper FRO
 SELECT mean_predicted, observed_frequency, count FROM pref.reliability_bins('SELECT rm_prob, human_prefers_first FROM rm_eval', 10) WHERE count > 0;
 \o
 \setenv PGPREF_CURATION_DATA :tmpdir
-\! mkdir -p docs/img && gnuplot test/demo.d/80_curation.gp && rm -rf "$PGPREF_CURATION_DATA" && echo "curation: dashboard image written to $(pwd)/docs/img/curation_dashboard.svg"
+\! if command -v gnuplot >/dev/null; then mkdir -p docs/img && gnuplot test/demo.d/80_curation.gp && echo "curation: dashboard image written to $(pwd)/docs/img/curation_dashboard.svg"; else echo "curation: gnuplot not found (apt-get install gnuplot-nox, see test/deps.sh): no dashboard image"; fi; rm -rf "$PGPREF_CURATION_DATA"
