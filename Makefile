@@ -28,7 +28,11 @@ OBJS = \
 	src/reward_core.o \
 	src/reward.o \
 	src/reward_fit.o \
-	src/reward_bt.o
+	src/reward_bt.o \
+	src/curation_core.o \
+	src/curation.o \
+	src/agree.o \
+	src/calib.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
@@ -40,7 +44,11 @@ SQL_PARTS = \
 	src/subset.sql \
 	src/dpo.sql \
 	src/reward.sql \
-	src/gram.sql
+	src/gram.sql \
+	src/curation.sql \
+	src/agree.sql \
+	src/calib.sql \
+	src/curation_jobs.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

@@ -24,6 +24,7 @@ PKGS=(
 	libopenblas-openmp-dev
 	python3-numpy
 	python3-scipy
+	gnuplot-nox
 )
 
 missing=()

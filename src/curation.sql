@@ -1,0 +1,48 @@
+-- Curation: ratings to pairs, majority vote and Dawid-Skene over multi-annotator labels
+
+CREATE FUNCTION @extschema@.binarize(
+	sql text,
+	strategy text DEFAULT 'best_vs_random',
+	min_margin double precision DEFAULT 0,
+	seed bigint DEFAULT 0,
+	weights double precision[] DEFAULT NULL)
+RETURNS TABLE (prompt_id bigint, chosen bigint, rejected bigint, margin double precision)
+AS 'MODULE_PATHNAME', 'pref_binarize'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.binarize(text, text, double precision, bigint, double precision[]) IS
+'ratings to preference pairs: the query yields (prompt_id, response_id, score), or (prompt_id, response_id, scores[]) combined by weights; strategies best_vs_random, best_vs_worst, all_pairs, best_vs_all; pairs need margin > min_margin';
+
+CREATE FUNCTION @extschema@.majority_vote(sql text, ties text DEFAULT 'null')
+RETURNS TABLE (item_id bigint, label text, votes integer, total integer, share double precision, tied boolean)
+AS 'MODULE_PATHNAME', 'pref_majority_vote'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.majority_vote(text, text) IS
+'majority label per item from (item_id, annotator, label) rows; ties: null (label NULL), lowest (bytewise smallest label), drop (omit the item)';
+
+CREATE FUNCTION @extschema@.dawid_skene(
+	sql text,
+	max_iter integer DEFAULT 100,
+	tol double precision DEFAULT 1e-6,
+	smoothing double precision DEFAULT 0.01)
+RETURNS TABLE (item_id bigint, label text, probability double precision, labels text[],
+	probabilities double precision[], iterations integer, converged boolean, log_likelihood double precision)
+AS 'MODULE_PATHNAME', 'pref_dawid_skene'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.dawid_skene(text, integer, double precision, double precision) IS
+'Dawid-Skene EM over (item_id, annotator, label) rows: per item the most probable true label, its posterior, and the posteriors of all labels';
+
+CREATE FUNCTION @extschema@.dawid_skene_annotators(
+	sql text,
+	max_iter integer DEFAULT 100,
+	tol double precision DEFAULT 1e-6,
+	smoothing double precision DEFAULT 0.01)
+RETURNS TABLE (annotator text, labelled integer, accuracy double precision, labels text[],
+	confusion double precision[], class_prior double precision[], iterations integer, converged boolean)
+AS 'MODULE_PATHNAME', 'pref_dawid_skene_annotators'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.dawid_skene_annotators(text, integer, double precision, double precision) IS
+'Dawid-Skene EM over (item_id, annotator, label) rows: per annotator the estimated confusion matrix (true label x given label) and accuracy';
