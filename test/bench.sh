@@ -13,7 +13,8 @@ psql -X -q -c "CREATE DATABASE pgpref_bench" >/dev/null
 psql -X -q -d pgpref_bench -c "CREATE EXTENSION pgpref" >/dev/null
 export PGDATABASE=pgpref_bench
 rc=0
-for f in test/bench.d/*.sh; do
+# PGPREF_BENCH=name runs only test/bench.d/*name*.sh
+for f in test/bench.d/*${PGPREF_BENCH:-}*.sh; do
 	[ -e "$f" ] || continue
 	bash "$f" || rc=1
 done
