@@ -19,7 +19,10 @@ OBJS = \
 	src/shapley_core.o \
 	src/shapley.o \
 	src/subset_core.o \
-	src/subset.o
+	src/subset.o \
+	src/bt_mm.o \
+	src/bt_boot.o \
+	src/bt_extra.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
@@ -28,7 +31,8 @@ SQL_PARTS = \
 	src/tally.sql \
 	src/bt.sql \
 	src/shapley.sql \
-	src/subset.sql
+	src/subset.sql \
+	src/bt_extra.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

@@ -476,6 +476,8 @@ bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 					maxs = 0,
 					fn;
 
+		if (p->interrupt)
+			p->interrupt();
 		GradHess(p, x, g, H);
 		for (;;)
 		{
@@ -535,9 +537,12 @@ bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 			mu = mu > 1e-8 ? mu / 10 : 0;
 	}
 	*iterations = iter;
-	rc = bt_covariance(p, x, cov, robust, work);
-	if (rc != BT_OK)
-		return rc;
+	if (cov != NULL)
+	{
+		rc = bt_covariance(p, x, cov, robust, work);
+		if (rc != BT_OK)
+			return rc;
+	}
 
 	/* centre strengths */
 	{
