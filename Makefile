@@ -22,7 +22,8 @@ OBJS = \
 	src/subset.o \
 	src/bt_mm.o \
 	src/bt_boot.o \
-	src/bt_extra.o
+	src/bt_extra.o \
+	src/elo.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
@@ -32,7 +33,8 @@ SQL_PARTS = \
 	src/bt.sql \
 	src/shapley.sql \
 	src/subset.sql \
-	src/bt_extra.sql
+	src/bt_extra.sql \
+	src/elo.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

@@ -38,6 +38,64 @@ SELECT pref.bradley_terry(pref.tally(first, second, outcome), 'mm', ties => 'dav
 SELECT pref.bradley_terry(pref.tally(first, second, outcome), 'mm', ties => 'none', order_effect => true) FROM bt_rows;
 SELECT pref.bradley_terry(pref.tally(first, second, outcome), 'lbfgs') FROM bt_rows;
 -- long MM runs can be cancelled (CHECK_FOR_INTERRUPTS once per sweep)
+CREATE TABLE chain AS SELECT pref.tally(g::bigint, (g + 1)::bigint) AS t FROM generate_series(1, 5000) g;
 SET statement_timeout = '300ms';
-SELECT pref.bradley_terry(t, 'mm', tol => 1e-300, max_iter => 1000000) FROM ring;
+SELECT pref.bradley_terry(t, 'mm', prior => 1e-6, tol => 1e-300, max_iter => 10000000) IS NULL FROM chain;
 RESET statement_timeout;
+-- bootstrap: against an independent numpy Poisson bootstrap (4000 rounds, other random stream);
+-- Monte-Carlo tolerance: standard errors within 10 %, interval ends within 0.2 standard errors
+\set QUIET on
+\i test/ref/bt_boot_fixture.sql
+\set QUIET off
+CREATE TABLE tb AS SELECT pref.tally(first, second, outcome) AS t FROM bt_rows;
+CREATE TABLE boot AS SELECT b.* FROM tb, pref.bt_bootstrap(t, rounds => 2000, seed => 1, ties => 'none') b;
+SELECT bool_and(abs(b.std_error / r.se - 1) < 0.10) AS se_ok,
+       bool_and(abs(b.lower - r.lower) < 0.2 * r.se AND abs(b.upper - r.upper) < 0.2 * r.se) AS interval_ok,
+       min(b.rounds) AS rounds
+FROM boot b JOIN bt_boot_ref r ON r.item = b.item::int;
+-- the point rating is the full-data fit, and bootstrap errors are close to the model's (within 10 %)
+SELECT bool_and(abs(b.rating - r.rating) < 1e-9) AS rating_is_fit, bool_and(abs(b.std_error / r.std_error - 1) < 0.10) AS near_model_se
+FROM boot b JOIN tb ON true JOIN pref.ratings(pref.bradley_terry(tb.t, ties => 'none')) r USING (item);
+SELECT item, round(rating::numeric, 6) AS rating, rank, rank_lower, rank_upper FROM boot ORDER BY item;
+-- reproducible for a seed, different for another seed
+SELECT (SELECT array_agg(std_error ORDER BY item) FROM tb, pref.bt_bootstrap(t, 200, 5, ties => 'none'))
+     = (SELECT array_agg(std_error ORDER BY item) FROM tb, pref.bt_bootstrap(t, 200, 5, ties => 'none')) AS same_seed_same,
+       (SELECT array_agg(std_error ORDER BY item) FROM tb, pref.bt_bootstrap(t, 200, 5, ties => 'none'))
+     <> (SELECT array_agg(std_error ORDER BY item) FROM tb, pref.bt_bootstrap(t, 200, 6, ties => 'none')) AS other_seed_differs;
+-- intervals shrink as 1/sqrt(n): four times the data halves the standard errors (ratio within 0.45 .. 0.55)
+SELECT bool_and(b4.std_error / b1.std_error BETWEEN 0.45 AND 0.55) AS shrinks_as_root_n
+FROM (SELECT b.* FROM tb, pref.bt_bootstrap(t, 1000, 3, ties => 'none') b) b1
+JOIN (SELECT b.* FROM (SELECT pref.tally_merge(t) t FROM tb, generate_series(1, 4)) m, pref.bt_bootstrap(m.t, 1000, 3, ties => 'none') b) b4 USING (item);
+-- ties models, order effect and prior run through the same path
+SELECT count(*) AS items, bool_and(std_error > 0) AS positive_se, min(rounds) AS rounds
+FROM tb, pref.bt_bootstrap(t, 100, 9, ties => 'davidson', order_effect => true, scale => 'logit');
+SELECT count(*) AS items, min(rounds) AS rounds FROM tb, pref.bt_bootstrap(t, 100, 9, prior => 0.1, ties => 'half');
+-- errors
+SELECT * FROM tb, pref.bt_bootstrap(t, 1);
+SELECT * FROM tb, pref.bt_bootstrap(t, 10, level => 1.5);
+SELECT * FROM tb, pref.bt_bootstrap(t, 10, scale => 'stars');
+SELECT * FROM pref.bt_bootstrap((SELECT pref.tally(w::bigint, l::bigint) FROM (VALUES (1, 2), (2, 3), (1, 3)) v(w, l)));
+-- Elo: a direct Python reference (test/ref/elo_ref.py), games in id order; within 1e-9
+\set QUIET on
+\i test/ref/elo_fixture.sql
+\set QUIET off
+CREATE TABLE elo_rows AS SELECT id, CASE WHEN outcome = '<' THEN second ELSE first END AS w,
+       CASE WHEN outcome = '<' THEN first ELSE second END AS l, outcome = '=' AS tie FROM bt_rows;
+CREATE TABLE elo_out AS
+SELECT 'default_no_ties' AS config, pref.elo(w, l ORDER BY id) AS r FROM elo_rows WHERE NOT tie
+UNION ALL SELECT 'k32_ties', pref.elo(w, l, tie, 32 ORDER BY id) FROM elo_rows
+UNION ALL SELECT 'k16_1500_200', pref.elo(w, l, tie, 16, 1500, 200 ORDER BY id) FROM elo_rows;
+SELECT o.config, count(*) AS items, max(abs((o.r->>e.item)::float8 - e.rating)) < 1e-9 AS matches_reference
+FROM elo_out o JOIN elo_ref e USING (config) GROUP BY o.config ORDER BY o.config;
+SELECT key AS item, round(value::numeric, 6) AS rating FROM elo_out, jsonb_each_text(r) WHERE config = 'k32_ties' ORDER BY key;
+-- text items, NULL rows skipped, empty input gives NULL; order matters
+SELECT pref.elo(a, b ORDER BY i) FROM (VALUES (1, 'x', 'y'), (2, NULL, 'y'), (3, 'y', 'x'), (4, 'x', 'z')) v(i, a, b);
+SELECT pref.elo(a, b ORDER BY i DESC) FROM (VALUES (1, 'x', 'y'), (2, NULL, 'y'), (3, 'y', 'x'), (4, 'x', 'z')) v(i, a, b);
+SELECT pref.elo(w, l) IS NULL AS empty_is_null FROM elo_rows WHERE false;
+-- as a window aggregate: rating of item 1 after each of its first games
+SELECT id, round((pref.elo(w, l, tie, 32) OVER (ORDER BY id) ->> '1')::numeric, 4) AS item1
+FROM elo_rows WHERE w = 1 OR l = 1 ORDER BY id LIMIT 4;
+-- errors
+SELECT pref.elo(w, w) FROM elo_rows;
+SELECT pref.elo(w, l, tie, -1) FROM elo_rows;
+SELECT pref.elo(w, l, tie, 4, 1000, 0) FROM elo_rows;

@@ -88,7 +88,6 @@ bt_rng_poisson(BtRng *rng, double mu)
 	{
 		/* PTRS: transformed rejection with squeeze (Hoermann 1993) */
 		double		slam = sqrt(mu),
-					loglam = log(mu),
 					b = 0.931 + 2.53 * slam,
 					a = -0.059 + 0.02483 * b,
 					invalpha = 1.1239 + 1.1328 / (b - 3.4),
@@ -105,7 +104,7 @@ bt_rng_poisson(BtRng *rng, double mu)
 				return k;
 			if (k < 0 || (us < 0.013 && V > us))
 				continue;
-			if (log(V) + log(invalpha) - log(a / (us * us) + b) <= -mu + k * loglam - lgamma(k + 1))
+			if (log(V * invalpha / (a / (us * us) + b)) <= -mu + k * log(mu) - lgamma(k + 1))
 				return k;
 		}
 	}

@@ -71,9 +71,10 @@ bt_work_size(const BtProblem *p)
 /*
  * Cell log-likelihood and its derivatives in (d, tau): l, l_d, l_tau,
  * l_dd, l_dtau, l_tautau.  Returns -INFINITY outside the parameter space.
+ * want_l = 0 lets the no-ties models skip the log-likelihood (returns 0).
  */
 static double
-CellTerms(int ties, double wa, double wb, double t, double d, double tau, double *dv)
+CellTerms(int ties, double wa, double wb, double t, double d, double tau, double *dv, int want_l)
 {
 	memset(dv, 0, 5 * sizeof(double));
 	switch (ties)
@@ -81,8 +82,11 @@ CellTerms(int ties, double wa, double wb, double t, double d, double tau, double
 		case BT_TIES_NONE:
 		case BT_TIES_HALF:
 			{
-				double		pa = Sigmoid(d);
-				double		n;
+				/* one exp and one log1p: e = exp(-|d|), log(1 + e) */
+				double		e = exp(-fabs(d));
+				double		pa = d >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+				double		n,
+							L;
 
 				if (ties == BT_TIES_HALF)
 				{
@@ -92,7 +96,11 @@ CellTerms(int ties, double wa, double wb, double t, double d, double tau, double
 				n = wa + wb;
 				dv[0] = wa - n * pa;
 				dv[2] = -n * pa * (1.0 - pa);
-				return (wa > 0 ? wa * LogSigmoid(d) : 0) + (wb > 0 ? wb * LogSigmoid(-d) : 0);
+				if (!want_l)
+					return 0;
+				L = log1p(e);
+				/* log sigmoid(d) = -(max(-d, 0) + L), log sigmoid(-d) = -(max(d, 0) + L) */
+				return (wa > 0 ? -wa * (fmax(-d, 0) + L) : 0) + (wb > 0 ? -wb * (fmax(d, 0) + L) : 0);
 			}
 		case BT_TIES_DAVIDSON:
 			{
@@ -195,7 +203,7 @@ bt_loglik(const BtProblem *p, const double *x)
 	{
 		const BtCell *c = &p->cells[k];
 
-		l += CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv);
+		l += CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv, 1);
 	}
 	return l;
 }
@@ -215,17 +223,16 @@ Objective(const BtProblem *p, const double *x)
 /*
  * Gradient g and Hessian H (np x np) of the negative log-posterior at x;
  * with prior 0 the last strength is pinned (unit row and column, zero
- * gradient).
+ * gradient).  The objective itself is not computed here.
  */
-static double
+static void
 GradHess(const BtProblem *p, const double *x, double *g, double *H)
 {
 	int			np = bt_nparams(p),
 				it = bt_tie_index(p),
 				io = bt_order_index(p);
 	double		tau = it >= 0 ? x[it] : 0.0;
-	double		f = 0,
-				dv[5];
+	double		dv[5];
 
 	memset(g, 0, sizeof(double) * np);
 	memset(H, 0, sizeof(double) * np * np);
@@ -236,7 +243,7 @@ GradHess(const BtProblem *p, const double *x, double *g, double *H)
 		double		u[3];
 		int			m = 2;
 
-		f -= CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv);
+		CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv, 0);
 		idx[0] = c->a;
 		u[0] = 1;
 		idx[1] = c->b;
@@ -267,7 +274,6 @@ GradHess(const BtProblem *p, const double *x, double *g, double *H)
 	if (p->prior > 0)
 		for (int i = 0; i < p->n; i++)
 		{
-			f += 0.5 * p->prior * x[i] * x[i];
 			g[i] += p->prior * x[i];
 			H[(size_t) i * np + i] += p->prior;
 		}
@@ -283,7 +289,6 @@ GradHess(const BtProblem *p, const double *x, double *g, double *H)
 		H[(size_t) r * np + r] = 1;
 		g[r] = 0;
 	}
-	return f;
 }
 
 /* Default start: equal strengths, tie parameter from the overall tie rate */
@@ -405,7 +410,7 @@ bt_covariance(const BtProblem *p, const double *x, double *cov, double *robust, 
 
 				if (nn[o] <= 0 || (o == 2 && p->ties == BT_TIES_NONE))
 					continue;
-				CellTerms(p->ties, o == 0, o == 1, o == 2, d, tau, dv);
+				CellTerms(p->ties, o == 0, o == 1, o == 2, d, tau, dv, 0);
 				idx[m] = c->a;
 				sc[m++] = dv[0];
 				idx[m] = c->b;
