@@ -23,7 +23,9 @@ OBJS = \
 	src/bt_mm.o \
 	src/bt_boot.o \
 	src/bt_extra.o \
-	src/elo.o
+	src/elo.o \
+	src/pl_core.o \
+	src/plackett_luce.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
@@ -34,7 +36,8 @@ SQL_PARTS = \
 	src/shapley.sql \
 	src/subset.sql \
 	src/bt_extra.sql \
-	src/elo.sql
+	src/elo.sql \
+	src/plackett_luce.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out
