@@ -137,3 +137,56 @@ SELECT pref.plackett_luce(r::pref.ranking) FROM (VALUES ('1>2>3'), ('1>3>2'), ('
 SELECT (pref.plackett_luce(r::pref.ranking, 0.1)->>'converged')::boolean AS converged FROM (VALUES ('1>2>3'), ('1>3>2'), ('2>3')) v(r);
 SELECT pref.plackett_luce(r::pref.ranking) FROM (VALUES ('7'), ('7')) v(r);
 SELECT pref.plackett_luce(r::pref.ranking, -1) FROM (VALUES ('1>2')) v(r);
+-- evaluation on held-out comparisons: fit on ids <= 500, score ids > 500; reference from the ratings in closed form
+CREATE TABLE ev_models AS
+SELECT 'none' AS kind, pref.bradley_terry(pref.tally(w, l), ties => 'none') AS m FROM elo_rows WHERE id <= 500 AND NOT tie
+UNION ALL SELECT 'davidson', pref.bradley_terry(pref.tally(w, l, tie), ties => 'davidson') FROM elo_rows WHERE id <= 500;
+CREATE TABLE ev_theta AS SELECT kind, r.item::bigint AS item, r.rating AS th FROM ev_models, pref.ratings(m, 'logit') r;
+-- no ties: log loss -ln s(d), accuracy [d > 0], Brier (1 - s(d))^2 over decisive rows
+SELECT abs((e->>'log_loss')::float8 - ref.ll) < 1e-12 AS log_loss_ok, abs((e->>'accuracy')::float8 - ref.acc) < 1e-12 AS accuracy_ok,
+       abs((e->>'brier')::float8 - ref.br) < 1e-12 AS brier_ok, (e->>'rows')::int AS rows,
+       round((e->>'log_loss')::numeric, 6) AS log_loss, round((e->>'accuracy')::numeric, 6) AS accuracy, round((e->>'brier')::numeric, 6) AS brier
+FROM (SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'none'), w, l) AS e FROM elo_rows WHERE id > 500 AND NOT tie) x,
+     (SELECT avg(-ln(1 / (1 + exp(-(a.th - b.th))))) AS ll, avg(CASE WHEN a.th > b.th THEN 1.0 ELSE 0.0 END) AS acc,
+             avg(power(1 - 1 / (1 + exp(-(a.th - b.th))), 2)) AS br
+      FROM elo_rows r JOIN ev_theta a ON a.kind = 'none' AND a.item = r.w JOIN ev_theta b ON b.kind = 'none' AND b.item = r.l
+      WHERE r.id > 500 AND NOT r.tie) ref;
+-- Davidson: three outcomes, P(w) = e^(d/2) / D, P(tie) = nu / D, D = e^(d/2) + e^(-d/2) + nu
+SELECT abs((e->>'log_loss')::float8 - ref.ll) < 1e-12 AS log_loss_ok, abs((e->>'accuracy')::float8 - ref.acc) < 1e-12 AS accuracy_ok,
+       abs((e->>'brier')::float8 - ref.br) < 1e-12 AS brier_ok, (e->>'rows')::int AS rows
+FROM (SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'davidson'), w, l, tie) AS e FROM elo_rows WHERE id > 500) x,
+     (SELECT avg(-ln(CASE WHEN tie THEN pt ELSE pw END)) AS ll,
+             avg(CASE WHEN (CASE WHEN pw >= pl AND pw >= pt THEN 0 WHEN pl >= pt THEN 1 ELSE 2 END) = (CASE WHEN tie THEN 2 ELSE 0 END) THEN 1.0 ELSE 0.0 END) AS acc,
+             avg(power(pw - (NOT tie)::int, 2) + pl * pl + power(pt - tie::int, 2)) AS br
+      FROM (SELECT r.tie, exp(d / 2) / dd AS pw, exp(-d / 2) / dd AS pl, nu / dd AS pt
+            FROM (SELECT r.tie, a.th - b.th AS d, nu, exp((a.th - b.th) / 2) + exp(-(a.th - b.th) / 2) + nu AS dd
+                  FROM elo_rows r JOIN ev_theta a ON a.kind = 'davidson' AND a.item = r.w
+                  JOIN ev_theta b ON b.kind = 'davidson' AND b.item = r.l,
+                  (SELECT (pref.bt_summary(m)->>'tie_param')::float8 AS nu FROM ev_models WHERE kind = 'davidson') n
+                  WHERE r.id > 500) r) p) ref;
+-- a toasted model (2500 items, stored compressed) with all strengths 0: ln 2, 1/2, 1/4; unknown items and NULLs skipped
+CREATE TABLE ring_model AS SELECT pref.bradley_terry(t) AS m FROM ring;
+SELECT pg_column_size(m) > 2000 AS over_toast_threshold FROM ring_model;
+SELECT round((e->>'log_loss')::numeric, 12) = round(ln(2)::numeric, 12) AS ln2, e->>'accuracy' AS accuracy, e->>'brier' AS brier,
+       e->>'rows' AS rows, e->>'rows_skipped' AS skipped
+FROM (SELECT pref.bt_eval(m, w, l) AS e FROM ring_model,
+      (VALUES (1::bigint, 2::bigint), (5, 9), (9999, 1), (NULL, 3), (2400, 17)) v(w, l)) x;
+SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'none'), w, l) IS NULL AS empty_is_null FROM elo_rows WHERE false;
+-- forced parallel plan (28,000 rows): same answer as serial
+CREATE TABLE ev_big AS SELECT r.* FROM elo_rows r, generate_series(1, 40);
+ALTER TABLE ev_big SET (parallel_workers = 2);
+ANALYZE ev_big;
+CREATE TABLE ev_serial AS SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'davidson'), w, l, tie) AS e FROM ev_big;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'davidson'), w, l, tie) FROM ev_big;
+SELECT abs((p.e->>'log_loss')::float8 - (s.e->>'log_loss')::float8) < 1e-12 AS log_loss_same,
+       (p.e->>'accuracy') = (s.e->>'accuracy') AS accuracy_same,
+       abs((p.e->>'brier')::float8 - (s.e->>'brier')::float8) < 1e-12 AS brier_same, p.e->>'rows' AS rows
+FROM (SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'davidson'), w, l, tie) AS e FROM ev_big) p, ev_serial s;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+-- errors
+SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'none'), w, w) FROM elo_rows;
+SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'none'), w::text, l::text) FROM elo_rows;
+SELECT pref.bt_eval_final(ARRAY[1, 2]::float8[]);

@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include "catalog/pg_type_d.h"
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -235,4 +237,235 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * pref.bt_eval: held-out evaluation of a model.  State float8[5]: rows
+ * scored, summed log loss, summed accuracy, summed Brier score, rows
+ * skipped (NULLs, items not in the model).
+ */
+#define EVAL_N 5
+
+/* Cached detoasted model per call site, keyed by the raw (toasted) bytes */
+typedef struct EvalCache
+{
+	struct varlena *raw;
+	PrefBtModel *m;
+} EvalCache;
+
+/*
+ * Model argument.  An in-memory value is used as is; a toasted or
+ * compressed one is detoasted once and reused while the raw bytes (the
+ * toast pointer, or the compressed datum) stay the same.
+ */
+static PrefBtModel *
+EvalModel(FunctionCallInfo fcinfo, int argno)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	EvalCache  *c = (EvalCache *) fcinfo->flinfo->fn_extra;
+	PrefBtModel *m;
+
+	if (!VARATT_IS_EXTENDED(v))
+		m = (PrefBtModel *) v;
+	else
+	{
+		Size		rawsz = VARSIZE_ANY(v);
+
+		if (c == NULL)
+		{
+			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(EvalCache));
+			fcinfo->flinfo->fn_extra = c;
+		}
+		if (c->m == NULL || VARSIZE_ANY(c->raw) != rawsz || memcmp(c->raw, v, rawsz) != 0)
+		{
+			struct varlena *dt = pg_detoast_datum_copy(v);
+			Size		sz = VARSIZE(dt);
+
+			if (c->m)
+			{
+				pfree(c->m);
+				pfree(c->raw);
+			}
+			c->m = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sz);
+			memcpy(c->m, dt, sz);
+			c->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, rawsz);
+			memcpy(c->raw, v, rawsz);
+		}
+		m = c->m;
+	}
+	if (m->version != BT_MODEL_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unsupported pref.bt_model version %d", m->version)));
+	return m;
+}
+
+/* Check a float8[EVAL_N] state */
+static double *
+EvalState(ArrayType *a)
+{
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != EVAL_N || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("pref.bt_eval state must be a float8 array of %d elements", EVAL_N)));
+	return (double *) ARR_DATA_PTR(a);
+}
+
+/* Fresh or copied state array */
+static ArrayType *
+EvalCopy(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+	{
+		Datum		z[EVAL_N];
+
+		for (int i = 0; i < EVAL_N; i++)
+			z[i] = Float8GetDatum(0);
+		return construct_array(z, EVAL_N, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	}
+	else
+	{
+		ArrayType  *a = PG_GETARG_ARRAYTYPE_P_COPY(argno);
+
+		EvalState(a);
+		return a;
+	}
+}
+
+PG_FUNCTION_INFO_V1(pref_bt_eval_trans);
+
+/* bt_eval transition: (state, model, winner, loser [, tie]) */
+Datum
+pref_bt_eval_trans(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = EvalCopy(fcinfo, 0);
+	double	   *s = EvalState(a);
+	PrefBtModel *m;
+	const PrefTally *t;
+	bool		istext = get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTOID;
+	bool		tie = false;
+	int			w,
+				l;
+	double		pr[3],
+				eps = 1e-300;
+
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+		{
+			s[4] += 1;
+			PG_RETURN_ARRAYTYPE_P(a);
+		}
+	m = EvalModel(fcinfo, 1);
+	t = BT_TALLY(m);
+	if (((t->flags & TALLY_TEXT) != 0) != istext)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the model has %s items", (t->flags & TALLY_TEXT) ? "text" : "bigint")));
+	if (istext)
+	{
+		text	   *a1 = PG_GETARG_TEXT_PP(2),
+				   *a2 = PG_GETARG_TEXT_PP(3);
+
+		w = TallyFindText(t, VARDATA_ANY(a1), VARSIZE_ANY_EXHDR(a1));
+		l = TallyFindText(t, VARDATA_ANY(a2), VARSIZE_ANY_EXHDR(a2));
+	}
+	else
+	{
+		if (PG_GETARG_INT64(2) == PG_GETARG_INT64(3))
+			w = l = -2;
+		else
+		{
+			w = TallyFindInt(t, PG_GETARG_INT64(2));
+			l = TallyFindInt(t, PG_GETARG_INT64(3));
+		}
+	}
+	if (w == l && w != -1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("winner and loser are the same item")));
+	if (w < 0 || l < 0)
+	{
+		s[4] += 1;				/* item not in the model */
+		PG_RETURN_ARRAYTYPE_P(a);
+	}
+	if (PG_NARGS() > 4)
+		tie = PG_GETARG_BOOL(4);
+	bt_probs(m->ties, BT_THETA(m)[w] - BT_THETA(m)[l], m->tau, pr);
+	if (m->ties == BT_TIES_DAVIDSON || m->ties == BT_TIES_RAO_KUPPER)
+	{
+		int			o = tie ? 2 : 0;
+		int			best = (pr[0] >= pr[1] && pr[0] >= pr[2]) ? 0 : (pr[1] >= pr[2] ? 1 : 2);
+
+		s[1] += -log(fmax(pr[o], eps));
+		s[2] += best == o ? 1.0 : 0.0;
+		s[3] += (pr[0] - (o == 0)) * (pr[0] - (o == 0)) + pr[1] * pr[1] + (pr[2] - (o == 2)) * (pr[2] - (o == 2));
+	}
+	else if (tie)
+	{
+		/* a model without tie probability: a tie is half a win each way */
+		s[1] += -0.5 * (log(fmax(pr[0], eps)) + log(fmax(pr[1], eps)));
+		s[2] += 0.5;
+		s[3] += (0.5 - pr[0]) * (0.5 - pr[0]);
+	}
+	else
+	{
+		s[1] += -log(fmax(pr[0], eps));
+		s[2] += pr[0] > 0.5 ? 1.0 : pr[0] == 0.5 ? 0.5 : 0.0;
+		s[3] += (1 - pr[0]) * (1 - pr[0]);
+	}
+	s[0] += 1;
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(pref_bt_eval_combine);
+
+/* Combine: elementwise sum */
+Datum
+pref_bt_eval_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a,
+			   *b;
+	double	   *x,
+			   *y;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (PG_ARGISNULL(0))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	a = PG_GETARG_ARRAYTYPE_P_COPY(0);
+	b = PG_GETARG_ARRAYTYPE_P(1);
+	x = EvalState(a);
+	y = EvalState(b);
+	for (int i = 0; i < EVAL_N; i++)
+		x[i] += y[i];
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(pref_bt_eval_final);
+
+/* Final: jsonb {rows, rows_skipped, log_loss, accuracy, brier}; NULL when nothing scored */
+Datum
+pref_bt_eval_final(PG_FUNCTION_ARGS)
+{
+	double	   *s;
+	char	   *json;
+	char		ll[DOUBLE_SHORTEST_DECIMAL_LEN],
+				acc[DOUBLE_SHORTEST_DECIMAL_LEN],
+				br[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = EvalState(PG_GETARG_ARRAYTYPE_P(0));
+	if (s[0] <= 0)
+		PG_RETURN_NULL();
+	double_to_shortest_decimal_buf(s[1] / s[0], ll);
+	double_to_shortest_decimal_buf(s[2] / s[0], acc);
+	double_to_shortest_decimal_buf(s[3] / s[0], br);
+	json = psprintf("{\"rows\": %.0f, \"rows_skipped\": %.0f, \"log_loss\": %s, \"accuracy\": %s, \"brier\": %s}",
+					s[0], s[4], ll, acc, br);
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
 }
