@@ -731,3 +731,67 @@ bt_components(const BtProblem *p, int *comp, int *iwork)
 	}
 	return ncomp;
 }
+
+/*
+ * Warm-started refit for bootstrap replicates: plain Newton steps (no line
+ * search, no covariance) for the no-ties models, whose log-likelihood is
+ * concave.  Returns BT_NO_PROGRESS when a step is large or not finite, so
+ * the caller can fall back to bt_fit; on success x is centred.
+ */
+int
+bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
+{
+	int			np = bt_nparams(p);
+	size_t		np2 = (size_t) np * np;
+	double	   *H = work,
+			   *g = work + 3 * np2,
+			   *s = g + np;
+	int			iter;
+
+	if (p->n < 2 || bt_tie_index(p) >= 0)
+		return BT_BAD_ARG;
+	if (p->prior <= 0)
+	{
+		double		last = x[p->n - 1];
+
+		for (int i = 0; i < p->n; i++)
+			x[i] -= last;
+	}
+	for (iter = 0; iter < p->max_iter; iter++)
+	{
+		double		maxs = 0;
+
+		if (p->interrupt)
+			p->interrupt();
+		GradHess(p, x, g, H);
+		for (int i = 0; i < np; i++)
+			s[i] = -g[i];
+		if (linalg_cholesky_solve(np, 1, H, s) != LINALG_OK)
+			return BT_NOT_SPD;
+		for (int i = 0; i < np; i++)
+		{
+			if (!isfinite(s[i]))
+				return BT_NO_PROGRESS;
+			maxs = fmax(maxs, fabs(s[i]));
+		}
+		if (maxs > 1.0)
+			return BT_NO_PROGRESS;
+		for (int i = 0; i < np; i++)
+			x[i] += s[i];
+		if (maxs < p->tol)
+			break;
+	}
+	if (iter >= p->max_iter)
+		return BT_NO_PROGRESS;
+	*iterations = iter + 1;
+	{
+		double		mean = 0;
+
+		for (int i = 0; i < p->n; i++)
+			mean += x[i];
+		mean /= p->n;
+		for (int i = 0; i < p->n; i++)
+			x[i] -= mean;
+	}
+	return BT_OK;
+}

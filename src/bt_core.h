@@ -66,6 +66,13 @@ extern size_t bt_work_size(const BtProblem *p);
 extern int	bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 				   double *work, double *loglik, int *iterations, int *converged);
 
+/*
+ * Warm-started plain Newton refit for bootstrap replicates (no-ties models
+ * only; no line search, no covariance).  BT_NO_PROGRESS or BT_NOT_SPD: the
+ * caller falls back to bt_fit.  work as for bt_fit.
+ */
+extern int	bt_refit(const BtProblem *p, double *x, double *work, int *iterations);
+
 /* Covariance (and sandwich, if robust != NULL) at x; see bt_fit */
 extern int	bt_covariance(const BtProblem *p, const double *x, double *cov,
 						  double *robust, double *work);

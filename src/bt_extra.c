@@ -156,7 +156,20 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 		if (mm)
 			rc = bt_mm_fit(&rp, x, work, iwork, &ll, &iters, &conv);
 		else
-			rc = bt_fit(&rp, x, NULL, NULL, work, &ll, &iters, &conv);
+		{
+			/* plain Newton from the warm start; the safeguarded fit if it balks */
+			rc = bt_tie_index(&rp) < 0 ? bt_refit(&rp, x, work, &iters) : BT_BAD_ARG;
+			conv = rc == BT_OK;
+			if (rc != BT_OK)
+			{
+				memcpy(x, BT_THETA(m), sizeof(double) * n);
+				if (bt_tie_index(&rp) >= 0)
+					x[bt_tie_index(&rp)] = m->tau;
+				if (bt_order_index(&rp) >= 0)
+					x[bt_order_index(&rp)] = m->order;
+				rc = bt_fit(&rp, x, NULL, NULL, work, &ll, &iters, &conv);
+			}
+		}
 		if (rc != BT_OK || !conv)
 			continue;
 		memcpy(th, x, sizeof(double) * n);
