@@ -76,6 +76,7 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 	BtProblem  *p,
 				rp;
 	BtCell	   *cells;
+	double	   *consts;
 	int			n,
 				np,
 				used = 0,
@@ -114,10 +115,12 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 	mm = m->method == BT_METHOD_MM;
 	PrefCheckMemory(2.0 * rounds * n * 8.0 + (mm ? bt_mm_work_size(p) * 8.0 + bt_mm_iwork_size(p) * 4.0
 											  : bt_work_size(p) * 8.0)
-					+ (double) p->ncells * sizeof(BtCell), "pref.bt_bootstrap");
+					+ (double) p->ncells * (sizeof(BtCell) + 15 * 8), "pref.bt_bootstrap");
 	theta = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
 	ranks = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
 	cells = palloc_extended(sizeof(BtCell) * Max(p->ncells, 1), MCXT_ALLOC_HUGE);
+	consts = palloc_extended(sizeof(double) * Max(bt_resample_consts_size(p->ncells), 1), MCXT_ALLOC_HUGE);
+	bt_resample_prepare(p->cells, p->ncells, consts);
 	work = palloc_extended(sizeof(double) * (mm ? bt_mm_work_size(p) : bt_work_size(p)), MCXT_ALLOC_HUGE);
 	iwork = mm ? palloc_extended(sizeof(int) * bt_mm_iwork_size(p), MCXT_ALLOC_HUGE) : NULL;
 	if (prior == 0)
@@ -144,7 +147,7 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 		double	   *th = theta + (size_t) used * n;
 
 		CHECK_FOR_INTERRUPTS();
-		bt_resample(p->cells, cells, p->ncells, &rng);
+		bt_resample(p->cells, cells, p->ncells, consts, &rng);
 		if (prior == 0 && bt_components(&rp, comp, ciwork) > 1)
 			continue;			/* MLE does not exist in this replicate */
 		/* warm start at the full-data estimate */
