@@ -32,7 +32,13 @@ OBJS = \
 	src/curation_core.o \
 	src/curation.o \
 	src/agree.o \
-	src/calib.o
+	src/calib.o \
+	src/bt_mm.o \
+	src/bt_boot.o \
+	src/bt_extra.o \
+	src/elo.o \
+	src/pl_core.o \
+	src/plackett_luce.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
@@ -48,7 +54,10 @@ SQL_PARTS = \
 	src/curation.sql \
 	src/agree.sql \
 	src/calib.sql \
-	src/curation_jobs.sql
+	src/curation_jobs.sql \
+	src/bt_extra.sql \
+	src/elo.sql \
+	src/plackett_luce.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

@@ -59,5 +59,6 @@ SELECT pref.win_prob(m, 'a', 'b') FROM fits WHERE model = 'none';
 SELECT '{}'::pref.bt_model;
 CREATE TABLE chain AS SELECT pref.tally(g::bigint, (g + 1)::bigint) AS t FROM generate_series(1, 3000) g;
 SET pgpref.max_memory = 1024;
-SELECT pref.bradley_terry(t, prior => 1) FROM chain;
+SELECT pref.bradley_terry(t, 'newton', prior => 1) FROM chain;
+SELECT pref.bt_summary(pref.bradley_terry(t, prior => 1))->>'method' AS auto_method FROM chain;
 RESET pgpref.max_memory;

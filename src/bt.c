@@ -17,52 +17,29 @@
 #include "utils/jsonb.h"
 
 #include "bt_core.h"
+#include "bt_model.h"
 #include "common.h"
 #include "linalg.h"
 #include "tally.h"
 #include "tally_state.h"
 
-#define BT_MODEL_VERSION 1
-
-static const char *const TIES_NAMES[] = {"none", "half", "rao_kupper", "davidson", "auto", NULL};
+const char *const BT_TIES_NAMES[] = {"none", "half", "rao_kupper", "davidson", "auto", NULL};
 static const char *const SCALE_NAMES[] = {"elo", "logit", NULL};
 static const char *const SE_NAMES[] = {"model", "sandwich", NULL};
+static const char *const METHOD_NAMES[] = {"auto", "newton", "mm", NULL};
 
-/*
- * pref.bt_model: header, then theta[n], se[n], se_robust[n], then the
- * tally the model was fitted on (8-byte aligned).
- */
-typedef struct PrefBtModel
+#define TIES_NAMES BT_TIES_NAMES
+
+/* Interrupt callback handed to the numeric cores */
+void
+BtInterrupt(void)
 {
-	int32		vl_len_;
-	uint8		version;
-	uint8		ties;			/* BT_TIES_* used */
-	uint8		order_effect;
-	uint8		converged;
-	int32		nitems;
-	int32		iterations;
-	int32		max_iter;
-	int32		reserved;
-	double		prior;
-	double		tol;
-	double		loglik;
-	double		tau;			/* tie parameter, internal (log) scale */
-	double		tau_se;
-	double		order;
-	double		order_se;
-	double		order_se_robust;
-	double		data[FLEXIBLE_ARRAY_MEMBER];
-} PrefBtModel;
-
-#define BT_THETA(m)		((m)->data)
-#define BT_SE(m)		((m)->data + (m)->nitems)
-#define BT_SE_ROBUST(m)	((m)->data + 2 * (m)->nitems)
-#define BT_TALLY(m)		((PrefTally *) ((m)->data + 3 * (m)->nitems))
-#define PG_GETARG_BTMODEL_P(n)	((PrefBtModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+	CHECK_FOR_INTERRUPTS();
+}
 
 /* Build the fitting problem from a tally */
-static BtProblem *
-MakeProblem(const PrefTally *t, int ties, bool order_effect, double prior, int max_iter, double tol)
+BtProblem *
+BtMakeProblem(const PrefTally *t, int ties, bool order_effect, double prior, int max_iter, double tol)
 {
 	BtProblem  *p = palloc0(sizeof(BtProblem));
 	BtCell	   *cells = palloc0(sizeof(BtCell) * Max(t->ncells, 1));
@@ -103,12 +80,13 @@ MakeProblem(const PrefTally *t, int ties, bool order_effect, double prior, int m
 	p->prior = prior;
 	p->max_iter = max_iter;
 	p->tol = tol;
+	p->interrupt = BtInterrupt;
 	return p;
 }
 
 /* Item i's key as a C string */
-static char *
-ItemName(const PrefTally *t, int i)
+char *
+BtItemName(const PrefTally *t, int i)
 {
 	StringInfoData buf;
 
@@ -118,8 +96,8 @@ ItemName(const PrefTally *t, int i)
 }
 
 /* Error unless the MLE exists (comparison graph strongly connected) */
-static void
-CheckExistence(const BtProblem *p, const PrefTally *t)
+void
+BtCheckExistence(const BtProblem *p, const PrefTally *t)
 {
 	int		   *comp = palloc(sizeof(int) * p->n);
 	int		   *iwork = palloc(sizeof(int) * bt_components_iwork(p));
@@ -147,7 +125,7 @@ CheckExistence(const BtProblem *p, const PrefTally *t)
 	for (int i = 0; i < p->n && listed < 5; i++)
 		if (won[i] == 0 || lost[i] == 0)
 		{
-			appendStringInfo(&d, "%sitem %s never %s", listed ? "; " : "", ItemName(t, i),
+			appendStringInfo(&d, "%sitem %s never %s", listed ? "; " : "", BtItemName(t, i),
 							 won[i] == 0 && lost[i] == 0 ? "won or lost" : won[i] == 0 ? "won" : "lost");
 			listed++;
 		}
@@ -165,7 +143,7 @@ CheckExistence(const BtProblem *p, const PrefTally *t)
 		appendStringInfoString(&d, "items ");
 		for (int i = 0; i < p->n && listed < 5; i++)
 			if (comp[i] == best)
-				appendStringInfo(&d, "%s%s", listed++ ? ", " : "", ItemName(t, i));
+				appendStringInfo(&d, "%s%s", listed++ ? ", " : "", BtItemName(t, i));
 		appendStringInfoString(&d, " are not linked to the others by wins in both directions");
 	}
 	ereport(ERROR,
@@ -175,39 +153,12 @@ CheckExistence(const BtProblem *p, const PrefTally *t)
 			 errhint("Pass prior > 0 (for example prior => 0.01) to fit with a Gaussian prior, or add comparisons.")));
 }
 
-/* Fit a tally and build the model value */
-static PrefBtModel *
-FitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter, double tol)
+/* Resolve 'auto' ties and check the ties and order options against the tally */
+int
+BtResolveTies(const PrefTally *t, int ties, bool order_effect)
 {
-	BtProblem  *p;
-	int			np;
-	double	   *x,
-			   *cov,
-			   *robust,
-			   *work;
-	double		loglik;
-	int			iters,
-				conv,
-				rc;
-	Size		tsize = VARSIZE(t);
-	Size		size;
-	PrefBtModel *m;
-	int			it,
-				io;
 	bool		has_ties = false;
 
-	if (!isfinite(prior) || prior < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("prior must be finite and not negative")));
-	if (max_iter < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_iter must be at least 1")));
-	if (!isfinite(tol) || tol <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tol must be positive and finite")));
 	if (order_effect && !(t->flags & TALLY_POSITION))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -228,19 +179,88 @@ FitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter, 
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("a Bradley-Terry fit needs at least two items"),
 				 errdetail("The tally has %d.", t->nitems)));
+	return ties;
+}
 
-	p = MakeProblem(t, ties, order_effect, prior, max_iter, tol);
+/* Check the numeric fit options */
+static void
+CheckFitOptions(double prior, int max_iter, double tol)
+{
+	if (!isfinite(prior) || prior < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prior must be finite and not negative")));
+	if (max_iter < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_iter must be at least 1")));
+	if (!isfinite(tol) || tol <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tol must be positive and finite")));
+}
+
+/*
+ * Fit a tally and build the model value.  method auto: Newton up to
+ * BT_NEWTON_MAX_ITEMS items, MM above when the model allows it.  No
+ * covariance is formed here: readers compute it from the stored tally.
+ */
+PrefBtModel *
+BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter, double tol, int method)
+{
+	BtProblem  *p;
+	int			np;
+	double	   *x;
+	double		loglik = 0;
+	int			iters = 0,
+				conv = 0,
+				rc;
+	Size		tsize = VARSIZE(t);
+	Size		size;
+	PrefBtModel *m;
+	int			it,
+				io;
+
+	CheckFitOptions(prior, max_iter, tol);
+	ties = BtResolveTies(t, ties, order_effect);
+	p = BtMakeProblem(t, ties, order_effect, prior, max_iter, tol);
+	if (method == BT_METHOD_AUTO)
+		method = (bt_mm_applies(p) && t->nitems > BT_NEWTON_MAX_ITEMS) ? BT_METHOD_MM : BT_METHOD_NEWTON;
+	if (method == BT_METHOD_MM && !bt_mm_applies(p))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the MM method fits ties => 'none' or 'half' without order_effect"),
+				 errhint("Use method => 'newton' for the %s ties model%s.", TIES_NAMES[ties],
+						 order_effect ? " and the order effect" : "")));
 	if (prior == 0)
-		CheckExistence(p, t);
+		BtCheckExistence(p, t);
 	np = bt_nparams(p);
-	PrefCheckMemory((double) bt_work_size(p) * 8.0 + 2.0 * np * np * 8.0, "pref.bradley_terry");
 	x = palloc(sizeof(double) * np);
-	cov = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
-	robust = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
-	work = palloc_extended(sizeof(double) * bt_work_size(p), MCXT_ALLOC_HUGE);
 	bt_start(p, x);
-	PrefApplyBlasThreads();
-	rc = bt_fit(p, x, cov, robust, work, &loglik, &iters, &conv);
+	if (method == BT_METHOD_MM)
+	{
+		double	   *work;
+		int		   *iwork;
+
+		PrefCheckMemory((double) bt_mm_work_size(p) * 8.0 + (double) bt_mm_iwork_size(p) * 4.0,
+						"pref.bradley_terry");
+		work = palloc_extended(sizeof(double) * bt_mm_work_size(p), MCXT_ALLOC_HUGE);
+		iwork = palloc_extended(sizeof(int) * bt_mm_iwork_size(p), MCXT_ALLOC_HUGE);
+		p->max_iter = (int) Min((int64) max_iter * BT_MM_SWEEPS_PER_ITER, PG_INT32_MAX);
+		rc = bt_mm_fit(p, x, work, iwork, &loglik, &iters, &conv);
+		pfree(work);
+		pfree(iwork);
+	}
+	else
+	{
+		double	   *work;
+
+		PrefCheckMemory((double) bt_work_size(p) * 8.0, "pref.bradley_terry");
+		work = palloc_extended(sizeof(double) * bt_work_size(p), MCXT_ALLOC_HUGE);
+		PrefApplyBlasThreads();
+		rc = bt_fit(p, x, NULL, NULL, work, &loglik, &iters, &conv);
+		pfree(work);
+	}
 	if (rc != BT_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -248,7 +268,7 @@ FitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter, 
 						rc == BT_NOT_SPD ? "the Hessian is singular" : "no progress"),
 				 errhint("Pass prior > 0, or fit without order_effect or with a simpler ties model.")));
 
-	size = MAXALIGN(offsetof(PrefBtModel, data) + sizeof(double) * 3 * t->nitems) + tsize;
+	size = MAXALIGN(offsetof(PrefBtModel, data) + sizeof(double) * t->nitems) + tsize;
 	m = palloc0(size);
 	SET_VARSIZE(m, size);
 	m->version = BT_MODEL_VERSION;
@@ -258,24 +278,54 @@ FitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter, 
 	m->nitems = t->nitems;
 	m->iterations = iters;
 	m->max_iter = max_iter;
+	m->method = method;
 	m->prior = prior;
 	m->tol = tol;
 	m->loglik = loglik;
 	it = bt_tie_index(p);
 	io = bt_order_index(p);
 	m->tau = it >= 0 ? x[it] : NAN;
-	m->tau_se = it >= 0 ? sqrt(cov[(size_t) it * np + it]) : NAN;
 	m->order = io >= 0 ? x[io] : NAN;
-	m->order_se = io >= 0 ? sqrt(cov[(size_t) io * np + io]) : NAN;
-	m->order_se_robust = io >= 0 ? sqrt(robust[(size_t) io * np + io]) : NAN;
-	for (int i = 0; i < t->nitems; i++)
-	{
-		BT_THETA(m)[i] = x[i];
-		BT_SE(m)[i] = sqrt(fmax(cov[(size_t) i * np + i], 0));
-		BT_SE_ROBUST(m)[i] = sqrt(fmax(robust[(size_t) i * np + i], 0));
-	}
+	memcpy(BT_THETA(m), x, sizeof(double) * t->nitems);
 	memcpy(BT_TALLY(m), t, tsize);
 	return m;
+}
+
+/*
+ * Covariance of a model's parameters (model, and sandwich if robust is
+ * not NULL), computed from its tally; *np receives the dimension.  When
+ * soft and the dense matrices would exceed pgpref.max_memory, returns NULL.
+ */
+static double *
+ModelCovariance(const PrefBtModel *m, double **robust, int *np_out, bool soft, const char *what)
+{
+	const PrefTally *t = BT_TALLY(m);
+	BtProblem  *p = BtMakeProblem(t, m->ties, m->order_effect, m->prior, m->max_iter, m->tol);
+	int			np = bt_nparams(p);
+	double		bytes = (double) bt_work_size(p) * 8.0 + (robust ? 2.0 : 1.0) * np * np * 8.0;
+	double	   *x,
+			   *cov,
+			   *work;
+
+	*np_out = np;
+	if (soft && (bytes > (double) pgpref_max_memory_kb * 1024.0 || bytes > (double) MaxAllocHugeSize))
+		return NULL;
+	PrefCheckMemory(bytes, what);
+	x = palloc(sizeof(double) * np);
+	cov = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
+	if (robust)
+		*robust = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
+	work = palloc_extended(sizeof(double) * bt_work_size(p), MCXT_ALLOC_HUGE);
+	memcpy(x, BT_THETA(m), sizeof(double) * m->nitems);
+	if (bt_tie_index(p) >= 0)
+		x[bt_tie_index(p)] = m->tau;
+	if (bt_order_index(p) >= 0)
+		x[bt_order_index(p)] = m->order;
+	PrefApplyBlasThreads();
+	PrefLinalgError(bt_covariance(p, x, cov, robust ? *robust : NULL, work) == BT_OK ? LINALG_OK : LINALG_NOT_SPD,
+					what);
+	pfree(work);
+	return cov;
 }
 
 PG_FUNCTION_INFO_V1(pref_bradley_terry);
@@ -287,8 +337,23 @@ pref_bradley_terry(PG_FUNCTION_ARGS)
 	PrefTally  *t = PG_GETARG_TALLY_P(0);
 	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), TIES_NAMES, "ties model");
 
-	PG_RETURN_POINTER(FitTally(t, PG_GETARG_FLOAT8(1), ties, PG_GETARG_BOOL(5),
-							   PG_GETARG_INT32(3), PG_GETARG_FLOAT8(4)));
+	PG_RETURN_POINTER(BtFitTally(t, PG_GETARG_FLOAT8(1), ties, PG_GETARG_BOOL(5),
+								 PG_GETARG_INT32(3), PG_GETARG_FLOAT8(4), BT_METHOD_AUTO));
+}
+
+PG_FUNCTION_INFO_V1(pref_bradley_terry_method);
+
+/* bradley_terry(t, method, prior, ties, max_iter, tol, order_effect) */
+Datum
+pref_bradley_terry_method(PG_FUNCTION_ARGS)
+{
+	PrefTally  *t = PG_GETARG_TALLY_P(0);
+	int			method = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), METHOD_NAMES, "method");
+	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), TIES_NAMES, "ties model");
+	int			max_iter = PG_GETARG_INT32(4);
+
+	PG_RETURN_POINTER(BtFitTally(t, PG_GETARG_FLOAT8(2), ties, PG_GETARG_BOOL(6),
+								 max_iter, PG_GETARG_FLOAT8(5), method));
 }
 
 PG_FUNCTION_INFO_V1(pref_bt_fit_final);
@@ -302,7 +367,7 @@ pref_bt_fit_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	t = TallyStateFinal((TallyState *) PG_GETARG_POINTER(0));
-	PG_RETURN_POINTER(FitTally(t, 0, 4, false, 100, 1e-10));
+	PG_RETURN_POINTER(BtFitTally(t, 0, 4, false, 100, 1e-10, BT_METHOD_AUTO));
 }
 
 /* Append a double to JSON, null when not finite */
@@ -320,30 +385,44 @@ AppendNum(StringInfo buf, double x)
 	appendStringInfoString(buf, tmp);
 }
 
-/* Natural-scale tie parameter and its standard error (delta method) */
-static void
-TieParam(const PrefBtModel *m, double *v, double *se)
-{
-	if (m->ties == BT_TIES_DAVIDSON || m->ties == BT_TIES_RAO_KUPPER)
-	{
-		*v = exp(m->tau);
-		*se = *v * m->tau_se;
-	}
-	else
-		*v = *se = NAN;
-}
-
-/* JSON summary of a model */
+/* JSON summary of a model; standard errors of tie and order parameters from the tally */
 static char *
 ModelJson(const PrefBtModel *m)
 {
 	StringInfoData buf;
 	const PrefTally *t = BT_TALLY(m);
-	double		tp,
-				tpse,
+	bool		has_tie = m->ties == BT_TIES_DAVIDSON || m->ties == BT_TIES_RAO_KUPPER;
+	double		tp = NAN,
+				tpse = NAN,
+				ose = NAN,
+				ose_r = NAN,
 				pr[3];
 
-	TieParam(m, &tp, &tpse);
+	if (has_tie || m->order_effect)
+	{
+		double	   *rob = NULL;
+		int			np;
+		double	   *cov = ModelCovariance(m, m->order_effect ? &rob : NULL, &np, true, "pref.bt_summary");
+
+		if (cov != NULL)
+		{
+			int			k = m->nitems;
+
+			if (has_tie)
+			{
+				tp = exp(m->tau);
+				tpse = tp * sqrt(fmax(cov[(size_t) k * np + k], 0));
+				k++;
+			}
+			if (m->order_effect)
+			{
+				ose = sqrt(fmax(cov[(size_t) k * np + k], 0));
+				ose_r = sqrt(fmax(rob[(size_t) k * np + k], 0));
+			}
+		}
+		else if (has_tie)
+			tp = exp(m->tau);
+	}
 	bt_probs(m->ties, 0, m->tau, pr);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"items\": %d, \"loglik\": ", m->nitems);
@@ -357,16 +436,17 @@ ModelJson(const PrefBtModel *m)
 	appendStringInfoString(&buf, ", \"tie_param_se\": ");
 	AppendNum(&buf, tpse);
 	appendStringInfoString(&buf, ", \"p_tie_equal\": ");
-	AppendNum(&buf, m->ties == BT_TIES_DAVIDSON || m->ties == BT_TIES_RAO_KUPPER ? pr[2] : NAN);
+	AppendNum(&buf, has_tie ? pr[2] : NAN);
 	appendStringInfoString(&buf, ", \"order_effect\": ");
 	AppendNum(&buf, m->order);
 	appendStringInfoString(&buf, ", \"order_effect_se\": ");
-	AppendNum(&buf, m->order_se);
+	AppendNum(&buf, ose);
 	appendStringInfoString(&buf, ", \"order_effect_se_robust\": ");
-	AppendNum(&buf, m->order_se_robust);
+	AppendNum(&buf, ose_r);
 	appendStringInfo(&buf, ", \"max_iter\": %d, \"tol\": ", m->max_iter);
 	AppendNum(&buf, m->tol);
-	appendStringInfo(&buf, ", \"key_type\": \"%s\"}", (t->flags & TALLY_TEXT) ? "text" : "bigint");
+	appendStringInfo(&buf, ", \"method\": \"%s\", \"key_type\": \"%s\"}",
+					 METHOD_NAMES[m->method], (t->flags & TALLY_TEXT) ? "text" : "bigint");
 	return buf.data;
 }
 
@@ -402,8 +482,8 @@ pref_bt_summary(PG_FUNCTION_ARGS)
 }
 
 /* Inverse of the standard normal CDF (Acklam, refined by one Newton step) */
-static double
-NormalQuantile(double p)
+double
+BtNormalQuantile(double p)
 {
 	static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
 	1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
@@ -447,8 +527,8 @@ NormalQuantile(double p)
 }
 
 /* Index of an item given as text (parsed as bigint for bigint tallies) */
-static int
-FindItem(const PrefTally *t, const char *key, const char *argname)
+int
+BtFindItem(const PrefTally *t, const char *key, const char *argname)
 {
 	int			i;
 
@@ -493,52 +573,51 @@ pref_ratings(PG_FUNCTION_ARGS)
 			   *hi = palloc(sizeof(double) * n);
 	int64	   *cnt = palloc0(sizeof(int64) * n * 3);
 	double		z;
+	bool		have_se = true;
 
 	PrefCheckFinite(anchor_rating, "anchor_rating");
 	if (!(level > 0 && level < 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("level must be between 0 and 1 (exclusive)")));
-	z = NormalQuantile(0.5 + level / 2);
+	z = BtNormalQuantile(0.5 + level / 2);
 	if (!PG_ARGISNULL(2))
-		anchor = FindItem(t, text_to_cstring(PG_GETARG_TEXT_PP(2)), "anchor");
+		anchor = BtFindItem(t, text_to_cstring(PG_GETARG_TEXT_PP(2)), "anchor");
 
 	for (int i = 0; i < n; i++)
-	{
 		r[i] = f * BT_THETA(m)[i] + shift;
-		se[i] = f * (sekind ? BT_SE_ROBUST(m)[i] : BT_SE(m)[i]);
-	}
-	if (anchor >= 0)
 	{
-		/* pin the anchor; errors of differences from it need the covariance */
-		BtProblem  *p = MakeProblem(t, m->ties, m->order_effect, m->prior, m->max_iter, m->tol);
-		int			np = bt_nparams(p);
-		double	   *x = palloc(sizeof(double) * np);
-		double	   *cov = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
-		double	   *rob = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
-		double	   *work;
-		double	   *V;
-		double		ar = r[anchor];
+		/* standard errors from the covariance, computed now from the tally */
+		double	   *rob = NULL;
+		int			np;
+		double	   *cov = ModelCovariance(m, sekind ? &rob : NULL, &np, true, "pref.ratings");
+		double	   *V = sekind ? rob : cov;
 
-		PrefCheckMemory((double) bt_work_size(p) * 8.0 + 2.0 * np * np * 8.0, "pref.ratings");
-		work = palloc_extended(sizeof(double) * bt_work_size(p), MCXT_ALLOC_HUGE);
-		memcpy(x, BT_THETA(m), sizeof(double) * n);
-		if (bt_tie_index(p) >= 0)
-			x[bt_tie_index(p)] = m->tau;
-		if (bt_order_index(p) >= 0)
-			x[bt_order_index(p)] = m->order;
-		PrefApplyBlasThreads();
-		PrefLinalgError(bt_covariance(p, x, cov, sekind ? rob : NULL, work) == BT_OK ? LINALG_OK : LINALG_NOT_SPD,
-						"pref.ratings");
-		V = sekind ? rob : cov;
-		for (int i = 0; i < n; i++)
+		if (cov == NULL)
 		{
-			double		v = V[(size_t) i * np + i] + V[(size_t) anchor * np + anchor] - 2 * V[(size_t) i * np + anchor];
+			have_se = false;
+			ereport(NOTICE,
+					(errmsg("standard errors of %d items need more memory than pgpref.max_memory (%d kB)",
+							n, pgpref_max_memory_kb),
+					 errdetail("std_error, lower and upper are null and rank orders by rating."),
+					 errhint("Raise pgpref.max_memory, or use pref.bt_bootstrap for intervals.")));
+		}
+		for (int i = 0; i < n && have_se; i++)
+		{
+			double		v = V[(size_t) i * np + i];
 
-			r[i] += anchor_rating - ar;
+			if (anchor >= 0)
+				v += V[(size_t) anchor * np + anchor] - 2 * V[(size_t) i * np + anchor];
 			se[i] = f * sqrt(fmax(v, 0));
 		}
-		se[anchor] = 0;
+		if (anchor >= 0)
+		{
+			double		ar = r[anchor];
+
+			for (int i = 0; i < n; i++)
+				r[i] += anchor_rating - ar;
+			se[anchor] = 0;
+		}
 	}
 	for (int i = 0; i < n; i++)
 	{
@@ -565,14 +644,15 @@ pref_ratings(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < n; j++)
-			if (lo[j] > hi[i])
+			if (have_se ? lo[j] > hi[i] : r[j] > r[i])
 				rank++;
-		values[0] = CStringGetTextDatum(ItemName(t, i));
+		values[0] = CStringGetTextDatum(BtItemName(t, i));
 		values[1] = Float8GetDatum(r[i]);
 		values[2] = Float8GetDatum(se[i]);
 		values[3] = Float8GetDatum(lo[i]);
 		values[4] = Float8GetDatum(hi[i]);
 		values[5] = Int32GetDatum(rank);
+		nulls[2] = nulls[3] = nulls[4] = !have_se;
 		values[6] = Int64GetDatum(cnt[i * 3 + 0]);
 		values[7] = Int64GetDatum(cnt[i * 3 + 1]);
 		values[8] = Int64GetDatum(cnt[i * 3 + 2]);
@@ -605,7 +685,7 @@ PairProbs(FunctionCallInfo fcinfo, bool istext, double *pr)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("the model has %s items", (t->flags & TALLY_TEXT) ? "text" : "bigint")));
-	bt_probs(m->ties, BT_THETA(m)[FindItem(t, a, "item")] - BT_THETA(m)[FindItem(t, b, "item")],
+	bt_probs(m->ties, BT_THETA(m)[BtFindItem(t, a, "item")] - BT_THETA(m)[BtFindItem(t, b, "item")],
 			 m->tau, pr);
 }
 

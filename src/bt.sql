@@ -25,6 +25,14 @@ CREATE FUNCTION @extschema@.bradley_terry(t @extschema@.tally, prior double prec
 COMMENT ON FUNCTION @extschema@.bradley_terry(@extschema@.tally, double precision, text, integer, double precision, boolean) IS
 'fit a Bradley-Terry model to a tally by Newton''s method (Cholesky): prior = Gaussian prior precision (0 = MLE), ties none | half | rao_kupper | davidson | auto, optional first-position order effect';
 
+CREATE FUNCTION @extschema@.bradley_terry(t @extschema@.tally, method text, prior double precision DEFAULT 0,
+	ties text DEFAULT 'auto', max_iter integer DEFAULT 100, tol double precision DEFAULT 1e-10,
+	order_effect boolean DEFAULT false)
+	RETURNS @extschema@.bt_model
+	AS 'MODULE_PATHNAME', 'pref_bradley_terry_method' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.bradley_terry(@extschema@.tally, text, double precision, text, integer, double precision, boolean) IS
+'fit a Bradley-Terry model with a chosen method: newton (Cholesky), mm (Hunter''s MM, ties none or half without order effect, max_iter * 100 sweeps) or auto (MM above 2000 items when it applies)';
+
 CREATE FUNCTION @extschema@.bt_fit_final(internal) RETURNS @extschema@.bt_model
 	AS 'MODULE_PATHNAME', 'pref_bt_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.bt_fit_final(internal) IS 'pref.bt_fit aggregate support: fit the tally with default options';

@@ -71,9 +71,10 @@ bt_work_size(const BtProblem *p)
 /*
  * Cell log-likelihood and its derivatives in (d, tau): l, l_d, l_tau,
  * l_dd, l_dtau, l_tautau.  Returns -INFINITY outside the parameter space.
+ * want_l = 0 lets the no-ties models skip the log-likelihood (returns 0).
  */
 static double
-CellTerms(int ties, double wa, double wb, double t, double d, double tau, double *dv)
+CellTerms(int ties, double wa, double wb, double t, double d, double tau, double *dv, int want_l)
 {
 	memset(dv, 0, 5 * sizeof(double));
 	switch (ties)
@@ -81,8 +82,11 @@ CellTerms(int ties, double wa, double wb, double t, double d, double tau, double
 		case BT_TIES_NONE:
 		case BT_TIES_HALF:
 			{
-				double		pa = Sigmoid(d);
-				double		n;
+				/* one exp and one log1p: e = exp(-|d|), log(1 + e) */
+				double		e = exp(-fabs(d));
+				double		pa = d >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+				double		n,
+							L;
 
 				if (ties == BT_TIES_HALF)
 				{
@@ -92,7 +96,11 @@ CellTerms(int ties, double wa, double wb, double t, double d, double tau, double
 				n = wa + wb;
 				dv[0] = wa - n * pa;
 				dv[2] = -n * pa * (1.0 - pa);
-				return (wa > 0 ? wa * LogSigmoid(d) : 0) + (wb > 0 ? wb * LogSigmoid(-d) : 0);
+				if (!want_l)
+					return 0;
+				L = log1p(e);
+				/* log sigmoid(d) = -(max(-d, 0) + L), log sigmoid(-d) = -(max(d, 0) + L) */
+				return (wa > 0 ? -wa * (fmax(-d, 0) + L) : 0) + (wb > 0 ? -wb * (fmax(d, 0) + L) : 0);
 			}
 		case BT_TIES_DAVIDSON:
 			{
@@ -191,11 +199,28 @@ bt_loglik(const BtProblem *p, const double *x)
 	double		l = 0,
 				dv[5];
 
+	if (p->ties == BT_TIES_NONE || p->ties == BT_TIES_HALF)
+	{
+		/* no-ties fast path: l = -wa (max(-d, 0) + L) - wb (max(d, 0) + L), L = log(1 + e^-|d|) */
+		double		h = p->ties == BT_TIES_HALF ? 0.5 : 0.0;
+
+		for (int k = 0; k < p->ncells; k++)
+		{
+			const BtCell *c = &p->cells[k];
+			double		d = CellD(c, x, io),
+						wa = c->wa + h * c->t,
+						wb = c->wb + h * c->t,
+						L = log1p(exp(-fabs(d)));
+
+			l -= (wa + wb) * L + (d < 0 ? -wa * d : wb * d);
+		}
+		return l;
+	}
 	for (int k = 0; k < p->ncells; k++)
 	{
 		const BtCell *c = &p->cells[k];
 
-		l += CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv);
+		l += CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv, 1);
 	}
 	return l;
 }
@@ -215,28 +240,54 @@ Objective(const BtProblem *p, const double *x)
 /*
  * Gradient g and Hessian H (np x np) of the negative log-posterior at x;
  * with prior 0 the last strength is pinned (unit row and column, zero
- * gradient).
+ * gradient).  The objective itself is not computed here.
  */
-static double
+static void
 GradHess(const BtProblem *p, const double *x, double *g, double *H)
 {
 	int			np = bt_nparams(p),
 				it = bt_tie_index(p),
 				io = bt_order_index(p);
 	double		tau = it >= 0 ? x[it] : 0.0;
-	double		f = 0,
-				dv[5];
+	double		dv[5];
 
 	memset(g, 0, sizeof(double) * np);
 	memset(H, 0, sizeof(double) * np * np);
-	for (int k = 0; k < p->ncells; k++)
+	if ((p->ties == BT_TIES_NONE || p->ties == BT_TIES_HALF) && io < 0)
+	{
+		/* no-ties fast path: each cell adds a weighted Laplacian block */
+		double		hf = p->ties == BT_TIES_HALF ? 0.5 : 0.0;
+
+		for (int k = 0; k < p->ncells; k++)
+		{
+			const BtCell *c = &p->cells[k];
+			double		d = x[c->a] - x[c->b],
+						wa = c->wa + hf * c->t,
+						n = wa + c->wb + hf * c->t,
+						e = exp(-fabs(d)),
+						pa = d >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e),
+						gd = wa - n * pa,
+						hd = n * pa * (1.0 - pa);
+			size_t		a = c->a,
+						b = c->b;
+
+			g[a] -= gd;
+			g[b] += gd;
+			H[a * np + a] += hd;
+			H[b * np + b] += hd;
+			H[a * np + b] -= hd;
+			H[b * np + a] -= hd;
+		}
+	}
+	else
+		for (int k = 0; k < p->ncells; k++)
 	{
 		const BtCell *c = &p->cells[k];
 		int			idx[3];
 		double		u[3];
 		int			m = 2;
 
-		f -= CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv);
+		CellTerms(p->ties, c->wa, c->wb, c->t, CellD(c, x, io), tau, dv, 0);
 		idx[0] = c->a;
 		u[0] = 1;
 		idx[1] = c->b;
@@ -267,7 +318,6 @@ GradHess(const BtProblem *p, const double *x, double *g, double *H)
 	if (p->prior > 0)
 		for (int i = 0; i < p->n; i++)
 		{
-			f += 0.5 * p->prior * x[i] * x[i];
 			g[i] += p->prior * x[i];
 			H[(size_t) i * np + i] += p->prior;
 		}
@@ -283,7 +333,6 @@ GradHess(const BtProblem *p, const double *x, double *g, double *H)
 		H[(size_t) r * np + r] = 1;
 		g[r] = 0;
 	}
-	return f;
 }
 
 /* Default start: equal strengths, tie parameter from the overall tie rate */
@@ -405,7 +454,7 @@ bt_covariance(const BtProblem *p, const double *x, double *cov, double *robust, 
 
 				if (nn[o] <= 0 || (o == 2 && p->ties == BT_TIES_NONE))
 					continue;
-				CellTerms(p->ties, o == 0, o == 1, o == 2, d, tau, dv);
+				CellTerms(p->ties, o == 0, o == 1, o == 2, d, tau, dv, 0);
 				idx[m] = c->a;
 				sc[m++] = dv[0];
 				idx[m] = c->b;
@@ -476,6 +525,8 @@ bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 					maxs = 0,
 					fn;
 
+		if (p->interrupt)
+			p->interrupt();
 		GradHess(p, x, g, H);
 		for (;;)
 		{
@@ -535,9 +586,12 @@ bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 			mu = mu > 1e-8 ? mu / 10 : 0;
 	}
 	*iterations = iter;
-	rc = bt_covariance(p, x, cov, robust, work);
-	if (rc != BT_OK)
-		return rc;
+	if (cov != NULL)
+	{
+		rc = bt_covariance(p, x, cov, robust, work);
+		if (rc != BT_OK)
+			return rc;
+	}
 
 	/* centre strengths */
 	{
@@ -720,4 +774,68 @@ bt_components(const BtProblem *p, int *comp, int *iwork)
 		ncomp++;
 	}
 	return ncomp;
+}
+
+/*
+ * Warm-started refit for bootstrap replicates: plain Newton steps (no line
+ * search, no covariance) for the no-ties models, whose log-likelihood is
+ * concave.  Returns BT_NO_PROGRESS when a step is large or not finite, so
+ * the caller can fall back to bt_fit; on success x is centred.
+ */
+int
+bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
+{
+	int			np = bt_nparams(p);
+	size_t		np2 = (size_t) np * np;
+	double	   *H = work,
+			   *g = work + 3 * np2,
+			   *s = g + np;
+	int			iter;
+
+	if (p->n < 2 || bt_tie_index(p) >= 0)
+		return BT_BAD_ARG;
+	if (p->prior <= 0)
+	{
+		double		last = x[p->n - 1];
+
+		for (int i = 0; i < p->n; i++)
+			x[i] -= last;
+	}
+	for (iter = 0; iter < p->max_iter; iter++)
+	{
+		double		maxs = 0;
+
+		if (p->interrupt)
+			p->interrupt();
+		GradHess(p, x, g, H);
+		for (int i = 0; i < np; i++)
+			s[i] = -g[i];
+		if (linalg_cholesky_solve(np, 1, H, s) != LINALG_OK)
+			return BT_NOT_SPD;
+		for (int i = 0; i < np; i++)
+		{
+			if (!isfinite(s[i]))
+				return BT_NO_PROGRESS;
+			maxs = fmax(maxs, fabs(s[i]));
+		}
+		if (maxs > 1.0)
+			return BT_NO_PROGRESS;
+		for (int i = 0; i < np; i++)
+			x[i] += s[i];
+		if (maxs < p->tol)
+			break;
+	}
+	if (iter >= p->max_iter)
+		return BT_NO_PROGRESS;
+	*iterations = iter + 1;
+	{
+		double		mean = 0;
+
+		for (int i = 0; i < p->n; i++)
+			mean += x[i];
+		mean /= p->n;
+		for (int i = 0; i < p->n; i++)
+			x[i] -= mean;
+	}
+	return BT_OK;
 }

@@ -43,6 +43,7 @@ typedef struct BtProblem
 	double		prior;			/* Gaussian prior precision on each strength (0 = MLE) */
 	int			max_iter;
 	double		tol;			/* on the largest Newton step */
+	void		(*interrupt) (void);	/* called once per iteration, may be NULL */
 } BtProblem;
 
 /* Number of parameters: n strengths, then tie parameter, then order effect */
@@ -57,12 +58,20 @@ extern size_t bt_work_size(const BtProblem *p);
  * Fit.  x (nparams) holds the start on entry (bt_start fills a default)
  * and the estimate on exit, strengths centred to mean 0.  cov (nparams^2)
  * receives the inverse of the negative Hessian of the log-posterior (with
- * strengths centred), robust (nparams^2, may be NULL) the sandwich
+ * strengths centred; may be NULL to skip the covariance), robust
+ * (nparams^2, may be NULL) the sandwich
  * H^-1 G H^-1.  Tie parameter on the scale used internally: log nu
  * (Davidson) or log theta (Rao-Kupper).
  */
 extern int	bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 				   double *work, double *loglik, int *iterations, int *converged);
+
+/*
+ * Warm-started plain Newton refit for bootstrap replicates (no-ties models
+ * only; no line search, no covariance).  BT_NO_PROGRESS or BT_NOT_SPD: the
+ * caller falls back to bt_fit.  work as for bt_fit.
+ */
+extern int	bt_refit(const BtProblem *p, double *x, double *work, int *iterations);
 
 /* Covariance (and sandwich, if robust != NULL) at x; see bt_fit */
 extern int	bt_covariance(const BtProblem *p, const double *x, double *cov,
@@ -88,5 +97,17 @@ extern void bt_probs(int ties, double d, double tie_param, double *p);
  */
 extern int	bt_components(const BtProblem *p, int *comp, int *iwork);
 extern size_t bt_components_iwork(const BtProblem *p);
+
+/*
+ * Hunter's MM (bt_mm.c): ties none or half, no order effect, any prior.
+ * Cyclic (Gauss-Seidel) minorize-maximize updates over the item pairs;
+ * O(cells) per sweep and no dense matrix, for many items.  x (n) holds the
+ * start and receives the estimate (centred); iterations counts sweeps.
+ */
+extern int	bt_mm_applies(const BtProblem *p);
+extern size_t bt_mm_work_size(const BtProblem *p);	/* doubles */
+extern size_t bt_mm_iwork_size(const BtProblem *p); /* ints */
+extern int	bt_mm_fit(const BtProblem *p, double *x, double *work, int *iwork,
+					  double *loglik, int *iterations, int *converged);
 
 #endif							/* PGPREF_BT_CORE_H */

@@ -22,3 +22,22 @@ FROM (SELECT pref.bt_summary(pref.bradley_terry(t, order_effect => true)) AS s F
 SELECT round(pref.win_prob(m, 'gpt-x', 'qwen-v')::numeric, 3) AS p_gpt_beats_qwen
 FROM (SELECT pref.bt_fit(CASE WHEN outcome = '<' THEN second ELSE first END, CASE WHEN outcome = '<' THEN first ELSE second END) AS m
       FROM arena WHERE outcome <> '=') s;
+\echo '### Bootstrap intervals and rank intervals (500 seeded rounds over the tally cells, no pass over the rows)'
+SELECT item, round(rating::numeric, 1) AS elo, round(std_error::numeric, 1) AS boot_se,
+       round(lower::numeric, 1) AS lower, round(upper::numeric, 1) AS upper, rank_lower, rank_upper
+FROM nightly, pref.bt_bootstrap(t, 500, 1, ties => 'davidson') ORDER BY rating DESC;
+\echo '### Held-out evaluation: fit on the first 450 battles, score the last 150'
+SELECT e->>'rows' AS rows, round((e->>'log_loss')::numeric, 3) AS log_loss,
+       round((e->>'accuracy')::numeric, 3) AS accuracy, round((e->>'brier')::numeric, 3) AS brier
+FROM (SELECT pref.bt_eval((SELECT pref.bradley_terry(pref.tally(first, second, outcome)) FROM arena WHERE id <= 450),
+                          CASE WHEN outcome = '<' THEN second ELSE first END, CASE WHEN outcome = '<' THEN first ELSE second END,
+                          outcome = '=') AS e
+      FROM arena WHERE id > 450) x;
+\echo '### Classic online Elo (k = 16) in battle order'
+SELECT key AS item, round(value::numeric, 1) AS elo
+FROM (SELECT pref.elo(CASE WHEN outcome = '<' THEN second ELSE first END, CASE WHEN outcome = '<' THEN first ELSE second END,
+                      outcome = '=', 16 ORDER BY id) AS e FROM arena) x, jsonb_each_text(e) ORDER BY value::float8 DESC;
+\echo '### Plackett-Luce on rankings (full and top-2)'
+SELECT key AS item, round(value::numeric, 3) AS log_worth
+FROM (SELECT pref.plackett_luce(r::pref.ranking) AS m FROM (VALUES ('1>2>3>4'), ('2>1>3>4'), ('1>3>2>4'), ('1>2>3=4'),
+      ('3>1>2=4'), ('2>4>1>3'), ('1>4>2>3'), ('4>3>1=2')) v(r)) x, jsonb_each_text(m->'theta') ORDER BY value::float8 DESC;
