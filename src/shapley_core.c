@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "linalg.h"
+#include "reward_core.h"
 #include "shapley_core.h"
 
 /* ---- random numbers ----------------------------------------------------- */
@@ -495,6 +496,153 @@ shapley_logit_utility(ShapleyUtility *u, ShapleyLogitState *st)
 	u->eval = LogitEval;
 	st->failed = SHAPLEY_OK;
 	LogitReset(st);
+}
+
+/* ---- Bradley-Terry reward utility --------------------------------------- */
+
+static void
+RewardReset(void *state)
+{
+	ShapleyRewardState *st = state;
+
+	st->nmem = 0;
+	memset(st->w, 0, sizeof(double) * st->d);
+}
+
+/* Copy the members' difference vectors into st->z */
+static void
+RewardGather(ShapleyRewardState *st)
+{
+	for (int j = 0; j < st->nmem; j++)
+		memcpy(st->z + (size_t) j * st->d, st->x + (size_t) st->members[j] * st->d,
+			   sizeof(double) * st->d);
+}
+
+/*
+ * Objective sum softplus(-w.z) + lambda/2 |w|^2 over the gathered members,
+ * by reward_block with target 1 and no offset; st->g receives the loss
+ * gradient and h (when not NULL) the Hessian, which scales st->z.
+ */
+static double
+RewardObjective(ShapleyRewardState *st, const double *w, double *h)
+{
+	RewardStats stats = {0, 0, 0};
+
+	memset(st->g, 0, sizeof(double) * st->d);
+	if (h)
+		memset(h, 0, sizeof(double) * st->d * st->d);
+	reward_block(st->d, st->nmem, st->z, NULL, NULL, 1.0, w, 0.0, st->g, h,
+				 &stats, st->scratch);
+	return stats.loss + 0.5 * st->lambda * linalg_dot(st->d, w, w);
+}
+
+/*
+ * Damped Newton on the members from the warm start st->w: the step solves
+ * (H + lambda I) step = g + lambda w (reward_newton_step, Cholesky), and
+ * backtracking (Armijo) keeps each step a descent step.  Stops after a
+ * full step below 1e-10 relative (Newton's quadratic convergence leaves an
+ * error below rounding) or when no step decreases the objective.
+ */
+static int
+RewardFit(ShapleyRewardState *st)
+{
+	int			d = st->d;
+
+	if (st->nmem == 0)
+	{
+		memset(st->w, 0, sizeof(double) * d);	/* argmin of lambda/2 |w|^2 */
+		return SHAPLEY_OK;
+	}
+	for (int it = 0; it < 100; it++)
+	{
+		double		obj,
+					gdelta,
+					t = 1.0,
+					smax = 0.0,
+					wmax = 0.0;
+		int			ls;
+
+		RewardGather(st);
+		obj = RewardObjective(st, st->w, st->h);
+		if (reward_newton_step(d, st->h, st->g, st->w, st->lambda, st->gtot,
+							   st->step) != LINALG_OK)
+			return SHAPLEY_NOT_SPD;
+		gdelta = linalg_dot(d, st->gtot, st->step);
+		for (int c = 0; c < d; c++)
+		{
+			smax = fmax(smax, fabs(st->step[c]));
+			wmax = fmax(wmax, fabs(st->w[c]));
+		}
+		if (!(gdelta > 0.0) || smax <= 1e-15 * (1.0 + wmax))
+			break;				/* at the optimum to rounding */
+		RewardGather(st);		/* the Hessian scaled z */
+		for (ls = 0; ls < 60; ls++)
+		{
+			for (int c = 0; c < d; c++)
+				st->wnew[c] = st->w[c] - t * st->step[c];
+			if (RewardObjective(st, st->wnew, NULL) <= obj - 1e-4 * t * gdelta)
+				break;
+			t *= 0.5;
+		}
+		if (ls == 60)
+			break;				/* no decrease left: w is optimal to rounding */
+		memcpy(st->w, st->wnew, sizeof(double) * d);
+		/* a small full step: quadratic convergence puts the next below rounding */
+		if (t == 1.0 && smax <= 1e-10 * (1.0 + wmax))
+			break;
+	}
+	return SHAPLEY_OK;
+}
+
+/* Validation pair accuracy of the members' fit; a zero margin counts 1/2 */
+static double
+RewardAccuracy(ShapleyRewardState *st)
+{
+	double		correct = 0.0;
+
+	if (RewardFit(st) != SHAPLEY_OK)
+	{
+		st->failed = SHAPLEY_NOT_SPD;
+		return NAN;
+	}
+	linalg_gemv(0, st->m, st->d, 1.0, st->v, st->w, 0.0, st->score);
+	for (int j = 0; j < st->m; j++)
+		correct += st->score[j] > 0.0 ? 1.0 : (st->score[j] == 0.0 ? 0.5 : 0.0);
+	return correct / st->m;
+}
+
+static double
+RewardAdd(void *state, int i)
+{
+	ShapleyRewardState *st = state;
+
+	st->members[st->nmem++] = i;
+	return RewardAccuracy(st);
+}
+
+static double
+RewardEval(void *state, const unsigned char *member, int size)
+{
+	ShapleyRewardState *st = state;
+
+	(void) size;
+	st->nmem = 0;
+	for (int i = 0; i < st->n; i++)
+		if (member[i])
+			st->members[st->nmem++] = i;
+	return RewardAccuracy(st);
+}
+
+/* Wire the reward-model oracle */
+void
+shapley_reward_utility(ShapleyUtility *u, ShapleyRewardState *st)
+{
+	u->state = st;
+	u->reset = RewardReset;
+	u->add = RewardAdd;
+	u->eval = RewardEval;
+	st->failed = SHAPLEY_OK;
+	RewardReset(st);
 }
 
 /* ---- Monte-Carlo drivers ------------------------------------------------ */
