@@ -232,6 +232,32 @@ shapley_knn_recursion(int n, int k, const int *order, const double *match,
 		values[order[r]] += weight * s[r];
 }
 
+/* ---- utility oracles ---------------------------------------------------- */
+
+/* Point the oracle's callbacks at one utility's state */
+static void
+WireUtility(ShapleyUtility *u, void *state, void (*reset) (void *),
+			double (*add) (void *, int),
+			double (*eval) (void *, const unsigned char *, int))
+{
+	u->state = state;
+	u->reset = reset;
+	u->add = add;
+	u->eval = eval;
+}
+
+/* Indices of the flagged players into members[]; returns their count */
+static int
+CollectMembers(int n, const unsigned char *member, int *members)
+{
+	int			count = 0;
+
+	for (int i = 0; i < n; i++)
+		if (member[i])
+			members[count++] = i;
+	return count;
+}
+
 /* ---- KNN utility -------------------------------------------------------- */
 
 static void
@@ -306,10 +332,7 @@ KnnEval(void *state, const unsigned char *member, int size)
 void
 shapley_knn_utility(ShapleyUtility *u, ShapleyKnnState *st)
 {
-	u->state = st;
-	u->reset = KnnReset;
-	u->add = KnnAdd;
-	u->eval = KnnEval;
+	WireUtility(u, st, KnnReset, KnnAdd, KnnEval);
 }
 
 /* ---- logistic utility --------------------------------------------------- */
@@ -475,14 +498,10 @@ LogitEval(void *state, const unsigned char *member, int size)
 	ShapleyLogitState *st = state;
 
 	(void) size;
-	st->nmem = 0;
+	st->nmem = CollectMembers(st->n, member, st->members);
 	st->npos = 0;
-	for (int i = 0; i < st->n; i++)
-		if (member[i])
-		{
-			st->members[st->nmem++] = i;
-			st->npos += st->y[i] > 0.5;
-		}
+	for (int j = 0; j < st->nmem; j++)
+		st->npos += st->y[st->members[j]] > 0.5;
 	return LogitAccuracy(st);
 }
 
@@ -490,10 +509,7 @@ LogitEval(void *state, const unsigned char *member, int size)
 void
 shapley_logit_utility(ShapleyUtility *u, ShapleyLogitState *st)
 {
-	u->state = st;
-	u->reset = LogitReset;
-	u->add = LogitAdd;
-	u->eval = LogitEval;
+	WireUtility(u, st, LogitReset, LogitAdd, LogitEval);
 	st->failed = SHAPLEY_OK;
 	LogitReset(st);
 }
@@ -626,10 +642,7 @@ RewardEval(void *state, const unsigned char *member, int size)
 	ShapleyRewardState *st = state;
 
 	(void) size;
-	st->nmem = 0;
-	for (int i = 0; i < st->n; i++)
-		if (member[i])
-			st->members[st->nmem++] = i;
+	st->nmem = CollectMembers(st->n, member, st->members);
 	return RewardAccuracy(st);
 }
 
@@ -637,10 +650,7 @@ RewardEval(void *state, const unsigned char *member, int size)
 void
 shapley_reward_utility(ShapleyUtility *u, ShapleyRewardState *st)
 {
-	u->state = st;
-	u->reset = RewardReset;
-	u->add = RewardAdd;
-	u->eval = RewardEval;
+	WireUtility(u, st, RewardReset, RewardAdd, RewardEval);
 	st->failed = SHAPLEY_OK;
 	RewardReset(st);
 }
