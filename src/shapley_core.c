@@ -555,9 +555,11 @@ RewardObjective(ShapleyRewardState *st, const double *w, double *h)
 /*
  * Damped Newton on the members from the warm start st->w: the step solves
  * (H + lambda I) step = g + lambda w (reward_newton_step, Cholesky), and
- * backtracking (Armijo) keeps each step a descent step.  Stops after a
- * full step below 1e-10 relative (Newton's quadratic convergence leaves an
- * error below rounding) or when no step decreases the objective.
+ * backtracking (Armijo) keeps each step a descent step while the predicted
+ * decrease is above the objective's rounding (below it, full steps).  Near
+ * the optimum the Newton step is the distance to it: once the step is below
+ * 1e-10 relative to w it is taken in full (quadratic convergence leaves an
+ * error below rounding) and the fit stops.
  */
 static int
 RewardFit(ShapleyRewardState *st)
@@ -589,8 +591,24 @@ RewardFit(ShapleyRewardState *st)
 			smax = fmax(smax, fabs(st->step[c]));
 			wmax = fmax(wmax, fabs(st->w[c]));
 		}
-		if (!(gdelta > 0.0) || smax <= 1e-15 * (1.0 + wmax))
+		if (!(gdelta > 0.0))
 			break;				/* at the optimum to rounding */
+		if (smax <= 1e-10 * (1.0 + wmax))
+		{
+			/* |w - optimum| is about |step|: one full step leaves ~|step|^2 */
+			linalg_axpy(d, -1.0, st->step, st->w);
+			break;
+		}
+		if (gdelta <= 1e-12 * (1.0 + fabs(obj)))
+		{
+			/*
+			 * The predicted decrease is below the objective's rounding, so a
+			 * line search cannot judge the step; it is short (lambda |step|^2
+			 * <= gdelta): take it in full.
+			 */
+			linalg_axpy(d, -1.0, st->step, st->w);
+			continue;
+		}
 		RewardGather(st);		/* the Hessian scaled z */
 		for (ls = 0; ls < 60; ls++)
 		{
@@ -603,9 +621,6 @@ RewardFit(ShapleyRewardState *st)
 		if (ls == 60)
 			break;				/* no decrease left: w is optimal to rounding */
 		memcpy(st->w, st->wnew, sizeof(double) * d);
-		/* a small full step: quadratic convergence puts the next below rounding */
-		if (t == 1.0 && smax <= 1e-10 * (1.0 + wmax))
-			break;
 	}
 	return SHAPLEY_OK;
 }
