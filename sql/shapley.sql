@@ -244,6 +244,8 @@ SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train',
 SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train', 'SELECT id, chosen, rejected FROM shap_p_valid', method => 'tmc', utility => 'logistic');
 SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train', 'SELECT id, chosen, rejected FROM shap_p_valid', method => 'loo', lambda => 0);
 SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train', 'SELECT id, chosen, rejected FROM shap_p_valid', method => 'loo', utility => NULL);
+-- a fit that cannot be solved (differences span one of two dimensions, lambda at the bottom of the range)
+SELECT * FROM pref.pair_shapley('SELECT id, ARRAY[chosen[1], 1], ARRAY[rejected[1], 1] FROM shap_p_train', 'SELECT id, chosen[1:2], rejected[1:2] FROM shap_p_valid', method => 'loo', lambda => 1e-300);
 -- k is a knn setting: the reward utility accepts k larger than the training set
 SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train', 'SELECT id, chosen, rejected FROM shap_p_valid', method => 'loo', k => 100);
 -- the inner-query reader (src/query.c) through these functions
@@ -275,8 +277,21 @@ SET pgpref.max_memory = '1MB';
 SELECT count(*) FROM pref.knn_shapley('SELECT id, features, label FROM big_train', 'SELECT features, label FROM big_valid');
 RESET pgpref.max_memory;
 -- long runs answer statement_timeout promptly
+CREATE TEMP TABLE big_pairs AS SELECT g AS id, (SELECT array_agg(random() + 0.2) FROM generate_series(1, 48) WHERE g > 0)::float8[] AS chosen,
+  (SELECT array_agg(random()) FROM generate_series(1, 48) WHERE g > 0)::float8[] AS rejected FROM generate_series(1, 3000) g;
 SET statement_timeout = '300ms';
 SELECT count(*) FROM pref.data_shapley('SELECT id, features, label FROM big_train', 'SELECT features, label FROM big_valid LIMIT 200', permutations => 100000, tolerance => 0);
+-- ... also inside one permutation: its 3,000 reward-model re-fits of up to 3,000 pairs (d = 48)
+-- take about 3 s; the cancel must come well before the permutation ends
+DO $$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN
+  PERFORM count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM big_pairs', 'SELECT id, chosen, rejected FROM big_pairs LIMIT 100',
+                                          method => 'tmc', permutations => 1, truncation => 0);
+  RAISE WARNING 'not cancelled';
+EXCEPTION WHEN query_canceled THEN
+  RAISE WARNING 'cancelled within 1.5 s: %', clock_timestamp() - t0 < interval '1.5 s';
+END $$;
 RESET statement_timeout;
 SHOW pgpref.progress;
 SET pgpref.progress = -1;

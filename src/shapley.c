@@ -554,12 +554,44 @@ Converged(int n, const double *cur, double *snap, double tolerance, double *rel)
 	return *rel < tolerance;
 }
 
+/*
+ * Guard around a utility oracle: every evaluation first answers cancel and
+ * statement_timeout, so that a single long permutation (a model re-fit per
+ * added row) stays interruptible.  The oracles themselves are plain C.
+ */
+static void
+GuardReset(void *state)
+{
+	ShapleyUtility *inner = state;
+
+	inner->reset(inner->state);
+}
+
+static double
+GuardAdd(void *state, int i)
+{
+	ShapleyUtility *inner = state;
+
+	CHECK_FOR_INTERRUPTS();
+	return inner->add(inner->state, i);
+}
+
+static double
+GuardEval(void *state, const unsigned char *member, int size)
+{
+	ShapleyUtility *inner = state;
+
+	CHECK_FOR_INTERRUPTS();
+	return inner->eval(inner->state, member, size);
+}
+
 /* Monte-Carlo and leave-one-out values into values[], std errors into se[] */
 static void
 RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 {
 	int			n = dat->n;
-	ShapleyUtility u;
+	ShapleyUtility inner,
+				u;
 	ShapleyKnnState kst;
 	ShapleyLogitState lst;
 	ShapleyRewardState rst;
@@ -574,17 +606,21 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 				last = start;
 
 	if (a->utility == UTIL_KNN)
-		BuildKnn(a, dat, &u, &kst);
+		BuildKnn(a, dat, &inner, &kst);
 	else if (a->utility == UTIL_LOGISTIC)
 	{
-		BuildLogit(a, dat, &u, &lst);
+		BuildLogit(a, dat, &inner, &lst);
 		failed = &lst.failed;
 	}
 	else
 	{
-		BuildReward(a, dat, &u, &rst);
+		BuildReward(a, dat, &inner, &rst);
 		failed = &rst.failed;
 	}
+	u.state = &inner;
+	u.reset = GuardReset;
+	u.add = GuardAdd;
+	u.eval = GuardEval;
 
 	/* U(empty) is 0 for knn and logistic, 1/2 for reward (every margin 0) */
 	memset(member, 0, n);
