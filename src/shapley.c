@@ -33,9 +33,17 @@ static const char *const data_method_names[] = {"tmc", "beta", "banzhaf", "loo",
 
 enum
 {
-	UTIL_KNN, UTIL_LOGISTIC
+	UTIL_KNN, UTIL_LOGISTIC, UTIL_REWARD
 };
-static const char *const utility_names[] = {"knn", "logistic", NULL};
+static const char *const utility_names[] = {"knn", "logistic", "reward", NULL};
+static const char *const data_utility_names[] = {"knn", "logistic", NULL};
+
+/* pair_shapley's utilities: auto is knn for method exact, reward otherwise */
+enum
+{
+	PAIR_UTIL_AUTO, PAIR_UTIL_REWARD, PAIR_UTIL_KNN
+};
+static const char *const pair_utility_names[] = {"auto", "reward", "knn", NULL};
 static const char *const metric_names[] = {"l2", "cosine", NULL};
 
 #define CONVERGENCE_WINDOW 50
@@ -451,14 +459,43 @@ BuildLogit(const ShapleyArgs *a, ShapleyData *dat, ShapleyUtility *u, ShapleyLog
 	shapley_logit_utility(u, st);
 }
 
-/* Ensure the logistic oracle did not fail */
+/* Build the Bradley-Terry reward oracle on the pairs' difference vectors */
 static void
-CheckOracle(const ShapleyArgs *a, const ShapleyLogitState *lst)
+BuildReward(const ShapleyArgs *a, ShapleyData *dat, ShapleyUtility *u, ShapleyRewardState *st)
 {
-	if (a->utility == UTIL_LOGISTIC && lst->failed != SHAPLEY_OK)
+	int			d = dat->d;
+
+	PrefCheckMemory(DataBytes(dat) + 8.0 * ((double) dat->n * (d + 2) + (double) dat->m +
+											(double) d * (d + 5)) + 4.0 * dat->n, a->what);
+	st->n = dat->n;
+	st->m = dat->m;
+	st->d = d;
+	st->x = dat->x;
+	st->v = dat->v;
+	st->lambda = a->lambda;
+	st->w = palloc0(sizeof(double) * d);
+	st->wnew = palloc0(sizeof(double) * d);
+	st->g = palloc0(sizeof(double) * d);
+	st->gtot = palloc0(sizeof(double) * d);
+	st->step = palloc0(sizeof(double) * d);
+	st->h = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) d * d);
+	st->z = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) dat->n * d);
+	st->scratch = palloc(sizeof(double) * 2 * (Size) dat->n);
+	st->score = palloc(sizeof(double) * dat->m);
+	st->members = palloc(sizeof(int) * dat->n);
+	PrefApplyBlasThreads();
+	shapley_reward_utility(u, st);
+}
+
+/* Ensure a model oracle (failed != NULL) did not fail */
+static void
+CheckOracle(const ShapleyArgs *a, const int *failed)
+{
+	if (failed != NULL && *failed != SHAPLEY_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s: the logistic fit failed on a coalition", a->what),
+				 errmsg("%s: the %s fit failed on a coalition", a->what,
+						a->utility == UTIL_REWARD ? "reward-model" : "logistic"),
 				 errhint("Raise lambda.")));
 }
 
@@ -517,31 +554,80 @@ Converged(int n, const double *cur, double *snap, double tolerance, double *rel)
 	return *rel < tolerance;
 }
 
+/*
+ * Guard around a utility oracle: every evaluation first answers cancel and
+ * statement_timeout, so that a single long permutation (a model re-fit per
+ * added row) stays interruptible.  The oracles themselves are plain C.
+ */
+static void
+GuardReset(void *state)
+{
+	ShapleyUtility *inner = state;
+
+	inner->reset(inner->state);
+}
+
+static double
+GuardAdd(void *state, int i)
+{
+	ShapleyUtility *inner = state;
+
+	CHECK_FOR_INTERRUPTS();
+	return inner->add(inner->state, i);
+}
+
+static double
+GuardEval(void *state, const unsigned char *member, int size)
+{
+	ShapleyUtility *inner = state;
+
+	CHECK_FOR_INTERRUPTS();
+	return inner->eval(inner->state, member, size);
+}
+
 /* Monte-Carlo and leave-one-out values into values[], std errors into se[] */
 static void
 RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 {
 	int			n = dat->n;
-	ShapleyUtility u;
+	ShapleyUtility inner,
+				u;
 	ShapleyKnnState kst;
 	ShapleyLogitState lst;
+	ShapleyRewardState rst;
+	const int  *failed = NULL;
 	unsigned char *member = palloc(n);
-	double		u_all;
+	double		u_all,
+				u_empty;
 	int64		t = 0;
 	double		rel = NAN;
 	bool		converged = false;
 	TimestampTz start = GetCurrentTimestamp(),
 				last = start;
 
-	memset(&lst, 0, sizeof(lst));
 	if (a->utility == UTIL_KNN)
-		BuildKnn(a, dat, &u, &kst);
+		BuildKnn(a, dat, &inner, &kst);
+	else if (a->utility == UTIL_LOGISTIC)
+	{
+		BuildLogit(a, dat, &inner, &lst);
+		failed = &lst.failed;
+	}
 	else
-		BuildLogit(a, dat, &u, &lst);
+	{
+		BuildReward(a, dat, &inner, &rst);
+		failed = &rst.failed;
+	}
+	u.state = &inner;
+	u.reset = GuardReset;
+	u.add = GuardAdd;
+	u.eval = GuardEval;
 
+	/* U(empty) is 0 for knn and logistic, 1/2 for reward (every margin 0) */
+	memset(member, 0, n);
+	u_empty = u.eval(u.state, member, 0);
 	memset(member, 1, n);
 	u_all = u.eval(u.state, member, n);
-	CheckOracle(a, &lst);
+	CheckOracle(a, failed);
 
 	if (a->method == METHOD_LOO)
 	{
@@ -551,7 +637,7 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 			member[i] = 0;
 			values[i] = u_all - u.eval(u.state, member, n - 1);
 			member[i] = 1;
-			CheckOracle(a, &lst);
+			CheckOracle(a, failed);
 		}
 		return;
 	}
@@ -573,7 +659,7 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 			CHECK_FOR_INTERRUPTS();
 			shapley_banzhaf_draw(&u, &rng, n, member, sum_in, sq_in, (int64_t *) cnt_in,
 								 sum_out, sq_out, (int64_t *) cnt_out);
-			CheckOracle(a, &lst);
+			CheckOracle(a, failed);
 			if (t % CONVERGENCE_WINDOW == 0 || t == a->permutations)
 			{
 				double		worst = 0.0;
@@ -620,10 +706,10 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 		{
 			CHECK_FOR_INTERRUPTS();
 			shapley_rng_permutation(&rng, n, perm);
-			shapley_permutation(&u, n, perm, 0.0, u_all,
+			shapley_permutation(&u, n, perm, u_empty, u_all,
 								a->method == METHOD_TMC ? a->truncation : 0.0,
 								weight, marg);
-			CheckOracle(a, &lst);
+			CheckOracle(a, failed);
 			shapley_welford(n, marg, t, values, m2);
 			if (t % CONVERGENCE_WINDOW == 0)
 			{
@@ -647,7 +733,8 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 		t = a->permutations;
 	ereport(NOTICE,
 			(errmsg("%s: %s with %s utility, " INT64_FORMAT " %s, %s",
-					a->what, method_names[a->method], a->pairs ? "pair-knn" : utility_names[a->utility],
+					a->what, method_names[a->method],
+					a->pairs && a->utility == UTIL_KNN ? "pair-knn" : utility_names[a->utility],
 					t, a->method == METHOD_BANZHAF ? "samples" : "permutations",
 					converged ? "converged" : "budget used"),
 			 converged ? errdetail("Largest relative change over the last %d was %.3g, under tolerance %g.",
@@ -766,7 +853,7 @@ pref_data_shapley(PG_FUNCTION_ARGS)
 	for (int i = 0; i < 13; i++)
 		CheckNotNull(fcinfo, i, a.what, names[i]);
 	a.method = 1 + PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), data_method_names, "method");
-	a.utility = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), utility_names, "utility");
+	a.utility = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), data_utility_names, "utility");
 	a.permutations = PG_GETARG_INT32(4);
 	a.seed = PG_GETARG_INT64(5);
 	a.tolerance = PG_GETARG_FLOAT8(6);
@@ -784,21 +871,33 @@ PG_FUNCTION_INFO_V1(pref_pair_shapley);
 
 /*
  * pref.pair_shapley(train_sql, valid_sql, method, k, metric, permutations,
- * seed, tolerance, alpha, beta, truncation)
+ * seed, tolerance, alpha, beta, truncation, utility, lambda): utility auto
+ * is knn for method exact (the only utility with an exact recursion) and
+ * the Bradley-Terry reward model for the Monte-Carlo methods.
  */
 Datum
 pref_pair_shapley(PG_FUNCTION_ARGS)
 {
 	static const char *const names[] = {"train_sql", "valid_sql", "method", "k", "metric",
-		"permutations", "seed", "tolerance", "alpha", "beta", "truncation"};
+		"permutations", "seed", "tolerance", "alpha", "beta", "truncation", "utility", "lambda"};
 	ShapleyArgs a = {0};
+	int			util;
 
 	a.what = "pair_shapley";
-	for (int i = 0; i < 11; i++)
+	for (int i = 0; i < 13; i++)
 		CheckNotNull(fcinfo, i, a.what, names[i]);
 	a.pairs = true;
-	a.utility = UTIL_KNN;
 	a.method = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), method_names, "method");
+	util = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(11)), pair_utility_names, "utility");
+	if (util == PAIR_UTIL_AUTO)
+		util = a.method == METHOD_EXACT ? PAIR_UTIL_KNN : PAIR_UTIL_REWARD;
+	if (util == PAIR_UTIL_REWARD && a.method == METHOD_EXACT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pair_shapley: method exact needs the knn utility"),
+				 errdetail("Only the KNN utility has an exact closed form (Jia et al. 2019)."),
+				 errhint("Use utility => 'knn' with method => 'exact', or method tmc, beta, banzhaf or loo with utility => 'reward'.")));
+	a.utility = util == PAIR_UTIL_KNN ? UTIL_KNN : UTIL_REWARD;
 	a.k = PG_GETARG_INT32(3);
 	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(4)), metric_names, "metric");
 	a.permutations = PG_GETARG_INT32(5);
@@ -807,7 +906,7 @@ pref_pair_shapley(PG_FUNCTION_ARGS)
 	a.alpha = PG_GETARG_FLOAT8(8);
 	a.beta = PG_GETARG_FLOAT8(9);
 	a.truncation = PG_GETARG_FLOAT8(10);
-	a.lambda = 1.0;
+	a.lambda = PG_GETARG_FLOAT8(12);
 	return RunValuation(fcinfo, &a, text_to_cstring(PG_GETARG_TEXT_PP(0)),
 						text_to_cstring(PG_GETARG_TEXT_PP(1)));
 }

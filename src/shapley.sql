@@ -45,10 +45,12 @@ CREATE FUNCTION @extschema@.pair_shapley(
 	tolerance double precision DEFAULT 0.005,
 	alpha double precision DEFAULT 16,
 	beta double precision DEFAULT 1,
-	truncation double precision DEFAULT 0.01)
+	truncation double precision DEFAULT 0.01,
+	utility text DEFAULT 'auto',
+	lambda double precision DEFAULT 1)
 RETURNS TABLE (id bigint, value double precision, std_error double precision)
 AS 'MODULE_PATHNAME', 'pref_pair_shapley'
 LANGUAGE C VOLATILE;
 
-COMMENT ON FUNCTION @extschema@.pair_shapley(text, text, text, integer, text, integer, bigint, double precision, double precision, double precision, double precision) IS
-'data value of every training preference pair (id, chosen, rejected) for validation pair accuracy of a KNN rule on difference vectors chosen - rejected with symmetric augmentation; method exact, tmc, beta, banzhaf or loo';
+COMMENT ON FUNCTION @extschema@.pair_shapley(text, text, text, integer, text, integer, bigint, double precision, double precision, double precision, double precision, text, double precision) IS
+'data value of every training preference pair (id, chosen, rejected) for validation pair accuracy; utility reward (Bradley-Terry reward model on chosen - rejected, L2 lambda, re-fitted per coalition; default for tmc, beta, banzhaf, loo) or knn (KNN rule on difference vectors with symmetric augmentation; the only utility of method exact, the default)';

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "linalg.h"
+#include "reward_core.h"
 #include "shapley_core.h"
 
 /* ---- random numbers ----------------------------------------------------- */
@@ -231,6 +232,32 @@ shapley_knn_recursion(int n, int k, const int *order, const double *match,
 		values[order[r]] += weight * s[r];
 }
 
+/* ---- utility oracles ---------------------------------------------------- */
+
+/* Point the oracle's callbacks at one utility's state */
+static void
+WireUtility(ShapleyUtility *u, void *state, void (*reset) (void *),
+			double (*add) (void *, int),
+			double (*eval) (void *, const unsigned char *, int))
+{
+	u->state = state;
+	u->reset = reset;
+	u->add = add;
+	u->eval = eval;
+}
+
+/* Indices of the flagged players into members[]; returns their count */
+static int
+CollectMembers(int n, const unsigned char *member, int *members)
+{
+	int			count = 0;
+
+	for (int i = 0; i < n; i++)
+		if (member[i])
+			members[count++] = i;
+	return count;
+}
+
 /* ---- KNN utility -------------------------------------------------------- */
 
 static void
@@ -305,10 +332,7 @@ KnnEval(void *state, const unsigned char *member, int size)
 void
 shapley_knn_utility(ShapleyUtility *u, ShapleyKnnState *st)
 {
-	u->state = st;
-	u->reset = KnnReset;
-	u->add = KnnAdd;
-	u->eval = KnnEval;
+	WireUtility(u, st, KnnReset, KnnAdd, KnnEval);
 }
 
 /* ---- logistic utility --------------------------------------------------- */
@@ -474,14 +498,10 @@ LogitEval(void *state, const unsigned char *member, int size)
 	ShapleyLogitState *st = state;
 
 	(void) size;
-	st->nmem = 0;
+	st->nmem = CollectMembers(st->n, member, st->members);
 	st->npos = 0;
-	for (int i = 0; i < st->n; i++)
-		if (member[i])
-		{
-			st->members[st->nmem++] = i;
-			st->npos += st->y[i] > 0.5;
-		}
+	for (int j = 0; j < st->nmem; j++)
+		st->npos += st->y[st->members[j]] > 0.5;
 	return LogitAccuracy(st);
 }
 
@@ -489,12 +509,165 @@ LogitEval(void *state, const unsigned char *member, int size)
 void
 shapley_logit_utility(ShapleyUtility *u, ShapleyLogitState *st)
 {
-	u->state = st;
-	u->reset = LogitReset;
-	u->add = LogitAdd;
-	u->eval = LogitEval;
+	WireUtility(u, st, LogitReset, LogitAdd, LogitEval);
 	st->failed = SHAPLEY_OK;
 	LogitReset(st);
+}
+
+/* ---- Bradley-Terry reward utility --------------------------------------- */
+
+static void
+RewardReset(void *state)
+{
+	ShapleyRewardState *st = state;
+
+	st->nmem = 0;
+	memset(st->w, 0, sizeof(double) * st->d);
+}
+
+/* Copy the members' difference vectors into st->z */
+static void
+RewardGather(ShapleyRewardState *st)
+{
+	for (int j = 0; j < st->nmem; j++)
+		memcpy(st->z + (size_t) j * st->d, st->x + (size_t) st->members[j] * st->d,
+			   sizeof(double) * st->d);
+}
+
+/*
+ * Objective sum softplus(-w.z) + lambda/2 |w|^2 over the gathered members,
+ * by reward_block with target 1 and no offset; st->g receives the loss
+ * gradient and h (when not NULL) the Hessian, which scales st->z.
+ */
+static double
+RewardObjective(ShapleyRewardState *st, const double *w, double *h)
+{
+	RewardStats stats = {0, 0, 0};
+
+	memset(st->g, 0, sizeof(double) * st->d);
+	if (h)
+		memset(h, 0, sizeof(double) * st->d * st->d);
+	reward_block(st->d, st->nmem, st->z, NULL, NULL, 1.0, w, 0.0, st->g, h,
+				 &stats, st->scratch);
+	return stats.loss + 0.5 * st->lambda * linalg_dot(st->d, w, w);
+}
+
+/*
+ * Damped Newton on the members from the warm start st->w: the step solves
+ * (H + lambda I) step = g + lambda w (reward_newton_step, Cholesky), and
+ * backtracking (Armijo) keeps each step a descent step while the predicted
+ * decrease is above the objective's rounding (below it, full steps).  Near
+ * the optimum the Newton step is the distance to it: once the step is below
+ * 1e-10 relative to w it is taken in full (quadratic convergence leaves an
+ * error below rounding) and the fit stops.
+ */
+static int
+RewardFit(ShapleyRewardState *st)
+{
+	int			d = st->d;
+
+	if (st->nmem == 0)
+	{
+		memset(st->w, 0, sizeof(double) * d);	/* argmin of lambda/2 |w|^2 */
+		return SHAPLEY_OK;
+	}
+	for (int it = 0; it < 100; it++)
+	{
+		double		obj,
+					gdelta,
+					t = 1.0,
+					smax = 0.0,
+					wmax = 0.0;
+		int			ls;
+
+		RewardGather(st);
+		obj = RewardObjective(st, st->w, st->h);
+		if (reward_newton_step(d, st->h, st->g, st->w, st->lambda, st->gtot,
+							   st->step) != LINALG_OK)
+			return SHAPLEY_NOT_SPD;
+		gdelta = linalg_dot(d, st->gtot, st->step);
+		for (int c = 0; c < d; c++)
+		{
+			smax = fmax(smax, fabs(st->step[c]));
+			wmax = fmax(wmax, fabs(st->w[c]));
+		}
+		if (!(gdelta > 0.0))
+			break;				/* at the optimum to rounding */
+		if (smax <= 1e-10 * (1.0 + wmax))
+		{
+			/* |w - optimum| is about |step|: one full step leaves ~|step|^2 */
+			linalg_axpy(d, -1.0, st->step, st->w);
+			break;
+		}
+		if (gdelta <= 1e-12 * (1.0 + fabs(obj)))
+		{
+			/*
+			 * The predicted decrease is below the objective's rounding, so a
+			 * line search cannot judge the step; it is short (lambda |step|^2
+			 * <= gdelta): take it in full.
+			 */
+			linalg_axpy(d, -1.0, st->step, st->w);
+			continue;
+		}
+		RewardGather(st);		/* the Hessian scaled z */
+		for (ls = 0; ls < 60; ls++)
+		{
+			for (int c = 0; c < d; c++)
+				st->wnew[c] = st->w[c] - t * st->step[c];
+			if (RewardObjective(st, st->wnew, NULL) <= obj - 1e-4 * t * gdelta)
+				break;
+			t *= 0.5;
+		}
+		if (ls == 60)
+			break;				/* no decrease left: w is optimal to rounding */
+		memcpy(st->w, st->wnew, sizeof(double) * d);
+	}
+	return SHAPLEY_OK;
+}
+
+/* Validation pair accuracy of the members' fit; a zero margin counts 1/2 */
+static double
+RewardAccuracy(ShapleyRewardState *st)
+{
+	double		correct = 0.0;
+
+	if (RewardFit(st) != SHAPLEY_OK)
+	{
+		st->failed = SHAPLEY_NOT_SPD;
+		return NAN;
+	}
+	linalg_gemv(0, st->m, st->d, 1.0, st->v, st->w, 0.0, st->score);
+	for (int j = 0; j < st->m; j++)
+		correct += st->score[j] > 0.0 ? 1.0 : (st->score[j] == 0.0 ? 0.5 : 0.0);
+	return correct / st->m;
+}
+
+static double
+RewardAdd(void *state, int i)
+{
+	ShapleyRewardState *st = state;
+
+	st->members[st->nmem++] = i;
+	return RewardAccuracy(st);
+}
+
+static double
+RewardEval(void *state, const unsigned char *member, int size)
+{
+	ShapleyRewardState *st = state;
+
+	(void) size;
+	st->nmem = CollectMembers(st->n, member, st->members);
+	return RewardAccuracy(st);
+}
+
+/* Wire the reward-model oracle */
+void
+shapley_reward_utility(ShapleyUtility *u, ShapleyRewardState *st)
+{
+	WireUtility(u, st, RewardReset, RewardAdd, RewardEval);
+	st->failed = SHAPLEY_OK;
+	RewardReset(st);
 }
 
 /* ---- Monte-Carlo drivers ------------------------------------------------ */

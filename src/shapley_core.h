@@ -134,6 +134,42 @@ typedef struct ShapleyLogitState
 
 extern void shapley_logit_utility(ShapleyUtility *u, ShapleyLogitState *st);
 
+/*
+ * Bradley-Terry reward utility (pair_shapley): the reward model of
+ * pref.reward_fit fitted on the coalition's difference vectors
+ * z = chosen - rejected, no intercept, minimising
+ * sum softplus(-w.z) + lambda/2 |w|^2 by damped Newton steps through the
+ * reward module's core (reward_block, reward_newton_step), warm-started from
+ * the previous coalition's w.  U = share of validation pairs with
+ * w.z_v > 0, a margin of exactly 0 counting 1/2.  Empty coalition: w = 0,
+ * every margin 0, U = 1/2.
+ * Workspace: w, wnew, g, gtot, step (d), h (d x d), z (n x d),
+ * scratch (2n), score (m), members (n ints).
+ */
+typedef struct ShapleyRewardState
+{
+	int			n,
+				m,
+				d;
+	const double *x;			/* n x d training difference vectors */
+	const double *v;			/* m x d validation difference vectors */
+	double		lambda;
+	double	   *w;
+	double	   *wnew;
+	double	   *g;
+	double	   *gtot;
+	double	   *step;
+	double	   *h;
+	double	   *z;
+	double	   *scratch;
+	double	   *score;
+	int		   *members;
+	int			nmem;
+	int			failed;			/* SHAPLEY_NOT_SPD after a failed fit */
+} ShapleyRewardState;
+
+extern void shapley_reward_utility(ShapleyUtility *u, ShapleyRewardState *st);
+
 /* ---- Monte-Carlo drivers ------------------------------------------------ */
 
 /*

@@ -48,8 +48,14 @@ CREATE TABLE shap_pairs_valid AS
 SELECT g AS id, ARRAY[1 + 0.5 * cos(g), 0.5 * sin(g * 1.3), 0.3 * cos(g)]::real[] AS chosen,
        ARRAY[0.5 * cos(g * 2.5), 0.5 * sin(g), 0.3 * sin(g * 0.7)]::real[] AS rejected
 FROM generate_series(1, 20) g;
+\echo '### The 5 lowest pair values, exact: KNN rule on difference vectors (method exact, utility knn)'
 SELECT v.id, round(v.value::numeric, 6) AS value, v.id % 10 = 0 AS reversed
 FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_pairs', 'SELECT id, chosen, rejected FROM shap_pairs_valid', k => 3) v
+ORDER BY v.value LIMIT 5;
+\echo '### The 5 lowest pair values, TMC: Bradley-Terry reward model re-fitted per coalition (utility reward, the Monte-Carlo default)'
+SELECT v.id, round(v.value::numeric, 6) AS value, round(v.std_error::numeric, 6) AS std_error, v.id % 10 = 0 AS reversed
+FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_pairs ORDER BY id', 'SELECT id, chosen, rejected FROM shap_pairs_valid',
+                       method => 'tmc', permutations => 200, seed => 1) v
 ORDER BY v.value LIMIT 5;
 
 \echo '### Bad input is rejected with a clear error'

@@ -1,7 +1,7 @@
 -- pgTAP: data valuation error paths (SQLSTATEs), including the shared
 -- inner-query reader, and tolerance checks against the reference fixtures.
 BEGIN;
-SELECT plan(30);
+SELECT plan(35);
 SET LOCAL client_min_messages = warning;
 \ir ../ref/shapley_fixtures.sql
 
@@ -70,13 +70,31 @@ SELECT ok((SELECT max(abs(s.value - e.value)) FROM pref.knn_shapley('SELECT id, 
 SELECT ok((SELECT abs(sum(s.value) - 0.375) FROM pref.knn_shapley('SELECT * FROM tr ORDER BY id', 'SELECT * FROM va', 8) s) < 1e-12,
           'efficiency with k = N: values sum to U(all) = 0.375');
 SELECT ok((SELECT bool_and(abs(s.value - e.value) <= 3 * s.std_error) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_p_valid',
-             method => 'tmc', k => 3, permutations => 2000, tolerance => 0, truncation => 0, seed => 1) s
+             method => 'tmc', k => 3, permutations => 2000, tolerance => 0, truncation => 0, seed => 1, utility => 'knn') s
            JOIN shap_expect e ON e.dataset = 'p' AND e.k = 3 AND e.metric = 'l2' AND e.method = 'shapley' AND e.id = s.id),
           'pair TMC within 3 standard errors of the exact pair-KNN Shapley values');
 SELECT ok((SELECT count(*) FROM pref.data_shapley('SELECT * FROM tr ORDER BY id', 'SELECT * FROM va', method => 'beta', seed => 5, permutations => 300)
            s1 JOIN pref.data_shapley('SELECT * FROM tr ORDER BY id', 'SELECT * FROM va', method => 'beta', seed => 5, permutations => 300) s2
            USING (id) WHERE s1.value = s2.value AND s1.std_error = s2.std_error) = 8,
           'beta Shapley reproducible for a seed');
+
+-- pair_shapley with the Bradley-Terry reward utility (data set R, brute force with scipy fits)
+SELECT throws_ok($$SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', utility => 'reward')$$,
+  '22023', 'pair_shapley: method exact needs the knn utility', 'exact refuses the reward utility');
+SELECT throws_ok($$SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'tmc', utility => 'svm')$$,
+  '22023', 'unknown utility "svm"', 'unknown pair utility');
+SELECT ok((SELECT bool_and(abs(s.value - e.value) <= 3 * s.std_error) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid',
+             method => 'tmc', permutations => 2000, tolerance => 0, truncation => 0, seed => 1) s
+           JOIN shap_expect e ON e.dataset = 'r' AND e.method = 'reward_shapley' AND e.id = s.id),
+          'reward TMC (default utility) within 3 standard errors of the exact Shapley values');
+SELECT ok((SELECT bool_and(abs(s.value - e.value) <= 3 * s.std_error) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid',
+             method => 'banzhaf', permutations => 4000, tolerance => 0, seed => 1) s
+           JOIN shap_expect e ON e.dataset = 'r' AND e.method = 'reward_banzhaf' AND e.id = s.id),
+          'reward Banzhaf within 3 standard errors of the exact Banzhaf values');
+SELECT ok((SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', seed => 5, permutations => 300)
+           s1 JOIN pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', seed => 5, permutations => 300) s2
+           USING (id) WHERE s1.value = s2.value AND s1.std_error = s2.std_error) = 8,
+          'reward Banzhaf reproducible for a seed');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -12,7 +12,12 @@ for each, values computed independently of the C code:
   * the logistic utility (L2-regularized logistic regression fitted by
     scipy.optimize to 1e-12, validation accuracy) brute-forced the same way;
   * preference pairs: KNN on difference vectors with symmetric augmentation,
-    each pair counted once in the orientation nearer the validation pair.
+    each pair counted once in the orientation nearer the validation pair;
+  * preference pairs, reward utility (data set R): the Bradley-Terry reward
+    model w = argmin sum log(1 + exp(-w.z)) + lambda/2 |w|^2 on the
+    coalition's difference vectors (scipy trust-exact, then numpy Newton
+    polish), U = share of validation pairs with w.z_v > 0, a zero margin
+    counting 1/2, U(empty) = 1/2 (w = 0).
 """
 import itertools
 import math
@@ -134,6 +139,40 @@ def logistic_utility(S, X, y01, V, vy01, lam):
     return float(np.mean(pred == vy01))
 
 
+def bt_reward_fit(Z, lam):
+    """Bradley-Terry reward weights on difference rows Z (no intercept)."""
+    d = Z.shape[1]
+    if Z.shape[0] == 0:
+        return np.zeros(d)
+
+    def f(w):
+        t = Z @ w
+        return np.sum(np.logaddexp(0, -t)) + 0.5 * lam * w @ w
+
+    def grad(w):
+        t = Z @ w
+        return -Z.T @ (1 / (1 + np.exp(t))) + lam * w
+
+    def hess(w):
+        t = Z @ w
+        s = 1 / (1 + np.exp(-t))
+        return (Z * (s * (1 - s))[:, None]).T @ Z + lam * np.eye(d)
+
+    w = minimize(f, np.zeros(d), jac=grad, hess=hess, method="trust-exact", options={"gtol": 1e-13}).x
+    for _ in range(5):  # Newton polish
+        w = w - np.linalg.solve(hess(w), grad(w))
+    assert np.linalg.norm(grad(w)) < 1e-12, np.linalg.norm(grad(w))
+    return w
+
+
+def reward_utility(S, Z, V, lam, margins):
+    w = bt_reward_fit(Z[list(S)], lam)
+    m = V @ w
+    if len(S) > 0:
+        margins.append(np.min(np.abs(m)))
+    return float(np.mean(np.where(m > 0, 1.0, np.where(m == 0, 0.5, 0.0))))
+
+
 def sql_array(row):
     return "'{" + ",".join(repr(float(x)) for x in row) + "}'"
 
@@ -220,6 +259,36 @@ def main():
     add("b", "logistic_banzhaf", 0, "l2", idsB, semivalue(NB, UL, banzhaf_w(NB)))
     add("b", "logistic_loo", 0, "l2", idsB, [UL[full] - UL[tuple(j for j in range(NB) if j != i)] for i in range(NB)])
     add("b", "logistic_utility_all", 0, "l2", [0], [UL[full]])
+
+    # R: preference pairs for the reward utility, N = 8, d = 3, 12 validation
+    # pairs; labels follow w* = (1, -0.5, 0.3) with noise, pairs 25 and 28
+    # reversed on purpose
+    rr = np.random.default_rng(20240611)
+    wstar = np.array([1.0, -0.5, 0.3])
+
+    def labelled(n):
+        A, B = rr.normal(size=(n, 3)), rr.normal(size=(n, 3))
+        first = (A - B) @ wstar + 0.3 * rr.normal(size=n) > 0
+        return np.where(first[:, None], A, B), np.where(first[:, None], B, A)
+
+    CR, RR = labelled(8)
+    CR[[4, 7]], RR[[4, 7]] = RR[[4, 7]].copy(), CR[[4, 7]].copy()
+    VCR, VRR = labelled(12)
+    idsR = [21, 22, 23, 24, 25, 26, 27, 28]
+    emit_pairs("shap_r", idsR, CR, RR, list(range(1, 13)), VCR, VRR)
+    NR = len(idsR)
+    margins = []
+    UR = all_utilities(NR, lambda S: reward_utility(S, CR - RR, VCR - VRR, 1.0, margins))
+    full = tuple(range(NR))
+    add("r", "reward_shapley", 0, "l2", idsR, semivalue(NR, UR, shapley_w(NR)))
+    add("r", "reward_beta16_1", 0, "l2", idsR, semivalue(NR, UR, beta_w(NR, 16.0, 1.0)))
+    add("r", "reward_banzhaf", 0, "l2", idsR, semivalue(NR, UR, banzhaf_w(NR)))
+    add("r", "reward_loo", 0, "l2", idsR, [UR[full] - UR[tuple(j for j in range(NR) if j != i)] for i in range(NR)])
+    add("r", "reward_utility_all", 0, "l2", [0], [UR[full]])
+    add("r", "reward_utility_empty", 0, "l2", [0], [UR[()]])
+    # accuracies depend on margin signs only: keep every margin far from 0
+    print("reward utility: smallest |validation margin| over non-empty coalitions", min(margins))
+    assert min(margins) > 1e-6
 
     lines.append("CREATE TEMP TABLE shap_expect (dataset text, method text, k int, metric text, id bigint, value float8);")
     lines.append("INSERT INTO shap_expect VALUES")
