@@ -70,8 +70,8 @@ WHERE s.verdict <> 'consistent'
 ORDER BY s.mean_margin LIMIT 8;
 
 \echo '### Contextual Bradley-Terry ("style control"): model ratings net of a length covariate'
-CREATE TABLE arena (winner bigint, loser bigint, covariates float8[], tie boolean);
-INSERT INTO arena
+CREATE TABLE style_arena (winner bigint, loser bigint, covariates float8[], tie boolean);
+INSERT INTO style_arena
 SELECT CASE WHEN u < pa THEN a ELSE b END, CASE WHEN u < pa THEN b ELSE a END,
        ARRAY[CASE WHEN u < pa THEN len ELSE -len END], abs(u - pa) < 0.04
 FROM (SELECT a, b, len, u, 1 / (1 + exp(-((4 - a) * 0.3 - (4 - b) * 0.3 + 0.8 * len))) AS pa
@@ -80,5 +80,5 @@ FROM (SELECT a, b, len, u, 1 / (1 + exp(-((4 - a) * 0.3 - (4 - b) * 0.3 + 0.8 * 
             FROM generate_series(1, 400) g) s) t;
 SELECT term, item, covariate, round(estimate::numeric, 3) AS estimate, round(std_error::numeric, 3) AS se,
        round(lower::numeric, 3) AS lower, round(upper::numeric, 3) AS upper, comparisons
-FROM pref.bt_fit_contextual('SELECT winner, loser, covariates, tie FROM arena')
+FROM pref.bt_fit_contextual('SELECT winner, loser, covariates, tie FROM style_arena')
 ORDER BY term DESC, estimate DESC;
