@@ -48,7 +48,9 @@ SQL_PARTS = \
 	src/curation.sql \
 	src/agree.sql \
 	src/calib.sql \
-	src/curation_jobs.sql
+	src/curation_jobs.sql \
+	src/curation_leaderboard.sql \
+	src/curation_valuation.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out
