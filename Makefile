@@ -57,7 +57,9 @@ SQL_PARTS = \
 	src/curation_jobs.sql \
 	src/bt_extra.sql \
 	src/elo.sql \
-	src/plackett_luce.sql
+	src/plackett_luce.sql \
+	src/curation_leaderboard.sql \
+	src/curation_valuation.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out

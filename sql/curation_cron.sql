@@ -1,6 +1,6 @@
 -- A real pg_cron run of a curation job.  pg_cron works in the database named
 -- by cron.database_name ('postgres' in the harness), so this test connects
--- there, creates pg_cron and pgpref if absent, schedules a job every minute
+-- there, creates pg_cron and pgpref if absent, schedules two jobs (binarize, leaderboard) every minute
 -- (pg_cron 1.4 has minute schedules only), polls cron.job_run_details for up
 -- to 90 s, checks the result tables, and cleans up.
 \c postgres
@@ -23,29 +23,43 @@ CREATE TABLE pgpref_cron_rated (prompt_id int, response_id int, score float8);
 INSERT INTO pgpref_cron_rated VALUES (1, 11, 9), (1, 12, 2), (2, 21, 5), (2, 22, 7), (2, 23, 1);
 SELECT pref.define_job('cron_pairs', 'binarize',
   '{"source": "SELECT * FROM pgpref_cron_rated", "strategy": "best_vs_worst"}');
+-- a leaderboard job on the same minute (both start together: no second wait)
+CREATE TABLE pgpref_cron_comps (id int, winner int, loser int);
+INSERT INTO pgpref_cron_comps VALUES (1, 1, 2), (2, 2, 1), (3, 1, 2), (4, 1, 3), (5, 3, 1), (6, 2, 3), (7, 3, 2), (8, 2, 3);
+SELECT pref.define_job('cron_lb', 'leaderboard', '{"source": "SELECT id, winner, loser FROM pgpref_cron_comps"}');
 SELECT cron.schedule('pgpref_regress', '* * * * *', $$CALL pref.run_job('cron_pairs')$$) > 0 AS scheduled;
+SELECT cron.schedule('pgpref_regress_lb', '* * * * *', $$CALL pref.run_job('cron_lb')$$) > 0 AS scheduled;
 DO $$
 BEGIN
 	FOR i IN 1..90 LOOP
-		EXIT WHEN EXISTS (SELECT 1 FROM cron.job_run_details d JOIN cron.job j USING (jobid)
-		                  WHERE j.jobname = 'pgpref_regress' AND d.status IN ('succeeded', 'failed'));
+		EXIT WHEN (SELECT count(DISTINCT j.jobname) FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+		           WHERE j.jobname IN ('pgpref_regress', 'pgpref_regress_lb') AND d.status IN ('succeeded', 'failed')) = 2;
 		PERFORM pg_sleep(1);
 	END LOOP;
 END
 $$;
 SELECT cron.unschedule('pgpref_regress');
-SELECT d.status, d.command FROM cron.job_run_details d
-WHERE d.command LIKE '%cron_pairs%' ORDER BY d.runid LIMIT 1;
+SELECT cron.unschedule('pgpref_regress_lb');
+SELECT DISTINCT ON (d.command) d.status, d.command FROM cron.job_run_details d
+WHERE d.command LIKE '%cron_pairs%' OR d.command LIKE '%cron_lb%' ORDER BY d.command, d.runid;
 SELECT count(*) > 0 AS ran, bool_and(status = 'succeeded') AS succeeded, bool_and(rows_read = 5) AS rows_read
 FROM pref.runs WHERE job = 'cron_pairs' AND status <> 'running';
 SELECT prompt_id, chosen, rejected, margin FROM pref.curated_pairs WHERE job = 'cron_pairs' ORDER BY prompt_id;
+-- the leaderboard written under pg_cron equals pref.ratings(pref.bt_fit(...)) over the rows
+SELECT (SELECT rows_read FROM pref.runs WHERE job = 'cron_lb' AND status = 'succeeded' ORDER BY run_id LIMIT 1) AS rows_read,
+       count(*) AS items, max(abs(c.rating - r.rating)) < 1e-9 AS ratings_equal, bool_and(c.rank = r.rank) AS ranks_equal
+FROM pref.leaderboard_current c
+JOIN pref.ratings((SELECT pref.bt_fit(winner::bigint, loser::bigint) FROM pgpref_cron_comps)) r USING (item)
+WHERE c.job = 'cron_lb';
 
 -- clean up what this test made
 DELETE FROM pref.curated_pairs WHERE job = 'cron_pairs';
-DELETE FROM pref.runs WHERE job = 'cron_pairs';
-SELECT pref.drop_job('cron_pairs');
-DELETE FROM cron.job_run_details WHERE command LIKE '%cron_pairs%';
-DROP TABLE pgpref_cron_rated;
+DELETE FROM pref.leaderboard WHERE job = 'cron_lb';
+DELETE FROM pref.leaderboard_state WHERE job = 'cron_lb';
+DELETE FROM pref.runs WHERE job IN ('cron_pairs', 'cron_lb');
+SELECT pref.drop_job('cron_pairs'), pref.drop_job('cron_lb');
+DELETE FROM cron.job_run_details WHERE command LIKE '%cron_pairs%' OR command LIKE '%cron_lb%';
+DROP TABLE pgpref_cron_rated, pgpref_cron_comps;
 DO $$
 BEGIN
 	IF EXISTS (SELECT 1 FROM created_here WHERE ext = 'pgpref') THEN

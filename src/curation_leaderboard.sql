@@ -1,15 +1,7 @@
--- Leaderboard refresh job and leaderboard views.
---
--- NOT YET IN SQL_PARTS: this part needs the Bradley-Terry module (issue 3:
--- type and aggregate pref.tally, pref.tally_merge, pref.bradley_terry,
--- pref.ratings, pref.bt_model).  Append it to SQL_PARTS after src/bt*.sql
--- once that module is merged, and check the assumed signatures marked
--- ASSUMED below against the real ones:
---   pref.tally(winner bigint, loser bigint) -> pref.tally      (aggregate)
---   pref.tally_merge(pref.tally, pref.tally) -> pref.tally
---   pref.bradley_terry(pref.tally) -> pref.bt_model
---   pref.ratings(pref.bt_model) -> SETOF (item bigint, rating float8, lower float8, upper float8)
--- run_job finds the new kind by itself (pref.job_kinds() lists pref.job_*).
+-- Leaderboard refresh job (incremental Bradley-Terry), leaderboard views and
+-- active labelling (pref.next_comparisons).  Needs src/tally.sql, src/bt.sql
+-- and src/curation_jobs.sql before it in SQL_PARTS; run_job finds the new
+-- kind by itself (pref.job_kinds() lists pref.job_*).
 
 CREATE TABLE @extschema@.leaderboard_state (
 	job text PRIMARY KEY,
@@ -19,22 +11,29 @@ CREATE TABLE @extschema@.leaderboard_state (
 	updated timestamptz NOT NULL
 );
 COMMENT ON TABLE @extschema@.leaderboard_state IS
-'per leaderboard job: the merged tally of every comparison read so far and the largest comparison id read';
+'per leaderboard job: the merged tally of every comparison read so far, the number of rows read and the largest comparison id read';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.leaderboard_state', '');
 
 CREATE TABLE @extschema@.leaderboard (
 	job text NOT NULL,
 	run_id bigint NOT NULL,
 	computed_at timestamptz NOT NULL,
-	item bigint NOT NULL,
+	item text NOT NULL,
 	rating double precision NOT NULL,
+	std_error double precision,
 	lower double precision,
 	upper double precision,
 	rank integer NOT NULL,
+	position integer NOT NULL,
+	wins bigint NOT NULL,
+	losses bigint NOT NULL,
+	ties bigint NOT NULL,
+	games bigint NOT NULL,
 	comparisons bigint NOT NULL,
 	PRIMARY KEY (job, run_id, item)
 );
-COMMENT ON TABLE @extschema@.leaderboard IS 'leaderboards written by leaderboard jobs, one set of rows per run (history)';
+COMMENT ON TABLE @extschema@.leaderboard IS
+'leaderboards written by leaderboard jobs, one set of rows per run (history): pref.ratings of the refitted model plus position and the comparisons read so far';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.leaderboard', '');
 
 CREATE FUNCTION @extschema@.job_leaderboard(run_id bigint, params jsonb, OUT rows_read bigint, OUT rows_written bigint)
@@ -44,6 +43,11 @@ AS $$
 DECLARE
 	src text := params OPERATOR(pg_catalog.->>) 'source';
 	full_refresh boolean := COALESCE((params OPERATOR(pg_catalog.->>) 'full')::boolean, false);
+	with_ties boolean := COALESCE((params OPERATOR(pg_catalog.->>) 'with_ties')::boolean, false);
+	prior double precision := COALESCE((params OPERATOR(pg_catalog.->>) 'prior')::double precision, 0);
+	tie_model text := COALESCE(params OPERATOR(pg_catalog.->>) 'ties', 'auto');
+	scale text := COALESCE(params OPERATOR(pg_catalog.->>) 'scale', 'elo');
+	lvl double precision := COALESCE((params OPERATOR(pg_catalog.->>) 'level')::double precision, 0.95);
 	jname text;
 	old_last bigint;
 	old_count bigint;
@@ -53,57 +57,75 @@ DECLARE
 	merged @extschema@.tally;
 	model @extschema@.bt_model;
 	total bigint;
+	stamp timestamptz := pg_catalog.clock_timestamp();
 BEGIN
 	IF src IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = 'leaderboard job needs params.source, a query yielding (id, winner, loser)';
+			MESSAGE = 'leaderboard job needs params.source, a query yielding (id, winner, loser) or, with "with_ties": true, (id, winner, loser, tie)';
 	END IF;
 	SELECT r.job INTO jname FROM @extschema@.runs r WHERE r.run_id OPERATOR(pg_catalog.=) job_leaderboard.run_id;
 	IF NOT full_refresh THEN
 		SELECT s.last_id, s.comparisons, s.tally INTO old_last, old_count, old_tally
 		FROM @extschema@.leaderboard_state s WHERE s.job OPERATOR(pg_catalog.=) jname;
 	END IF;
-	-- incremental: tally only comparisons newer than the last run
-	EXECUTE pg_catalog.format(
-		'SELECT pg_catalog.max(id), pg_catalog.count(*), @extschema@.tally(winner, loser) ' ||  -- ASSUMED
-		'FROM (%s) s(id, winner, loser) WHERE id OPERATOR(pg_catalog.>) $1', src)
-		INTO new_last, rows_read, t USING COALESCE(old_last, (-9223372036854775807)::bigint - 1);
+	-- incremental: tally only the comparisons with an id above the last one read
+	BEGIN
+	IF with_ties THEN
+		EXECUTE pg_catalog.format(
+			'SELECT pg_catalog.max(s.id::bigint), pg_catalog.count(*), @extschema@.tally(s.winner, s.loser, s.tie) '
+			'FROM (%s) s(id, winner, loser, tie) WHERE s.id::bigint OPERATOR(pg_catalog.>) $1', src)
+			INTO new_last, rows_read, t USING COALESCE(old_last, (-9223372036854775807)::bigint OPERATOR(pg_catalog.-) 1);
+	ELSE
+		EXECUTE pg_catalog.format(
+			'SELECT pg_catalog.max(s.id::bigint), pg_catalog.count(*), @extschema@.tally(s.winner, s.loser) '
+			'FROM (%s) s(id, winner, loser) WHERE s.id::bigint OPERATOR(pg_catalog.>) $1', src)
+			INTO new_last, rows_read, t USING COALESCE(old_last, (-9223372036854775807)::bigint OPERATOR(pg_catalog.-) 1);
+	END IF;
+	EXCEPTION WHEN invalid_column_reference OR undefined_function OR undefined_column OR cannot_coerce OR datatype_mismatch THEN
+		RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+			MESSAGE = pg_catalog.format('leaderboard source query must yield (id, winner, loser%s): %s',
+				CASE WHEN with_ties THEN ', tie' ELSE '' END, SQLERRM),
+			HINT = 'id: an integer that grows with new rows; winner, loser: both bigint (or integer) or both text; tie: boolean (with "with_ties": true).';
+	END;
 	IF old_tally IS NULL THEN
 		merged := t;
 	ELSIF t IS NULL THEN
 		merged := old_tally;
 	ELSE
-		merged := @extschema@.tally_merge(old_tally, t);                                         -- ASSUMED
+		SELECT @extschema@.tally_merge(x.t) INTO merged FROM (VALUES (old_tally), (t)) x(t);
 	END IF;
 	IF merged IS NULL THEN
-		rows_written := 0;
+		rows_written := 0;           -- nothing read yet: no leaderboard
 		RETURN;
 	END IF;
 	total := COALESCE(old_count, 0) OPERATOR(pg_catalog.+) rows_read;
 	DELETE FROM @extschema@.leaderboard_state s WHERE s.job OPERATOR(pg_catalog.=) jname;
 	INSERT INTO @extschema@.leaderboard_state (job, last_id, comparisons, tally, updated)
-	VALUES (jname, COALESCE(new_last, old_last), total, merged, pg_catalog.clock_timestamp());
-	model := @extschema@.bradley_terry(merged);                                                 -- ASSUMED
-	INSERT INTO @extschema@.leaderboard (job, run_id, computed_at, item, rating, lower, upper, rank, comparisons)
-	SELECT jname, job_leaderboard.run_id, pg_catalog.clock_timestamp(), r.item, r.rating, r.lower, r.upper,
-		pg_catalog.rank() OVER (ORDER BY r.rating DESC), total
-	FROM @extschema@.ratings(model) r;                                                          -- ASSUMED
+	VALUES (jname, COALESCE(new_last, old_last), total, merged, stamp);
+	model := @extschema@.bradley_terry(merged, prior => prior, ties => tie_model);
+	INSERT INTO @extschema@.leaderboard (job, run_id, computed_at, item, rating, std_error, lower, upper, rank,
+		position, wins, losses, ties, games, comparisons)
+	SELECT jname, job_leaderboard.run_id, stamp, r.item, r.rating, r.std_error, r.lower, r.upper, r.rank,
+		pg_catalog.row_number() OVER (ORDER BY r.rating DESC, r.item), r.wins, r.losses, r.ties, r.games, total
+	FROM @extschema@.ratings(model, scale => scale, level => lvl) r;
 	GET DIAGNOSTICS rows_written = ROW_COUNT;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.job_leaderboard(bigint, jsonb) IS
-'job kind leaderboard: params source (query of id, winner, loser), full (true: re-read everything); tallies only new comparisons, merges into the stored tally, refits, appends to pref.leaderboard';
+'job kind leaderboard: params source (query of id, winner, loser [, tie]), with_ties, full (true: re-read everything), prior, ties, scale, level; tallies only comparisons with an id above the last one read, merges into the stored tally, refits, appends to pref.leaderboard';
 
 CREATE VIEW @extschema@.leaderboard_current AS
-SELECT l.job, l.item, l.rating, l.lower, l.upper, l.rank, l.comparisons, l.computed_at, l.run_id
+SELECT l.job, l.item, l.rating, l.std_error, l.lower, l.upper, l.rank, l.position,
+	l.wins, l.losses, l.ties, l.games, l.comparisons, l.computed_at, l.run_id
 FROM @extschema@.leaderboard l
 WHERE l.run_id OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.run_id) FROM @extschema@.leaderboard x
 	WHERE x.job OPERATOR(pg_catalog.=) l.job);
 COMMENT ON VIEW @extschema@.leaderboard_current IS
-'latest leaderboard per job: item, rating, interval (lower, upper), rank, comparisons used, when computed';
+'latest leaderboard per job: item, rating, standard error, interval (lower, upper), interval-aware rank, position, wins, losses, ties, games, comparisons read, when computed, run id';
 
 CREATE VIEW @extschema@.leaderboard_daily AS
-SELECT l.job, (l.computed_at AT TIME ZONE 'UTC')::date AS day, l.item, l.rating, l.lower, l.upper, l.rank, l.comparisons
+SELECT l.job, (l.computed_at AT TIME ZONE 'UTC')::date AS day, l.item, l.rating, l.std_error, l.lower, l.upper,
+	l.rank, l.position, l.games, l.comparisons, l.computed_at, l.run_id
 FROM @extschema@.leaderboard l
 WHERE l.run_id OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.run_id) FROM @extschema@.leaderboard x
 	WHERE x.job OPERATOR(pg_catalog.=) l.job
@@ -112,25 +134,32 @@ COMMENT ON VIEW @extschema@.leaderboard_daily IS
 'leaderboard history: the last leaderboard of each UTC day per job';
 
 CREATE FUNCTION @extschema@.next_comparisons(model @extschema@.bt_model, k integer DEFAULT 10)
-RETURNS TABLE (item_a bigint, item_b bigint, win_prob double precision, score double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+RETURNS TABLE (item_a text, item_b text, win_prob double precision, std_error double precision, score double precision)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 AS $$
-	-- ASSUMED: pref.ratings(model) gives ratings on the log-strength scale with a
-	-- 95% interval (lower, upper); var = ((upper - lower) / 3.92)^2.  The expected
-	-- information of one more label on (a, b) is p (1 - p) and it reduces the
-	-- variance of r_a - r_b most where that variance is largest: score =
-	-- p (1 - p) (var_a + var_b), the largest k pairs first.
-	WITH r AS (SELECT x.item, x.rating,
-	                  COALESCE(((x.upper OPERATOR(pg_catalog.-) x.lower) OPERATOR(pg_catalog./) 3.92)
-	                           OPERATOR(pg_catalog.^) 2, 1.0) AS v
-	           FROM @extschema@.ratings(model) x),
+	-- For each pair a < b: d = theta_a - theta_b (logit scale), v = Var(d) from
+	-- the model covariance (pref.ratings anchored at a gives the standard error
+	-- of each difference from a), p = 1 / (1 + exp(-d)).  One more comparison of
+	-- a and b carries Fisher information p (1 - p) about d, so a Gaussian update
+	-- takes Var(d) from v to 1 / (1/v + p (1 - p)): the expected reduction is
+	-- score = v^2 p (1 - p) / (1 + v p (1 - p)).  The k largest scores first.
+	WITH r AS (SELECT x.item, x.rating FROM @extschema@.ratings(model, scale => 'logit') x),
 	     p AS (SELECT a.item AS item_a, b.item AS item_b,
 	                  1.0 OPERATOR(pg_catalog./) (1.0 OPERATOR(pg_catalog.+)
 	                      pg_catalog.exp(b.rating OPERATOR(pg_catalog.-) a.rating)) AS w,
-	                  a.v OPERATOR(pg_catalog.+) b.v AS v
-	           FROM r a JOIN r b ON a.item OPERATOR(pg_catalog.<) b.item)
-	SELECT item_a, item_b, w, w OPERATOR(pg_catalog.*) (1.0 OPERATOR(pg_catalog.-) w) OPERATOR(pg_catalog.*) v
-	FROM p ORDER BY 4 DESC, 1, 2 LIMIT k
+	                  d.std_error AS se
+	           FROM r a
+	           CROSS JOIN LATERAL @extschema@.ratings(model, scale => 'logit', anchor => a.item) d
+	           JOIN r b ON b.item OPERATOR(pg_catalog.=) d.item
+	           WHERE a.item OPERATOR(pg_catalog.<) b.item),
+	     s AS (SELECT p.item_a, p.item_b, p.w, p.se,
+	                  p.w OPERATOR(pg_catalog.*) (1.0 OPERATOR(pg_catalog.-) p.w) AS info,
+	                  p.se OPERATOR(pg_catalog.*) p.se AS v
+	           FROM p)
+	SELECT s.item_a, s.item_b, s.w, s.se,
+	       ((s.v OPERATOR(pg_catalog.*) s.v) OPERATOR(pg_catalog.*) s.info) OPERATOR(pg_catalog./)
+	           (1.0 OPERATOR(pg_catalog.+) (s.v OPERATOR(pg_catalog.*) s.info))
+	FROM s ORDER BY 5 DESC, 1, 2 LIMIT k
 $$;
 COMMENT ON FUNCTION @extschema@.next_comparisons(@extschema@.bt_model, integer) IS
-'active labelling: the k item pairs whose next label is most informative, p(1 - p) times the summed rating variances';
+'active labelling: the k item pairs whose next comparison most reduces the variance of their rating difference, v^2 p(1 - p) / (1 + v p(1 - p)) with v = Var(theta_a - theta_b) and p the win probability';

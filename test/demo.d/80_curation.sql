@@ -85,27 +85,39 @@ FROM pref.data_health_daily ORDER BY day;
 SELECT job, kind, last_status, runs, failures FROM pref.job_status ORDER BY job;
 \echo 'schedule it:  SELECT cron.schedule(''pgpref-nightly'', ''15 2 * * *'', $$CALL pref.run_job(''nightly_health'')$$);'
 
-\echo '### Dashboard picture: model win rates with 95% Wilson intervals, and the reliability diagram'
--- pairwise win rates from the curated pairs (the Bradley-Terry leaderboard view replaces this once merged)
-CREATE VIEW model_winrate AS
-WITH p AS (SELECT c.model AS winner, r.model AS loser
-           FROM pref.binarize('SELECT prompt_id, response_id, attrs FROM rated_responses', 'all_pairs', 0, 0, '{0.5,0.3,0.2}') b
-           JOIN rated_responses c ON c.response_id = b.chosen JOIN rated_responses r ON r.response_id = b.rejected),
-     g AS (SELECT m, count(*) FILTER (WHERE winner = m) AS wins, count(*) AS n
-           FROM p, LATERAL (VALUES (winner), (loser)) v(m) GROUP BY m)
-SELECT m AS model, wins, n, wins::float8 / n AS rate,
-       (wins::float8 / n + 1.96^2 / (2 * n) - 1.96 * sqrt(wins::float8 / n * (1 - wins::float8 / n) / n + 1.96^2 / (4 * n^2))) / (1 + 1.96^2 / n) AS lower,
-       (wins::float8 / n + 1.96^2 / (2 * n) + 1.96 * sqrt(wins::float8 / n * (1 - wins::float8 / n) / n + 1.96^2 / (4 * n^2))) / (1 + 1.96^2 / n) AS upper
-FROM g;
-SELECT model, wins, n, round(rate::numeric, 3) AS win_rate, round(lower::numeric, 3) AS lower, round(upper::numeric, 3) AS upper
-FROM model_winrate ORDER BY rate DESC;
+\echo '### Arena battles between the six models, a leaderboard job fed in two batches (incremental)'
+CREATE TABLE arena_battles (id bigint GENERATED ALWAYS AS IDENTITY, model_a text, model_b text, a_wins boolean, fought_at timestamptz);
+CREATE TEMP TABLE strength (k int, model text, theta float8);   -- true log-strengths, unknown to the job
+INSERT INTO strength VALUES (1, 'alpha', 1.0), (2, 'bravo', 0.55), (3, 'charlie', 0.25), (4, 'delta', 0.2), (5, 'echo', -0.6), (6, 'foxtrot', -1.4);
+CREATE PROCEDURE pg_temp.fight(n int) LANGUAGE sql AS $$
+  INSERT INTO arena_battles (model_a, model_b, a_wins, fought_at)
+  SELECT a.model, b.model, random() < 1 / (1 + exp(b.theta - a.theta)), now()
+  FROM (SELECT g, 1 + floor(random() * 6)::int AS i, 1 + floor(random() * 5)::int AS j FROM generate_series(1, n) g) r
+  JOIN strength a ON a.k = r.i JOIN strength b ON b.k = 1 + (r.i - 1 + r.j) % 6
+  ORDER BY r.g
+$$;
+CALL pg_temp.fight(500);
+SELECT pref.define_job('arena', 'leaderboard', '{
+  "source": "SELECT id, CASE WHEN a_wins THEN model_a ELSE model_b END, CASE WHEN a_wins THEN model_b ELSE model_a END FROM arena_battles"}');
+CALL pref.run_job('arena');
+CALL pg_temp.fight(300);    -- tomorrow's battles: the next run tallies only these and merges
+CALL pref.run_job('arena');
+SELECT run_id, status, rows_read, rows_written FROM pref.runs WHERE job = 'arena' ORDER BY run_id;
+SELECT item AS model, round(rating) AS elo, round(lower) AS lower, round(upper) AS upper, rank, wins, losses, games
+FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY position;
+\echo '### Active labelling: the next comparisons that would narrow the leaderboard most'
+SELECT item_a, item_b, round(win_prob::numeric, 3) AS win_prob, round(std_error::numeric, 3) AS std_error_diff,
+       round(score::numeric, 6) AS score
+FROM pref.next_comparisons((SELECT pref.bradley_terry(tally) FROM pref.leaderboard_state WHERE job = 'arena'), 3);
+
+\echo '### Dashboard picture: Bradley-Terry leaderboard with 95% intervals (pref.leaderboard_current), and the reliability diagram'
 \set tmpdir `mktemp -d /tmp/pgpref-curation.XXXXXX`
 \pset format unaligned
 \pset tuples_only on
 \pset fieldsep ' '
 \set lbfile :tmpdir '/leaderboard.dat'
 \o :lbfile
-SELECT row_number() OVER (ORDER BY rate DESC) - 1, model, rate, lower, upper FROM model_winrate ORDER BY rate DESC;
+SELECT position - 1, item, rating, lower, upper FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY position;
 \o
 \set relfile :tmpdir '/reliability.dat'
 \o :relfile

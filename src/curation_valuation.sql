@@ -1,0 +1,125 @@
+-- Valuation refresh job: data values (pref.knn_shapley / pref.data_shapley)
+-- and a selected training subset (pref.select_subset) for a named data set,
+-- with a summary view.  Needs src/shapley.sql, src/subset.sql and
+-- src/curation_jobs.sql before it in SQL_PARTS.
+
+CREATE TABLE @extschema@.data_values (
+	job text NOT NULL,
+	run_id bigint NOT NULL,
+	dataset text NOT NULL,
+	id bigint NOT NULL,
+	value double precision NOT NULL,
+	std_error double precision,
+	harmful boolean NOT NULL,
+	PRIMARY KEY (job, id)
+);
+COMMENT ON TABLE @extschema@.data_values IS
+'data value of every training row, written by valuation jobs (each run replaces its job''s rows); harmful = value < 0';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.data_values', '');
+
+CREATE TABLE @extschema@.training_subset (
+	job text NOT NULL,
+	run_id bigint NOT NULL,
+	dataset text NOT NULL,
+	id bigint NOT NULL,
+	pick integer NOT NULL,
+	gain double precision,
+	objective double precision,
+	PRIMARY KEY (job, id)
+);
+COMMENT ON TABLE @extschema@.training_subset IS
+'training subset picked by valuation jobs (pref.select_subset, harmful rows excluded unless asked otherwise; each run replaces its job''s rows)';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.training_subset', '');
+
+CREATE FUNCTION @extschema@.job_valuation(run_id bigint, params jsonb, OUT rows_read bigint, OUT rows_written bigint)
+RETURNS record
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+	train text := params OPERATOR(pg_catalog.->>) 'train';
+	valid text := params OPERATOR(pg_catalog.->>) 'valid';
+	method text := COALESCE(params OPERATOR(pg_catalog.->>) 'method', 'knn');
+	kk integer := COALESCE((params OPERATOR(pg_catalog.->>) 'k')::integer, 5);
+	metric text := COALESCE(params OPERATOR(pg_catalog.->>) 'metric', 'l2');
+	subset text := params OPERATOR(pg_catalog.->>) 'subset';
+	subset_k integer := (params OPERATOR(pg_catalog.->>) 'subset_k')::integer;
+	exclude_harmful boolean := COALESCE((params OPERATOR(pg_catalog.->>) 'exclude_harmful')::boolean, true);
+	jname text;
+	dset text;
+	nsub bigint := 0;
+	q text;
+BEGIN
+	IF train IS NULL OR valid IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'valuation job needs params.train, a query yielding (id, features, label), and params.valid, a query yielding (features, label)';
+	END IF;
+	IF method NOT IN ('knn', 'tmc', 'beta', 'banzhaf', 'loo') THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('unknown valuation method "%s" (valid: knn, tmc, beta, banzhaf, loo)', method);
+	END IF;
+	IF subset IS NOT NULL AND subset_k IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'valuation job with params.subset needs params.subset_k, the number of rows to pick';
+	END IF;
+	SELECT r.job INTO jname FROM @extschema@.runs r WHERE r.run_id OPERATOR(pg_catalog.=) job_valuation.run_id;
+	dset := COALESCE(params OPERATOR(pg_catalog.->>) 'dataset', jname);
+	DELETE FROM @extschema@.data_values v WHERE v.job OPERATOR(pg_catalog.=) jname;
+	DELETE FROM @extschema@.training_subset s WHERE s.job OPERATOR(pg_catalog.=) jname;
+	IF method OPERATOR(pg_catalog.=) 'knn' THEN
+		INSERT INTO @extschema@.data_values (job, run_id, dataset, id, value, std_error, harmful)
+		SELECT jname, job_valuation.run_id, dset, x.id, x.value, x.std_error, x.value OPERATOR(pg_catalog.<) 0
+		FROM @extschema@.knn_shapley(train, valid, k => kk, metric => metric) x;
+	ELSE
+		INSERT INTO @extschema@.data_values (job, run_id, dataset, id, value, std_error, harmful)
+		SELECT jname, job_valuation.run_id, dset, x.id, x.value, x.std_error, x.value OPERATOR(pg_catalog.<) 0
+		FROM @extschema@.data_shapley(train, valid, method => method,
+			utility => COALESCE(params OPERATOR(pg_catalog.->>) 'utility', 'knn'),
+			permutations => COALESCE((params OPERATOR(pg_catalog.->>) 'permutations')::integer, 1000),
+			seed => COALESCE((params OPERATOR(pg_catalog.->>) 'seed')::bigint, 42),
+			tolerance => COALESCE((params OPERATOR(pg_catalog.->>) 'tolerance')::double precision, 0.005),
+			k => kk, metric => metric) x;
+	END IF;
+	GET DIAGNOSTICS rows_read = ROW_COUNT;
+	IF subset IS NOT NULL THEN
+		q := subset;
+		IF exclude_harmful THEN
+			q := pg_catalog.format(
+				'SELECT s.* FROM (%s) s(id) WHERE NOT EXISTS (SELECT 1 FROM @extschema@.data_values v '
+				'WHERE v.job OPERATOR(pg_catalog.=) %L AND v.id OPERATOR(pg_catalog.=) s.id::bigint AND v.harmful)',
+				subset, jname);
+		END IF;
+		INSERT INTO @extschema@.training_subset (job, run_id, dataset, id, pick, gain, objective)
+		SELECT jname, job_valuation.run_id, dset, x.id, x.pick, x.gain, x.objective
+		FROM @extschema@.select_subset(q, subset_k,
+			method => COALESCE(params OPERATOR(pg_catalog.->>) 'subset_method', 'facility_location'),
+			metric => COALESCE(params OPERATOR(pg_catalog.->>) 'subset_metric', 'cosine'),
+			lambda => (params OPERATOR(pg_catalog.->>) 'subset_lambda')::double precision,
+			seed => (params OPERATOR(pg_catalog.->>) 'subset_seed')::bigint) x;
+		GET DIAGNOSTICS nsub = ROW_COUNT;
+	END IF;
+	rows_written := rows_read OPERATOR(pg_catalog.+) nsub;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.job_valuation(bigint, jsonb) IS
+'job kind valuation: params dataset, train (query of id, features, label), valid (query of features, label), method (knn = exact KNN-Shapley, or tmc, beta, banzhaf, loo), k, metric, utility, permutations, seed, tolerance; optional subset (query of id, embedding [, quality]), subset_k, subset_method, subset_metric, subset_lambda, subset_seed, exclude_harmful (default true); writes pref.data_values and pref.training_subset';
+
+CREATE VIEW @extschema@.valuation_summary AS
+SELECT v.job, v.dataset, v.run_id, r.finished AS computed_at,
+	pg_catalog.count(*) AS rows_valued,
+	pg_catalog.count(*) FILTER (WHERE v.harmful) AS harmful_rows,
+	pg_catalog.avg(v.harmful::integer)::double precision AS harmful_share,
+	COALESCE(pg_catalog.sum(v.value) FILTER (WHERE v.harmful), 0) AS harmful_value,
+	pg_catalog.min(v.value) AS min_value,
+	pg_catalog.percentile_cont(0.05) WITHIN GROUP (ORDER BY v.value) AS p05,
+	pg_catalog.percentile_cont(0.25) WITHIN GROUP (ORDER BY v.value) AS p25,
+	pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) AS median,
+	pg_catalog.percentile_cont(0.75) WITHIN GROUP (ORDER BY v.value) AS p75,
+	pg_catalog.percentile_cont(0.95) WITHIN GROUP (ORDER BY v.value) AS p95,
+	pg_catalog.max(v.value) AS max_value,
+	pg_catalog.avg(v.value) AS mean_value,
+	pg_catalog.sum(v.value) AS total_value,
+	(SELECT pg_catalog.count(*) FROM @extschema@.training_subset s WHERE s.job OPERATOR(pg_catalog.=) v.job) AS selected_rows
+FROM @extschema@.data_values v LEFT JOIN @extschema@.runs r ON r.run_id OPERATOR(pg_catalog.=) v.run_id
+GROUP BY v.job, v.dataset, v.run_id, r.finished;
+COMMENT ON VIEW @extschema@.valuation_summary IS
+'per valuation job: data set, run, rows valued, harmful rows (value < 0) with their share and summed value, value quantiles (min, 5, 25, 50, 75, 95 %, max), mean and total value, rows in the selected subset';
