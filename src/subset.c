@@ -14,6 +14,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 #include "catalog/pg_type.h"
 
@@ -33,12 +34,52 @@ static const char *const greedy_names[] = {"lazy", "naive", "stochastic", NULL};
 /* Rows per near-duplicate block are limited to about this many bytes */
 #define NEARDUP_BLOCK_BYTES (32.0 * 1024 * 1024)
 
+/* State of the progress notices of one call */
+typedef struct SubsetProgressState
+{
+	const char *what;
+	TimestampTz start;
+	TimestampTz last;
+} SubsetProgressState;
+
 /* Let the numeric core respond to cancel and statement_timeout */
 static void
 SubsetTick(void *arg)
 {
 	(void) arg;
 	CHECK_FOR_INTERRUPTS();
+}
+
+/* Progress NOTICE every pgpref.progress seconds (0: never) */
+static void
+SubsetProgress(void *arg, const char *phase, int64_t done, int64_t total)
+{
+	SubsetProgressState *ps = (SubsetProgressState *) arg;
+	TimestampTz now;
+
+	if (pgpref_progress_s <= 0 || ps == NULL)
+		return;
+	now = GetCurrentTimestamp();
+	if (TimestampDifferenceExceeds(ps->last, now, pgpref_progress_s * 1000))
+	{
+		double		elapsed = (double) (now - ps->start) / 1e6;
+
+		ereport(NOTICE,
+				(errmsg("%s: %s: " INT64_FORMAT " of " INT64_FORMAT " done after %.0f s",
+						ps->what, phase, (int64) done, (int64) total, elapsed)));
+		ps->last = now;
+	}
+}
+
+/* Start the progress clock of a call */
+static SubsetProgressState *
+ProgressStart(const char *what)
+{
+	SubsetProgressState *ps = palloc(sizeof(SubsetProgressState));
+
+	ps->what = what;
+	ps->start = ps->last = GetCurrentTimestamp();
+	return ps;
 }
 
 /* Ensure a text argument is not NULL and return it as a C string */
@@ -159,7 +200,8 @@ PrepareData(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool
 	sd->sqnorm = metric == SUBSET_L2 ?
 		palloc_extended(sizeof(double) * Max(sd->n, 1), MCXT_ALLOC_HUGE) : NULL;
 	sd->tick = SubsetTick;
-	sd->tick_arg = NULL;
+	sd->progress = SubsetProgress;
+	sd->tick_arg = ProgressStart(what);
 	bad = subset_prepare(sd);
 	if (bad >= 0)
 		ereport(ERROR,
@@ -184,7 +226,8 @@ PG_FUNCTION_INFO_V1(pref_select_subset);
 
 /*
  * pref.select_subset(sql, k, method, metric, lambda, greedy, epsilon, gamma,
- * seed, initial) -> (id, pick, gain, objective) in pick order
+ * seed, initial, n_neighbors, single_precision) -> (id, pick, gain,
+ * objective) in pick order
  */
 Datum
 pref_select_subset(PG_FUNCTION_ARGS)
@@ -219,6 +262,9 @@ pref_select_subset(PG_FUNCTION_ARGS)
 	void	   *work;
 	int			rc = SUBSET_OK;
 	char	   *tmp;
+	SubsetFLParams flp;
+	int64		n_neighbors = 0;
+	bool		single = !PG_ARGISNULL(11) && PG_GETARG_BOOL(11);
 
 	sql = TextArg(fcinfo, 0, "sql");
 	if (PG_ARGISNULL(1))
@@ -263,6 +309,23 @@ pref_select_subset(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
 	gamma = FloatArg(fcinfo, 7, "gamma", 0.0, 0.0, true, 1e300, false);
+	if (!PG_ARGISNULL(10))
+	{
+		if (method != METHOD_FL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("n_neighbors applies only to method facility_location")));
+		n_neighbors = PG_GETARG_INT32(10);
+		if (n_neighbors <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("n_neighbors must be positive"),
+					 errdetail("Got " INT64_FORMAT ".", n_neighbors)));
+	}
+	if (single && (method != METHOD_FL || n_neighbors > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("single_precision applies only to dense facility location (without n_neighbors)")));
 	if (has_seed)
 		seed = (uint64) PG_GETARG_INT64(8);
 
@@ -340,11 +403,60 @@ pref_select_subset(PG_FUNCTION_ARGS)
 		kk = n - ninit;
 	}
 
+	need = ResultBytes(res, n) + (double) n * 2 * sizeof(int64) +
+		(double) Max(kk, 1) * 3 * sizeof(double);
 	switch (method)
 	{
 		case METHOD_FL:
-			work_bytes = subset_fl_work(n);
-			break;
+			{
+				double		limit = (double) pgpref_max_memory_kb * 1024.0;
+
+				memset(&flp, 0, sizeof(flp));
+				flp.lambda = lambda;
+				flp.greedy = greedy;
+				flp.epsilon = epsilon;
+				flp.seed = seed;
+				flp.n_neighbors = Min(n_neighbors, n);
+				if (n_neighbors > 0)
+				{
+					if (n > PG_INT32_MAX)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 errmsg("%s: n_neighbors supports at most %d rows", what, PG_INT32_MAX)));
+					flp.storage = SUBSET_FL_KNN;
+				}
+				else
+				{
+					flp.storage = single ? SUBSET_FL_DENSE_F4 : SUBSET_FL_DENSE;
+					/* stochastic greedy needs no matrix: stream when the dense one does not fit */
+					if (greedy == SUBSET_STOCHASTIC &&
+						need + (double) subset_fl_work(n, sd.d, &flp) > limit)
+						flp.storage = SUBSET_FL_STREAM;
+				}
+				work_bytes = subset_fl_work(n, sd.d, &flp);
+				if ((flp.storage == SUBSET_FL_DENSE || flp.storage == SUBSET_FL_DENSE_F4) &&
+					need + (double) work_bytes > limit)
+				{
+					double		cell = flp.storage == SUBSET_FL_DENSE ? 8.0 : 4.0;
+					SubsetFLParams alt = flp;
+					int64		nn_fit;
+
+					alt.storage = SUBSET_FL_KNN;
+					alt.n_neighbors = 1;
+					/* neighbours per row that would fit, at most 100 */
+					nn_fit = (int64) floor((limit - need - (double) subset_fl_work(n, sd.d, &alt)) /
+										   (12.0 * (double) n)) + 1;
+					nn_fit = Min(nn_fit, 100);
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 errmsg("%s: dense facility location on " INT64_FORMAT " rows needs %.0f kB for the similarity matrix, more than pgpref.max_memory (%d kB)",
+									what, n, ceil((double) n * n * cell / 1024.0), pgpref_max_memory_kb),
+							 nn_fit >= 1 ?
+							 errhint("Use n_neighbors => " INT64_FORMAT " (sparse nearest-neighbour similarities, memory linear in the rows), greedy => 'stochastic' (no matrix stored), raise pgpref.max_memory, or use method k_center, dpp or mmr.", nn_fit) :
+							 errhint("Use greedy => 'stochastic' (no matrix stored), raise pgpref.max_memory, or use method k_center, dpp or mmr.")));
+				}
+				break;
+			}
 		case METHOD_KCENTER:
 			work_bytes = subset_kcenter_work(n);
 			break;
@@ -355,14 +467,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 			work_bytes = subset_mmr_work(n);
 			break;
 	}
-	need = ResultBytes(res, n) + (double) work_bytes + (double) n * 2 * sizeof(int64) +
-		(double) Max(kk, 1) * 3 * sizeof(double);
-	if (method == METHOD_FL && (double) n * n * sizeof(double) > (double) pgpref_max_memory_kb * 1024.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s: dense facility location on " INT64_FORMAT " rows needs %.0f kB for the similarity matrix, more than pgpref.max_memory (%d kB)",
-						what, n, ceil((double) n * n * sizeof(double) / 1024.0), pgpref_max_memory_kb),
-				 errhint("Raise pgpref.max_memory, select from a sample, or use method k_center, dpp or mmr, whose memory grows linearly with the rows.")));
+	need += (double) work_bytes;
 	PrefCheckMemory(need, what);
 	if (kk == 0)
 		return (Datum) 0;
@@ -375,7 +480,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 	switch (method)
 	{
 		case METHOD_FL:
-			rc = subset_facility_location(&sd, lambda, greedy, epsilon, seed, init, ninit, kk, work, &out);
+			rc = subset_facility_location(&sd, &flp, init, ninit, kk, work, &out);
 			break;
 		case METHOD_KCENTER:
 			{
@@ -522,7 +627,8 @@ pref_pareto_front(PG_FUNCTION_ARGS)
 	PrefCheckMemory(ResultBytes(res, n) + (double) subset_pareto_work(n) + (double) n * (sizeof(int32) + sizeof(int64)), what);
 	front = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
 	work = palloc_extended(subset_pareto_work(n), MCXT_ALLOC_HUGE);
-	subset_pareto(n, res->dim[1], PREF_QUERY_VECTOR(res, 1), front, work, SubsetTick, NULL);
+	subset_pareto(n, res->dim[1], PREF_QUERY_VECTOR(res, 1), front, work, SubsetTick,
+				  SubsetProgress, ProgressStart(what));
 
 	for (int64 i = 0; i < n; i++)
 	{
