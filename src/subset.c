@@ -440,6 +440,8 @@ pref_select_subset(PG_FUNCTION_ARGS)
 					double		cell = flp.storage == SUBSET_FL_DENSE ? 8.0 : 4.0;
 					SubsetFLParams alt = flp;
 					int64		nn_fit;
+					bool		stream_fits;
+					char	   *nn_hint = "";
 
 					alt.storage = SUBSET_FL_KNN;
 					alt.n_neighbors = 1;
@@ -447,13 +449,16 @@ pref_select_subset(PG_FUNCTION_ARGS)
 					nn_fit = (int64) floor((limit - need - (double) subset_fl_work(n, sd.d, &alt)) /
 										   (12.0 * (double) n)) + 1;
 					nn_fit = Min(nn_fit, 100);
+					if (nn_fit >= 1)
+						nn_hint = psprintf("n_neighbors => " INT64_FORMAT " (sparse nearest-neighbour similarities, memory linear in the rows), ", nn_fit);
+					alt.storage = SUBSET_FL_STREAM;
+					stream_fits = need + (double) subset_fl_work(n, sd.d, &alt) <= limit;
 					ereport(ERROR,
 							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 							 errmsg("%s: dense facility location on " INT64_FORMAT " rows needs %.0f kB for the similarity matrix, more than pgpref.max_memory (%d kB)",
 									what, n, ceil((double) n * n * cell / 1024.0), pgpref_max_memory_kb),
-							 nn_fit >= 1 ?
-							 errhint("Use n_neighbors => " INT64_FORMAT " (sparse nearest-neighbour similarities, memory linear in the rows), greedy => 'stochastic' (no matrix stored), raise pgpref.max_memory, or use method k_center, dpp or mmr.", nn_fit) :
-							 errhint("Use greedy => 'stochastic' (no matrix stored), raise pgpref.max_memory, or use method k_center, dpp or mmr.")));
+							 errhint("Use %s%smethod k_center, dpp or mmr; or raise pgpref.max_memory.",
+									 nn_hint, stream_fits ? "greedy => 'stochastic' (no matrix stored), or " : (nn_fit >= 1 ? "or " : ""))));
 				}
 				break;
 			}

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Subset selection: dense lazy facility location (N = 20,000, d = 128,
-# k = 200) and greedy k-center (N up to 1,000,000, d = 128, k = 100) against
-# a scan floor and a numpy peer on the same matrix (one BLAS thread each).
+# Subset selection (about 2 minutes): dense lazy facility location
+# (N = 20,000, d = 128, k = 200) in double and single precision against
+# numpy peers in float64 and float32; sparse k-nearest-neighbour and
+# streamed stochastic facility location; greedy k-center (N = 100,000 and
+# 1,000,000, d = 128, k = 100) against a scan floor and numpy on the same
+# matrix.  One BLAS thread on both sides.
 source "$(dirname "$0")/../bench_lib.sh"
 PY="${PY:-/usr/bin/python3}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
@@ -17,53 +20,69 @@ P=(psql -X -q -v ON_ERROR_STOP=1)
 
 # settings through PGOPTIONS: a SET inside median_ms's input would add its own
 # "Time:" lines to the median
-export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=6GB"
-SET=""
+export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=6GB -c pgpref.progress=0"
 "${P[@]}" -At -F ' ' -c "SELECT id, array_to_string(embedding, ' ') FROM bench_fl ORDER BY id" > /tmp/pgpref_bench_fl.txt
 "${P[@]}" -At -c "SELECT array_to_string(e, ' ') FROM bench_base ORDER BY b" > /tmp/pgpref_bench_base.txt
 
-floor=$(median_ms "$SET SELECT sum(array_length(embedding, 1)) FROM bench_fl;" 3)
-fl=$(median_ms "$SET SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_fl', 200);" 3)
-picks_pg=$("${P[@]}" -At -c "$SET SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset('SELECT id, embedding FROM bench_fl', 200)" | tail -1)
-read -r np picks_np <<<"$("$PY" - <<'PYEOF'
-import heapq, time
+Q="SELECT id, embedding FROM bench_fl"
+floor=$(median_ms "SELECT sum(array_length(embedding, 1)) FROM bench_fl;" 3)
+fl=$(median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200);" 1)
+fl4=$(median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200, single_precision => true);" 3)
+picks_pg=$("${P[@]}" -At -c "SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset('$Q', 200)" | tail -1)
+picks_pg4=$("${P[@]}" -At -c "SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset('$Q', 200, single_precision => true)" | tail -1)
+peer() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import heapq, sys, time
 import numpy as np
+dtype, reps = np.dtype(sys.argv[1]), int(sys.argv[2])
 raw = np.loadtxt('/tmp/pgpref_bench_fl.txt')
 ids, X = raw[:, 0].astype(np.int64), raw[:, 1:].astype(np.float32).astype(np.float64)
 times = []
-for rep in range(3):
+for rep in range(reps):
     t0 = time.perf_counter()
-    Xn = X / np.linalg.norm(X, axis=1, keepdims=True)
+    Xn = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(dtype)
     S = Xn @ Xn.T
-    cur = np.zeros(len(X))
-    gains = np.maximum(S, 0).sum(axis=1)
+    cur = np.zeros(len(X), dtype)
+    gains = np.maximum(S, 0).sum(axis=1, dtype=np.float64)
     heap = [(-g, int(ids[i]), i) for i, g in enumerate(gains)]
     heapq.heapify(heap)
     picks = []
     while len(picks) < 200:
         ng, iid, i = heapq.heappop(heap)
-        g = np.maximum(S[i] - cur, 0).sum()
+        g = np.maximum(S[i] - cur, 0).sum(dtype=np.float64)
         if not heap or (g, -iid) >= (-heap[0][0], -heap[0][1]):
             picks.append(iid)
             cur = np.maximum(cur, S[i])
         else:
             heapq.heappush(heap, (-g, iid, i))
     times.append((time.perf_counter() - t0) * 1000)
-print("%.1f %s" % (sorted(times)[1], ",".join(map(str, picks))))
+    del S
+print("%.1f %s" % (sorted(times)[len(times) // 2], ",".join(map(str, picks))))
 PYEOF
-)"
+}
+read -r np picks_np <<<"$(peer float64 1)"
+read -r np4 picks_np4 <<<"$(peer float32 3)"
 same=no; [ "$picks_pg" = "$picks_np" ] && same=yes
-echo "subset: facility_location lazy dense N=20000 d=128 k=200: ${fl} ms (x$(ratio "$fl" "$floor") floor ${floor} ms); numpy lazy greedy ${np} ms -> pgpref $(ratio "$np" "$fl")x faster; same 200 picks: ${same}"
+common4=$(comm -12 <(tr ',' '\n' <<<"$picks_pg4" | sort) <(tr ',' '\n' <<<"$picks_np" | sort) | wc -l)
+common4np=$(comm -12 <(tr ',' '\n' <<<"$picks_np4" | sort) <(tr ',' '\n' <<<"$picks_np" | sort) | wc -l)
+echo "subset: facility_location lazy dense float8 N=20000 d=128 k=200: ${fl} ms (x$(ratio "$fl" "$floor") floor ${floor} ms); numpy float64 lazy greedy ${np} ms -> pgpref $(ratio "$np" "$fl")x faster; same 200 picks: ${same}"
+echo "subset: facility_location lazy dense single_precision N=20000 d=128 k=200: ${fl4} ms; numpy float32 ${np4} ms -> pgpref $(ratio "$np4" "$fl4")x faster; vs numpy float64 $(ratio "$np" "$fl4")x faster; picks shared with the float64 greedy: pgpref ${common4}/200, numpy float32 ${common4np}/200"
+
+# sparse k-nearest-neighbour and streamed stochastic (dense matrix refused at 1GB)
+kn=$(median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200, n_neighbors => 20);" 1)
+st=$(PGOPTIONS="$PGOPTIONS -c pgpref.max_memory=1GB" median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200, greedy => 'stochastic', epsilon => 0.1, seed => 1);" 1)
+objs=$("${P[@]}" -At -c "SELECT (SELECT round(objective::numeric, 1) FROM pref.select_subset('$Q', 200) WHERE pick = 200)" | tail -1)
+echo "subset: facility_location n_neighbors=20 N=20000 k=200: ${kn} ms; stochastic streamed (epsilon 0.1, pgpref.max_memory 1GB, no matrix) ${st} ms; dense objective ${objs}"
 rm -f /tmp/pgpref_bench_fl.txt
 
 # k-center, growth with N
-for N in 100000 300000 1000000; do
+for N in 100000 1000000; do
 	"${P[@]}" -c "DROP TABLE IF EXISTS bench_kc" \
 		-c "CREATE TABLE bench_kc AS SELECT (c * 1000 + b)::bigint AS id, (e[1:127] || ((c % 997) * 0.001)::real) AS embedding FROM bench_base, generate_series(0, $((N / 1000 - 1))) c" \
 		-c "VACUUM ANALYZE bench_kc" >/dev/null 2>&1 || { echo "subset: k-center setup failed"; exit 1; }
 	runs=3; [ "$N" -ge 1000000 ] && runs=1
-	kfloor=$(median_ms "$SET SELECT sum(array_length(embedding, 1)) FROM bench_kc;" "$runs")
-	kc=$(median_ms "$SET SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_kc', 100, 'k_center', metric => 'l2');" "$runs")
+	kfloor=$(median_ms "SELECT sum(array_length(embedding, 1)) FROM bench_kc;" "$runs")
+	kc=$(median_ms "SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_kc', 100, 'k_center', metric => 'l2');" "$runs")
 	knp=$("$PY" - "$N" <<'PYEOF'
 import sys, time
 import numpy as np
