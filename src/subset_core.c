@@ -290,50 +290,46 @@ InnerToSimF(const SubsetData *s, const double *sa, int nr, int64_t c0, int nc,
 	}
 }
 
-/* Sum over i of max(0, row_i - cur_i), eight partial sums (vectorises) */
+/*
+ * Sum over i of max(0, row_i - cur_i) with eight partial sums in named
+ * locals (kept in registers, vectorised), combined pairwise.  ROWT is the
+ * element type of the row (double or float).
+ */
+#define COVER_SUM_BODY(ROWT) \
+	double		a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0; \
+	int64_t		i = 0; \
+	for (; i + 8 <= n; i += 8) \
+	{ \
+		const ROWT *r = row + i; \
+		const double *c = cur + i; \
+		double		v0 = (double) r[0] - c[0], v1 = (double) r[1] - c[1], \
+					v2 = (double) r[2] - c[2], v3 = (double) r[3] - c[3], \
+					v4 = (double) r[4] - c[4], v5 = (double) r[5] - c[5], \
+					v6 = (double) r[6] - c[6], v7 = (double) r[7] - c[7]; \
+		a0 += v0 > 0.0 ? v0 : 0.0; a1 += v1 > 0.0 ? v1 : 0.0; \
+		a2 += v2 > 0.0 ? v2 : 0.0; a3 += v3 > 0.0 ? v3 : 0.0; \
+		a4 += v4 > 0.0 ? v4 : 0.0; a5 += v5 > 0.0 ? v5 : 0.0; \
+		a6 += v6 > 0.0 ? v6 : 0.0; a7 += v7 > 0.0 ? v7 : 0.0; \
+	} \
+	for (; i < n; i++) \
+	{ \
+		double		v = (double) row[i] - cur[i]; \
+		a0 += v > 0.0 ? v : 0.0; \
+	} \
+	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+
+/* Cover sum over a double row */
 static inline double
 CoverSum(const double *row, const double *cur, int64_t n)
 {
-	double		acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-	int64_t		i = 0;
-
-	for (; i + 8 <= n; i += 8)
-		for (int l = 0; l < 8; l++)
-		{
-			double		v = row[i + l] - cur[i + l];
-
-			acc[l] += v > 0.0 ? v : 0.0;
-		}
-	for (; i < n; i++)
-	{
-		double		v = row[i] - cur[i];
-
-		acc[0] += v > 0.0 ? v : 0.0;
-	}
-	return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+	COVER_SUM_BODY(double);
 }
 
-/* Same over a float row */
+/* Cover sum over a float row */
 static inline double
 CoverSumF(const float *row, const double *cur, int64_t n)
 {
-	double		acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-	int64_t		i = 0;
-
-	for (; i + 8 <= n; i += 8)
-		for (int l = 0; l < 8; l++)
-		{
-			double		v = (double) row[i + l] - cur[i + l];
-
-			acc[l] += v > 0.0 ? v : 0.0;
-		}
-	for (; i < n; i++)
-	{
-		double		v = (double) row[i] - cur[i];
-
-		acc[0] += v > 0.0 ? v : 0.0;
-	}
-	return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+	COVER_SUM_BODY(float);
 }
 
 /* Marginal gain of adding row j (streaming storage: one dgemv) */
