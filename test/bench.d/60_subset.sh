@@ -8,6 +8,7 @@
 source "$(dirname "$0")/../bench_lib.sh"
 PY="${PY:-/usr/bin/python3}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+SECONDS=0
 P=(psql -X -q -v ON_ERROR_STOP=1)
 
 # 1000 random base vectors; bigger tables repeat them with a varying last
@@ -25,58 +26,64 @@ export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=6GB 
 "${P[@]}" -At -c "SELECT array_to_string(e, ' ') FROM bench_base ORDER BY b" > /tmp/pgpref_bench_base.txt
 
 Q="SELECT id, embedding FROM bench_fl"
+# timed "SQL" runs: run SQL runs times in one session; prints the median time
+# in ms, then the output of the last run (one line)
+timed() {
+	local i out
+	out=$({ echo '\timing on'; for i in $(seq 1 "$2"); do echo "$1"; done; } | "${P[@]}" -At 2>&1)
+	sed -nE 's/^Time: ([0-9.]+) ms.*/\1/p' <<<"$out" | sort -n |
+		awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
+	grep -v -E '^(Time:|Timing)' <<<"$out" | tail -1
+}
+shared() { comm -12 <(tr ',' '\n' <<<"$1" | sort) <(tr ',' '\n' <<<"$2" | sort) | wc -l; }
+PICKS="SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset"
 floor=$(median_ms "SELECT sum(array_length(embedding, 1)) FROM bench_fl;" 3)
-fl=$(median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200);" 1)
-fl4=$(median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200, single_precision => true);" 3)
-picks_pg=$("${P[@]}" -At -c "SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset('$Q', 200)" | tail -1)
-picks_pg4=$("${P[@]}" -At -c "SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset('$Q', 200, single_precision => true)" | tail -1)
-peer() {
-	"$PY" - "$1" "$2" <<'PYEOF'
-import heapq, sys, time
+{ read -r fl; read -r picks_pg; } <<<"$(timed "$PICKS('$Q', 200);" 1)"
+{ read -r fl4; read -r picks_pg4; } <<<"$(timed "$PICKS('$Q', 200, single_precision => true);" 3)"
+{ read -r np picks_np; read -r np4 picks_np4; } <<<"$("$PY" - <<'PYEOF'
+import heapq, time
 import numpy as np
-dtype, reps = np.dtype(sys.argv[1]), int(sys.argv[2])
 raw = np.loadtxt('/tmp/pgpref_bench_fl.txt')
 ids, X = raw[:, 0].astype(np.int64), raw[:, 1:].astype(np.float32).astype(np.float64)
-times = []
-for rep in range(reps):
-    t0 = time.perf_counter()
-    Xn = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(dtype)
-    S = Xn @ Xn.T
-    cur = np.zeros(len(X), dtype)
-    gains = np.maximum(S, 0).sum(axis=1, dtype=np.float64)
-    heap = [(-g, int(ids[i]), i) for i, g in enumerate(gains)]
-    heapq.heapify(heap)
-    picks = []
-    while len(picks) < 200:
-        ng, iid, i = heapq.heappop(heap)
-        g = np.maximum(S[i] - cur, 0).sum(dtype=np.float64)
-        if not heap or (g, -iid) >= (-heap[0][0], -heap[0][1]):
-            picks.append(iid)
-            cur = np.maximum(cur, S[i])
-        else:
-            heapq.heappush(heap, (-g, iid, i))
-    times.append((time.perf_counter() - t0) * 1000)
-    del S
-print("%.1f %s" % (sorted(times)[len(times) // 2], ",".join(map(str, picks))))
+def run(dtype, reps):
+    times = []
+    for rep in range(reps):
+        t0 = time.perf_counter()
+        Xn = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(dtype)
+        S = Xn @ Xn.T
+        cur = np.zeros(len(X), dtype)
+        gains = np.maximum(S, 0).sum(axis=1, dtype=np.float64)
+        heap = [(-g, int(ids[i]), i) for i, g in enumerate(gains)]
+        heapq.heapify(heap)
+        picks = []
+        while len(picks) < 200:
+            ng, iid, i = heapq.heappop(heap)
+            g = np.maximum(S[i] - cur, 0).sum(dtype=np.float64)
+            if not heap or (g, -iid) >= (-heap[0][0], -heap[0][1]):
+                picks.append(iid)
+                cur = np.maximum(cur, S[i])
+            else:
+                heapq.heappush(heap, (-g, iid, i))
+        times.append((time.perf_counter() - t0) * 1000)
+        del S
+    print("%.1f %s" % (sorted(times)[len(times) // 2], ",".join(map(str, picks))))
+run(np.float64, 1)
+run(np.float32, 3)
 PYEOF
-}
-read -r np picks_np <<<"$(peer float64 1)"
-read -r np4 picks_np4 <<<"$(peer float32 3)"
+)"
 same=no; [ "$picks_pg" = "$picks_np" ] && same=yes
-common4=$(comm -12 <(tr ',' '\n' <<<"$picks_pg4" | sort) <(tr ',' '\n' <<<"$picks_np" | sort) | wc -l)
-common4np=$(comm -12 <(tr ',' '\n' <<<"$picks_np4" | sort) <(tr ',' '\n' <<<"$picks_np" | sort) | wc -l)
-echo "subset: facility_location lazy dense float8 N=20000 d=128 k=200: ${fl} ms (x$(ratio "$fl" "$floor") floor ${floor} ms); numpy float64 lazy greedy ${np} ms -> pgpref $(ratio "$np" "$fl")x faster; same 200 picks: ${same}"
-echo "subset: facility_location lazy dense single_precision N=20000 d=128 k=200: ${fl4} ms; numpy float32 ${np4} ms -> pgpref $(ratio "$np4" "$fl4")x faster; vs numpy float64 $(ratio "$np" "$fl4")x faster; picks shared with the float64 greedy: pgpref ${common4}/200, numpy float32 ${common4np}/200"
+echo "subset: facility_location lazy dense float8 N=20000 d=128 k=200 (one run each): ${fl} ms (x$(ratio "$fl" "$floor") floor ${floor} ms); numpy float64 lazy greedy ${np} ms -> pgpref $(ratio "$np" "$fl")x faster; same 200 picks: ${same}"
+echo "subset: facility_location lazy dense single_precision N=20000 d=128 k=200 (median of 3): ${fl4} ms; numpy float32 ${np4} ms -> pgpref $(ratio "$np4" "$fl4")x faster; vs numpy float64 $(ratio "$np" "$fl4")x faster; picks shared with the float64 greedy: pgpref $(shared "$picks_pg4" "$picks_np")/200, numpy float32 $(shared "$picks_np4" "$picks_np")/200"
 
 # sparse k-nearest-neighbour and streamed stochastic (dense matrix refused at 1GB)
-kn=$(median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200, n_neighbors => 20);" 1)
-st=$(PGOPTIONS="$PGOPTIONS -c pgpref.max_memory=1GB" median_ms "SELECT count(*) FROM pref.select_subset('$Q', 200, greedy => 'stochastic', epsilon => 0.1, seed => 1);" 1)
-objs=$("${P[@]}" -At -c "SELECT (SELECT round(objective::numeric, 1) FROM pref.select_subset('$Q', 200) WHERE pick = 200)" | tail -1)
-echo "subset: facility_location n_neighbors=20 N=20000 k=200: ${kn} ms; stochastic streamed (epsilon 0.1, pgpref.max_memory 1GB, no matrix) ${st} ms; dense objective ${objs}"
+{ read -r kn; read -r picks_kn; } <<<"$(timed "$PICKS('$Q', 200, n_neighbors => 20);" 1)"
+{ read -r st; read -r picks_st; } <<<"$(PGOPTIONS="$PGOPTIONS -c pgpref.max_memory=1GB" timed "$PICKS('$Q', 200, greedy => 'stochastic', epsilon => 0.1, seed => 1);" 1)"
+echo "subset: facility_location n_neighbors=20 N=20000 k=200 (one run): ${kn} ms, picks shared with dense $(shared "$picks_kn" "$picks_pg")/200; stochastic streamed (epsilon 0.1, pgpref.max_memory 1GB so no matrix) ${st} ms, shared $(shared "$picks_st" "$picks_pg")/200"
 rm -f /tmp/pgpref_bench_fl.txt
 
 # k-center, growth with N
 for N in 100000 1000000; do
+	t0=$SECONDS
 	"${P[@]}" -c "DROP TABLE IF EXISTS bench_kc" \
 		-c "CREATE TABLE bench_kc AS SELECT (c * 1000 + b)::bigint AS id, (e[1:127] || ((c % 997) * 0.001)::real) AS embedding FROM bench_base, generate_series(0, $((N / 1000 - 1))) c" \
 		-c "VACUUM ANALYZE bench_kc" >/dev/null 2>&1 || { echo "subset: k-center setup failed"; exit 1; }
@@ -101,7 +108,7 @@ for _ in range(100):
 print("%.1f" % ((time.perf_counter() - t0) * 1000))
 PYEOF
 )
-	echo "subset: k_center l2 N=${N} d=128 k=100: ${kc} ms (x$(ratio "$kc" "$kfloor") floor ${kfloor} ms); numpy on the same matrix (already in memory, no load) ${knp} ms, ratio pgpref/numpy $(ratio "$kc" "$knp")"
+	echo "subset: k_center l2 N=${N} d=128 k=100: ${kc} ms (x$(ratio "$kc" "$kfloor") floor ${kfloor} ms); numpy on the same matrix (already in memory, no load) ${knp} ms, ratio pgpref/numpy $(ratio "$kc" "$knp") (section ${SECONDS}s so far)"
 done
 "${P[@]}" -c "DROP TABLE IF EXISTS bench_base, bench_fl, bench_kc" >/dev/null 2>&1
 rm -f /tmp/pgpref_bench_base.txt
