@@ -174,6 +174,45 @@ FindId(const int64 *id, const int64 *order, int64 n, int64 key)
 	return -1;
 }
 
+/*
+ * PrefReadQuery, with a hint added to the shared reader's mismatched
+ * dimension error: it names the query row (kept rows only), so tell the
+ * user how to find the ids of the offending rows.
+ */
+static PrefQueryResult *
+ReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PrefQueryResult *volatile res = NULL;
+
+	PG_TRY();
+	{
+		res = PrefReadQuery(sql, cols, ncols, what);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+		int			expected,
+					got;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		if (ed->sqlerrcode == ERRCODE_DATA_EXCEPTION && ed->hint == NULL &&
+			sscanf(ed->message, "different dimensions %d and %d", &expected, &got) == 2)
+		{
+			FlushErrorState();
+			ed->hint = psprintf("The row number counts the rows the query returned, without rows skipped for NULLs. "
+								"The ids: SELECT %s FROM (<query>) q WHERE cardinality(%s) <> %d.",
+								cols[0].name, cols[1].name, expected);
+			ReThrowError(ed);
+		}
+		FreeErrorData(ed);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return res;
+}
+
 /* Report rows the reader skipped for NULLs */
 static void
 NoticeSkipped(const PrefQueryResult *res, const char *what, const char *cols)
@@ -331,7 +370,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	res = PrefReadQuery(sql, cols, 3, what);
+	res = ReadQuery(sql, cols, 3, what);
 	NoticeSkipped(res, what, "id, embedding or quality");
 	n = res->nrows;
 	if (n == 0)
@@ -573,7 +612,7 @@ pref_near_duplicates(PG_FUNCTION_ARGS)
 	gamma = FloatArg(fcinfo, 3, "gamma", 0.0, 0.0, true, 1e300, false);
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQuery(sql, cols, 2, what);
+	res = ReadQuery(sql, cols, 2, what);
 	NoticeSkipped(res, what, "id or embedding");
 	n = res->nrows;
 	if (n == 0)
@@ -622,7 +661,7 @@ pref_pareto_front(PG_FUNCTION_ARGS)
 	const int64 *id;
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQuery(sql, cols, 2, what);
+	res = ReadQuery(sql, cols, 2, what);
 	NoticeSkipped(res, what, "id or scores");
 	n = res->nrows;
 	if (n == 0)

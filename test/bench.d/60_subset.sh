@@ -36,6 +36,8 @@ timed() {
 	grep -v -E '^(Time:|Timing)' <<<"$out" | tail -1
 }
 shared() { comm -12 <(tr ',' '\n' <<<"$1" | sort) <(tr ',' '\n' <<<"$2" | sort) | wc -l; }
+# base vectors (id mod 1000: the 20 near-copies of a base vector) two pick lists share
+bases() { comm -12 <(tr ',' '\n' <<<"$1" | awk '{print $1 % 1000}' | sort -u) <(tr ',' '\n' <<<"$2" | awk '{print $1 % 1000}' | sort -u) | wc -l; }
 PICKS="SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset"
 floor=$(median_ms "SELECT sum(array_length(embedding, 1)) FROM bench_fl;" 3)
 { read -r fl; read -r picks_pg; } <<<"$(timed "$PICKS('$Q', 200);" 1)"
@@ -78,7 +80,7 @@ echo "subset: facility_location lazy dense single_precision N=20000 d=128 k=200 
 # sparse k-nearest-neighbour and streamed stochastic (dense matrix refused at 1GB)
 { read -r kn; read -r picks_kn; } <<<"$(timed "$PICKS('$Q', 200, n_neighbors => 20);" 1)"
 { read -r st; read -r picks_st; } <<<"$(PGOPTIONS="$PGOPTIONS -c pgpref.max_memory=1GB" timed "$PICKS('$Q', 200, greedy => 'stochastic', epsilon => 0.1, seed => 1);" 1)"
-echo "subset: facility_location n_neighbors=20 N=20000 k=200 (one run): ${kn} ms, picks shared with dense $(shared "$picks_kn" "$picks_pg")/200; stochastic streamed (epsilon 0.1, pgpref.max_memory 1GB so no matrix) ${st} ms, shared $(shared "$picks_st" "$picks_pg")/200"
+echo "subset: facility_location n_neighbors=20 N=20000 k=200 (one run): ${kn} ms, base vectors shared with the dense picks $(bases "$picks_kn" "$picks_pg")/$(bases "$picks_pg" "$picks_pg"); stochastic streamed (epsilon 0.1, pgpref.max_memory 1GB so no matrix) ${st} ms, base vectors shared $(bases "$picks_st" "$picks_pg")/$(bases "$picks_pg" "$picks_pg")"
 rm -f /tmp/pgpref_bench_fl.txt
 
 # k-center, growth with N
