@@ -113,6 +113,43 @@ SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g)] F
 SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g)] FROM generate_series(1, 200) g', 5, 'k_center');
 SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g)] FROM generate_series(1, 5000) g', 5, 'k_center');
 RESET pgpref.max_memory;
+-- dense facility location that does not fit: the hint suggests a number of
+-- neighbours that does; that, and streamed stochastic greedy, then run;
+-- single precision halves the matrix (still too large here)
+SET pgpref.max_memory = '1MB';
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5);
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5, n_neighbors => 94);
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5, greedy => 'stochastic', seed => 1);
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5, single_precision => true);
+RESET pgpref.max_memory;
+
+-- n_neighbors and single_precision: bad uses
+SELECT * FROM pref.select_subset('SELECT id, emb FROM pts', 3, n_neighbors => 0);
+SELECT * FROM pref.select_subset('SELECT id, emb FROM pts', 3, 'k_center', n_neighbors => 2);
+SELECT * FROM pref.select_subset('SELECT id, emb FROM pts', 3, 'mmr', single_precision => true);
+SELECT * FROM pref.select_subset('SELECT id, emb FROM pts', 3, n_neighbors => 2, single_precision => true);
+-- n_neighbors = 2 on the circle: each row covers itself and its copy or one
+-- neighbour at cos 0, so the first pick (10, with its copy 11) gains 2
+SELECT id, pick, round(gain::numeric, 6) AS gain, round(objective::numeric, 6) AS objective
+FROM pref.select_subset('SELECT id, emb FROM pts', 3, n_neighbors => 2);
+
+-- progress notices: pgpref.progress = 0 leaves the output as it was
+SET pgpref.progress = 0;
+SELECT id, pick, round(gain::numeric, 6) AS gain, round(objective::numeric, 6) AS objective
+FROM pref.select_subset('SELECT id, emb FROM pts', 3);
+-- the shortest interval (1 s) on runs of about a second: notices are timing
+-- dependent, so they are hidden; the results must not change
+SET pgpref.progress = 1;
+SET client_min_messages = warning;
+SELECT count(*), sum(pick) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 60000) g', 6000, 'k_center', metric => 'l2');
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 3000) g', 300);
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 3000) g', 300, n_neighbors => 10);
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 3000) g', 20, 'dpp');
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 3000) g', 300, 'mmr');
+SELECT count(*) FROM pref.near_duplicates('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 3000) g');
+SELECT count(*) FROM pref.pareto_front('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 3000) g');
+RESET client_min_messages;
+RESET pgpref.progress;
 
 -- cancel / statement_timeout reach the loops
 SET statement_timeout = '300ms';

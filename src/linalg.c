@@ -252,3 +252,25 @@ linalg_sym_eigen(int n, double *a, double *w, double *work, int *iwork)
 		return LINALG_BAD_ARG;
 	return LINALG_OK;
 }
+
+/* C (m x n, ldc) = A (m x k, lda) B^T (B n x k, ldb), row-major */
+void
+linalg_gemm_nt_ld(int m, int n, int k, const double *a, int lda,
+				  const double *b, int ldb, double *c, int ldc)
+{
+	if (m <= 0 || n <= 0)
+		return;
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0,
+				a, lda, b, ldb, 0.0, c, ldc);
+}
+
+/* Single precision: C (m x n, ldc) = A (m x k, lda) B^T (B n x k, ldb) */
+void
+linalg_sgemm_nt_ld(int m, int n, int k, const float *a, int lda,
+				   const float *b, int ldb, float *c, int ldc)
+{
+	if (m <= 0 || n <= 0)
+		return;
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f,
+				a, lda, b, ldb, 0.0f, c, ldc);
+}

@@ -69,4 +69,15 @@ extern size_t linalg_eigen_work(int n);
 extern size_t linalg_eigen_iwork(int n);
 extern int	linalg_sym_eigen(int n, double *a, double *w, double *work, int *iwork);
 
+/*
+ * C = A B^T with explicit leading dimensions (row-major): A is m x k (lda),
+ * B is n x k (ldb), C is m x n (ldc).  For blocks of similarity matrices.
+ */
+extern void linalg_gemm_nt_ld(int m, int n, int k, const double *a, int lda,
+							  const double *b, int ldb, double *c, int ldc);
+
+/* Single-precision version of linalg_gemm_nt_ld */
+extern void linalg_sgemm_nt_ld(int m, int n, int k, const float *a, int lda,
+							   const float *b, int ldb, float *c, int ldc);
+
 #endif							/* PGPREF_LINALG_H */

@@ -14,6 +14,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 #include "catalog/pg_type.h"
 
@@ -33,12 +34,52 @@ static const char *const greedy_names[] = {"lazy", "naive", "stochastic", NULL};
 /* Rows per near-duplicate block are limited to about this many bytes */
 #define NEARDUP_BLOCK_BYTES (32.0 * 1024 * 1024)
 
+/* State of the progress notices of one call */
+typedef struct SubsetProgressState
+{
+	const char *what;
+	TimestampTz start;
+	TimestampTz last;
+} SubsetProgressState;
+
 /* Let the numeric core respond to cancel and statement_timeout */
 static void
 SubsetTick(void *arg)
 {
 	(void) arg;
 	CHECK_FOR_INTERRUPTS();
+}
+
+/* Progress NOTICE every pgpref.progress seconds (0: never) */
+static void
+SubsetProgress(void *arg, const char *phase, int64_t done, int64_t total)
+{
+	SubsetProgressState *ps = (SubsetProgressState *) arg;
+	TimestampTz now;
+
+	if (pgpref_progress_s <= 0 || ps == NULL)
+		return;
+	now = GetCurrentTimestamp();
+	if (TimestampDifferenceExceeds(ps->last, now, pgpref_progress_s * 1000))
+	{
+		double		elapsed = (double) (now - ps->start) / 1e6;
+
+		ereport(NOTICE,
+				(errmsg("%s: %s: " INT64_FORMAT " of " INT64_FORMAT " done after %.0f s",
+						ps->what, phase, (int64) done, (int64) total, elapsed)));
+		ps->last = now;
+	}
+}
+
+/* Start the progress clock of a call */
+static SubsetProgressState *
+ProgressStart(const char *what)
+{
+	SubsetProgressState *ps = palloc(sizeof(SubsetProgressState));
+
+	ps->what = what;
+	ps->start = ps->last = GetCurrentTimestamp();
+	return ps;
 }
 
 /* Ensure a text argument is not NULL and return it as a C string */
@@ -133,6 +174,45 @@ FindId(const int64 *id, const int64 *order, int64 n, int64 key)
 	return -1;
 }
 
+/*
+ * PrefReadQuery, with a hint added to the shared reader's mismatched
+ * dimension error: it names the query row (kept rows only), so tell the
+ * user how to find the ids of the offending rows.
+ */
+static PrefQueryResult *
+ReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PrefQueryResult *volatile res = NULL;
+
+	PG_TRY();
+	{
+		res = PrefReadQuery(sql, cols, ncols, what);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+		int			expected,
+					got;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		if (ed->sqlerrcode == ERRCODE_DATA_EXCEPTION && ed->hint == NULL &&
+			sscanf(ed->message, "different dimensions %d and %d", &expected, &got) == 2)
+		{
+			FlushErrorState();
+			ed->hint = psprintf("The row number counts the rows the query returned, without rows skipped for NULLs. "
+								"The ids: SELECT %s FROM (<query>) q WHERE cardinality(%s) <> %d.",
+								cols[0].name, cols[1].name, expected);
+			ReThrowError(ed);
+		}
+		FreeErrorData(ed);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return res;
+}
+
 /* Report rows the reader skipped for NULLs */
 static void
 NoticeSkipped(const PrefQueryResult *res, const char *what, const char *cols)
@@ -159,7 +239,8 @@ PrepareData(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool
 	sd->sqnorm = metric == SUBSET_L2 ?
 		palloc_extended(sizeof(double) * Max(sd->n, 1), MCXT_ALLOC_HUGE) : NULL;
 	sd->tick = SubsetTick;
-	sd->tick_arg = NULL;
+	sd->progress = SubsetProgress;
+	sd->tick_arg = ProgressStart(what);
 	bad = subset_prepare(sd);
 	if (bad >= 0)
 		ereport(ERROR,
@@ -184,7 +265,8 @@ PG_FUNCTION_INFO_V1(pref_select_subset);
 
 /*
  * pref.select_subset(sql, k, method, metric, lambda, greedy, epsilon, gamma,
- * seed, initial) -> (id, pick, gain, objective) in pick order
+ * seed, initial, n_neighbors, single_precision) -> (id, pick, gain,
+ * objective) in pick order
  */
 Datum
 pref_select_subset(PG_FUNCTION_ARGS)
@@ -219,6 +301,9 @@ pref_select_subset(PG_FUNCTION_ARGS)
 	void	   *work;
 	int			rc = SUBSET_OK;
 	char	   *tmp;
+	SubsetFLParams flp;
+	int64		n_neighbors = 0;
+	bool		single = !PG_ARGISNULL(11) && PG_GETARG_BOOL(11);
 
 	sql = TextArg(fcinfo, 0, "sql");
 	if (PG_ARGISNULL(1))
@@ -263,12 +348,29 @@ pref_select_subset(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
 	gamma = FloatArg(fcinfo, 7, "gamma", 0.0, 0.0, true, 1e300, false);
+	if (!PG_ARGISNULL(10))
+	{
+		if (method != METHOD_FL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("n_neighbors applies only to method facility_location")));
+		n_neighbors = PG_GETARG_INT32(10);
+		if (n_neighbors <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("n_neighbors must be positive"),
+					 errdetail("Got " INT64_FORMAT ".", n_neighbors)));
+	}
+	if (single && (method != METHOD_FL || n_neighbors > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("single_precision applies only to dense facility location (without n_neighbors)")));
 	if (has_seed)
 		seed = (uint64) PG_GETARG_INT64(8);
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	res = PrefReadQuery(sql, cols, 3, what);
+	res = ReadQuery(sql, cols, 3, what);
 	NoticeSkipped(res, what, "id, embedding or quality");
 	n = res->nrows;
 	if (n == 0)
@@ -340,11 +442,65 @@ pref_select_subset(PG_FUNCTION_ARGS)
 		kk = n - ninit;
 	}
 
+	need = ResultBytes(res, n) + (double) n * 2 * sizeof(int64) +
+		(double) Max(kk, 1) * 3 * sizeof(double);
 	switch (method)
 	{
 		case METHOD_FL:
-			work_bytes = subset_fl_work(n);
-			break;
+			{
+				double		limit = (double) pgpref_max_memory_kb * 1024.0;
+
+				memset(&flp, 0, sizeof(flp));
+				flp.lambda = lambda;
+				flp.greedy = greedy;
+				flp.epsilon = epsilon;
+				flp.seed = seed;
+				flp.n_neighbors = Min(n_neighbors, n);
+				if (n_neighbors > 0)
+				{
+					if (n > PG_INT32_MAX)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 errmsg("%s: n_neighbors supports at most %d rows", what, PG_INT32_MAX)));
+					flp.storage = SUBSET_FL_KNN;
+				}
+				else
+				{
+					flp.storage = single ? SUBSET_FL_DENSE_F4 : SUBSET_FL_DENSE;
+					/* stochastic greedy needs no matrix: stream when the dense one does not fit */
+					if (greedy == SUBSET_STOCHASTIC &&
+						need + (double) subset_fl_work(n, sd.d, &flp) > limit)
+						flp.storage = SUBSET_FL_STREAM;
+				}
+				work_bytes = subset_fl_work(n, sd.d, &flp);
+				if ((flp.storage == SUBSET_FL_DENSE || flp.storage == SUBSET_FL_DENSE_F4) &&
+					need + (double) work_bytes > limit)
+				{
+					double		cell = flp.storage == SUBSET_FL_DENSE ? 8.0 : 4.0;
+					SubsetFLParams alt = flp;
+					int64		nn_fit;
+					bool		stream_fits;
+					char	   *nn_hint = "";
+
+					alt.storage = SUBSET_FL_KNN;
+					alt.n_neighbors = 1;
+					/* neighbours per row that would fit, at most 100 */
+					nn_fit = (int64) floor((limit - need - (double) subset_fl_work(n, sd.d, &alt)) /
+										   (12.0 * (double) n)) + 1;
+					nn_fit = Min(nn_fit, 100);
+					if (nn_fit >= 1)
+						nn_hint = psprintf("n_neighbors => " INT64_FORMAT " (sparse nearest-neighbour similarities, memory linear in the rows), ", nn_fit);
+					alt.storage = SUBSET_FL_STREAM;
+					stream_fits = need + (double) subset_fl_work(n, sd.d, &alt) <= limit;
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 errmsg("%s: dense facility location on " INT64_FORMAT " rows needs %.0f kB for the similarity matrix, more than pgpref.max_memory (%d kB)",
+									what, n, ceil((double) n * n * cell / 1024.0), pgpref_max_memory_kb),
+							 errhint("Use %s%smethod k_center, dpp or mmr; or raise pgpref.max_memory.",
+									 nn_hint, stream_fits ? "greedy => 'stochastic' (no matrix stored), or " : (nn_fit >= 1 ? "or " : ""))));
+				}
+				break;
+			}
 		case METHOD_KCENTER:
 			work_bytes = subset_kcenter_work(n);
 			break;
@@ -355,14 +511,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 			work_bytes = subset_mmr_work(n);
 			break;
 	}
-	need = ResultBytes(res, n) + (double) work_bytes + (double) n * 2 * sizeof(int64) +
-		(double) Max(kk, 1) * 3 * sizeof(double);
-	if (method == METHOD_FL && (double) n * n * sizeof(double) > (double) pgpref_max_memory_kb * 1024.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s: dense facility location on " INT64_FORMAT " rows needs %.0f kB for the similarity matrix, more than pgpref.max_memory (%d kB)",
-						what, n, ceil((double) n * n * sizeof(double) / 1024.0), pgpref_max_memory_kb),
-				 errhint("Raise pgpref.max_memory, select from a sample, or use method k_center, dpp or mmr, whose memory grows linearly with the rows.")));
+	need += (double) work_bytes;
 	PrefCheckMemory(need, what);
 	if (kk == 0)
 		return (Datum) 0;
@@ -375,7 +524,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 	switch (method)
 	{
 		case METHOD_FL:
-			rc = subset_facility_location(&sd, lambda, greedy, epsilon, seed, init, ninit, kk, work, &out);
+			rc = subset_facility_location(&sd, &flp, init, ninit, kk, work, &out);
 			break;
 		case METHOD_KCENTER:
 			{
@@ -463,7 +612,7 @@ pref_near_duplicates(PG_FUNCTION_ARGS)
 	gamma = FloatArg(fcinfo, 3, "gamma", 0.0, 0.0, true, 1e300, false);
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQuery(sql, cols, 2, what);
+	res = ReadQuery(sql, cols, 2, what);
 	NoticeSkipped(res, what, "id or embedding");
 	n = res->nrows;
 	if (n == 0)
@@ -512,7 +661,7 @@ pref_pareto_front(PG_FUNCTION_ARGS)
 	const int64 *id;
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQuery(sql, cols, 2, what);
+	res = ReadQuery(sql, cols, 2, what);
 	NoticeSkipped(res, what, "id or scores");
 	n = res->nrows;
 	if (n == 0)
@@ -522,7 +671,8 @@ pref_pareto_front(PG_FUNCTION_ARGS)
 	PrefCheckMemory(ResultBytes(res, n) + (double) subset_pareto_work(n) + (double) n * (sizeof(int32) + sizeof(int64)), what);
 	front = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
 	work = palloc_extended(subset_pareto_work(n), MCXT_ALLOC_HUGE);
-	subset_pareto(n, res->dim[1], PREF_QUERY_VECTOR(res, 1), front, work, SubsetTick, NULL);
+	subset_pareto(n, res->dim[1], PREF_QUERY_VECTOR(res, 1), front, work, SubsetTick,
+				  SubsetProgress, ProgressStart(what));
 
 	for (int64 i = 0; i < n; i++)
 	{

@@ -13,6 +13,8 @@ CREATE FUNCTION @extschema@.select_subset(
 	gamma double precision DEFAULT NULL,
 	seed bigint DEFAULT NULL,
 	initial bigint[] DEFAULT NULL,
+	n_neighbors integer DEFAULT NULL,
+	single_precision boolean DEFAULT false,
 	OUT id bigint,
 	OUT pick integer,
 	OUT gain double precision,
@@ -20,7 +22,7 @@ CREATE FUNCTION @extschema@.select_subset(
 RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'pref_select_subset' LANGUAGE C VOLATILE PARALLEL UNSAFE
 	ROWS 100;
-COMMENT ON FUNCTION @extschema@.select_subset(text, integer, text, text, double precision, text, double precision, double precision, bigint, bigint[]) IS
+COMMENT ON FUNCTION @extschema@.select_subset(text, integer, text, text, double precision, text, double precision, double precision, bigint, bigint[], integer, boolean) IS
 'pick k rows of an inner query (id bigint, embedding real[]/float8[] [, quality float8]) by facility_location, k_center, dpp or mmr; returns (id, pick, gain, objective) in pick order';
 
 CREATE FUNCTION @extschema@.near_duplicates(

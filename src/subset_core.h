@@ -31,6 +31,25 @@
 /* Called between units of work; may longjmp out (interrupts) */
 typedef void (*subset_tick_fn) (void *arg);
 
+/* Called with the work done so far of a phase; decides itself when to report */
+typedef void (*subset_progress_fn) (void *arg, const char *phase, int64_t done, int64_t total);
+
+/* Where facility location keeps its similarities */
+#define SUBSET_FL_DENSE		0	/* n x n doubles */
+#define SUBSET_FL_DENSE_F4	1	/* n x n floats (single_precision) */
+#define SUBSET_FL_KNN		2	/* n_neighbors largest per row: n x nn (double, int32) */
+#define SUBSET_FL_STREAM	3	/* nothing stored: gains by gemm blocks (stochastic only) */
+
+typedef struct SubsetFLParams
+{
+	double		lambda;			/* weight of the quality term */
+	int			greedy;			/* SUBSET_LAZY, SUBSET_NAIVE, SUBSET_STOCHASTIC */
+	double		epsilon;		/* stochastic sample-size parameter */
+	uint64_t	seed;			/* stochastic sample sequence */
+	int			storage;		/* SUBSET_FL_* */
+	int64_t		n_neighbors;	/* SUBSET_FL_KNN: neighbours kept per row */
+} SubsetFLParams;
+
 typedef struct SubsetData
 {
 	int64_t		n;				/* rows */
@@ -42,7 +61,8 @@ typedef struct SubsetData
 	int			metric;			/* SUBSET_COSINE or SUBSET_L2 */
 	double		gamma;			/* l2 similarity bandwidth */
 	subset_tick_fn tick;		/* may be NULL */
-	void	   *tick_arg;
+	subset_progress_fn progress;	/* may be NULL */
+	void	   *tick_arg;		/* passed to tick and progress */
 } SubsetData;
 
 typedef struct SubsetResult
@@ -67,10 +87,14 @@ extern void subset_sim_block(const SubsetData *s, int64_t r0, int nr,
 /* out (n) = similarities of row j against every row */
 extern void subset_sim_row(const SubsetData *s, int64_t j, double *out);
 
-/* Facility location: f(S) = sum_i max(0, max_{j in S} sim(i,j)) + lambda sum_S q */
-extern size_t subset_fl_work(int64_t n);
-extern int	subset_facility_location(const SubsetData *s, double lambda, int greedy,
-									 double epsilon, uint64_t seed,
+/*
+ * Facility location: f(S) = sum_i max(0, max_{j in S} sim(i,j)) + lambda sum_S q.
+ * Under SUBSET_FL_KNN, candidate j covers only the rows of its own
+ * neighbour list (apricot's convention): sim(i, j) counts for i among the
+ * n_neighbors most similar rows of j, and is 0 otherwise.
+ */
+extern size_t subset_fl_work(int64_t n, int d, const SubsetFLParams *p);
+extern int	subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 									 const int64_t *init, int64_t ninit, int64_t k,
 									 void *work, SubsetResult *out);
 
@@ -106,6 +130,7 @@ extern void subset_near_duplicates(const SubsetData *s, double threshold, int bl
  */
 extern size_t subset_pareto_work(int64_t n);
 extern void subset_pareto(int64_t n, int m, const double *scores, int32_t *front,
-						  void *work, subset_tick_fn tick, void *tick_arg);
+						  void *work, subset_tick_fn tick, subset_progress_fn progress,
+						  void *tick_arg);
 
 #endif							/* PGPREF_SUBSET_CORE_H */

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Subset selection: dense lazy facility location (N = 20,000, d = 128,
-# k = 200) and greedy k-center (N up to 1,000,000, d = 128, k = 100) against
-# a scan floor and a numpy peer on the same matrix (one BLAS thread each).
+# Subset selection (about 2 minutes): dense lazy facility location
+# (N = 20,000, d = 128, k = 200) in double and single precision against
+# numpy peers in float64 and float32; sparse k-nearest-neighbour and
+# streamed stochastic facility location; greedy k-center (N = 100,000 and
+# 1,000,000, d = 128, k = 100) against a scan floor and numpy on the same
+# matrix.  One BLAS thread on both sides.
 source "$(dirname "$0")/../bench_lib.sh"
 PY="${PY:-/usr/bin/python3}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+SECONDS=0
 P=(psql -X -q -v ON_ERROR_STOP=1)
 
 # 1000 random base vectors; bigger tables repeat them with a varying last
@@ -17,53 +21,77 @@ P=(psql -X -q -v ON_ERROR_STOP=1)
 
 # settings through PGOPTIONS: a SET inside median_ms's input would add its own
 # "Time:" lines to the median
-export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=6GB"
-SET=""
+export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=6GB -c pgpref.progress=0"
 "${P[@]}" -At -F ' ' -c "SELECT id, array_to_string(embedding, ' ') FROM bench_fl ORDER BY id" > /tmp/pgpref_bench_fl.txt
 "${P[@]}" -At -c "SELECT array_to_string(e, ' ') FROM bench_base ORDER BY b" > /tmp/pgpref_bench_base.txt
 
-floor=$(median_ms "$SET SELECT sum(array_length(embedding, 1)) FROM bench_fl;" 3)
-fl=$(median_ms "$SET SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_fl', 200);" 3)
-picks_pg=$("${P[@]}" -At -c "$SET SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset('SELECT id, embedding FROM bench_fl', 200)" | tail -1)
-read -r np picks_np <<<"$("$PY" - <<'PYEOF'
+Q="SELECT id, embedding FROM bench_fl"
+# timed "SQL" runs: run SQL runs times in one session; prints the median time
+# in ms, then the output of the last run (one line)
+timed() {
+	local i out
+	out=$({ echo '\timing on'; for i in $(seq 1 "$2"); do echo "$1"; done; } | "${P[@]}" -At 2>&1)
+	sed -nE 's/^Time: ([0-9.]+) ms.*/\1/p' <<<"$out" | sort -n |
+		awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
+	grep -v -E '^(Time:|Timing)' <<<"$out" | tail -1
+}
+shared() { comm -12 <(tr ',' '\n' <<<"$1" | sort) <(tr ',' '\n' <<<"$2" | sort) | wc -l; }
+# base vectors (id mod 1000: the 20 near-copies of a base vector) two pick lists share
+bases() { comm -12 <(tr ',' '\n' <<<"$1" | awk '{print $1 % 1000}' | sort -u) <(tr ',' '\n' <<<"$2" | awk '{print $1 % 1000}' | sort -u) | wc -l; }
+PICKS="SELECT string_agg(id::text, ',' ORDER BY pick) FROM pref.select_subset"
+floor=$(median_ms "SELECT sum(array_length(embedding, 1)) FROM bench_fl;" 3)
+{ read -r fl; read -r picks_pg; } <<<"$(timed "$PICKS('$Q', 200);" 1)"
+{ read -r fl4; read -r picks_pg4; } <<<"$(timed "$PICKS('$Q', 200, single_precision => true);" 3)"
+{ read -r np picks_np; read -r np4 picks_np4; } <<<"$("$PY" - <<'PYEOF'
 import heapq, time
 import numpy as np
 raw = np.loadtxt('/tmp/pgpref_bench_fl.txt')
 ids, X = raw[:, 0].astype(np.int64), raw[:, 1:].astype(np.float32).astype(np.float64)
-times = []
-for rep in range(3):
-    t0 = time.perf_counter()
-    Xn = X / np.linalg.norm(X, axis=1, keepdims=True)
-    S = Xn @ Xn.T
-    cur = np.zeros(len(X))
-    gains = np.maximum(S, 0).sum(axis=1)
-    heap = [(-g, int(ids[i]), i) for i, g in enumerate(gains)]
-    heapq.heapify(heap)
-    picks = []
-    while len(picks) < 200:
-        ng, iid, i = heapq.heappop(heap)
-        g = np.maximum(S[i] - cur, 0).sum()
-        if not heap or (g, -iid) >= (-heap[0][0], -heap[0][1]):
-            picks.append(iid)
-            cur = np.maximum(cur, S[i])
-        else:
-            heapq.heappush(heap, (-g, iid, i))
-    times.append((time.perf_counter() - t0) * 1000)
-print("%.1f %s" % (sorted(times)[1], ",".join(map(str, picks))))
+def run(dtype, reps):
+    times = []
+    for rep in range(reps):
+        t0 = time.perf_counter()
+        Xn = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(dtype)
+        S = Xn @ Xn.T
+        cur = np.zeros(len(X), dtype)
+        gains = np.maximum(S, 0).sum(axis=1, dtype=np.float64)
+        heap = [(-g, int(ids[i]), i) for i, g in enumerate(gains)]
+        heapq.heapify(heap)
+        picks = []
+        while len(picks) < 200:
+            ng, iid, i = heapq.heappop(heap)
+            g = np.maximum(S[i] - cur, 0).sum(dtype=np.float64)
+            if not heap or (g, -iid) >= (-heap[0][0], -heap[0][1]):
+                picks.append(iid)
+                cur = np.maximum(cur, S[i])
+            else:
+                heapq.heappush(heap, (-g, iid, i))
+        times.append((time.perf_counter() - t0) * 1000)
+        del S
+    print("%.1f %s" % (sorted(times)[len(times) // 2], ",".join(map(str, picks))))
+run(np.float64, 1)
+run(np.float32, 3)
 PYEOF
 )"
 same=no; [ "$picks_pg" = "$picks_np" ] && same=yes
-echo "subset: facility_location lazy dense N=20000 d=128 k=200: ${fl} ms (x$(ratio "$fl" "$floor") floor ${floor} ms); numpy lazy greedy ${np} ms -> pgpref $(ratio "$np" "$fl")x faster; same 200 picks: ${same}"
+echo "subset: facility_location lazy dense float8 N=20000 d=128 k=200 (one run each): ${fl} ms (x$(ratio "$fl" "$floor") floor ${floor} ms); numpy float64 lazy greedy ${np} ms -> pgpref $(ratio "$np" "$fl")x faster; same 200 picks: ${same}"
+echo "subset: facility_location lazy dense single_precision N=20000 d=128 k=200 (median of 3): ${fl4} ms; numpy float32 ${np4} ms -> pgpref $(ratio "$np4" "$fl4")x faster; vs numpy float64 $(ratio "$np" "$fl4")x faster; picks shared with the float64 greedy: pgpref $(shared "$picks_pg4" "$picks_np")/200, numpy float32 $(shared "$picks_np4" "$picks_np")/200"
+
+# sparse k-nearest-neighbour and streamed stochastic (dense matrix refused at 1GB)
+{ read -r kn; read -r picks_kn; } <<<"$(timed "$PICKS('$Q', 200, n_neighbors => 20);" 1)"
+{ read -r st; read -r picks_st; } <<<"$(PGOPTIONS="$PGOPTIONS -c pgpref.max_memory=1GB" timed "$PICKS('$Q', 200, greedy => 'stochastic', epsilon => 0.1, seed => 1);" 1)"
+echo "subset: facility_location n_neighbors=20 N=20000 k=200 (one run): ${kn} ms, base vectors shared with the dense picks $(bases "$picks_kn" "$picks_pg")/$(bases "$picks_pg" "$picks_pg"); stochastic streamed (epsilon 0.1, pgpref.max_memory 1GB so no matrix) ${st} ms, base vectors shared $(bases "$picks_st" "$picks_pg")/$(bases "$picks_pg" "$picks_pg")"
 rm -f /tmp/pgpref_bench_fl.txt
 
 # k-center, growth with N
-for N in 100000 300000 1000000; do
+for N in 100000 1000000; do
+	t0=$SECONDS
 	"${P[@]}" -c "DROP TABLE IF EXISTS bench_kc" \
 		-c "CREATE TABLE bench_kc AS SELECT (c * 1000 + b)::bigint AS id, (e[1:127] || ((c % 997) * 0.001)::real) AS embedding FROM bench_base, generate_series(0, $((N / 1000 - 1))) c" \
 		-c "VACUUM ANALYZE bench_kc" >/dev/null 2>&1 || { echo "subset: k-center setup failed"; exit 1; }
 	runs=3; [ "$N" -ge 1000000 ] && runs=1
-	kfloor=$(median_ms "$SET SELECT sum(array_length(embedding, 1)) FROM bench_kc;" "$runs")
-	kc=$(median_ms "$SET SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_kc', 100, 'k_center', metric => 'l2');" "$runs")
+	kfloor=$(median_ms "SELECT sum(array_length(embedding, 1)) FROM bench_kc;" "$runs")
+	kc=$(median_ms "SELECT count(*) FROM pref.select_subset('SELECT id, embedding FROM bench_kc', 100, 'k_center', metric => 'l2');" "$runs")
 	knp=$("$PY" - "$N" <<'PYEOF'
 import sys, time
 import numpy as np
@@ -82,7 +110,7 @@ for _ in range(100):
 print("%.1f" % ((time.perf_counter() - t0) * 1000))
 PYEOF
 )
-	echo "subset: k_center l2 N=${N} d=128 k=100: ${kc} ms (x$(ratio "$kc" "$kfloor") floor ${kfloor} ms); numpy on the same matrix (already in memory, no load) ${knp} ms, ratio pgpref/numpy $(ratio "$kc" "$knp")"
+	echo "subset: k_center l2 N=${N} d=128 k=100: ${kc} ms (x$(ratio "$kc" "$kfloor") floor ${kfloor} ms); numpy on the same matrix (already in memory, no load) ${knp} ms, ratio pgpref/numpy $(ratio "$kc" "$knp") (section ${SECONDS}s so far)"
 done
 "${P[@]}" -c "DROP TABLE IF EXISTS bench_base, bench_fl, bench_kc" >/dev/null 2>&1
 rm -f /tmp/pgpref_bench_base.txt

@@ -39,6 +39,13 @@ FROM (VALUES ('facility_location'), ('k_center'), ('dpp'), ('mmr')) m(method),
      LATERAL pref.select_subset('SELECT id, embedding, helpful FROM labeled', 6, m.method) s
 JOIN labeled l USING (id) GROUP BY m.method ORDER BY m.method;
 
+\echo '### Less memory: 10 nearest neighbours per row (linear memory), or a single-precision dense matrix (half)'
+SELECT 'dense' AS variant, array_agg(l.topic ORDER BY s.pick) AS topics FROM pref.select_subset('SELECT id, embedding FROM labeled', 6) s JOIN labeled l USING (id)
+UNION ALL
+SELECT 'n_neighbors => 10', array_agg(l.topic ORDER BY s.pick) FROM pref.select_subset('SELECT id, embedding FROM labeled', 6, n_neighbors => 10) s JOIN labeled l USING (id)
+UNION ALL
+SELECT 'single_precision', array_agg(l.topic ORDER BY s.pick) FROM pref.select_subset('SELECT id, embedding FROM labeled', 6, single_precision => true) s JOIN labeled l USING (id);
+
 \echo '### Nightly job: extend yesterday''s 8 picks by 4 more'
 CREATE TABLE chosen AS SELECT id FROM pref.select_subset('SELECT id, embedding, helpful FROM labeled', 8, lambda => 2);
 SELECT pick, id, round(objective::numeric, 3) AS objective

@@ -3,7 +3,7 @@
 -- Tolerance: gains and objectives within 1e-9 relative (max(1, |ref|));
 -- picks, groups and fronts must match exactly.
 BEGIN;
-SELECT plan(45);
+SELECT plan(65);
 \i test/ref/subset_fixtures.sql
 
 -- largest relative deviation of a call from a fixture variant; 1 (fail) when
@@ -147,6 +147,62 @@ SELECT is((SELECT count(*)::int FROM pref.pareto_front('SELECT id, scores FROM s
 SELECT cmp_ok((SELECT max(front) FROM subset_pareto), '>', 5, 'pareto fixture has many fronts');
 SELECT is((SELECT array_agg(front ORDER BY id) FROM pref.pareto_front($$VALUES (1::bigint, ARRAY[1, 1]::float8[]), (2, ARRAY[1, 1]), (3, ARRAY[2, 0]), (4, ARRAY[0.5, 0.5])$$)),
           ARRAY[1, 1, 1, 2], 'pareto_front: equal points share a front');
+
+-- sparse k-nearest-neighbour facility location: numpy greedy over the dense
+-- matrix that keeps only the n_neighbors largest similarities of each row
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, n_neighbors => 5)$$),
+          pg_temp.expect('fl_knn_cosine'), 'fl knn cosine (5 neighbours): picks = numpy');
+SELECT cmp_ok(pg_temp.dev('fl_knn_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, n_neighbors => 5)$$),
+              '<', 1e-9::float8, 'fl knn cosine: gains and objectives');
+SELECT isnt(pg_temp.expect('fl_knn_cosine'), pg_temp.expect('fl_cosine'), 'knn fixture differs from the dense one (the test can fail)');
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, metric => 'l2', lambda => 2, n_neighbors => 8)$$),
+          pg_temp.expect('fl_knn_l2_quality'), 'fl knn l2 + quality (8 neighbours, lambda 2): picks = numpy');
+SELECT cmp_ok(pg_temp.dev('fl_knn_l2_quality', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 10, metric => 'l2', lambda => 2, n_neighbors => 8)$$),
+              '<', 1e-9::float8, 'fl knn l2 + quality: gains and objectives');
+SELECT cmp_ok(pg_temp.dev('fl_knn_cosine_initial', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 4, n_neighbors => 5, initial => ARRAY[115, 151, 199])$$),
+              '<', 1e-9::float8, 'fl knn initial => {115,151,199}: picks 4..7 and objectives');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, n_neighbors => 7)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, n_neighbors => 7, greedy => 'naive')$$,
+                  'fl knn: lazy greedy = naive greedy bit for bit over all 40 picks');
+SELECT ok(pg_temp.nonincreasing($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, n_neighbors => 7)$$),
+          'fl knn: gains non-increasing');
+SELECT cmp_ok(pg_temp.dev('fl_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, n_neighbors => 1000)$$),
+              '<', 1e-9::float8, 'fl knn with n_neighbors >= N = the dense objective (picks, gains, objectives)');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, n_neighbors => 6, greedy => 'stochastic', seed => 4)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, n_neighbors => 6, greedy => 'stochastic', seed => 4)$$,
+                  'fl knn stochastic: same seed, same picks');
+
+-- single precision storage: same picks, numbers within 1e-5 relative, and
+-- really rounded (the comparison can fail)
+SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, single_precision => true)$$),
+          pg_temp.expect('fl_cosine'), 'fl single_precision: picks = numpy (double)');
+SELECT cmp_ok(pg_temp.dev('fl_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, single_precision => true)$$),
+              '<', 1e-5::float8, 'fl single_precision: gains and objectives within 1e-5');
+SELECT cmp_ok(pg_temp.dev('fl_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, metric => 'l2', single_precision => true)$$),
+              '<', 1e-5::float8, 'fl single_precision l2: picks, gains and objectives within 1e-5');
+SELECT cmp_ok(pg_temp.dev('fl_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, single_precision => true)$$),
+              '>', 0::float8, 'fl single_precision: numbers are rounded (the comparison can fail)');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, single_precision => true)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, single_precision => true, greedy => 'naive')$$,
+                  'fl single_precision: lazy = naive bit for bit');
+
+-- stochastic greedy without a stored matrix (streamed gemm blocks) when the
+-- dense matrix does not fit: same picks as the dense stochastic run
+CREATE TABLE subset_big AS SELECT g::bigint AS id, ARRAY[sin(g), cos(g), sin(2 * g), cos(3 * g), sin(5 * g)]::float8[] AS emb,
+  0.5 + 0.5 * sin(7 * g) AS q FROM generate_series(1, 500) g;
+CREATE TABLE subset_stream_dense AS SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_big', 30, greedy => 'stochastic', seed => 9, lambda => 0.5);
+CREATE TABLE subset_stream_full AS SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_big', 12, metric => 'l2', greedy => 'naive');
+SET pgpref.max_memory = '1MB';
+SELECT throws_ok($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_big', 30)$$, '54000', NULL,
+                 'under 1MB the dense matrix (2 MB) does not fit');
+SELECT is((SELECT array_agg(id ORDER BY pick) FROM pref.select_subset('SELECT id, emb, q FROM subset_big', 30, greedy => 'stochastic', seed => 9, lambda => 0.5)),
+          (SELECT array_agg(id ORDER BY pick) FROM subset_stream_dense), 'streamed stochastic = dense stochastic: picks');
+SELECT cmp_ok((SELECT max(abs(s.gain - d.gain) + abs(s.objective - d.objective)) FROM pref.select_subset('SELECT id, emb, q FROM subset_big', 30, greedy => 'stochastic', seed => 9, lambda => 0.5) s
+               JOIN subset_stream_dense d USING (pick)), '<', 1e-9::float8, 'streamed stochastic = dense stochastic: gains and objectives within 1e-9');
+SELECT is((SELECT array_agg(id ORDER BY pick) FROM pref.select_subset('SELECT id, emb FROM subset_big', 12, metric => 'l2', greedy => 'stochastic', epsilon => 1e-300)),
+          (SELECT array_agg(id ORDER BY pick) FROM subset_stream_full), 'streamed stochastic with a full sample = dense naive greedy (l2)');
+RESET pgpref.max_memory;
+SELECT cmp_ok((SELECT count(*)::int FROM subset_stream_dense), '=', 30, 'dense stochastic reference present');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -13,6 +13,9 @@ without lazy evaluation, heaps or incremental Cholesky:
   MMR                direct formula
   near duplicates    all pairs + scipy connected_components
   Pareto fronts      repeated peeling of the non-dominated set
+  sparse kNN FL      the same plain greedy over a dense matrix that keeps,
+                     in row j (candidate j), only the n_neighbors largest
+                     similarities (ties: smaller id) and zeros elsewhere
 
 Run: /usr/bin/python3 test/ref/subset_ref.py  (from the repository root)
 """
@@ -68,6 +71,15 @@ def fl_greedy(S, k, q=None, lam=0.0, init=()):
         cur = np.maximum(cur, S[j])
         chosen[j] = True
         out.append((j, gains[j], obj))
+    return out
+
+
+def knn_matrix(S, nn, ids):
+    """Row j keeps its nn largest entries (ties: smaller id), zeros elsewhere."""
+    out = np.zeros_like(S)
+    for j in range(S.shape[0]):
+        order = np.lexsort((ids, -S[j]))[:nn]
+        out[j, order] = S[j, order]
     return out
 
 
@@ -173,6 +185,9 @@ add("fl_cosine", fl_greedy(Sc, 10))
 add("fl_cosine_quality", fl_greedy(Sc, 10, Q, 2.0))
 add("fl_l2", fl_greedy(Sr, 10))
 add("fl_cosine_initial", fl_greedy(Sc, 4, init=(5, 17, 33)), offset=3)
+add("fl_knn_cosine", fl_greedy(knn_matrix(Sc, 5, IDS), 10))
+add("fl_knn_l2_quality", fl_greedy(knn_matrix(Sr, 8, IDS), 10, Q, 2.0))
+add("fl_knn_cosine_initial", fl_greedy(knn_matrix(Sc, 5, IDS), 4, init=(5, 17, 33)), offset=3)
 add("kcenter_l2", kcenter(X, 10, "l2"))
 add("kcenter_cosine", kcenter(X, 10, "cosine"))
 add("dpp_cosine_quality", dpp_greedy(Q[:, None] * Sc * Q[None, :], 8))
