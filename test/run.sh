@@ -145,6 +145,15 @@ run_pgtap() {
 	echo "pgTAP: $LAST_OK assertions passed, $LAST_BAD failed"
 }
 
+run_unit() {
+	local out rc
+	log "unit tests of the numeric cores (no server)"
+	out="$(bash test/unit.sh 2>&1)"
+	rc=$?
+	printf '%s\n' "$out"
+	count "$out" "$rc" '^ok ' '^not ok '
+}
+
 run_static() {
 	local out rc
 	log "static checks"
@@ -161,6 +170,7 @@ case "$MODE" in
 		;;
 	test)
 		run_static
+		run_unit
 		run_regress
 		run_pgtap
 		echo "$PASSED passed, $FAILED failed"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Server-free unit tests of the numeric cores (plain C, no postgres.h):
+# compile each test/unit/*_test.c with the cores it needs and run it (TAP).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+rc=0
+for t in test/unit/*_test.c; do
+	[ -e "$t" ] || continue
+	name="$(basename "$t" _test.c)"
+	if ! gcc -O2 -Wall -Wextra -Werror -Isrc -o "$out/$name" "$t" "src/$name.c" -lm; then
+		echo "not ok - $name: does not compile"
+		rc=1
+		continue
+	fi
+	"$out/$name" || rc=1
+done
+exit $rc
