@@ -7,10 +7,12 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
 #include "fmgr.h"
+#include "nodes/primnodes.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -46,6 +48,15 @@ typedef struct DpoAggFixed
 	double		m2;				/* weighted sum of squared deviations */
 } DpoAggFixed;
 
+/* How a dpo_metrics state processes rows (decided at its first used row) */
+#define DPO_MODE_UNKNOWN	0	/* no row used yet */
+#define DPO_MODE_GENERAL	1	/* per-row arguments: parse (cached) and check */
+#define DPO_MODE_CONST		2	/* constant beta / loss: spec parsed once */
+#define DPO_MODE_SIGMOID	3	/* constant plain sigmoid, inlined */
+
+/* Rows per shifted block of the margin variance (see MarginPush) */
+#define DPO_MARGIN_BLOCK	4096
+
 typedef struct DpoAggState
 {
 	DpoAggFixed f;
@@ -53,7 +64,124 @@ typedef struct DpoAggState
 	double		checked_beta;	/* beta last checked with the cached spec */
 	int64		cap;			/* capacity of batch, in rows */
 	double	   *batch;			/* 4 doubles per row: pc, pr, rc, rr */
+	int32		mode;			/* DPO_MODE_* */
+	DpoSpec		cspec;			/* the constant spec (DPO_MODE_CONST, _SIGMOID) */
+	/* margin rows not yet merged into f.mean_m / f.m2 (no division per row) */
+	double		wm;				/* weight already merged into f.mean_m, f.m2 */
+	int64		blk_n;			/* rows in the pending block */
+	double		blk_shift;		/* shift K of the block */
+	double		blk_w;			/* sum of w */
+	double		blk_s1;			/* sum of w (m - K) */
+	double		blk_s2;			/* sum of w (m - K)^2 */
 } DpoAggState;
+
+/*
+ * Weighted mean and sum of squared deviations of the margins of a state,
+ * including the pending block, merged with Chan et al.'s formula.  The
+ * block's own moments come from sums shifted by K (the running mean when
+ * the block started), so the cancellation in s2 - s1^2 / w is that of the
+ * block's spread around the current mean only.
+ */
+static void
+MarginTotals(const DpoAggState *st, double *w, double *mean, double *m2)
+{
+	double		bw,
+				bmean,
+				bm2,
+				W,
+				delta;
+
+	*w = st->wm;
+	*mean = st->f.mean_m;
+	*m2 = st->f.m2;
+	if (st->blk_n == 0)
+		return;
+	bw = st->blk_w;
+	bmean = st->blk_shift + st->blk_s1 / bw;
+	bm2 = st->blk_s2 - st->blk_s1 * st->blk_s1 / bw;
+	if (bm2 < 0)
+		bm2 = 0.0;
+	if (st->wm <= 0)
+	{
+		*mean = bmean;
+		*m2 = bm2;
+	}
+	else
+	{
+		W = st->wm + bw;
+		delta = bmean - st->f.mean_m;
+		*mean = st->f.mean_m + delta * bw / W;
+		*m2 = st->f.m2 + bm2 + delta * delta * st->wm * bw / W;
+	}
+	*w = st->wm + bw;
+}
+
+/* Merge the pending margin block into f.mean_m / f.m2 */
+static void
+MarginFlush(DpoAggState *st)
+{
+	if (st->blk_n == 0)
+		return;
+	MarginTotals(st, &st->wm, &st->f.mean_m, &st->f.m2);
+	st->blk_n = 0;
+	st->blk_w = st->blk_s1 = st->blk_s2 = 0.0;
+}
+
+/* Add margin m with weight w: shifted sums, a division per block only */
+static inline void
+MarginPush(DpoAggState *st, double m, double w)
+{
+	double		d;
+
+	if (st->blk_n == 0)
+		st->blk_shift = st->wm > 0 ? st->f.mean_m : m;
+	d = m - st->blk_shift;
+	st->blk_w += w;
+	st->blk_s1 += w * d;
+	st->blk_s2 += w * d * d;
+	if (++st->blk_n == DPO_MARGIN_BLOCK)
+		MarginFlush(st);
+}
+
+/*
+ * softplus(x) with the same bits as dpo_softplus, inlined and without its
+ * data-dependent branch (a sign that mispredicts half the time): for
+ * x > 0 it is x + log1p(exp(-x)); otherwise 0 + log1p(exp(x)), which is
+ * log1p(exp(x)) exactly since that is positive.
+ */
+static inline double
+SoftplusInline(double x)
+{
+	double		pos = x > 0 ? x : 0.0;
+
+	return pos + log1p(exp(-fabs(x)));
+}
+
+/*
+ * True when every argument after the four log-probabilities is a non-NULL
+ * constant in the aggregate call, so the spec is the same for every row.
+ */
+static bool
+ConstSpecArgs(FunctionCallInfo fcinfo, int nargs)
+{
+	Aggref	   *ag = AggGetAggref(fcinfo);
+	ListCell   *lc;
+	int			i = 0;
+
+	if (ag == NULL)
+		return false;			/* window aggregate: stay general */
+	foreach(lc, ag->args)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		if (tle->resjunk)
+			continue;
+		if (i >= 4 && !(IsA(tle->expr, Const) && !((Const *) tle->expr)->constisnull))
+			return false;
+		i++;
+	}
+	return i == nargs - 1;
+}
 
 /* Switch to the aggregate context or fail when not called as an aggregate */
 static MemoryContext
@@ -108,7 +236,6 @@ PG_FUNCTION_INFO_V1(pref_dpo_metrics_accum);
 Datum
 pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_dpo_metrics_accum");
 	DpoAggState *st = PG_ARGISNULL(0) ? NULL : (DpoAggState *) PG_GETARG_POINTER(0);
 	int			nargs = PG_NARGS();
 	DpoSpec		spec;
@@ -117,16 +244,69 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 				loss,
 				rwc,
 				rwr,
-				m,
-				delta;
+				m;
 	int			rc;
 	bool		anynull = false;
 	bool		hit;
 
 	if (st == NULL)
 	{
-		st = MemoryContextAllocZero(aggctx, sizeof(DpoAggState));
+		st = MemoryContextAllocZero(AggContext(fcinfo, "pref_dpo_metrics_accum"), sizeof(DpoAggState));
 		st->f.version = DPO_AGG_VERSION;
+	}
+	else if (st->mode >= DPO_MODE_CONST)
+	{
+		/* constant spec, checked at the first row: only the log-probs vary */
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		{
+			st->f.skipped++;
+			PG_RETURN_POINTER(st);
+		}
+		row.pc = PG_GETARG_FLOAT8(1);
+		row.pr = PG_GETARG_FLOAT8(2);
+		row.rc = PG_GETARG_FLOAT8(3);
+		row.rr = PG_GETARG_FLOAT8(4);
+		/* one test for all four; -inf and NaN fail it, overflow rechecks */
+		if (unlikely(!(row.pc <= 0 && row.pr <= 0 && row.rc <= 0 && row.rr <= 0 &&
+					   isfinite(row.pc + row.pr + row.rc + row.rr))))
+		{
+			DpoCheckLogp(row.pc, "policy_chosen_logp");
+			DpoCheckLogp(row.pr, "policy_rejected_logp");
+			DpoCheckLogp(row.rc, "ref_chosen_logp");
+			DpoCheckLogp(row.rr, "ref_rejected_logp");
+		}
+		if (st->mode == DPO_MODE_SIGMOID)
+		{
+			/* TermLoss's sigmoid, reverse KL, label_smoothing 0: same bits */
+			double		z = st->cspec.beta * ((row.pc - row.pr) - (row.rc - row.rr));
+
+			if (z > DBL_MAX)
+				z = DBL_MAX;
+			else if (z < -DBL_MAX)
+				z = -DBL_MAX;
+			loss = SoftplusInline(-z);
+			if (unlikely(!isfinite(loss)))
+				DpoRowError(DPO_ERR_OVERFLOW, &st->cspec);
+		}
+		else
+		{
+			row.len_c = row.len_r = 0;
+			rc = dpo_row_loss(&st->cspec, &row, &loss, NULL);
+			if (rc != DPO_OK)
+				DpoRowError(rc, &st->cspec);
+		}
+		rwc = st->cspec.beta * (row.pc - row.rc);
+		rwr = st->cspec.beta * (row.pr - row.rr);
+		st->f.n++;
+		st->f.sumw += 1.0;
+		st->f.sum_loss += loss;
+		st->f.sum_rc += rwc;
+		st->f.sum_rr += rwr;
+		st->f.sum_acc += rwc > rwr ? 1.0 : 0.0;
+		st->f.sum_pc += row.pc;
+		st->f.sum_pr += row.pr;
+		MarginPush(st, rwc - rwr, 1.0);
+		PG_RETURN_POINTER(st);
 	}
 	for (int i = 1; i < nargs; i++)
 		if (PG_ARGISNULL(i) && i != 8)	/* NULL options = defaults */
@@ -174,7 +354,7 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("batch-level loss kinds aot and aot_unpaired do not take weights")));
-		BatchPush(st, aggctx, &row);
+		BatchPush(st, AggContext(fcinfo, "pref_dpo_metrics_accum"), &row);
 	}
 	if (!st->f.spec_set)
 	{
@@ -199,9 +379,20 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 	st->f.sum_acc += rwc > rwr ? w : 0.0;
 	st->f.sum_pc += w * row.pc;
 	st->f.sum_pr += w * row.pr;
-	delta = m - st->f.mean_m;
-	st->f.mean_m += delta * w / st->f.sumw;
-	st->f.m2 += w * delta * (m - st->f.mean_m);
+	MarginPush(st, m, w);
+	if (st->mode == DPO_MODE_UNKNOWN)
+	{
+		/* this row checked the spec; constant arguments keep it for good */
+		st->mode = DPO_MODE_GENERAL;
+		if (nargs <= 7 && !spec.has_batch_kind && ConstSpecArgs(fcinfo, nargs))
+		{
+			st->cspec = spec;
+			st->mode = DPO_MODE_CONST;
+			if (spec.nterms == 1 && spec.kind[0] == DPO_SIGMOID && spec.weight[0] == 1.0 &&
+				spec.divergence == DPO_DIV_REVERSE_KL && spec.label_smoothing == 0)
+				st->mode = DPO_MODE_SIGMOID;
+		}
+	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -212,6 +403,7 @@ CopyDpoState(const DpoAggState *src, MemoryContext ctx)
 	DpoAggState *st = MemoryContextAllocZero(ctx, sizeof(DpoAggState));
 
 	st->f = src->f;
+	MarginTotals(src, &st->wm, &st->f.mean_m, &st->f.m2);
 	if (src->f.nbatch > 0)
 	{
 		st->cap = src->f.nbatch;
@@ -231,7 +423,10 @@ pref_dpo_metrics_combine(PG_FUNCTION_ARGS)
 	DpoAggState *a = PG_ARGISNULL(0) ? NULL : (DpoAggState *) PG_GETARG_POINTER(0);
 	DpoAggState *b = PG_ARGISNULL(1) ? NULL : (DpoAggState *) PG_GETARG_POINTER(1);
 	double		W,
-				delta;
+				delta,
+				bw,
+				bmean,
+				bm2;
 
 	if (b == NULL)
 	{
@@ -253,21 +448,25 @@ pref_dpo_metrics_combine(PG_FUNCTION_ARGS)
 			CheckSameBatchSpec(&a->f.spec, &b->f.spec);
 	}
 	a->f.skipped += b->f.skipped;
-	W = a->f.sumw + b->f.sumw;
-	if (b->f.n > 0)
+	MarginFlush(a);
+	MarginTotals(b, &bw, &bmean, &bm2);
+	if (bw > 0)
 	{
-		if (a->f.n == 0)
+		if (a->wm <= 0)
 		{
-			a->f.mean_m = b->f.mean_m;
-			a->f.m2 = b->f.m2;
+			a->f.mean_m = bmean;
+			a->f.m2 = bm2;
 		}
 		else
 		{
-			delta = b->f.mean_m - a->f.mean_m;
-			a->f.mean_m += delta * b->f.sumw / W;
-			a->f.m2 += b->f.m2 + delta * delta * a->f.sumw * b->f.sumw / W;
+			W = a->wm + bw;
+			delta = bmean - a->f.mean_m;
+			a->f.mean_m += delta * bw / W;
+			a->f.m2 += bm2 + delta * delta * a->wm * bw / W;
 		}
+		a->wm += bw;
 	}
+	W = a->f.sumw + b->f.sumw;
 	a->f.n += b->f.n;
 	a->f.sumw = W;
 	a->f.sum_loss += b->f.sum_loss;
@@ -296,9 +495,11 @@ Datum
 pref_dpo_metrics_serialize(PG_FUNCTION_ARGS)
 {
 	DpoAggState *st;
+	DpoAggFixed f;
 	Size		bsz,
 				sz;
 	bytea	   *out;
+	double		mw;
 
 	(void) AggContext(fcinfo, "pref_dpo_metrics_serialize");
 	st = (DpoAggState *) PG_GETARG_POINTER(0);
@@ -306,7 +507,9 @@ pref_dpo_metrics_serialize(PG_FUNCTION_ARGS)
 	sz = VARHDRSZ + sizeof(DpoAggFixed) + bsz;
 	out = (bytea *) palloc_extended(sz, MCXT_ALLOC_HUGE);
 	SET_VARSIZE(out, sz);
-	memcpy(VARDATA(out), &st->f, sizeof(DpoAggFixed));
+	f = st->f;
+	MarginTotals(st, &mw, &f.mean_m, &f.m2);
+	memcpy(VARDATA(out), &f, sizeof(DpoAggFixed));
 	if (bsz > 0)
 		memcpy(VARDATA(out) + sizeof(DpoAggFixed), st->batch, bsz);
 	PG_RETURN_BYTEA_P(out);
@@ -339,6 +542,7 @@ pref_dpo_metrics_deserialize(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("deserialized dpo_metrics state has the wrong size")));
+	st->wm = st->f.sumw;
 	if (st->f.nbatch > 0)
 	{
 		st->cap = st->f.nbatch;
@@ -412,7 +616,10 @@ pref_dpo_metrics_final(PG_FUNCTION_ARGS)
 	DpoAggState *st;
 	Datum		v[10];
 	bool		nulls[10] = {false};
-	double		W;
+	double		W,
+				mw,
+				mean_m,
+				m2;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -430,13 +637,14 @@ pref_dpo_metrics_final(PG_FUNCTION_ARGS)
 	v[3] = Float8GetDatum(st->f.sum_rc / W);
 	v[4] = Float8GetDatum(st->f.sum_rr / W);
 	v[5] = Float8GetDatum(st->f.sum_acc / W);
-	v[6] = Float8GetDatum(st->f.mean_m);
+	MarginTotals(st, &mw, &mean_m, &m2);
+	v[6] = Float8GetDatum(mean_m);
 	v[7] = Float8GetDatum(st->f.sum_pc / W);
 	v[8] = Float8GetDatum(st->f.sum_pr / W);
 	if (st->f.n < 2)
 		nulls[9] = true;
 	else
-		v[9] = Float8GetDatum(sqrt(st->f.m2 / (W * (double) (st->f.n - 1) / (double) st->f.n)));
+		v[9] = Float8GetDatum(sqrt(m2 / (W * (double) (st->f.n - 1) / (double) st->f.n)));
 	PG_RETURN_DATUM(MakeRow(fcinfo, v, nulls));
 }
 

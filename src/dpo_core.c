@@ -25,13 +25,17 @@ const char *const dpo_divergence_names[] = {
 	"reverse_kl", "forward_kl", "js_divergence", "alpha_divergence", NULL
 };
 
-/* softplus(x) = log(1 + exp(x)), finite for every finite x */
+/*
+ * softplus(x) = log(1 + exp(x)), finite for every finite x:
+ * max(x, 0) + log1p(exp(-|x|)), without a branch on the sign (the same bits
+ * as x + log1p(exp(-x)) for x > 0 and log1p(exp(x)) otherwise)
+ */
 double
 dpo_softplus(double x)
 {
-	if (x > 0)
-		return x + log1p(exp(-x));
-	return log1p(exp(x));
+	double		pos = x > 0 ? x : 0.0;
+
+	return pos + log1p(exp(-fabs(x)));
 }
 
 /* logistic sigmoid without overflow */
