@@ -39,7 +39,8 @@ OBJS = \
 	src/elo.o \
 	src/pl_core.o \
 	src/plackett_luce.o \
-	src/binomial.o
+	src/binomial.o \
+	src/bt_io.o
 
 SQL_PARTS = \
 	src/pgpref.sql \

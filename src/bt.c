@@ -1,7 +1,7 @@
 /*
  * bt.c - SQL glue of Bradley-Terry fits: pref.bradley_terry, the bt_fit
- * aggregate, the pref.bt_model type, pref.ratings, pref.bt_summary,
- * pref.win_prob and pref.tie_prob.
+ * aggregate, pref.ratings, pref.bt_summary, pref.win_prob and
+ * pref.tie_prob (the pref.bt_model text and binary forms are in bt_io.c).
  */
 #include "postgres.h"
 
@@ -448,28 +448,6 @@ ModelJson(const PrefBtModel *m)
 	appendStringInfo(&buf, ", \"method\": \"%s\", \"key_type\": \"%s\"}",
 					 METHOD_NAMES[m->method], (t->flags & TALLY_TEXT) ? "text" : "bigint");
 	return buf.data;
-}
-
-PG_FUNCTION_INFO_V1(pref_bt_model_out);
-
-/* Text output: the JSON summary */
-Datum
-pref_bt_model_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(ModelJson(PG_GETARG_BTMODEL_P(0)));
-}
-
-PG_FUNCTION_INFO_V1(pref_bt_model_in);
-
-/* Text input is not supported: store the tally and refit */
-Datum
-pref_bt_model_in(PG_FUNCTION_ARGS)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("pref.bt_model has no text input"),
-			 errhint("Store the pref.tally and refit with pref.bradley_terry.")));
-	PG_RETURN_NULL();
 }
 
 PG_FUNCTION_INFO_V1(pref_bt_summary);

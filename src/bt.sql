@@ -5,17 +5,25 @@ CREATE FUNCTION @extschema@.bt_model_in(cstring) RETURNS @extschema@.bt_model
 	AS 'MODULE_PATHNAME', 'pref_bt_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.bt_model_out(@extschema@.bt_model) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'pref_bt_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.bt_model_recv(internal) RETURNS @extschema@.bt_model
+	AS 'MODULE_PATHNAME', 'pref_bt_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.bt_model_send(@extschema@.bt_model) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'pref_bt_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE @extschema@.bt_model (
 	INPUT = @extschema@.bt_model_in,
 	OUTPUT = @extschema@.bt_model_out,
+	RECEIVE = @extschema@.bt_model_recv,
+	SEND = @extschema@.bt_model_send,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = double,
 	STORAGE = extended
 );
 COMMENT ON TYPE @extschema@.bt_model IS
-'fitted Bradley-Terry model: items, log-strengths, standard errors (model and sandwich), tie parameter, order effect, log-likelihood, iterations, options and the tally it was fitted on; prints as a JSON summary';
-COMMENT ON FUNCTION @extschema@.bt_model_in(cstring) IS 'pref.bt_model has no text input (refit from a stored pref.tally)';
-COMMENT ON FUNCTION @extschema@.bt_model_out(@extschema@.bt_model) IS 'JSON summary of a pref.bt_model';
+'fitted Bradley-Terry model: items, log-strengths, standard errors (model and sandwich), tie parameter, order effect, log-likelihood, iterations, options and the tally it was fitted on; text form is complete versioned JSON (exact round trip), pref.bt_summary is the human summary';
+COMMENT ON FUNCTION @extschema@.bt_model_in(cstring) IS 'parse the versioned JSON text form of a pref.bt_model (as printed; validated)';
+COMMENT ON FUNCTION @extschema@.bt_model_out(@extschema@.bt_model) IS 'complete versioned JSON of a pref.bt_model: options, fit report, theta and the tally, doubles in shortest round-trip form';
+COMMENT ON FUNCTION @extschema@.bt_model_recv(internal) IS 'binary input of a pref.bt_model (version, sizes and counts validated)';
+COMMENT ON FUNCTION @extschema@.bt_model_send(@extschema@.bt_model) IS 'binary output of a pref.bt_model';
 
 CREATE FUNCTION @extschema@.bradley_terry(t @extschema@.tally, prior double precision DEFAULT 0,
 	ties text DEFAULT 'auto', max_iter integer DEFAULT 100, tol double precision DEFAULT 1e-10,

@@ -184,3 +184,77 @@ pl_fit(const PlProblem *p, double *theta, double *work, double *loglik,
 	*loglik = pl_loglik(p, theta, D);
 	return PL_OK;
 }
+
+/*
+ * Observed information (minus the Hessian of the log-likelihood) at theta
+ * into H (n x n, zeroed here): each choice stage of |G| items among the
+ * remaining set R adds |G| (diag(p) - p p') over R, p = worths / stage
+ * worth.  A scatter into the rows and columns of R (sparse: not a BLAS
+ * update).  work: n + max ranking length doubles.
+ */
+void
+pl_information(const PlProblem *p, const double *theta, double *H, double *work)
+{
+	int			n = p->n;
+	double	   *pi = work,
+			   *S = work + n;
+
+	memset(H, 0, sizeof(double) * (size_t) n * n);
+	for (int i = 0; i < n; i++)
+		pi[i] = exp(theta[i]);
+	for (int r = 0; r < p->nrank; r++)
+	{
+		int			b = p->off[r],
+					e = p->off[r + 1],
+					k = b;
+		double	   *Sr = S - b;		/* Sr[k] for positions k of this ranking */
+		int			lastg;
+
+		if (p->interrupt && (r & 255) == 0)
+			p->interrupt();
+		{
+			double		acc = 0;
+
+			for (int q = e - 1; q >= b; q--)
+			{
+				acc += pi[p->item[q]];
+				Sr[q] = acc;
+			}
+		}
+		lastg = p->group[e - 1];
+		while (k < e && p->group[k] < lastg)
+		{
+			int			ge = k;
+			double		g,
+						inv;
+
+			while (ge < e && p->group[ge] == p->group[k])
+				ge++;
+			g = (double) (ge - k);
+			inv = 1.0 / Sr[k];
+			for (int u = k; u < e; u++)
+			{
+				int			iu = p->item[u];
+				double		pu = pi[iu] * inv;
+				double	   *row = H + (size_t) iu * n;
+
+				row[iu] += g * pu;
+				for (int v = k; v < e; v++)
+					row[p->item[v]] -= g * pu * pi[p->item[v]] * inv;
+			}
+			k = ge;
+		}
+	}
+}
+
+/* Doubles of work space for pl_information */
+size_t
+pl_information_work(const PlProblem *p)
+{
+	int			maxlen = 0;
+
+	for (int r = 0; r < p->nrank; r++)
+		if (p->off[r + 1] - p->off[r] > maxlen)
+			maxlen = p->off[r + 1] - p->off[r];
+	return (size_t) p->n + (size_t) maxlen;
+}

@@ -47,4 +47,11 @@ extern int	pl_fit(const PlProblem *p, double *theta, double *work, double *logli
 /* Stage wins per item (choices made), into wins[n] */
 extern void pl_wins(const PlProblem *p, double *wins);
 
+/*
+ * Observed information -d2 loglik / dtheta2 at theta into H (n x n);
+ * work: pl_information_work doubles.
+ */
+extern void pl_information(const PlProblem *p, const double *theta, double *H, double *work);
+extern size_t pl_information_work(const PlProblem *p);
+
 #endif							/* PGPREF_PL_CORE_H */

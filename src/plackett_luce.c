@@ -20,6 +20,7 @@
 
 #include "bt_core.h"
 #include "common.h"
+#include "linalg.h"
 #include "pl_core.h"
 #include "prefdata.h"
 
@@ -372,6 +373,50 @@ PlCheckExistence(const PlProblem *p, const int64 *keys)
 			 errhint("Pass a prior, for example pref.plackett_luce(r, 0.01), or add rankings.")));
 }
 
+/*
+ * Standard errors of the centred log-worths from the observed information
+ * H (plus the prior precision lambda on the diagonal) under the
+ * sum-to-zero constraint: H 1 = 0, so with J = 11'/n,
+ * cov = (H + lambda I + J)^-1 - J / (1 + lambda) (the inverse on the
+ * subspace sum theta = 0).  Returns NULL (no standard errors) when the
+ * n x n matrix would exceed pgpref.max_memory.
+ */
+static double *
+PlStdErrors(const PlProblem *p, const double *theta)
+{
+	int			n = p->n;
+	double		bytes = ((double) n * n + (double) pl_information_work(p)) * 8.0;
+	double	   *H,
+			   *work,
+			   *se;
+	double		lambda = p->prior;
+
+	if (bytes > (double) pgpref_max_memory_kb * 1024.0 || bytes > (double) MaxAllocHugeSize)
+	{
+		ereport(NOTICE,
+				(errmsg("standard errors of %d items need more memory than pgpref.max_memory (%d kB)",
+						n, pgpref_max_memory_kb),
+				 errdetail("std_error is null."),
+				 errhint("Raise pgpref.max_memory.")));
+		return NULL;
+	}
+	H = palloc_extended(sizeof(double) * (size_t) n * n, MCXT_ALLOC_HUGE);
+	work = palloc(sizeof(double) * pl_information_work(p));
+	pl_information(p, theta, H, work);
+	for (size_t k = 0; k < (size_t) n * n; k++)
+		H[k] += 1.0 / n;
+	for (int i = 0; i < n; i++)
+		H[(size_t) i * n + i] += lambda;
+	PrefApplyBlasThreads();
+	PrefLinalgError(linalg_spd_inverse(n, H), "pref.plackett_luce standard errors");
+	se = palloc(sizeof(double) * n);
+	for (int i = 0; i < n; i++)
+		se[i] = sqrt(fmax(H[(size_t) i * n + i] - 1.0 / n / (1.0 + lambda), 0));
+	pfree(H);
+	pfree(work);
+	return se;
+}
+
 PG_FUNCTION_INFO_V1(pref_pl_final);
 
 /* Final: fit and report as jsonb */
@@ -391,6 +436,7 @@ pref_pl_final(PG_FUNCTION_ARGS)
 	PlProblem	p = {0};
 	double	   *theta,
 			   *work,
+			   *se,
 				loglik;
 	int			iters,
 				conv,
@@ -499,6 +545,15 @@ pref_pl_final(PG_FUNCTION_ARGS)
 		double_to_shortest_decimal_buf(theta[i], num);
 		appendStringInfo(&buf, "%s\"" INT64_FORMAT "\": %s", i ? ", " : "", keys[i], num);
 	}
-	appendStringInfoString(&buf, "}}");
+	appendStringInfoString(&buf, "}, \"std_error\": ");
+	se = PlStdErrors(&p, theta);
+	if (se == NULL)
+		appendStringInfoString(&buf, "null");
+	for (int i = 0; se != NULL && i < n; i++)
+	{
+		double_to_shortest_decimal_buf(se[i], num);
+		appendStringInfo(&buf, "%s\"" INT64_FORMAT "\": %s", i ? ", " : "{", keys[i], num);
+	}
+	appendStringInfoString(&buf, se != NULL ? "}}" : "}");
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
