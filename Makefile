@@ -38,7 +38,8 @@ OBJS = \
 	src/bt_extra.o \
 	src/elo.o \
 	src/pl_core.o \
-	src/plackett_luce.o
+	src/plackett_luce.o \
+	src/rng.o
 
 SQL_PARTS = \
 	src/pgpref.sql \
