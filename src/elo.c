@@ -123,8 +123,7 @@ pref_elo_trans(PG_FUNCTION_ARGS)
 	int			w,
 				l;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "pref_elo_trans called in non-aggregate context");
+	aggctx = PrefAggContext(fcinfo, "pref_elo_trans");
 	istext = get_fn_expr_argtype(fcinfo->flinfo, 1) == TEXTOID;
 	if (PG_ARGISNULL(0))
 	{

@@ -137,8 +137,7 @@ pref_reward_pass_accum(PG_FUNCTION_ARGS)
 	int			d;
 	double	   *row;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref.reward_pass called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref.reward_pass");
 	st = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
 	if (st == NULL)
 	{
@@ -222,8 +221,7 @@ pref_reward_pass_combine(PG_FUNCTION_ARGS)
 	PassState  *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref_reward_pass_combine called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref_reward_pass_combine");
 	a = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
 	b = PG_ARGISNULL(1) ? NULL : (PassState *) PG_GETARG_POINTER(1);
 	if (b == NULL)
@@ -283,8 +281,7 @@ pref_reward_pass_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "pref_reward_pass_serialize called in non-aggregate context");
+	PrefAggContext(fcinfo, "pref_reward_pass_serialize");
 	st = (PassState *) PG_GETARG_POINTER(0);
 	PassFlush(st);
 	memset(&hdr, 0, sizeof(hdr));
@@ -344,8 +341,7 @@ pref_reward_pass_deserialize(PG_FUNCTION_ARGS)
 				want;
 	const char *p;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref_reward_pass_deserialize called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref_reward_pass_deserialize");
 	in = PG_GETARG_BYTEA_PP(0);
 	len = VARSIZE_ANY_EXHDR(in);
 	p = VARDATA_ANY(in);
@@ -407,8 +403,7 @@ pref_reward_pass_final(PG_FUNCTION_ARGS)
 	Datum	   *d;
 	Size		i = 0;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "pref_reward_pass_final called in non-aggregate context");
+	PrefAggContext(fcinfo, "pref_reward_pass_final");
 	st = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
