@@ -20,6 +20,7 @@
 #include "catalog/pg_type_d.h"
 #include "utils/jsonb.h"
 
+#include "common.h"
 #include "tally_state.h"
 
 #define ELO_DEFAULT_K		4.0
