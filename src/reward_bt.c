@@ -291,18 +291,11 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	H = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) p * p);
 	PrefApplyBlasThreads();
 
-	ds.n = n;
-	ds.K = K;
-	ds.nc = nc;
-	ds.p = p;
-	ds.blockrows = blockrows;
-	ds.wi = wi;
-	ds.li = li;
-	ds.cov = cov;
-	ds.tie = tie;
-	ds.Z = Z;
-	ds.target = target;
-	ds.scratch = scratch;
+	ds = (BtDesign) {
+		.n = n, .K = K, .nc = nc, .p = p, .blockrows = blockrows,
+		.wi = wi, .li = li, .cov = cov, .tie = tie,
+		.Z = Z, .target = target, .scratch = scratch
+	};
 	{
 		RewardNewtonResult nr;
 		int			rc = reward_newton(p, lambda, tol, max_iter, BlockPass, NULL, &ds,
