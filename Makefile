@@ -40,7 +40,8 @@ OBJS = \
 	src/pl_core.o \
 	src/plackett_luce.o \
 	src/binomial.o \
-	src/bt_io.o
+	src/bt_io.o \
+	src/rng.o
 
 SQL_PARTS = \
 	src/pgpref.sql \

@@ -51,17 +51,6 @@ typedef struct AgreeWire
 	int64		n;
 } AgreeWire;
 
-/* Ensure we are called as an aggregate; return its memory context */
-static MemoryContext
-AggContext(FunctionCallInfo fcinfo, const char *fname)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	return ctx;
-}
-
 /* New empty state in ctx */
 static AgreeState *
 NewState(MemoryContext ctx, int kind)
@@ -150,7 +139,7 @@ PG_FUNCTION_INFO_V1(pref_agree_pair_accum);
 Datum
 pref_agree_pair_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = AggContext(fcinfo, "pref_agree_pair_accum");
+	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_pair_accum");
 	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -174,7 +163,7 @@ PG_FUNCTION_INFO_V1(pref_agree_unit_accum);
 Datum
 pref_agree_unit_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = AggContext(fcinfo, "pref_agree_unit_accum");
+	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_unit_accum");
 	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -198,7 +187,7 @@ PG_FUNCTION_INFO_V1(pref_agree_value_accum);
 Datum
 pref_agree_value_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = AggContext(fcinfo, "pref_agree_value_accum");
+	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_value_accum");
 	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
 	double		v;
 
@@ -252,7 +241,7 @@ PG_FUNCTION_INFO_V1(pref_agree_combine);
 Datum
 pref_agree_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = AggContext(fcinfo, "pref_agree_combine");
+	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_combine");
 	AgreeState *s1 = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
 	AgreeState *s2 = PG_ARGISNULL(1) ? NULL : (AgreeState *) PG_GETARG_POINTER(1);
 
@@ -279,7 +268,7 @@ pref_agree_serialize(PG_FUNCTION_ARGS)
 	AgreeWire	w = {0};
 	bytea	   *out;
 
-	AggContext(fcinfo, "pref_agree_serialize");
+	PrefAggContext(fcinfo, "pref_agree_serialize");
 	w.version = AGREE_VERSION;
 	w.kind = (uint8) st->kind;
 	w.nlabels = st->nlabels;
@@ -333,7 +322,7 @@ PG_FUNCTION_INFO_V1(pref_agree_deserialize);
 Datum
 pref_agree_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = AggContext(fcinfo, "pref_agree_deserialize");
+	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_deserialize");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	const char *p = VARDATA_ANY(in);
 	const char *end = p + VARSIZE_ANY_EXHDR(in);
@@ -389,7 +378,7 @@ FinalState(FunctionCallInfo fcinfo, int kind)
 {
 	AgreeState *st;
 
-	AggContext(fcinfo, "agreement final function");
+	PrefAggContext(fcinfo, "agreement final function");
 	if (PG_ARGISNULL(0))
 		return NULL;
 	st = (AgreeState *) PG_GETARG_POINTER(0);

@@ -1,6 +1,6 @@
 /*
- * bt_boot.c - seeded random numbers (xoshiro256**), Poisson draws and the
- * Poisson bootstrap of tally cells.  Plain C, no postgres.h.
+ * bt_boot.c - the Poisson bootstrap of tally cells (random numbers and
+ * Poisson draws from rng.c).  Plain C, no postgres.h.
  *
  * Resampling the rows of a tally with replacement only changes how often
  * each cell outcome is seen, so a replicate is drawn over the cells without
@@ -13,123 +13,7 @@
 #include <string.h>
 
 #include "bt_boot.h"
-
-/* splitmix64 step */
-static uint64_t
-SplitMix(uint64_t *x)
-{
-	uint64_t	z = (*x += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-/* Seed the generator */
-void
-bt_rng_seed(BtRng *rng, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		rng->s[i] = SplitMix(&seed);
-}
-
-/* Rotate left */
-static inline uint64_t
-Rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* Next 64 random bits (xoshiro256**) */
-static uint64_t
-Next(BtRng *rng)
-{
-	uint64_t   *s = rng->s;
-	uint64_t	result = Rotl(s[1] * 5, 7) * 9;
-	uint64_t	t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = Rotl(s[3], 45);
-	return result;
-}
-
-/* Uniform in [0, 1) */
-double
-bt_rng_uniform(BtRng *rng)
-{
-	return (double) (Next(rng) >> 11) * 0x1.0p-53;
-}
-
-/* PTRS constants for mean mu (Hoermann 1993), c[5]: b, a, invalpha, vr, log(mu) */
-static void
-PtrsConstants(double mu, double *c)
-{
-	double		b = 0.931 + 2.53 * sqrt(mu);
-
-	c[0] = b;
-	c[1] = -0.059 + 0.02483 * b;
-	c[2] = 1.1239 + 1.1328 / (b - 3.4);
-	c[3] = 0.9277 - 3.6224 / (b - 2);
-	c[4] = log(mu);
-}
-
-/* Poisson(mu) with mu >= 10 by PTRS, constants from PtrsConstants */
-static double
-PoissonPtrs(BtRng *rng, double mu, const double *c)
-{
-	double		b = c[0],
-				a = c[1];
-
-	for (;;)
-	{
-		double		U = bt_rng_uniform(rng) - 0.5,
-					V = bt_rng_uniform(rng),
-					us = 0.5 - fabs(U),
-					k = floor((2 * a / us + b) * U + mu + 0.43);
-
-		if (us >= 0.07 && V <= c[3])
-			return k;
-		if (k < 0 || (us < 0.013 && V > us))
-			continue;
-		if (log(V * c[2] / (a / (us * us) + b)) <= -mu + k * c[4] - lgamma(k + 1))
-			return k;
-	}
-}
-
-/* Poisson(mu) for mu < 10: multiplication method */
-static double
-PoissonSmall(BtRng *rng, double mu)
-{
-	double		limit = exp(-mu),
-				prod = 1.0,
-				k = 0;
-
-	for (;;)
-	{
-		prod *= bt_rng_uniform(rng);
-		if (prod <= limit)
-			return k;
-		k++;
-	}
-}
-
-/* Poisson(mu) */
-double
-bt_rng_poisson(BtRng *rng, double mu)
-{
-	double		c[5];
-
-	if (!(mu > 0))
-		return 0;
-	if (mu < 10)
-		return PoissonSmall(rng, mu);
-	PtrsConstants(mu, c);
-	return PoissonPtrs(rng, mu, c);
-}
+#include "rng.h"
 
 /* Constants reused by every replicate: 5 doubles per cell outcome */
 size_t
@@ -148,24 +32,13 @@ bt_resample_prepare(const BtCell *in, int ncells, double *consts)
 
 		for (int o = 0; o < 3; o++)
 			if (mu[o] >= 10)
-				PtrsConstants(mu[o], consts + (size_t) k * 15 + o * 5);
+				pref_poisson_consts(mu[o], consts + (size_t) k * 15 + o * PREF_POISSON_NCONST);
 	}
-}
-
-/* One Poisson draw for a cell outcome */
-static inline double
-Draw(BtRng *rng, double mu, const double *c)
-{
-	if (!(mu > 0))
-		return 0;
-	if (mu < 10)
-		return PoissonSmall(rng, mu);
-	return PoissonPtrs(rng, mu, c);
 }
 
 /* Poisson bootstrap replicate of the cells */
 void
-bt_resample(const BtCell *in, BtCell *out, int ncells, const double *consts, BtRng *rng)
+bt_resample(const BtCell *in, BtCell *out, int ncells, const double *consts, PrefRng *rng)
 {
 	for (int k = 0; k < ncells; k++)
 	{
@@ -175,13 +48,13 @@ bt_resample(const BtCell *in, BtCell *out, int ncells, const double *consts, BtR
 		double		r;
 
 		*o = *c;
-		r = Draw(rng, c->na, ck);
+		r = pref_rng_poisson_prepared(rng, c->na, ck);
 		o->wa = c->na > 0 ? c->wa * r / c->na : 0;
 		o->na = r;
-		r = Draw(rng, c->nb, ck + 5);
+		r = pref_rng_poisson_prepared(rng, c->nb, ck + 5);
 		o->wb = c->nb > 0 ? c->wb * r / c->nb : 0;
 		o->nb = r;
-		r = Draw(rng, c->nt, ck + 10);
+		r = pref_rng_poisson_prepared(rng, c->nt, ck + 10);
 		o->t = c->nt > 0 ? c->t * r / c->nt : 0;
 		o->nt = r;
 	}

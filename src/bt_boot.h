@@ -1,6 +1,6 @@
 /*
- * bt_boot.h - seeded random numbers and the Poisson resampling of tally
- * cells behind pref.bt_bootstrap.  Plain C: no postgres.h.
+ * bt_boot.h - the Poisson resampling of tally cells behind
+ * pref.bt_bootstrap (random numbers: rng.h).  Plain C: no postgres.h.
  */
 #ifndef PGPREF_BT_BOOT_H
 #define PGPREF_BT_BOOT_H
@@ -8,21 +8,7 @@
 #include <stdint.h>
 
 #include "bt_core.h"
-
-/* xoshiro256** state */
-typedef struct BtRng
-{
-	uint64_t	s[4];
-} BtRng;
-
-/* Seed the generator (splitmix64 expansion of seed) */
-extern void bt_rng_seed(BtRng *rng, uint64_t seed);
-
-/* Uniform double in [0, 1) with 53 random bits */
-extern double bt_rng_uniform(BtRng *rng);
-
-/* Poisson(mu) draw: multiplication method below 10, PTRS (Hoermann 1993) above */
-extern double bt_rng_poisson(BtRng *rng, double mu);
+#include "rng.h"
 
 /*
  * Resample rows with Poisson(1) weights: each cell outcome seen n times
@@ -33,7 +19,7 @@ extern double bt_rng_poisson(BtRng *rng, double mu);
  */
 extern size_t bt_resample_consts_size(int ncells);
 extern void bt_resample_prepare(const BtCell *in, int ncells, double *consts);
-extern void bt_resample(const BtCell *in, BtCell *out, int ncells, const double *consts, BtRng *rng);
+extern void bt_resample(const BtCell *in, BtCell *out, int ncells, const double *consts, PrefRng *rng);
 
 /* Linear-interpolation quantile (numpy's default) of sorted x[n] */
 extern double bt_quantile_sorted(const double *x, int n, double q);

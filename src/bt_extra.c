@@ -94,7 +94,7 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 	double	   *se,
 			   *lo,
 			   *hi;
-	BtRng		rng;
+	PrefRng		rng;
 	double		qlo = (1 - level) / 2,
 				qhi = 1 - (1 - level) / 2;
 
@@ -134,7 +134,7 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 	if (!mm)
 		PrefApplyBlasThreads();
 
-	bt_rng_seed(&rng, seed);
+	pref_rng_seed(&rng, seed);
 	rp = *p;
 	rp.cells = cells;
 	rp.max_iter = mm ? 100 * BT_MM_SWEEPS_PER_ITER : 100;

@@ -7,6 +7,7 @@
 
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "fmgr.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -226,4 +227,15 @@ PrefCheckFinite(double x, const char *argname)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s must be finite", argname),
 				 errdetail("Got %s.", isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))));
+}
+
+/* Ensure we are called as an aggregate; return its memory context */
+MemoryContext
+PrefAggContext(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	return ctx;
 }

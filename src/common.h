@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 #include "utils/array.h"
+#include "fmgr.h"
 
 /* Settings (see pgpref.c) */
 extern int	pgpref_blas_threads;
@@ -58,5 +59,11 @@ extern void PrefLinalgError(int rc, const char *what);
 
 /* Error if x is NaN or infinite */
 extern void PrefCheckFinite(double x, const char *argname);
+
+/*
+ * The aggregate memory context of an aggregate support function; outside
+ * an aggregate, elog(ERROR, "<fname> called in non-aggregate context").
+ */
+extern MemoryContext PrefAggContext(FunctionCallInfo fcinfo, const char *fname);
 
 #endif							/* PGPREF_COMMON_H */

@@ -2,6 +2,7 @@
  * curation_core.c - numeric cores of the curation module (no postgres.h).
  */
 #include "curation_core.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,17 +52,6 @@ curation_sort_rows(int64_t n, CurationRow *rows)
 			return i;
 	qsort(rows, (size_t) n, sizeof(CurationRow), CompareRows);
 	return -1;
-}
-
-/* splitmix64: a small, well-mixed generator reproducible in any language */
-uint64_t
-curation_splitmix64(uint64_t *state)
-{
-	uint64_t	z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
 }
 
 /* Emit the pairs one prompt yields under a strategy */
@@ -123,7 +113,7 @@ curation_binarize_prompt(int64_t n, const CurationRow *rows, int strategy,
 			{
 				/* one stream per (seed, prompt), independent of row order */
 				uint64_t	st = seed + (uint64_t) rows[0].prompt * UINT64_C(0xD1B54A32D192ED03);
-				uint64_t	r = curation_splitmix64(&st);
+				uint64_t	r = pref_splitmix64(&st);
 				int64_t		j = first + (int64_t) (r % (uint64_t) (n - first));
 
 				out[0].chosen = rows[0].response;

@@ -43,9 +43,6 @@ typedef struct CurationPair
  */
 extern int64_t curation_sort_rows(int64_t n, CurationRow *rows);
 
-/* The seeded generator used by best_vs_random (splitmix64) */
-extern uint64_t curation_splitmix64(uint64_t *state);
-
 /*
  * Pairs of one prompt whose n rows are sorted as above; out must hold
  * n * (n - 1) / 2 pairs for all_pairs, n - 1 otherwise.  Returns the number

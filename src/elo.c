@@ -20,6 +20,7 @@
 #include "catalog/pg_type_d.h"
 #include "utils/jsonb.h"
 
+#include "common.h"
 #include "tally_state.h"
 
 #define ELO_DEFAULT_K		4.0
@@ -123,8 +124,7 @@ pref_elo_trans(PG_FUNCTION_ARGS)
 	int			w,
 				l;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "pref_elo_trans called in non-aggregate context");
+	aggctx = PrefAggContext(fcinfo, "pref_elo_trans");
 	istext = get_fn_expr_argtype(fcinfo->flinfo, 1) == TEXTOID;
 	if (PG_ARGISNULL(0))
 	{

@@ -141,8 +141,7 @@ GramAddRow(FunctionCallInfo fcinfo, int kind, bool isnull, Datum xdatum, double 
 	int			dim;
 	double	   *row;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", GRAM_NAMES[kind]);
+	aggcxt = PrefAggContext(fcinfo, GRAM_NAMES[kind]);
 
 	st = PG_ARGISNULL(0) ? NULL : (GramState *) PG_GETARG_POINTER(0);
 	if (st == NULL)
@@ -305,8 +304,7 @@ pref_gram_combine(PG_FUNCTION_ARGS)
 	GramState  *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref_gram_combine called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref_gram_combine");
 	a = PG_ARGISNULL(0) ? NULL : (GramState *) PG_GETARG_POINTER(0);
 	b = PG_ARGISNULL(1) ? NULL : (GramState *) PG_GETARG_POINTER(1);
 	if (b == NULL)
@@ -386,8 +384,7 @@ pref_gram_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "pref_gram_serialize called in non-aggregate context");
+	PrefAggContext(fcinfo, "pref_gram_serialize");
 	st = (GramState *) PG_GETARG_POINTER(0);
 	GramFlush(st);
 
@@ -446,8 +443,7 @@ pref_gram_deserialize(PG_FUNCTION_ARGS)
 				want;
 	const char *p;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref_gram_deserialize called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref_gram_deserialize");
 	in = PG_GETARG_BYTEA_PP(0);
 	len = VARSIZE_ANY_EXHDR(in);
 	p = VARDATA_ANY(in);
@@ -514,8 +510,7 @@ GramFinal(FunctionCallInfo fcinfo)
 {
 	GramState  *st;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "pgpref: final function called in non-aggregate context");
+	PrefAggContext(fcinfo, "pgpref: final function");
 	st = PG_ARGISNULL(0) ? NULL : (GramState *) PG_GETARG_POINTER(0);
 	if (st == NULL || st->n == 0)
 		return NULL;

@@ -103,6 +103,60 @@ NormalQuantile(double p)
 	return x - u / (1 + x * u / 2);
 }
 
+/* The design of one fit, read block by block by BlockPass */
+typedef struct BtDesign
+{
+	int64		n;				/* comparisons */
+	int			K;				/* items */
+	int			nc;				/* covariates */
+	int			p;				/* parameters: K - 1 + nc */
+	int			blockrows;		/* rows of Z */
+	const int  *wi;				/* winner item index per row */
+	const int  *li;				/* loser item index per row */
+	const double *cov;			/* n x nc covariates */
+	const bool *tie;			/* per-row tie flag, or NULL */
+	double	   *Z;				/* blockrows x p design block */
+	double	   *target;			/* blockrows targets */
+	double	   *scratch;		/* 2 blockrows doubles */
+} BtDesign;
+
+/*
+ * One pass over the design at w: loss, gradient g and Hessian H (both
+ * overwritten); reward_newton's evaluation.
+ */
+static void
+BlockPass(void *arg, const double *w, double *g, double *H, double *loss, double *wsum)
+{
+	BtDesign   *ds = (BtDesign *) arg;
+	int			p = ds->p;
+	RewardStats st = {0, 0, 0};
+
+	memset(g, 0, sizeof(double) * p);
+	memset(H, 0, sizeof(double) * (Size) p * p);
+	for (int64 start = 0; start < ds->n; start += ds->blockrows)
+	{
+		int			rows = (int) Min((int64) ds->blockrows, ds->n - start);
+
+		CHECK_FOR_INTERRUPTS();
+		memset(ds->Z, 0, sizeof(double) * (Size) rows * p);
+		for (int r = 0; r < rows; r++)
+		{
+			int64		i = start + r;
+			double	   *row = ds->Z + (Size) r * p;
+
+			if (ds->wi[i] > 0)
+				row[ds->wi[i] - 1] = 1.0;
+			if (ds->li[i] > 0)
+				row[ds->li[i] - 1] = -1.0;
+			memcpy(row + ds->K - 1, ds->cov + (Size) i * ds->nc, sizeof(double) * ds->nc);
+			ds->target[r] = (ds->tie && ds->tie[i]) ? 0.5 : 1.0;
+		}
+		reward_block(p, rows, ds->Z, NULL, ds->target, 1.0, w, 0.0, g, H, &st, ds->scratch);
+	}
+	*loss = st.loss;
+	*wsum = st.wsum;
+}
+
 PG_FUNCTION_INFO_V1(pref_bt_fit_contextual);
 
 /*
@@ -136,8 +190,7 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 				K = 0,
 				p,
 				blockrows,
-				iter = 0,
-				halvings = 0;
+				iter = 0;
 	int		   *wi,
 			   *li;
 	double	   *Z,
@@ -149,12 +202,10 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 			   *H,
 			   *step,
 			   *gtot;
-	double		objbest = 0,
-				t = 1.0,
-				gnorm = 0,
+	double		gnorm = 0,
 				z;
-	bool		converged = false,
-				have_prev = false;
+	bool		converged = false;
+	BtDesign	ds;
 
 	if (!isfinite(lambda) || lambda < 0)
 		ereport(ERROR,
@@ -240,85 +291,26 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	H = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) p * p);
 	PrefApplyBlasThreads();
 
-	for (;;)
+	ds = (BtDesign) {
+		.n = n, .K = K, .nc = nc, .p = p, .blockrows = blockrows,
+		.wi = wi, .li = li, .cov = cov, .tie = tie,
+		.Z = Z, .target = target, .scratch = scratch
+	};
 	{
-		RewardStats st = {0, 0, 0};
-		double		obj;
+		RewardNewtonResult nr;
+		int			rc = reward_newton(p, lambda, tol, max_iter, BlockPass, NULL, &ds,
+									   w, wbest, g, H, gtot, step, &nr);
 
-		/* one pass: dense design blocks, loss, gradient and Hessian */
-		memset(g, 0, sizeof(double) * p);
-		memset(H, 0, sizeof(double) * (Size) p * p);
-		for (int64 start = 0; start < n; start += blockrows)
-		{
-			int			rows = (int) Min((int64) blockrows, n - start);
-
-			CHECK_FOR_INTERRUPTS();
-			memset(Z, 0, sizeof(double) * (Size) rows * p);
-			for (int r = 0; r < rows; r++)
-			{
-				int64		i = start + r;
-				double	   *row = Z + (Size) r * p;
-
-				if (wi[i] > 0)
-					row[wi[i] - 1] = 1.0;
-				if (li[i] > 0)
-					row[li[i] - 1] = -1.0;
-				memcpy(row + K - 1, cov + (Size) i * nc, sizeof(double) * nc);
-				target[r] = (tie && tie[i]) ? 0.5 : 1.0;
-			}
-			reward_block(p, rows, Z, NULL, target, 1.0, w, 0.0, g, H, &st, scratch);
-		}
-		iter++;
-		obj = st.loss + 0.5 * lambda * linalg_dot(p, w, w);
-		if (have_prev && obj > objbest + 1e-12 * fabs(objbest))
-		{
-			if (++halvings > 40 || iter >= max_iter)
-				break;
-			t *= 0.5;
-			memcpy(w, wbest, sizeof(double) * p);
-			linalg_axpy(p, t, step, w);
-			continue;
-		}
-		halvings = 0;
-		objbest = obj;
-		memcpy(wbest, w, sizeof(double) * p);
-		for (int j = 0; j < p; j++)
-			gtot[j] = g[j] + lambda * w[j];
-		gnorm = linalg_nrm2(p, gtot);
-		if (gnorm <= tol * Max(1.0, st.wsum))
-		{
-			converged = true;
-			break;
-		}
-		if (iter >= max_iter)
-			break;
-		{
-			int			rc = reward_newton_step(p, H, g, w, lambda, gtot, step);
-			double		smax = 0,
-						wmax = 0;
-
-			if (rc == LINALG_NOT_SPD)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("pref.bt_fit_contextual: the Hessian is singular"),
-						 errdetail("The comparison graph may be disconnected, or covariates collinear (lambda %g).", lambda),
-						 errhint("Use a positive lambda, e.g. lambda => 0.01.")));
-			PrefLinalgError(rc, "pref.bt_fit_contextual");
-			for (int j = 0; j < p; j++)
-			{
-				step[j] = -step[j];
-				smax = Max(smax, fabs(step[j]));
-				wmax = Max(wmax, fabs(w[j]));
-			}
-			if (smax <= 1e-15 * (1.0 + wmax))
-			{
-				converged = true;
-				break;
-			}
-		}
-		t = 1.0;
-		have_prev = true;
-		linalg_axpy(p, 1.0, step, w);
+		if (rc == LINALG_NOT_SPD)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("pref.bt_fit_contextual: the Hessian is singular"),
+					 errdetail("The comparison graph may be disconnected, or covariates collinear (lambda %g).", lambda),
+					 errhint("Use a positive lambda, e.g. lambda => 0.01.")));
+		PrefLinalgError(rc, "pref.bt_fit_contextual");
+		iter = nr.iter;
+		converged = nr.converged;
+		gnorm = nr.gnorm;
 	}
 	if (!converged)
 		ereport(WARNING,
@@ -328,31 +320,11 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 
 	/* covariance at the solution: inverse of the penalised Hessian */
 	{
-		RewardStats st = {0, 0, 0};
+		double		loss,
+					wsum;
 		int			rc;
 
-		memset(g, 0, sizeof(double) * p);
-		memset(H, 0, sizeof(double) * (Size) p * p);
-		for (int64 start = 0; start < n; start += blockrows)
-		{
-			int			rows = (int) Min((int64) blockrows, n - start);
-
-			CHECK_FOR_INTERRUPTS();
-			memset(Z, 0, sizeof(double) * (Size) rows * p);
-			for (int r = 0; r < rows; r++)
-			{
-				int64		i = start + r;
-				double	   *row = Z + (Size) r * p;
-
-				if (wi[i] > 0)
-					row[wi[i] - 1] = 1.0;
-				if (li[i] > 0)
-					row[li[i] - 1] = -1.0;
-				memcpy(row + K - 1, cov + (Size) i * nc, sizeof(double) * nc);
-				target[r] = (tie && tie[i]) ? 0.5 : 1.0;
-			}
-			reward_block(p, rows, Z, NULL, target, 1.0, wbest, 0.0, g, H, &st, scratch);
-		}
+		BlockPass(&ds, wbest, g, H, &loss, &wsum);
 		for (int j = 0; j < p; j++)
 			H[(Size) j * p + j] += lambda;
 		rc = linalg_spd_inverse(p, H);

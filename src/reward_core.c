@@ -145,3 +145,81 @@ reward_lbfgs_direction(int p, int m, int count, int newest,
 	for (int j = 0; j < p; j++)
 		dir[j] = -dir[j];
 }
+
+/* Regularised Newton with step halving (see reward_core.h) */
+int
+reward_newton(int p, double lambda, double tol, int max_iter,
+			  RewardEvalFn eval, RewardAcceptFn accept, void *arg,
+			  double *w, double *wbest, double *g, double *H,
+			  double *gtot, double *step, RewardNewtonResult *res)
+{
+	double		objbest = 0,
+				t = 1.0;
+	int			halvings = 0;
+	int			have_prev = 0;
+
+	res->iter = 0;
+	res->converged = 0;
+	res->objective = 0;
+	res->gnorm = 0;
+	for (;;)
+	{
+		double		loss = 0,
+					wsum = 0,
+					obj;
+
+		eval(arg, w, g, H, &loss, &wsum);
+		res->iter++;
+		obj = loss + 0.5 * lambda * linalg_dot(p, w, w);
+		if (have_prev && obj > objbest + 1e-12 * fabs(objbest))
+		{
+			/* the full step overshot: halve it */
+			if (++halvings > 40 || res->iter >= max_iter)
+				break;
+			t *= 0.5;
+			memcpy(w, wbest, sizeof(double) * p);
+			linalg_axpy(p, t, step, w);
+			continue;
+		}
+		halvings = 0;
+		if (accept)
+			accept(arg);
+		objbest = obj;
+		res->objective = obj;
+		memcpy(wbest, w, sizeof(double) * p);
+		for (int j = 0; j < p; j++)
+			gtot[j] = g[j] + lambda * w[j];
+		res->gnorm = linalg_nrm2(p, gtot);
+		if (res->gnorm <= tol * (1.0 > wsum ? 1.0 : wsum))
+		{
+			res->converged = 1;
+			break;
+		}
+		if (res->iter >= max_iter)
+			break;
+		{
+			int			rc = reward_newton_step(p, H, g, w, lambda, gtot, step);
+			double		smax = 0,
+						wmax = 0;
+
+			if (rc != LINALG_OK)
+				return rc;
+			for (int j = 0; j < p; j++)
+			{
+				step[j] = -step[j];
+				smax = smax > fabs(step[j]) ? smax : fabs(step[j]);
+				wmax = wmax > fabs(w[j]) ? wmax : fabs(w[j]);
+			}
+			/* a step below rounding: nothing more to gain */
+			if (smax <= 1e-15 * (1.0 + wmax))
+			{
+				res->converged = 1;
+				break;
+			}
+		}
+		t = 1.0;
+		have_prev = 1;
+		linalg_axpy(p, 1.0, step, w);
+	}
+	return LINALG_OK;
+}

@@ -53,4 +53,38 @@ extern void reward_lbfgs_direction(int p, int m, int count, int newest,
 								   const double *S, const double *Y,
 								   const double *grad, double *dir, double *alpha);
 
+/*
+ * One evaluation for reward_newton: at w, overwrite g (p) with the loss
+ * gradient and H (p x p, both triangles) with its Hessian, and set *loss
+ * and *wsum (sum of weights).  It may longjmp out (PostgreSQL errors).
+ */
+typedef void (*RewardEvalFn) (void *arg, const double *w, double *g, double *H,
+							  double *loss, double *wsum);
+
+/* Called when the point just evaluated is accepted as the best so far */
+typedef void (*RewardAcceptFn) (void *arg);
+
+/* What reward_newton reports */
+typedef struct RewardNewtonResult
+{
+	int			iter;			/* evaluations */
+	int			converged;		/* 1: gradient test or a step below rounding */
+	double		objective;		/* penalised objective at wbest */
+	double		gnorm;			/* |gradient + lambda w| at wbest */
+} RewardNewtonResult;
+
+/*
+ * Newton's method on J(w) = loss + lambda/2 |w|^2 from the starting w:
+ * one eval per iteration, the step halved (up to 40 times) while the
+ * objective rises, converged when |grad J| <= tol * max(1, wsum) or the
+ * step is below rounding, at most max_iter evaluations.  wbest receives
+ * the best point; w, g, H, gtot and step (p each, H p x p) are work space.
+ * accept may be NULL.  Returns LINALG_OK, or the reward_newton_step code
+ * (LINALG_NOT_SPD: the penalised Hessian is singular) at once.
+ */
+extern int	reward_newton(int p, double lambda, double tol, int max_iter,
+						  RewardEvalFn eval, RewardAcceptFn accept, void *arg,
+						  double *w, double *wbest, double *g, double *H,
+						  double *gtot, double *step, RewardNewtonResult *res);
+
 #endif							/* PGPREF_REWARD_CORE_H */

@@ -137,8 +137,7 @@ pref_reward_pass_accum(PG_FUNCTION_ARGS)
 	int			d;
 	double	   *row;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref.reward_pass called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref.reward_pass");
 	st = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
 	if (st == NULL)
 	{
@@ -222,8 +221,7 @@ pref_reward_pass_combine(PG_FUNCTION_ARGS)
 	PassState  *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref_reward_pass_combine called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref_reward_pass_combine");
 	a = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
 	b = PG_ARGISNULL(1) ? NULL : (PassState *) PG_GETARG_POINTER(1);
 	if (b == NULL)
@@ -283,8 +281,7 @@ pref_reward_pass_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "pref_reward_pass_serialize called in non-aggregate context");
+	PrefAggContext(fcinfo, "pref_reward_pass_serialize");
 	st = (PassState *) PG_GETARG_POINTER(0);
 	PassFlush(st);
 	memset(&hdr, 0, sizeof(hdr));
@@ -344,8 +341,7 @@ pref_reward_pass_deserialize(PG_FUNCTION_ARGS)
 				want;
 	const char *p;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "pref_reward_pass_deserialize called in non-aggregate context");
+	aggcxt = PrefAggContext(fcinfo, "pref_reward_pass_deserialize");
 	in = PG_GETARG_BYTEA_PP(0);
 	len = VARSIZE_ANY_EXHDR(in);
 	p = VARDATA_ANY(in);
@@ -407,8 +403,7 @@ pref_reward_pass_final(PG_FUNCTION_ARGS)
 	Datum	   *d;
 	Size		i = 0;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "pref_reward_pass_final called in non-aggregate context");
+	PrefAggContext(fcinfo, "pref_reward_pass_final");
 	st = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
@@ -452,6 +447,8 @@ typedef struct FitContext
 	SPIPlanPtr	plan;
 	int			d;
 	double		params[3];
+	PassResult *res;			/* Newton: the latest pass */
+	PassResult *best;			/* Newton: the pass at the best point */
 } FitContext;
 
 /* Ensure the inner query has a usable shape; build the pass query */
@@ -602,6 +599,27 @@ NoPairsError(void)
 			 errdetail("Rows with a NULL chosen, rejected or weight are skipped.")));
 }
 
+/* reward_newton's evaluation: one pass with the Hessian */
+static void
+NewtonEval(void *arg, const double *w, double *g, double *H, double *loss, double *wsum)
+{
+	FitContext *fc = (FitContext *) arg;
+
+	if (!RunPass(fc, w, true, fc->res, g, H))
+		NoPairsError();
+	*loss = fc->res->loss;
+	*wsum = fc->res->wsum;
+}
+
+/* reward_newton accepted the latest pass */
+static void
+NewtonAccept(void *arg)
+{
+	FitContext *fc = (FitContext *) arg;
+
+	*fc->best = *fc->res;
+}
+
 PG_FUNCTION_INFO_V1(pref_reward_fit);
 
 /*
@@ -631,8 +649,7 @@ pref_reward_fit(PG_FUNCTION_ARGS)
 	int			d,
 				iter = 0,
 				halvings = 0;
-	bool		converged = false,
-				have_prev = false;
+	bool		converged = false;
 	double	   *w,
 			   *wbest,
 			   *g,
@@ -731,66 +748,24 @@ pref_reward_fit(PG_FUNCTION_ARGS)
 
 	if (method == METHOD_NEWTON)
 	{
-		for (;;)
-		{
-			if (!RunPass(&fc, w, true, &res, g, H))
-				NoPairsError();
-			iter++;
-			obj = res.loss + 0.5 * lambda * linalg_dot(d, w, w);
-			if (have_prev && obj > objbest + 1e-12 * fabs(objbest))
-			{
-				/* the full step overshot: halve it */
-				if (++halvings > 40 || iter >= max_iter)
-					break;
-				t *= 0.5;
-				memcpy(w, wbest, sizeof(double) * d);
-				linalg_axpy(d, t, dir, w);
-				continue;
-			}
-			halvings = 0;
-			best = res;
-			objbest = obj;
-			memcpy(wbest, w, sizeof(double) * d);
-			for (int j = 0; j < d; j++)
-				gtot[j] = g[j] + lambda * w[j];
-			memcpy(gbest, gtot, sizeof(double) * d);
-			gnorm = linalg_nrm2(d, gtot);
-			if (gnorm <= tol * Max(1.0, res.wsum))
-			{
-				converged = true;
-				break;
-			}
-			if (iter >= max_iter)
-				break;
-			{
-				int			rc = reward_newton_step(d, H, g, w, lambda, gtot, dir);
-				double		smax = 0,
-							wmax = 0;
+		RewardNewtonResult nr;
+		int			rc;
 
-				if (rc == LINALG_NOT_SPD)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATA_EXCEPTION),
-							 errmsg("pref.reward_fit: the Hessian is singular"),
-							 errdetail("The difference vectors do not span all %d dimensions (lambda %g).", d, lambda),
-							 errhint("Use a positive lambda, e.g. lambda => 1.")));
-				PrefLinalgError(rc, "pref.reward_fit");
-				for (int j = 0; j < d; j++)
-				{
-					dir[j] = -dir[j];
-					smax = Max(smax, fabs(dir[j]));
-					wmax = Max(wmax, fabs(w[j]));
-				}
-				/* a step below rounding: nothing more to gain */
-				if (smax <= 1e-15 * (1.0 + wmax))
-				{
-					converged = true;
-					break;
-				}
-			}
-			t = 1.0;
-			have_prev = true;
-			linalg_axpy(d, 1.0, dir, w);
-		}
+		fc.res = &res;
+		fc.best = &best;
+		rc = reward_newton(d, lambda, tol, max_iter, NewtonEval, NewtonAccept, &fc,
+						   w, wbest, g, H, gtot, dir, &nr);
+		if (rc == LINALG_NOT_SPD)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("pref.reward_fit: the Hessian is singular"),
+					 errdetail("The difference vectors do not span all %d dimensions (lambda %g).", d, lambda),
+					 errhint("Use a positive lambda, e.g. lambda => 1.")));
+		PrefLinalgError(rc, "pref.reward_fit");
+		iter = nr.iter;
+		converged = nr.converged;
+		objbest = nr.objective;
+		gnorm = nr.gnorm;
 	}
 	else
 	{

@@ -651,9 +651,9 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 				   *snap = palloc0(sizeof(double) * n);
 		int64	   *cnt_in = palloc0(sizeof(int64) * n),
 				   *cnt_out = palloc0(sizeof(int64) * n);
-		ShapleyRng rng;
+		PrefRng		rng;
 
-		shapley_rng_seed(&rng, (uint64_t) a->seed);
+		pref_rng_seed(&rng, (uint64_t) a->seed);
 		for (t = 1; t <= a->permutations; t++)
 		{
 			CHECK_FOR_INTERRUPTS();
@@ -694,18 +694,18 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 				   *snap = palloc0(sizeof(double) * n),
 				   *weight = NULL;
 		int		   *perm = palloc(sizeof(int) * n);
-		ShapleyRng rng;
+		PrefRng		rng;
 
 		if (a->method == METHOD_BETA)
 		{
 			weight = palloc(sizeof(double) * n);
 			shapley_beta_weights(n, a->alpha, a->beta, weight);
 		}
-		shapley_rng_seed(&rng, (uint64_t) a->seed);
+		pref_rng_seed(&rng, (uint64_t) a->seed);
 		for (t = 1; t <= a->permutations; t++)
 		{
 			CHECK_FOR_INTERRUPTS();
-			shapley_rng_permutation(&rng, n, perm);
+			pref_rng_permutation(&rng, n, perm);
 			shapley_permutation(&u, n, perm, u_empty, u_all,
 								a->method == METHOD_TMC ? a->truncation : 0.0,
 								weight, marg);

@@ -9,88 +9,6 @@
 #include "reward_core.h"
 #include "shapley_core.h"
 
-/* ---- random numbers ----------------------------------------------------- */
-
-/* splitmix64 step, used to expand the seed */
-static uint64_t
-SplitMix(uint64_t *x)
-{
-	uint64_t	z = (*x += UINT64_C(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
-/* Ensure the generator state is a deterministic function of seed */
-void
-shapley_rng_seed(ShapleyRng *rng, uint64_t seed)
-{
-	uint64_t	x = seed;
-
-	for (int i = 0; i < 4; i++)
-		rng->s[i] = SplitMix(&x);
-}
-
-static inline uint64_t
-Rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* Next 64 random bits (xoshiro256**) */
-uint64_t
-shapley_rng_next(ShapleyRng *rng)
-{
-	uint64_t   *s = rng->s;
-	uint64_t	result = Rotl(s[1] * 5, 7) * 9;
-	uint64_t	t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = Rotl(s[3], 45);
-	return result;
-}
-
-/* Uniform integer in [0, n) without modulo bias (Lemire) */
-uint32_t
-shapley_rng_below(ShapleyRng *rng, uint32_t n)
-{
-	uint64_t	m = (shapley_rng_next(rng) >> 32) * (uint64_t) n;
-	uint32_t	l = (uint32_t) m;
-
-	if (l < n)
-	{
-		uint32_t	t = (uint32_t) (-n) % n;
-
-		while (l < t)
-		{
-			m = (shapley_rng_next(rng) >> 32) * (uint64_t) n;
-			l = (uint32_t) m;
-		}
-	}
-	return (uint32_t) (m >> 32);
-}
-
-/* Uniform random permutation of 0..n-1 (Fisher-Yates) */
-void
-shapley_rng_permutation(ShapleyRng *rng, int n, int *perm)
-{
-	for (int i = 0; i < n; i++)
-		perm[i] = i;
-	for (int i = n - 1; i > 0; i--)
-	{
-		int			j = (int) shapley_rng_below(rng, (uint32_t) i + 1);
-		int			t = perm[i];
-
-		perm[i] = perm[j];
-		perm[j] = t;
-	}
-}
-
 /* ---- distances ---------------------------------------------------------- */
 
 /* Squared norms of the rows of x */
@@ -744,7 +662,7 @@ shapley_welford(int n, const double *x, int64_t count, double *mean, double *m2)
 
 /* One MSR draw */
 double
-shapley_banzhaf_draw(ShapleyUtility *u, ShapleyRng *rng, int n,
+shapley_banzhaf_draw(ShapleyUtility *u, PrefRng *rng, int n,
 					 unsigned char *member, double *sum_in, double *sq_in,
 					 int64_t *cnt_in, double *sum_out, double *sq_out,
 					 int64_t *cnt_out)
@@ -756,7 +674,7 @@ shapley_banzhaf_draw(ShapleyUtility *u, ShapleyRng *rng, int n,
 	for (int i = 0; i < n; i++)
 	{
 		if ((i & 63) == 0)
-			bits = shapley_rng_next(rng);
+			bits = pref_rng_next(rng);
 		member[i] = (unsigned char) (bits & 1);
 		bits >>= 1;
 		size += member[i];

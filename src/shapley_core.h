@@ -13,23 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rng.h"
+
 #define SHAPLEY_OK			0
 #define SHAPLEY_ZERO_VECTOR	1	/* cosine distance of an all-zero vector */
 #define SHAPLEY_NOT_SPD		2	/* logistic Newton system not solvable */
 
 #define SHAPLEY_L2		0
 #define SHAPLEY_COSINE	1
-
-/* ---- random numbers (xoshiro256**, seeded by splitmix64) ---------------- */
-typedef struct ShapleyRng
-{
-	uint64_t	s[4];
-} ShapleyRng;
-
-extern void shapley_rng_seed(ShapleyRng *rng, uint64_t seed);
-extern uint64_t shapley_rng_next(ShapleyRng *rng);
-extern uint32_t shapley_rng_below(ShapleyRng *rng, uint32_t n);
-extern void shapley_rng_permutation(ShapleyRng *rng, int n, int *perm);
 
 /* ---- distances ---------------------------------------------------------- */
 
@@ -198,7 +189,7 @@ extern void shapley_welford(int n, const double *x, int64_t count,
  * joins with probability 1/2, U is evaluated once and credited to the
  * in/out sums of every player.
  */
-extern double shapley_banzhaf_draw(ShapleyUtility *u, ShapleyRng *rng, int n,
+extern double shapley_banzhaf_draw(ShapleyUtility *u, PrefRng *rng, int n,
 								   unsigned char *member, double *sum_in,
 								   double *sq_in, int64_t *cnt_in,
 								   double *sum_out, double *sq_out,

@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "query.h"
+#include "rng.h"
 #include "subset_core.h"
 
 #define METHOD_FL		0
@@ -532,11 +533,9 @@ pref_select_subset(PG_FUNCTION_ARGS)
 
 				if (has_seed)
 				{
-					uint64		z = seed + 0x9E3779B97F4A7C15ULL;
+					uint64_t	z = (uint64_t) seed;
 
-					z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-					z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-					start = (int64) ((z ^ (z >> 31)) % (uint64) n);
+					start = (int64) (pref_splitmix64(&z) % (uint64) n);
 				}
 				rc = subset_kcenter(&sd, start, init, ninit, kk, work, &out);
 				break;

@@ -12,6 +12,7 @@
 
 #include "linalg.h"
 #include "subset_core.h"
+#include "rng.h"
 
 /* Rows per similarity block while building a dense matrix */
 #define SIM_BLOCK 256
@@ -118,17 +119,6 @@ DistRow(const SubsetData *s, int64_t j, double *out)
 			out[i] = v > 0.0 ? v : 0.0;
 		}
 	}
-}
-
-/* splitmix64: small reproducible generator for stochastic greedy */
-static uint64_t
-NextRandom(uint64_t *state)
-{
-	uint64_t	z = (*state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
 }
 
 /* ---- facility location ---------------------------------------------- */
@@ -843,7 +833,7 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 			if (greedy == SUBSET_STOCHASTIC)
 				for (int64_t c = 0; c < m; c++)
 				{
-					int64_t		r = c + (int64_t) (NextRandom(&rng) % (uint64_t) (nrem - c));
+					int64_t		r = c + (int64_t) (pref_splitmix64(&rng) % (uint64_t) (nrem - c));
 					int64_t		t = st.cand[c];
 
 					st.cand[c] = st.cand[r];

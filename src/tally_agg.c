@@ -15,22 +15,11 @@
 #include "tally.h"
 #include "tally_state.h"
 
-/* The aggregate memory context, or an error outside an aggregate */
-static MemoryContext
-AggContext(FunctionCallInfo fcinfo, const char *fname)
-{
-	MemoryContext aggctx;
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	return aggctx;
-}
-
 /* The state argument, created empty on the first row */
 static TallyState *
 GetState(FunctionCallInfo fcinfo, bool text, bool position, const char *fname)
 {
-	MemoryContext aggctx = AggContext(fcinfo, fname);
+	MemoryContext aggctx = PrefAggContext(fcinfo, fname);
 
 	if (PG_ARGISNULL(0))
 		return TallyStateCreate(aggctx, text, position);
@@ -236,7 +225,7 @@ pref_tally_merge_trans(PG_FUNCTION_ARGS)
 	TallyState *st;
 	PrefTally  *t;
 
-	AggContext(fcinfo, "pref.tally_merge");
+	PrefAggContext(fcinfo, "pref.tally_merge");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -260,7 +249,7 @@ pref_tally_combine(PG_FUNCTION_ARGS)
 			   *s2;
 	int		   *map;
 
-	AggContext(fcinfo, "pref.tally_combine");
+	PrefAggContext(fcinfo, "pref.tally_combine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -271,7 +260,7 @@ pref_tally_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* copy s2 into the aggregate context */
-		MemoryContext aggctx = AggContext(fcinfo, "pref.tally_combine");
+		MemoryContext aggctx = PrefAggContext(fcinfo, "pref.tally_combine");
 
 		if (s2->ctx == aggctx)
 			PG_RETURN_POINTER(s2);
@@ -319,7 +308,7 @@ Datum
 pref_tally_deserial(PG_FUNCTION_ARGS)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggctx = AggContext(fcinfo, "pref.tally_deserial");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.tally_deserial");
 	Size		len = VARSIZE_ANY_EXHDR(b);
 	PrefTally  *t = palloc(len + VARHDRSZ);
 	TallyState *st;
