@@ -42,15 +42,16 @@ CREATE TABLE chain AS SELECT pref.tally(g::bigint, (g + 1)::bigint) AS t FROM ge
 SET statement_timeout = '300ms';
 SELECT pref.bradley_terry(t, 'mm', prior => 1e-6, tol => 1e-300, max_iter => 10000000) IS NULL FROM chain;
 RESET statement_timeout;
--- bootstrap: against an independent numpy Poisson bootstrap (4000 rounds, other random stream);
--- Monte-Carlo tolerance: standard errors within 10 %, interval ends within 0.2 standard errors
+-- bootstrap: against an independent numpy multinomial bootstrap of all battles (4000 rounds, other random stream);
+-- Monte-Carlo tolerance: standard errors within 10 %, interval ends within 0.25 standard errors
+-- (the 2.5 % and 97.5 % quantiles of 4000 + 4000 rounds each carry about 0.05 SE of noise)
 \set QUIET on
 \i test/ref/bt_boot_fixture.sql
 \set QUIET off
 CREATE TABLE tb AS SELECT pref.tally(first, second, outcome) AS t FROM bt_rows;
-CREATE TABLE boot AS SELECT b.* FROM tb, pref.bt_bootstrap(t, rounds => 2000, seed => 1, ties => 'none') b;
+CREATE TABLE boot AS SELECT b.* FROM tb, pref.bt_bootstrap(t, rounds => 4000, seed => 1, ties => 'none') b;
 SELECT bool_and(abs(b.std_error / r.se - 1) < 0.10) AS se_ok,
-       bool_and(abs(b.lower - r.lower) < 0.2 * r.se AND abs(b.upper - r.upper) < 0.2 * r.se) AS interval_ok,
+       bool_and(abs(b.lower - r.lower) < 0.25 * r.se AND abs(b.upper - r.upper) < 0.25 * r.se) AS interval_ok,
        min(b.rounds) AS rounds
 FROM boot b JOIN bt_boot_ref r ON r.item = b.item::int;
 -- the point rating is the full-data fit, and bootstrap errors are close to the model's (within 10 %)

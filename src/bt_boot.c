@@ -1,62 +1,76 @@
 /*
- * bt_boot.c - the Poisson bootstrap of tally cells (random numbers and
- * Poisson draws from rng.c).  Plain C, no postgres.h.
+ * bt_boot.c - the bootstrap of tally cells (random numbers from rng.c,
+ * exact multinomial draws from binomial.c).  Plain C, no postgres.h.
  *
- * Resampling the rows of a tally with replacement only changes how often
- * each cell outcome is seen, so a replicate is drawn over the cells without
- * a pass over the rows.  With Poisson(1) weights per row (the Poisson
- * bootstrap), the count of an outcome seen n times is Poisson(n),
- * independently across cells; conditioned on the total it is exactly the
- * multinomial draw of the classic bootstrap.
+ * Resampling the N battles of a tally with replacement only changes how
+ * often each cell outcome is seen, so a replicate is one multinomial draw of
+ * N over the cell outcomes (probabilities count / N), without a pass over
+ * the rows.  Weights scale with the count.
  */
 #include <math.h>
 #include <string.h>
 
+#include "binomial.h"
 #include "bt_boot.h"
 #include "rng.h"
 
-/* Constants reused by every replicate: 5 doubles per cell outcome */
+/* Work space: 3 outcome counts per cell, their total, 3 draws per cell */
 size_t
 bt_resample_consts_size(int ncells)
 {
-	return (size_t) ncells * 15;
+	return (size_t) ncells * 6 + 1;
 }
 
-/* Fill the per-cell PTRS constants (outcomes with mean >= 10) */
+/* Record each cell outcome's count and the total number of battles */
 void
-bt_resample_prepare(const BtCell *in, int ncells, double *consts)
+bt_resample_prepare(const BtCell *in, int ncells, double *work)
 {
+	double		total = 0;
+
 	for (int k = 0; k < ncells; k++)
 	{
-		double		mu[3] = {in[k].na, in[k].nb, in[k].nt};
-
-		for (int o = 0; o < 3; o++)
-			if (mu[o] >= 10)
-				pref_poisson_consts(mu[o], consts + (size_t) k * 15 + o * PREF_POISSON_NCONST);
+		work[3 * k] = in[k].na;
+		work[3 * k + 1] = in[k].nb;
+		work[3 * k + 2] = in[k].nt;
+		total += in[k].na + in[k].nb + in[k].nt;
 	}
+	work[(size_t) ncells * 3] = total;
 }
 
-/* Poisson bootstrap replicate of the cells */
-void
-bt_resample(const BtCell *in, BtCell *out, int ncells, const double *consts, PrefRng *rng)
+/* Uniform draws from the caller's xoshiro stream */
+static double
+Uniform(void *state)
 {
+	return pref_rng_uniform((PrefRng *) state);
+}
+
+/* Scale a weight by the ratio of new to old count */
+static double
+Scaled(double w, double n_old, int64_t n_new)
+{
+	return n_old > 0 ? w * (double) n_new / n_old : 0;
+}
+
+/* Multinomial bootstrap replicate of the cells */
+void
+bt_resample(const BtCell *in, BtCell *out, int ncells, double *work, PrefRng *rng)
+{
+	size_t		n3 = (size_t) ncells * 3;
+	int64_t    *draw = (int64_t *) (work + n3 + 1);
+
+	multinomial_sample((int64_t) llround(work[n3]), work, (int) n3, draw, Uniform, rng);
 	for (int k = 0; k < ncells; k++)
 	{
 		const BtCell *c = &in[k];
-		const double *ck = consts + (size_t) k * 15;
 		BtCell	   *o = &out[k];
-		double		r;
 
 		*o = *c;
-		r = pref_rng_poisson_prepared(rng, c->na, ck);
-		o->wa = c->na > 0 ? c->wa * r / c->na : 0;
-		o->na = r;
-		r = pref_rng_poisson_prepared(rng, c->nb, ck + 5);
-		o->wb = c->nb > 0 ? c->wb * r / c->nb : 0;
-		o->nb = r;
-		r = pref_rng_poisson_prepared(rng, c->nt, ck + 10);
-		o->t = c->nt > 0 ? c->t * r / c->nt : 0;
-		o->nt = r;
+		o->wa = Scaled(c->wa, c->na, draw[3 * k]);
+		o->na = (double) draw[3 * k];
+		o->wb = Scaled(c->wb, c->nb, draw[3 * k + 1]);
+		o->nb = (double) draw[3 * k + 1];
+		o->t = Scaled(c->t, c->nt, draw[3 * k + 2]);
+		o->nt = (double) draw[3 * k + 2];
 	}
 }
 

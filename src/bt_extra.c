@@ -1,6 +1,6 @@
 /*
  * bt_extra.c - SQL glue of the Bradley-Terry extras: pref.bt_bootstrap
- * (Poisson bootstrap over the tally cells, warm-started refits without
+ * (multinomial bootstrap over the tally cells, warm-started refits without
  * covariance) and the pref.bt_eval aggregate (log loss, accuracy and Brier
  * score of a model on held-out comparisons).
  */

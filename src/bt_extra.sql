@@ -7,7 +7,7 @@ CREATE FUNCTION @extschema@.bt_bootstrap(t @extschema@.tally, rounds integer DEF
 				   upper double precision, rank integer, rank_lower integer, rank_upper integer, rounds integer)
 	AS 'MODULE_PATHNAME', 'pref_bt_bootstrap' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean) IS
-'bootstrap intervals of a Bradley-Terry fit: Poisson resampling of the tally cells (no pass over the rows), warm-started refits; per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';
+'bootstrap intervals of a Bradley-Terry fit: multinomial resampling of the battles over the tally cells (no pass over the rows), warm-started refits; per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';
 
 CREATE FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, bigint, bigint) RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'pref_bt_eval_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
