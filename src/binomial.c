@@ -70,8 +70,7 @@ BinomialBtrs(int64_t n, double p, UniformFn unif, void *state)
 	double		r = p / (1.0 - p);
 	double		alpha = (2.83 + 5.1 / b) * spq;
 	double		m = floor((nd + 1.0) * p);
-	double		hm = (m + 0.5) * log((m + 1.0) / (r * (nd - m + 1.0))) +
-		StirlingTail((int64_t) m) + StirlingTail(n - (int64_t) m);
+	double		hm = NAN;		/* computed on the first squeeze test */
 
 	for (;;)
 	{
@@ -89,6 +88,9 @@ BinomialBtrs(int64_t n, double p, UniformFn unif, void *state)
 		if (us >= 0.07 && v <= vr)
 			return k;
 		v = log(v * alpha / (a / (us * us) + b));
+		if (isnan(hm))
+			hm = (m + 0.5) * log((m + 1.0) / (r * (nd - m + 1.0))) +
+				StirlingTail((int64_t) m) + StirlingTail(n - (int64_t) m);
 		bound = hm + (nd + 1.0) * log((nd - m + 1.0) / (nd - kd + 1.0)) +
 			(kd + 0.5) * log(r * (nd - kd + 1.0) / (kd + 1.0)) -
 			StirlingTail(k) - StirlingTail(n - k);
