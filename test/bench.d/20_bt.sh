@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Bradley-Terry: pref.tally over 2M battles (200 items) vs GROUP BY count,
+# Bradley-Terry: pref.tally over 2M battles (PGPREF_BT_ROWS; 200 items) vs GROUP BY count,
 # and the fit vs scipy L-BFGS-B on the deduplicated counts.
 source "$(dirname "$0")/../bench_lib.sh"
 psql -X -q -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS bench_bt" -c "CREATE TABLE bench_bt AS
   SELECT w, CASE WHEN l >= w THEN l + 1 ELSE l END AS l FROM
-  (SELECT (hashint4(g) & 2147483647) % 200 AS w, (hashint4(g + 7777777) & 2147483647) % 199 AS l FROM generate_series(1, 2000000) g) s" \
+  (SELECT (hashint4(g) & 2147483647) % 200 AS w, (hashint4(g + 7777777) & 2147483647) % 199 AS l FROM generate_series(1, ${PGPREF_BT_ROWS:-2000000}) g) s" \
   -c "VACUUM ANALYZE bench_bt" >/dev/null 2>&1 || { echo "bt: setup failed"; exit 1; }
 SET="SET max_parallel_workers_per_gather = 0;"
 floor=$(median_ms "$SET SELECT count(*) FROM (SELECT w, l, count(*) FROM bench_bt GROUP BY 1, 2) s;" 3)
 tally=$(median_ms "$SET SELECT pref.tally(w::bigint, l::bigint) FROM bench_bt;" 3)
 par=$(median_ms "SET max_parallel_workers_per_gather = 2; SELECT pref.tally(w::bigint, l::bigint) FROM bench_bt;" 3)
-echo "bt: 2M rows, 200 items: GROUP BY w, l count(*) ${floor} ms"
+echo "bt: ${PGPREF_BT_ROWS:-2000000} rows, 200 items: GROUP BY w, l count(*) ${floor} ms"
 echo "bt: pref.tally ${tally} ms (x$(ratio "$tally" "$floor") floor); 2 workers ${par} ms (x$(ratio "$par" "$floor") floor)"
 psql -X -q -c "CREATE TABLE bench_bt_t AS SELECT pref.tally(w::bigint, l::bigint) t FROM bench_bt" >/dev/null
 fit=$(median_ms "SELECT pref.bt_summary(pref.bradley_terry(t)) FROM bench_bt_t;" 5)
