@@ -133,24 +133,42 @@ TextCode(AgreeState *st, text *t)
 	return LabelCode(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
+/*
+ * State with room for one more observation, or NULL when the row has a NULL
+ * in either argument (the row is skipped; the caller passes its state on)
+ */
+static AgreeState *
+RowState(FunctionCallInfo fcinfo, int kind, const char *fname)
+{
+	MemoryContext ctx = PrefAggContext(fcinfo, fname);
+	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return NULL;
+	if (st == NULL)
+		st = NewState(ctx, kind);
+	Grow(st, st->n + 1);
+	return st;
+}
+
+/* Pass the incoming state (or NULL) on for a skipped row */
+#define SKIP_ROW() \
+	do { \
+		if (PG_ARGISNULL(0)) \
+			PG_RETURN_NULL(); \
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+	} while (0)
+
 PG_FUNCTION_INFO_V1(pref_agree_pair_accum);
 
 /* Transition for (label a, label b); NULL rows skipped */
 Datum
 pref_agree_pair_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_pair_accum");
-	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
+	AgreeState *st = RowState(fcinfo, AGREE_PAIRS, "pref_agree_pair_accum");
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
 	if (st == NULL)
-		st = NewState(ctx, AGREE_PAIRS);
-	Grow(st, st->n + 1);
+		SKIP_ROW();
 	st->a[st->n] = TextCode(st, PG_GETARG_TEXT_PP(1));
 	st->b[st->n] = TextCode(st, PG_GETARG_TEXT_PP(2));
 	st->n++;
@@ -163,18 +181,10 @@ PG_FUNCTION_INFO_V1(pref_agree_unit_accum);
 Datum
 pref_agree_unit_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_unit_accum");
-	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
+	AgreeState *st = RowState(fcinfo, AGREE_UNITS, "pref_agree_unit_accum");
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
 	if (st == NULL)
-		st = NewState(ctx, AGREE_UNITS);
-	Grow(st, st->n + 1);
+		SKIP_ROW();
 	st->unit[st->n] = PG_GETARG_INT64(1);
 	st->a[st->n] = TextCode(st, PG_GETARG_TEXT_PP(2));
 	st->n++;
@@ -187,21 +197,13 @@ PG_FUNCTION_INFO_V1(pref_agree_value_accum);
 Datum
 pref_agree_value_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_value_accum");
-	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
+	AgreeState *st = RowState(fcinfo, AGREE_VALUES, "pref_agree_value_accum");
 	double		v;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+	if (st == NULL)
+		SKIP_ROW();
 	v = PG_GETARG_FLOAT8(2);
 	PrefCheckFinite(v, "value");
-	if (st == NULL)
-		st = NewState(ctx, AGREE_VALUES);
-	Grow(st, st->n + 1);
 	st->unit[st->n] = PG_GETARG_INT64(1);
 	st->value[st->n] = v;
 	st->n++;

@@ -23,23 +23,30 @@ PrefApplyBlasThreads(void)
 		linalg_set_threads(pgpref_blas_threads);
 }
 
-/* Ensure value is one of names; return its index */
-int
-PrefParseOption(const char *value, const char *const *names, const char *optname)
+/* Comma-separated list of a NULL-terminated name list, for hints */
+char *
+PrefNameList(const char *const *names)
 {
 	StringInfoData buf;
-
-	for (int i = 0; names[i] != NULL; i++)
-		if (pg_strcasecmp(value, names[i]) == 0)
-			return i;
 
 	initStringInfo(&buf);
 	for (int i = 0; names[i] != NULL; i++)
 		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", names[i]);
+	return buf.data;
+}
+
+/* Ensure value is one of names; return its index */
+int
+PrefParseOption(const char *value, const char *const *names, const char *optname)
+{
+	for (int i = 0; names[i] != NULL; i++)
+		if (pg_strcasecmp(value, names[i]) == 0)
+			return i;
+
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown %s \"%s\"", optname, value),
-			 errhint("Valid values are: %s.", buf.data)));
+			 errhint("Valid values are: %s.", PrefNameList(names))));
 	return -1;					/* keep compiler quiet */
 }
 

@@ -17,6 +17,9 @@ extern int	pgpref_progress_s;
 /* Re-apply pgpref.blas_threads to the BLAS library (call before BLAS work) */
 extern void PrefApplyBlasThreads(void);
 
+/* Comma-separated list of a NULL-terminated name list (for hints) */
+extern char *PrefNameList(const char *const *names);
+
 /*
  * Parse a text option against a NULL-terminated list of accepted names;
  * errors name the option and list the accepted values.

@@ -22,18 +22,6 @@ static const char *const OPTION_NAMES[] = {
 	"label_smoothing", "divergence", "alpha", "epsilon", "tau", "reward_mean", NULL
 };
 
-/* Comma-separated list of names, for hints */
-static char *
-NameList(const char *const *names)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	for (int i = 0; names[i] != NULL; i++)
-		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", names[i]);
-	return buf.data;
-}
-
 /* Ensure a text argument fits the cache and equals its cached copy */
 static bool
 SameText(text *t, int cached_len, const char *cached, int cap)
@@ -82,7 +70,7 @@ ParseLossOrError(const char *s, DpoSpec *spec)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown loss kind \"%s\"", bad),
-					 errhint("Valid kinds are: %s.", NameList(dpo_kind_names))));
+					 errhint("Valid kinds are: %s.", PrefNameList(dpo_kind_names))));
 			break;
 		case DPO_ERR_TERMS:
 			ereport(ERROR,
@@ -100,7 +88,7 @@ ParseLossOrError(const char *s, DpoSpec *spec)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid loss \"%s\"", s),
 					 errdetail("A loss is a kind, or a mixture of weighted kinds such as '0.8*sigmoid + 0.2*bco_pair'."),
-					 errhint("Valid kinds are: %s.", NameList(dpo_kind_names))));
+					 errhint("Valid kinds are: %s.", PrefNameList(dpo_kind_names))));
 	}
 }
 
@@ -150,7 +138,7 @@ ParseOptions(char *s, DpoSpec *spec)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("invalid options \"%s\"", s),
 						 errdetail("Options are written name=value, separated by commas."),
-						 errhint("Valid options are: %s.", NameList(OPTION_NAMES))));
+						 errhint("Valid options are: %s.", PrefNameList(OPTION_NAMES))));
 		}
 		*p++ = '\0';
 		while (isspace((unsigned char) *p))
@@ -282,7 +270,7 @@ DpoCheckSpecOrError(const DpoSpec *spec, bool per_row)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid loss specification"),
-					 errhint("Valid kinds are: %s.", NameList(dpo_kind_names))));
+					 errhint("Valid kinds are: %s.", PrefNameList(dpo_kind_names))));
 	}
 }
 

@@ -183,17 +183,6 @@ ConstSpecArgs(FunctionCallInfo fcinfo, int nargs)
 	return i == nargs - 1;
 }
 
-/* Switch to the aggregate context or fail when not called as an aggregate */
-static MemoryContext
-AggContext(FunctionCallInfo fcinfo, const char *fname)
-{
-	MemoryContext aggctx;
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	return aggctx;
-}
-
 /* Append one row to the batch buffer of a dpo_metrics state */
 static void
 BatchPush(DpoAggState *st, MemoryContext ctx, const DpoRow *r)
@@ -251,7 +240,7 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 
 	if (st == NULL)
 	{
-		st = MemoryContextAllocZero(AggContext(fcinfo, "pref_dpo_metrics_accum"), sizeof(DpoAggState));
+		st = MemoryContextAllocZero(PrefAggContext(fcinfo, "pref_dpo_metrics_accum"), sizeof(DpoAggState));
 		st->f.version = DPO_AGG_VERSION;
 	}
 	else if (st->mode >= DPO_MODE_CONST)
@@ -354,7 +343,7 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("batch-level loss kinds aot and aot_unpaired do not take weights")));
-		BatchPush(st, AggContext(fcinfo, "pref_dpo_metrics_accum"), &row);
+		BatchPush(st, PrefAggContext(fcinfo, "pref_dpo_metrics_accum"), &row);
 	}
 	if (!st->f.spec_set)
 	{
@@ -419,7 +408,7 @@ PG_FUNCTION_INFO_V1(pref_dpo_metrics_combine);
 Datum
 pref_dpo_metrics_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_dpo_metrics_combine");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_dpo_metrics_combine");
 	DpoAggState *a = PG_ARGISNULL(0) ? NULL : (DpoAggState *) PG_GETARG_POINTER(0);
 	DpoAggState *b = PG_ARGISNULL(1) ? NULL : (DpoAggState *) PG_GETARG_POINTER(1);
 	double		W,
@@ -501,7 +490,7 @@ pref_dpo_metrics_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	double		mw;
 
-	(void) AggContext(fcinfo, "pref_dpo_metrics_serialize");
+	(void) PrefAggContext(fcinfo, "pref_dpo_metrics_serialize");
 	st = (DpoAggState *) PG_GETARG_POINTER(0);
 	bsz = (Size) st->f.nbatch * 4 * sizeof(double);
 	sz = VARHDRSZ + sizeof(DpoAggFixed) + bsz;
@@ -521,7 +510,7 @@ PG_FUNCTION_INFO_V1(pref_dpo_metrics_deserialize);
 Datum
 pref_dpo_metrics_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_dpo_metrics_deserialize");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_dpo_metrics_deserialize");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	DpoAggState *st;
@@ -709,7 +698,7 @@ PG_FUNCTION_INFO_V1(pref_kto_metrics_accum);
 Datum
 pref_kto_metrics_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_kto_metrics_accum");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_kto_metrics_accum");
 	KtoAggState *st = PG_ARGISNULL(0) ? NULL : (KtoAggState *) PG_GETARG_POINTER(0);
 	int			nargs = PG_NARGS();
 	double		p,
@@ -792,7 +781,7 @@ PG_FUNCTION_INFO_V1(pref_kto_metrics_combine);
 Datum
 pref_kto_metrics_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_kto_metrics_combine");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_kto_metrics_combine");
 	KtoAggState *a = PG_ARGISNULL(0) ? NULL : (KtoAggState *) PG_GETARG_POINTER(0);
 	KtoAggState *b = PG_ARGISNULL(1) ? NULL : (KtoAggState *) PG_GETARG_POINTER(1);
 
@@ -842,7 +831,7 @@ pref_kto_metrics_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 
-	(void) AggContext(fcinfo, "pref_kto_metrics_serialize");
+	(void) PrefAggContext(fcinfo, "pref_kto_metrics_serialize");
 	st = (KtoAggState *) PG_GETARG_POINTER(0);
 	sz = VARHDRSZ + sizeof(KtoAggFixed) + (Size) (st->f.nd + st->f.nu) * sizeof(double);
 	out = (bytea *) palloc_extended(sz, MCXT_ALLOC_HUGE);
@@ -864,7 +853,7 @@ PG_FUNCTION_INFO_V1(pref_kto_metrics_deserialize);
 Datum
 pref_kto_metrics_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_kto_metrics_deserialize");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_kto_metrics_deserialize");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	const char *p = VARDATA_ANY(in);
@@ -982,7 +971,7 @@ PG_FUNCTION_INFO_V1(pref_ranking_accuracy_accum);
 Datum
 pref_ranking_accuracy_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_ranking_accuracy_accum");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_ranking_accuracy_accum");
 	RaccState  *st = PG_ARGISNULL(0) ? NULL : (RaccState *) PG_GETARG_POINTER(0);
 	int			nargs = PG_NARGS();
 	double		pc,
@@ -1043,7 +1032,7 @@ PG_FUNCTION_INFO_V1(pref_ranking_accuracy_combine);
 Datum
 pref_ranking_accuracy_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_ranking_accuracy_combine");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_ranking_accuracy_combine");
 	RaccState  *a = PG_ARGISNULL(0) ? NULL : (RaccState *) PG_GETARG_POINTER(0);
 	RaccState  *b = PG_ARGISNULL(1) ? NULL : (RaccState *) PG_GETARG_POINTER(1);
 
@@ -1077,7 +1066,7 @@ pref_ranking_accuracy_serialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *out;
 
-	(void) AggContext(fcinfo, "pref_ranking_accuracy_serialize");
+	(void) PrefAggContext(fcinfo, "pref_ranking_accuracy_serialize");
 	out = (bytea *) palloc(VARHDRSZ + sizeof(RaccState));
 	SET_VARSIZE(out, VARHDRSZ + sizeof(RaccState));
 	memcpy(VARDATA(out), PG_GETARG_POINTER(0), sizeof(RaccState));
@@ -1090,7 +1079,7 @@ PG_FUNCTION_INFO_V1(pref_ranking_accuracy_deserialize);
 Datum
 pref_ranking_accuracy_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = AggContext(fcinfo, "pref_ranking_accuracy_deserialize");
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_ranking_accuracy_deserialize");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	RaccState  *st;
 

@@ -56,6 +56,26 @@ PrefParseInt64(const char **pp, int64 *out)
 	return PARSE_OK;
 }
 
+/* Outcome code of '>', '<' or '=', or -1 */
+int
+PrefOutcomeFromText(const text *o)
+{
+	const char *s = VARDATA_ANY(o);
+
+	if (VARSIZE_ANY_EXHDR(o) != 1)
+		return -1;
+	switch (s[0])
+	{
+		case '>':
+			return PAIR_FIRST;
+		case '<':
+			return PAIR_SECOND;
+		case '=':
+			return PAIR_TIE;
+	}
+	return -1;
+}
+
 /* Ensure weight is positive and finite */
 static void
 CheckWeight(double w)
@@ -288,20 +308,14 @@ pref_pair_make_outcome(PG_FUNCTION_ARGS)
 {
 	int64		first = PG_GETARG_INT64(0);
 	int64		second = PG_GETARG_INT64(1);
-	char	   *o = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	text	   *o = PG_GETARG_TEXT_PP(2);
 	double		weight = PG_GETARG_FLOAT8(3);
-	int			outcome;
+	int			outcome = PrefOutcomeFromText(o);
 
-	if (strcmp(o, ">") == 0)
-		outcome = PAIR_FIRST;
-	else if (strcmp(o, "<") == 0)
-		outcome = PAIR_SECOND;
-	else if (strcmp(o, "=") == 0)
-		outcome = PAIR_TIE;
-	else
+	if (outcome < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown outcome \"%s\"", o),
+				 errmsg("unknown outcome \"%s\"", text_to_cstring(o)),
 				 errhint("Use \">\" (first preferred), \"<\" (second preferred) or \"=\" (tie).")));
 	PG_RETURN_PAIR_P(PrefMakePair(first, second, outcome, weight));
 }

@@ -96,8 +96,7 @@ pref_pl_trans(PG_FUNCTION_ARGS)
 	MemoryContext aggctx;
 	PlState    *st;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "pref_pl_trans called in non-aggregate context");
+	aggctx = PrefAggContext(fcinfo, "pref_pl_trans");
 	st = PG_ARGISNULL(0) ? PlNew(aggctx) : (PlState *) PG_GETARG_POINTER(0);
 	if (PG_NARGS() > 2 && !PG_ARGISNULL(2) && !st->has_prior)
 	{
@@ -132,8 +131,7 @@ pref_pl_combine(PG_FUNCTION_ARGS)
 	PlState    *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "pref_pl_combine called in non-aggregate context");
+	aggctx = PrefAggContext(fcinfo, "pref_pl_combine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -188,8 +186,7 @@ pref_pl_deserial(PG_FUNCTION_ARGS)
 	const char *data;
 	int64		count = 0;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "pref_pl_deserial called in non-aggregate context");
+	aggctx = PrefAggContext(fcinfo, "pref_pl_deserial");
 	in.data = VARDATA_ANY(b);
 	in.len = VARSIZE_ANY_EXHDR(b);
 	in.maxlen = 0;

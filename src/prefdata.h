@@ -34,6 +34,12 @@ typedef struct PrefPair
 #define PG_GETARG_PAIR_P(n)		DatumGetPrefPairP(PG_GETARG_DATUM(n))
 #define PG_RETURN_PAIR_P(x)		PG_RETURN_POINTER(x)
 
+/*
+ * Outcome code of a text '>', '<' or '=' (PAIR_FIRST, PAIR_SECOND,
+ * PAIR_TIE), or -1; allocates nothing, so aggregates can call it per row
+ */
+extern int	PrefOutcomeFromText(const text *o);
+
 /* Build a validated pair (errors on self-comparison or a bad weight) */
 extern PrefPair *PrefMakePair(int64 first, int64 second, int outcome, double weight);
 

@@ -128,23 +128,20 @@ pref_tally_trans_text(PG_FUNCTION_ARGS)
 	return TransWinnerLoser(fcinfo, true);
 }
 
-/* Parse an outcome '>', '<' or '=' */
+/* Tally outcome code of '>', '<' or '=' (same codes as a pair's) */
 static int
 ParseOutcome(text *o)
 {
-	char	   *s = text_to_cstring(o);
+	int			outcome = PrefOutcomeFromText(o);
 
-	if (strcmp(s, ">") == 0)
-		return TALLY_A;
-	if (strcmp(s, "<") == 0)
-		return TALLY_B;
-	if (strcmp(s, "=") == 0)
-		return TALLY_TIE;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown outcome \"%s\"", s),
-			 errhint("Valid values are: > (first preferred), < (second preferred), = (tie).")));
-	return -1;
+	StaticAssertStmt(TALLY_A == PAIR_FIRST && TALLY_B == PAIR_SECOND && TALLY_TIE == PAIR_TIE,
+					 "tally and pair outcome codes differ");
+	if (outcome < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown outcome \"%s\"", text_to_cstring(o)),
+				 errhint("Valid values are: > (first preferred), < (second preferred), = (tie).")));
+	return outcome;
 }
 
 /* Shared body of tally(first, second, outcome [, weight]) */
