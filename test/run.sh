@@ -31,8 +31,8 @@ fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 log "building"
-make -s >/tmp/pgpref-build.$$.log 2>&1 || { cat /tmp/pgpref-build.$$.log; die "build failed"; }
-$SUDO make -s install >/tmp/pgpref-build.$$.log 2>&1 || { cat /tmp/pgpref-build.$$.log; die "install failed"; }
+make -s WERROR=1 >/tmp/pgpref-build.$$.log 2>&1 || { cat /tmp/pgpref-build.$$.log; die "build failed"; }
+$SUDO make -s WERROR=1 install >/tmp/pgpref-build.$$.log 2>&1 || { cat /tmp/pgpref-build.$$.log; die "install failed"; }
 rm -f /tmp/pgpref-build.$$.log
 
 BINDIR="$(pg_config --bindir)"
@@ -163,6 +163,15 @@ run_static() {
 	count "$out" "$rc" '^ok ' '^not ok '
 }
 
+run_upgrade() {
+	local out rc
+	log "upgrade path and pg_dump/restore"
+	out="$(bash test/upgrade.sh 2>&1)"
+	rc=$?
+	printf '%s\n' "$out"
+	count "$out" "$rc" '^ok ' '^not ok '
+}
+
 case "$MODE" in
 	demo)
 		run_demo
@@ -173,6 +182,7 @@ case "$MODE" in
 		run_unit
 		run_regress
 		run_pgtap
+		run_upgrade
 		echo "$PASSED passed, $FAILED failed"
 		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 		exit $?

@@ -1,0 +1,36 @@
+/*
+ * compat.c - C entry points that older install scripts name but that this
+ * library no longer implements.
+ *
+ * A database still on an older pgpref SQL version (between `make install` of
+ * a new library and `ALTER EXTENSION pgpref UPDATE`) must get a clear error
+ * from such a function, never a crash from a function whose arguments
+ * changed meaning.  Entry points whose arguments or state changed therefore
+ * get new C names, and the old names end here.  test/static_checks.sh checks
+ * that every C symbol named by a shipped install or upgrade script exists.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+/* Error for a function of an older pgpref SQL version */
+static void
+RemovedFunction(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s belongs to an older version of the pgpref SQL objects", name),
+			 errdetail("The installed pgpref library is version %s.", PGPREF_VERSION),
+			 errhint("Run ALTER EXTENSION pgpref UPDATE.")));
+}
+
+#define PGPREF_REMOVED(fn) \
+	PG_FUNCTION_INFO_V1(fn); \
+	Datum fn(PG_FUNCTION_ARGS); \
+	Datum fn(PG_FUNCTION_ARGS) { (void) fcinfo; RemovedFunction(#fn); PG_RETURN_NULL(); }
+
+/*
+ * Removed in 0.2.0: `internal`-state aggregate support (states are SQL types
+ * now).  One line per entry point, grouped by module.
+ */
+PGPREF_REMOVED(pref_removed_placeholder)

@@ -1,0 +1,101 @@
+/*
+ * state.h - aggregate transition states as real SQL types.
+ *
+ * Every order-independent pgpref aggregate keeps its transition state in a
+ * documented SQL type (pref.tally, pref.dpo_state, pref.gram_state, ...)
+ * rather than `internal`, so that Citus can split it across workers and move
+ * partial states as text.  In memory the state is a read/write expanded
+ * object owned by the aggregate context: the executor adopts it without
+ * copying, the transition function updates it in place, and it is flattened
+ * only when it is output, sent, stored or passed between parallel workers.
+ *
+ * A family supplies two methods over its own in-memory struct:
+ *   flatten: write the state as a flat varlena (header set, palloc'd);
+ *   expand:  validate a flat value completely and build the in-memory state
+ *            in a given memory context; raise a clear error on bad input.
+ * expand is the one validator of the type: the text input, the binary
+ * receive function and the combine function all go through it.
+ *
+ * Text form of the families without a text form of their own: "v1:" then
+ * the flat value's bytes in base64.  Binary form: the flat value's bytes.
+ * Both are little-endian IEEE-754 layouts with a version byte up front.
+ */
+#ifndef PGPREF_STATE_H
+#define PGPREF_STATE_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/expandeddatum.h"
+
+typedef struct PrefStateMethods
+{
+	const char *name;			/* SQL type name, e.g. "pref.gram_state" */
+	struct varlena *(*flatten) (void *state);
+	void	   *(*expand) (const struct varlena *flat, MemoryContext ctx);
+} PrefStateMethods;
+
+typedef struct PrefState
+{
+	ExpandedObjectHeader hdr;
+	const PrefStateMethods *methods;
+	void	   *state;			/* the family's struct, in hdr.eoh_context */
+	struct varlena *flat;		/* cache between get_flat_size and flatten_into */
+} PrefState;
+
+/* Memory context that owns a PrefState and its in-memory struct */
+#define PrefStateMemory(ps) ((ps)->hdr.eoh_context)
+
+/* The datum to return from a transition or combine function */
+#define PrefStateDatum(ps) EOHPGetRWDatum(&(ps)->hdr)
+
+/*
+ * New expanded state (state pointer NULL) as a child of the aggregate
+ * context; the caller builds its struct in PrefStateMemory(ps).
+ */
+extern PrefState *PrefStateCreate(const PrefStateMethods *m, MemoryContext aggctx);
+
+/*
+ * The state argument argno of a transition or combine function: NULL when
+ * the argument is NULL; the object itself when it is a read/write expanded
+ * state of this family; otherwise a validated expanded copy of the flat
+ * value, owned by aggctx.
+ */
+extern PrefState *PrefStateArg(FunctionCallInfo fcinfo, int argno,
+							   const PrefStateMethods *m, MemoryContext aggctx);
+
+/*
+ * Read-only view of a state value (flat or expanded): the family's struct.
+ * A flat value is validated and expanded into CurrentMemoryContext.
+ */
+extern void *PrefStateRead(Datum d, const PrefStateMethods *m);
+
+/* Shared I/O of the state types (text "v1:" + base64, binary = bytes) */
+extern Datum PrefStateIn(const char *str, const PrefStateMethods *m);
+extern char *PrefStateOut(Datum d, const PrefStateMethods *m);
+extern Datum PrefStateRecv(StringInfo buf, const PrefStateMethods *m);
+extern bytea *PrefStateSend(Datum d, const PrefStateMethods *m);
+
+/*
+ * Shared wire reader for expand functions: a cursor over a flat value's
+ * payload whose reads fail with one message naming the type.
+ */
+typedef struct PrefWire
+{
+	const char *data;
+	Size		len;
+	Size		pos;
+	const char *name;
+} PrefWire;
+
+extern void PrefWireInit(PrefWire *w, const struct varlena *flat, const char *name);
+extern void PrefWireRead(PrefWire *w, void *dst, Size bytes);
+extern void PrefWireReadArray(PrefWire *w, void *dst, Size count, Size elemsize);
+extern Size PrefWireLeft(PrefWire *w);
+extern void PrefWireEnd(PrefWire *w);
+extern void PrefWireCheck(PrefWire *w, bool ok, const char *detail);
+
+/* Error for hostile or corrupt state input, naming the type */
+extern void PrefStateCorrupt(const char *name, const char *detail) pg_attribute_noreturn();
+
+#endif							/* PGPREF_STATE_H */
