@@ -122,7 +122,8 @@ run_regress() {
 	local out rc
 	log "pg_regress"
 	rm -rf results regression.diffs regression.out
-	out="$(make -s installcheck PGUSER=postgres 2>&1)"
+	# PGPREF_REGRESS="tally bt" runs only those pg_regress files
+	out="$(make -s installcheck PGUSER=postgres ${PGPREF_REGRESS:+REGRESS="$PGPREF_REGRESS"} 2>&1)"
 	rc=$?
 	printf '%s\n' "$out"
 	if [ -f regression.diffs ]; then
@@ -138,7 +139,8 @@ run_pgtap() {
 	"${PSQL[@]}" -c "CREATE DATABASE pgpref_tap" || { FAILED=$((FAILED + 1)); return; }
 	PGDATABASE=pgpref_tap "${PSQL[@]}" -c "CREATE EXTENSION pgtap; CREATE EXTENSION pgpref; ALTER DATABASE pgpref_tap SET search_path = public, pref;" \
 		|| { FAILED=$((FAILED + 1)); return; }
-	out="$(pg_prove -v -h "$PGHOST" -p "$PGPORT" -U postgres -d pgpref_tap test/pgtap/*.sql 2>&1)"
+	# PGPREF_TAP="test/pgtap/bt.sql" runs only those pgTAP files
+	out="$(pg_prove -v -h "$PGHOST" -p "$PGPORT" -U postgres -d pgpref_tap ${PGPREF_TAP:-test/pgtap/*.sql} 2>&1)"
 	rc=$?
 	printf '%s\n' "$out" | grep -vE '^ok ' || true
 	count "$out" "$rc" '^ok ' '^not ok '
@@ -178,11 +180,13 @@ case "$MODE" in
 		exit $?
 		;;
 	test)
-		run_static
-		run_unit
-		run_regress
-		run_pgtap
-		run_upgrade
+		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade)
+		only="${PGPREF_ONLY:-static unit regress tap upgrade}"
+		case " $only " in *" static "*) run_static ;; esac
+		case " $only " in *" unit "*) run_unit ;; esac
+		case " $only " in *" regress "*) run_regress ;; esac
+		case " $only " in *" tap "*) run_pgtap ;; esac
+		case " $only " in *" upgrade "*) run_upgrade ;; esac
 		echo "$PASSED passed, $FAILED failed"
 		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 		exit $?
