@@ -23,6 +23,7 @@ OBJS = \
 	src/dpo_core.o \
 	src/dpo.o \
 	src/dpo_agg.o \
+	src/dpo_state.o \
 	src/gram_core.o \
 	src/gram.o \
 	src/reward_core.o \

@@ -34,3 +34,20 @@ RemovedFunction(const char *name)
  * now).  One line per entry point, grouped by module.
  */
 PGPREF_REMOVED(pref_removed_placeholder)
+
+/* dpo */
+PGPREF_REMOVED(pref_dpo_metrics_accum)
+PGPREF_REMOVED(pref_dpo_metrics_combine)
+PGPREF_REMOVED(pref_dpo_metrics_serialize)
+PGPREF_REMOVED(pref_dpo_metrics_deserialize)
+PGPREF_REMOVED(pref_dpo_metrics_final)
+PGPREF_REMOVED(pref_kto_metrics_accum)
+PGPREF_REMOVED(pref_kto_metrics_combine)
+PGPREF_REMOVED(pref_kto_metrics_serialize)
+PGPREF_REMOVED(pref_kto_metrics_deserialize)
+PGPREF_REMOVED(pref_kto_metrics_final)
+PGPREF_REMOVED(pref_ranking_accuracy_accum)
+PGPREF_REMOVED(pref_ranking_accuracy_combine)
+PGPREF_REMOVED(pref_ranking_accuracy_serialize)
+PGPREF_REMOVED(pref_ranking_accuracy_deserialize)
+PGPREF_REMOVED(pref_ranking_accuracy_final)
