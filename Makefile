@@ -104,6 +104,9 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control Makefile
 	    '\echo Use "CREATE EXTENSION pgpref" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done ) > $@
 
+# The version is compiled into these objects
+src/pgpref.o src/compat.o: $(EXTENSION).control
+
 # (secondary expansion: the pieces of each step are its prerequisites)
 .SECONDEXPANSION:
 $(UPGRADES): $(EXTENSION)--%.sql: $$(wildcard src/upgrade--$$*/*.sql) Makefile
