@@ -250,13 +250,14 @@ CheckCountField(int64 x, int64 max, const char *what)
 		Corrupt("Count %s is negative or larger than the row count.", what);
 }
 
-/* Ensure every element of a kept-row array is finite (and <= 0 if logp) */
+/* Ensure every kept value is finite (and <= 0 for log-probabilities) */
 static void
-CheckRows(const double *x, Size count, bool logp, const char *what)
+CheckRows(PrefWire *w, const double *x, Size count, bool logp)
 {
 	for (Size i = 0; i < count; i++)
 		if (!isfinite(x[i]) || (logp && x[i] > 0))
-			Corrupt("A kept %s is not a finite log-probability.", what);
+			PrefStateCorrupt(w->name, logp ? "A kept row holds a value that is not a finite log-probability."
+							 : "A kept log-ratio is not finite.");
 }
 
 /* Validate and expand the dpo_metrics part of a flat state */
@@ -349,7 +350,7 @@ ExpandDpo(PrefWire *w, const DpoStateHead *h, uint32 flags, MemoryContext ctx)
 	st->batch = MemoryContextAllocHuge(ctx, (Size) h->n * 4 * sizeof(double));
 	PrefWireReadArray(w, st->batch, (Size) h->n * 4, sizeof(double));
 	PrefWireEnd(w);
-	CheckRows(st->batch, (Size) h->n * 4, true, "row");
+	CheckRows(w, st->batch, (Size) h->n * 4, true);
 	return st;
 }
 
@@ -399,14 +400,14 @@ ExpandKto(PrefWire *w, const DpoStateHead *h, uint32 flags, MemoryContext ctx)
 		st->capd = st->nd;
 		st->rd = MemoryContextAllocHuge(ctx, (Size) st->nd * sizeof(double));
 		PrefWireReadArray(w, st->rd, (Size) st->nd, sizeof(double));
-		CheckRows(st->rd, (Size) st->nd, false, "log-ratio");
+		CheckRows(w, st->rd, (Size) st->nd, false);
 	}
 	if (st->nu > 0)
 	{
 		st->capu = st->nu;
 		st->ru = MemoryContextAllocHuge(ctx, (Size) st->nu * sizeof(double));
 		PrefWireReadArray(w, st->ru, (Size) st->nu, sizeof(double));
-		CheckRows(st->ru, (Size) st->nu, false, "log-ratio");
+		CheckRows(w, st->ru, (Size) st->nu, false);
 	}
 	PrefWireEnd(w);
 	return st;
