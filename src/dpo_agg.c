@@ -62,6 +62,7 @@ typedef struct DpoCallSite
 	double		checked_beta;	/* beta last checked with the cached spec */
 	int32		mode;			/* DPO_MODE_* */
 	DpoSpec		cspec;			/* the constant spec (DPO_MODE_CONST, _SIGMOID) */
+	const ExpandedObjectMethods *eoh_methods;	/* of a PrefState seen here */
 } DpoCallSite;
 
 /* Merge the pending margin block into mean_m / m2 */
@@ -201,7 +202,7 @@ RewardRangeError(void)
 }
 
 /* Add one used row's terms to the sums (row n of the state) */
-static inline void
+static pg_attribute_always_inline void
 DpoAddRow(DpoAggState *st, double beta, const DpoRow *row, double loss, double w)
 {
 	double		rwc = beta * (row->pc - row->rc);
@@ -226,15 +227,53 @@ DpoAddRow(DpoAggState *st, double beta, const DpoRow *row, double loss, double w
 }
 
 /*
- * dpo_metrics transition for nargs SQL arguments (state, pc, pr, rc, rr
- * [, beta [, loss [, weight [, options]]]]); nargs is a constant in each
- * entry point.
+ * The state argument of a dpo_metrics transition, never NULL.  Per row the
+ * state is the read/write expanded object this function returned for the
+ * previous row; that case is recognised inline with the same tests as
+ * PrefStateArg (expanded read/write datum, a PrefState of pref.dpo_state
+ * whose context is a child of the aggregate's, kind dpo_metrics), a
+ * function call less per row.  Anything else goes through DpoStateArg,
+ * which validates flat input; a NULL state starts a new one.
  */
-static pg_attribute_always_inline Datum
-DpoMetricsAccum(FunctionCallInfo fcinfo, int nargs)
+static pg_attribute_always_inline PrefState *
+DpoMetricsStateArg(FunctionCallInfo fcinfo, DpoCallSite *cs, MemoryContext ctx)
+{
+	PrefState  *ps;
+
+	if (likely(!PG_ARGISNULL(0) && cs->eoh_methods != NULL))
+	{
+		Pointer		p = DatumGetPointer(PG_GETARG_DATUM(0));
+
+		if (VARATT_IS_EXTERNAL_EXPANDED_RW(p))
+		{
+			varatt_expanded ve;
+
+			memcpy(&ve, VARDATA_EXTERNAL(p), sizeof(ve));
+			ps = (PrefState *) ve.eohptr;
+			if (ps->hdr.eoh_methods == cs->eoh_methods && ps->methods == &DpoStateMethods &&
+				PrefStateMemory(ps)->parent == ctx &&
+				((DpoStateHead *) ps->state)->kind == DPO_STATE_DPO)
+				return ps;
+		}
+	}
+	ps = DpoStateArg(fcinfo, 0, DPO_STATE_DPO, ctx);
+	if (ps == NULL)
+		ps = DpoStateNew(DPO_STATE_DPO, ctx);
+	/* the expanded-object methods of every PrefState, for the test above */
+	cs->eoh_methods = ps->hdr.eoh_methods;
+	return ps;
+}
+
+/*
+ * dpo_metrics transition, general path: every argument read from the row
+ * (beta, loss text through the call site's parse cache, weight, options).
+ * ps is the state when the caller has it already, else NULL.  The first
+ * row a call site uses decides whether the constant fast path applies.
+ */
+static pg_noinline Datum
+DpoMetricsGeneral(FunctionCallInfo fcinfo, int nargs, PrefState *ps)
 {
 	MemoryContext ctx = DpoStateContext(fcinfo);
-	PrefState  *ps = DpoStateArg(fcinfo, 0, DPO_STATE_DPO, ctx);
 	DpoCallSite *cs = (DpoCallSite *) fcinfo->flinfo->fn_extra;
 	DpoAggState *st;
 	DpoSpec		spec;
@@ -244,67 +283,25 @@ DpoMetricsAccum(FunctionCallInfo fcinfo, int nargs)
 	int			rc;
 	bool		hit;
 
-	if (ps == NULL)
-		ps = DpoStateNew(DPO_STATE_DPO, ctx);
-	st = (DpoAggState *) ps->state;
-	if (unlikely(cs == NULL))
+	if (cs == NULL)
 	{
 		cs = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DpoCallSite));
 		fcinfo->flinfo->fn_extra = cs;
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		SkipRow(&st->h);
-		PG_RETURN_DATUM(PrefStateDatum(ps));
-	}
-	row.pc = PG_GETARG_FLOAT8(1);
-	row.pr = PG_GETARG_FLOAT8(2);
-	row.rc = PG_GETARG_FLOAT8(3);
-	row.rr = PG_GETARG_FLOAT8(4);
-	row.len_c = row.len_r = 0;
-
-	if (cs->mode >= DPO_MODE_CONST && likely(!st->batch_set))
-	{
-		/* constant spec, checked at the first row: only the log-probs vary */
-		/* one test for all four; -inf and NaN fail it, overflow rechecks */
-		if (unlikely(!(row.pc <= 0 && row.pr <= 0 && row.rc <= 0 && row.rr <= 0 &&
-					   isfinite(row.pc + row.pr + row.rc + row.rr))))
-		{
-			DpoCheckLogp(row.pc, "policy_chosen_logp");
-			DpoCheckLogp(row.pr, "policy_rejected_logp");
-			DpoCheckLogp(row.rc, "ref_chosen_logp");
-			DpoCheckLogp(row.rr, "ref_rejected_logp");
-		}
-		if (cs->mode == DPO_MODE_SIGMOID)
-		{
-			/* TermLoss's sigmoid, reverse KL, label_smoothing 0: same bits */
-			double		z = cs->cspec.beta * ((row.pc - row.pr) - (row.rc - row.rr));
-
-			if (z > DBL_MAX)
-				z = DBL_MAX;
-			else if (z < -DBL_MAX)
-				z = -DBL_MAX;
-			loss = SoftplusInline(-z);
-			if (unlikely(!isfinite(loss)))
-				DpoRowError(DPO_ERR_OVERFLOW, &cs->cspec);
-		}
-		else
-		{
-			rc = dpo_row_loss(&cs->cspec, &row, &loss, NULL);
-			if (rc != DPO_OK)
-				DpoRowError(rc, &cs->cspec);
-		}
-		DpoAddRow(st, cs->cspec.beta, &row, loss, 1.0);
-		PG_RETURN_DATUM(PrefStateDatum(ps));
-	}
-
-	/* general path: every argument from this row */
-	for (int i = 5; i < nargs; i++)
+	if (ps == NULL)
+		ps = DpoMetricsStateArg(fcinfo, cs, ctx);
+	st = (DpoAggState *) ps->state;
+	for (int i = 1; i < nargs; i++)
 		if (PG_ARGISNULL(i) && i != 8)	/* NULL options = defaults */
 		{
 			SkipRow(&st->h);
 			PG_RETURN_DATUM(PrefStateDatum(ps));
 		}
+	row.pc = PG_GETARG_FLOAT8(1);
+	row.pr = PG_GETARG_FLOAT8(2);
+	row.rc = PG_GETARG_FLOAT8(3);
+	row.rr = PG_GETARG_FLOAT8(4);
+	row.len_c = row.len_r = 0;
 	DpoCheckLogp(row.pc, "policy_chosen_logp");
 	DpoCheckLogp(row.pr, "policy_rejected_logp");
 	DpoCheckLogp(row.rc, "ref_chosen_logp");
@@ -369,6 +366,71 @@ DpoMetricsAccum(FunctionCallInfo fcinfo, int nargs)
 				cs->mode = DPO_MODE_SIGMOID;
 		}
 	}
+	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
+/*
+ * dpo_metrics transition for nargs SQL arguments (state, pc, pr, rc, rr
+ * [, beta [, loss [, weight [, options]]]]); nargs is a constant in each
+ * entry point.  When the call site's beta and loss are constants (checked
+ * at its first row) only the log-probabilities vary: this path is inlined
+ * in each entry point and keeps a small frame; the rest is general.
+ */
+static pg_attribute_always_inline Datum
+DpoMetricsAccum(FunctionCallInfo fcinfo, int nargs)
+{
+	DpoCallSite *cs = (DpoCallSite *) fcinfo->flinfo->fn_extra;
+	PrefState  *ps;
+	DpoAggState *st;
+	DpoRow		row;
+	double		loss;
+	int			rc;
+
+	if (unlikely(cs == NULL || cs->mode < DPO_MODE_CONST))
+		return DpoMetricsGeneral(fcinfo, nargs, NULL);
+	ps = DpoMetricsStateArg(fcinfo, cs, DpoStateContext(fcinfo));
+	st = (DpoAggState *) ps->state;
+	if (unlikely(st->batch_set))
+		return DpoMetricsGeneral(fcinfo, nargs, ps);	/* refuses the row */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		SkipRow(&st->h);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
+	}
+	row.pc = PG_GETARG_FLOAT8(1);
+	row.pr = PG_GETARG_FLOAT8(2);
+	row.rc = PG_GETARG_FLOAT8(3);
+	row.rr = PG_GETARG_FLOAT8(4);
+	row.len_c = row.len_r = 0;
+	/* one test for all four; -inf and NaN fail it, overflow rechecks */
+	if (unlikely(!(row.pc <= 0 && row.pr <= 0 && row.rc <= 0 && row.rr <= 0 &&
+				   isfinite(row.pc + row.pr + row.rc + row.rr))))
+	{
+		DpoCheckLogp(row.pc, "policy_chosen_logp");
+		DpoCheckLogp(row.pr, "policy_rejected_logp");
+		DpoCheckLogp(row.rc, "ref_chosen_logp");
+		DpoCheckLogp(row.rr, "ref_rejected_logp");
+	}
+	if (cs->mode == DPO_MODE_SIGMOID)
+	{
+		/* TermLoss's sigmoid, reverse KL, label_smoothing 0: same bits */
+		double		z = cs->cspec.beta * ((row.pc - row.pr) - (row.rc - row.rr));
+
+		if (z > DBL_MAX)
+			z = DBL_MAX;
+		else if (z < -DBL_MAX)
+			z = -DBL_MAX;
+		loss = SoftplusInline(-z);
+		if (unlikely(!isfinite(loss)))
+			DpoRowError(DPO_ERR_OVERFLOW, &cs->cspec);
+	}
+	else
+	{
+		rc = dpo_row_loss(&cs->cspec, &row, &loss, NULL);
+		if (rc != DPO_OK)
+			DpoRowError(rc, &cs->cspec);
+	}
+	DpoAddRow(st, cs->cspec.beta, &row, loss, 1.0);
 	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
