@@ -42,7 +42,9 @@ DROP FUNCTION @extschema@.ranking_accuracy_final(internal);
 -- ---- pref.dpo_state ------------------------------------------------------------
 -- The transition state of dpo_metrics, kto_metrics and ranking_accuracy: a
 -- real type, so that Citus can split the aggregates and move partial states
--- as text.  In memory an expanded object updated in place (src/dpo_state.c).
+-- as text.  In memory an expanded object updated in place (src/dpo_state.c),
+-- in its own memory context: one 8 kB block per group, hence SSPACE = 8192
+-- in the aggregates below, so that the planner sizes hash aggregation right.
 
 CREATE TYPE @extschema@.dpo_state;
 CREATE FUNCTION @extschema@.dpo_state_in(cstring) RETURNS @extschema@.dpo_state
@@ -95,29 +97,29 @@ COMMENT ON FUNCTION @extschema@.dpo_metrics_final(@extschema@.dpo_state) IS 'fin
 
 CREATE AGGREGATE @extschema@.dpo_metrics(policy_chosen_logp double precision, policy_rejected_logp double precision,
 	ref_chosen_logp double precision, ref_rejected_logp double precision) (
-	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 512,
+	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.dpo_metrics_final, COMBINEFUNC = @extschema@.dpo_metrics_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.dpo_metrics(policy_chosen_logp double precision, policy_rejected_logp double precision,
 	ref_chosen_logp double precision, ref_rejected_logp double precision, beta double precision) (
-	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 512,
+	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.dpo_metrics_final, COMBINEFUNC = @extschema@.dpo_metrics_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.dpo_metrics(policy_chosen_logp double precision, policy_rejected_logp double precision,
 	ref_chosen_logp double precision, ref_rejected_logp double precision, beta double precision, loss text) (
-	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 512,
+	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.dpo_metrics_final, COMBINEFUNC = @extschema@.dpo_metrics_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.dpo_metrics(policy_chosen_logp double precision, policy_rejected_logp double precision,
 	ref_chosen_logp double precision, ref_rejected_logp double precision, beta double precision, loss text,
 	weight double precision) (
-	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 512,
+	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.dpo_metrics_final, COMBINEFUNC = @extschema@.dpo_metrics_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.dpo_metrics(policy_chosen_logp double precision, policy_rejected_logp double precision,
 	ref_chosen_logp double precision, ref_rejected_logp double precision, beta double precision, loss text,
 	weight double precision, options text) (
-	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 512,
+	SFUNC = @extschema@.dpo_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.dpo_metrics_final, COMBINEFUNC = @extschema@.dpo_metrics_combine,
 	PARALLEL = SAFE);
 
@@ -153,18 +155,18 @@ COMMENT ON FUNCTION @extschema@.kto_metrics_final(@extschema@.dpo_state) IS 'fin
 
 CREATE AGGREGATE @extschema@.kto_metrics(policy_logp double precision, ref_logp double precision, desirable boolean,
 	kl_policy_logp double precision, kl_ref_logp double precision) (
-	SFUNC = @extschema@.kto_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 256,
+	SFUNC = @extschema@.kto_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.kto_metrics_final, COMBINEFUNC = @extschema@.kto_metrics_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.kto_metrics(policy_logp double precision, ref_logp double precision, desirable boolean,
 	kl_policy_logp double precision, kl_ref_logp double precision, beta double precision) (
-	SFUNC = @extschema@.kto_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 256,
+	SFUNC = @extschema@.kto_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.kto_metrics_final, COMBINEFUNC = @extschema@.kto_metrics_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.kto_metrics(policy_logp double precision, ref_logp double precision, desirable boolean,
 	kl_policy_logp double precision, kl_ref_logp double precision, beta double precision,
 	desirable_weight double precision, undesirable_weight double precision) (
-	SFUNC = @extschema@.kto_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 256,
+	SFUNC = @extschema@.kto_metrics_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.kto_metrics_final, COMBINEFUNC = @extschema@.kto_metrics_combine,
 	PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.kto_metrics(double precision, double precision, boolean, double precision, double precision) IS
@@ -193,18 +195,18 @@ COMMENT ON FUNCTION @extschema@.ranking_accuracy_combine(@extschema@.dpo_state, 
 COMMENT ON FUNCTION @extschema@.ranking_accuracy_final(@extschema@.dpo_state) IS 'final function of pref.ranking_accuracy: pref.ranking_accuracy_stats of a pref.dpo_state (NULL state: NULL)';
 
 CREATE AGGREGATE @extschema@.ranking_accuracy(policy_chosen_logp double precision, policy_rejected_logp double precision) (
-	SFUNC = @extschema@.ranking_accuracy_accum, STYPE = @extschema@.dpo_state, SSPACE = 128,
+	SFUNC = @extschema@.ranking_accuracy_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.ranking_accuracy_final, COMBINEFUNC = @extschema@.ranking_accuracy_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.ranking_accuracy(policy_chosen_logp double precision, policy_rejected_logp double precision,
 	ref_chosen_logp double precision, ref_rejected_logp double precision, beta double precision) (
-	SFUNC = @extschema@.ranking_accuracy_accum, STYPE = @extschema@.dpo_state, SSPACE = 128,
+	SFUNC = @extschema@.ranking_accuracy_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.ranking_accuracy_final, COMBINEFUNC = @extschema@.ranking_accuracy_combine,
 	PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.ranking_accuracy(policy_chosen_logp double precision, policy_rejected_logp double precision,
 	ref_chosen_logp double precision, ref_rejected_logp double precision, beta double precision,
 	chosen_prob double precision) (
-	SFUNC = @extschema@.ranking_accuracy_accum, STYPE = @extschema@.dpo_state, SSPACE = 128,
+	SFUNC = @extschema@.ranking_accuracy_accum, STYPE = @extschema@.dpo_state, SSPACE = 8192,
 	FINALFUNC = @extschema@.ranking_accuracy_final, COMBINEFUNC = @extschema@.ranking_accuracy_combine,
 	PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.ranking_accuracy(double precision, double precision) IS
