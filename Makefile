@@ -31,6 +31,7 @@ OBJS = \
 	src/reward_bt.o \
 	src/curation_core.o \
 	src/curation.o \
+	src/curation_jobs.o \
 	src/agree.o \
 	src/calib.o \
 	src/bt_mm.o \
