@@ -127,7 +127,10 @@ SELECT pref.define_job('sec_pairs', 'binarize', '{"source": "SELECT prompt_id, r
 UPDATE pref.jobs SET definer = 'regress_pgpref_curator' WHERE job = 'sec_pairs';   -- as if the curator had defined it
 CALL pref.run_job('sec_pairs');
 -- with raise_on_failure the CALL fails, after the failed run is logged
+\set VERBOSITY terse
 CALL pref.run_job('sec_pairs', raise_on_failure => true);
+\set VERBOSITY default
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;     -- the job's error code
 SELECT job, status, run_as, error FROM pref.runs WHERE job = 'sec_pairs' ORDER BY run_id;
 
 -- ---- 3. row-level security on the caller's tables holds inside functions
@@ -211,7 +214,7 @@ CALL pref.run_job('sec_h_val');
 SELECT pref.define_job('sec_h_pairs', 'binarize', '{"source": "SELECT prompt_id, response_id, score FROM sec_rated"}');
 SELECT pref.drop_job('sec_h_pairs');
 SELECT count(*) FROM pref.job_kind_params('valuation');
-SELECT count(*) FROM pref.job_status;
+SELECT count(*) AS jobs FROM pref.job_status WHERE job LIKE 'sec\_h\_%';
 RESET search_path;
 SELECT job, status, rows_read, rows_written FROM pref.runs WHERE job LIKE 'sec\_h\_%' ORDER BY run_id;
 SELECT count(*) AS hostile_calls FROM sec_hostile.log;
