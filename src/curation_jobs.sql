@@ -150,7 +150,7 @@ COMMENT ON POLICY write_own ON @extschema@.data_health IS 'a role writes only ro
 -- for a curator and a dashboard role).
 GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.jobs, @extschema@.runs, @extschema@.curated_pairs,
 	@extschema@.data_health TO @extowner@ WITH GRANT OPTION;
-GRANT SELECT, USAGE ON SEQUENCE @extschema@.runs_run_id_seq TO @extowner@ WITH GRANT OPTION;
+GRANT SELECT, USAGE, UPDATE ON SEQUENCE @extschema@.runs_run_id_seq TO @extowner@ WITH GRANT OPTION;
 
 -- ---- job registry --------------------------------------------------------
 

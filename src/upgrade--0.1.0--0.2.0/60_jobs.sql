@@ -819,6 +819,6 @@ BEGIN
 		'@extschema@.curated_pairs, @extschema@.data_health, @extschema@.job_status, @extschema@.data_health_daily, '
 		'@extschema@.leaderboard_state, @extschema@.leaderboard, @extschema@.leaderboard_current, @extschema@.leaderboard_daily, '
 		'@extschema@.data_values, @extschema@.training_subset, @extschema@.valuation_summary TO %s WITH GRANT OPTION', owner);
-	EXECUTE pg_catalog.format('GRANT SELECT, USAGE ON SEQUENCE @extschema@.runs_run_id_seq TO %s WITH GRANT OPTION', owner);
+	EXECUTE pg_catalog.format('GRANT SELECT, USAGE, UPDATE ON SEQUENCE @extschema@.runs_run_id_seq TO %s WITH GRANT OPTION', owner);
 END
 $$;
