@@ -163,6 +163,7 @@ UPDATE pref.jobs SET definer = NULL WHERE job = 'sec_whoami';
 CALL pref.run_job('sec_whoami');
 SET ROLE regress_pgpref_curator;
 SELECT pref.define_job('sec_whoami', 'binarize', '{"source": "SELECT 1, 2, 3"}');
+SELECT pref.drop_job('sec_whoami');
 UPDATE pref.jobs SET definer = 'regress_pgpref_curator' WHERE job = 'sec_whoami';
 RESET ROLE;
 SELECT pref.define_job(job, kind, params) FROM pref.jobs WHERE job = 'sec_whoami';

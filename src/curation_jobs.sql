@@ -340,9 +340,13 @@ BEGIN
 		RETURN false;
 	END IF;
 	DELETE FROM @extschema@.jobs j WHERE j.job OPERATOR(pg_catalog.=) drop_job.job;
-	IF NOT FOUND THEN
+	IF NOT FOUND AND owner IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-			MESSAGE = pg_catalog.format('curation job "%s" belongs to role "%s"', job, COALESCE(owner, '(none recorded)')),
+			MESSAGE = pg_catalog.format('curation job "%s" has no recorded definer', job),
+			DETAIL = 'It was defined before pgpref 0.2.0; only a superuser can drop it.';
+	ELSIF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = pg_catalog.format('curation job "%s" belongs to role "%s"', job, owner),
 			DETAIL = 'Only members of the role that defined a job (and superusers) may redefine, drop or run it.';
 	END IF;
 	RETURN true;
