@@ -57,6 +57,7 @@ FROM (SELECT a, b FROM two_raters UNION ALL SELECT NULL, 'yes' UNION ALL SELECT 
 SELECT pref.cohen_kappa('x', 'x') AS one_category, pref.fleiss_kappa(1, 'x') AS one_rating,
        pref.krippendorff_alpha_interval(u, 3) AS no_variation FROM generate_series(1, 3) u;
 SELECT pref.krippendorff_alpha_interval(1, 'NaN');
+SELECT pref.krippendorff_alpha_interval(u % 2, v) FROM (VALUES (1, 1e300), (2, -1e300), (3, 1e300), (4, 0)) x(u, v);
 SELECT pref.krippendorff_alpha(1, repeat('x', 2000));
 
 -- forced parallel: Partial Aggregate, same answers as serial (to 1e-12)
@@ -149,7 +150,9 @@ FROM (SELECT agree_pairs_partial(a, b) AS s FROM two_raters) x;
 SELECT pref.cohen_kappa_final(pref.agreement_pair_accum(pref.agreement_pair_accum(NULL, 'a', 'a'), 'b', 'b')) AS direct_calls;
 -- as a window aggregate (running frame: the final function reads the state
 -- while the transition keeps adding to it)
-SELECT count(DISTINCT k) AS distinct_running, round(max(k) FILTER (WHERE item = 50)::numeric, 12) AS last
+SELECT count(*) FILTER (WHERE k IS NOT NULL) AS defined, round(max(k) FILTER (WHERE item = 50)::numeric, 12) AS last,
+       bool_and(k IS NOT DISTINCT FROM (SELECT pref.cohen_kappa(t.a, t.b) FROM two_raters t WHERE t.item <= w.item))
+         AS equals_prefix_aggregate
 FROM (SELECT item, pref.cohen_kappa(a, b) OVER (ORDER BY item) AS k FROM two_raters) w;
 -- states of another kind are refused
 SELECT pref.fleiss_kappa_final(agree_pairs_partial(a, b)) FROM two_raters;

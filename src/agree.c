@@ -643,5 +643,11 @@ pref_agreement_krippendorff_alpha_interval_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (agree_krippendorff(st->n, Observations(st), true, 0, NULL, &alpha, &npairable) != CURATION_OK)
 		PG_RETURN_NULL();
+	if (!isfinite(alpha))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("krippendorff_alpha_interval overflowed"),
+				 errdetail("The squared differences of the values exceed the range of double precision."),
+				 errhint("Rescale the values, for example to standard units.")));
 	PG_RETURN_FLOAT8(alpha);
 }
