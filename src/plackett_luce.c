@@ -244,8 +244,8 @@ PlExpand(const struct varlena *flat, MemoryContext ctx)
 	if (sorted)
 		pfree(sorted);
 	PrefWireCheck(&w, count == h.nrank,
-				  psprintf("The ranking count in the header (" INT64_FORMAT ") differs from the rankings in the payload (" INT64_FORMAT ").",
-						   h.nrank, count));
+				  psprintf("The ranking count in the header (" INT64_FORMAT
+						   ") differs from the rankings in the payload (" INT64_FORMAT ").", h.nrank, count));
 	return st;
 }
 
@@ -652,7 +652,8 @@ pref_plackett_luce_final(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("pref.plackett_luce takes at most %d ranked positions in all", PG_INT32_MAX / 8)));
-	PrefCheckMemory((double) total * (8 + 4 + 4 + 16 * 8) + (double) st->nrank * (4 + sizeof(PrefRanking *)), "pref.plackett_luce");
+	PrefCheckMemory((double) total * (8 + 4 + 4 + 16 * 8) + (double) st->nrank * (4 + sizeof(PrefRanking *)),
+					"pref.plackett_luce");
 
 	/* the rankings in canonical order: the fit does not depend on row order */
 	order = palloc_extended(sizeof(PrefRanking *) * st->nrank, MCXT_ALLOC_HUGE);
