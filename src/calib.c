@@ -43,6 +43,8 @@ CheckProb(double p)
 				 errdetail("Got %g.", p)));
 }
 
+static void BadState(const char *detail) pg_attribute_noreturn();
+
 /* Error for an invalid calibration state */
 static void
 BadState(const char *detail)
@@ -69,7 +71,7 @@ IsCount(double x)
  * support functions directly and pass any array): one dimension, no NULLs,
  * a whole bin count in range, the length it implies, and finite, whole,
  * non-negative row count and sums in the header.  Returns its data, or NULL
- * for the empty state '{}'.  O(1): the bins are checked by CheckBinsOf.
+ * for the empty state '{}'.  O(1): CheckBin and CheckState check the bins.
  */
 static double *
 CheckStateHeader(ArrayType *arr)
