@@ -55,6 +55,12 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	(NULL, NULL, 'bigint[]', 'ARRAY[1, 2, 3]::bigint[]'),
 	(NULL, NULL, 'text', '''a'''),
 	(NULL, NULL, 'jsonb', '''{}''::jsonb'),
+	-- polymorphic types: a value of a concrete type (used without a cast)
+	(NULL, NULL, 'anyelement', '1::bigint'),
+	(NULL, NULL, 'anycompatible', '1::bigint'),
+	(NULL, NULL, '"any"', '1::bigint'),
+	(NULL, NULL, 'anyarray', 'ARRAY[1, 2]::bigint[]'),
+	(NULL, NULL, 'anycompatiblearray', 'ARRAY[1, 2]::bigint[]'),
 	(NULL, NULL, 'pref.pair', '''1>2''::pref.pair'),
 	(NULL, NULL, 'pref.ranking', '''1>2=3''::pref.ranking'),
 	(NULL, NULL, 'pref.tally',
@@ -197,8 +203,10 @@ $$;
 CREATE FUNCTION null_sweep_samples(f oid) RETURNS text[]
 LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN count(*) = count(v) THEN coalesce(array_agg(v ORDER BY i), '{}') END
-	FROM (SELECT i, format('(%s)::%s', null_sweep_sample_for(t.fn, t.names[i], t.types[i]), t.types[i]::regtype) AS v
-		  FROM null_sweep_target t, generate_subscripts(t.types, 1) i WHERE t.fn = f) s
+	FROM (SELECT i, CASE WHEN y.typtype = 'p' THEN null_sweep_sample_for(t.fn, t.names[i], t.types[i])
+						 ELSE format('(%s)::%s', null_sweep_sample_for(t.fn, t.names[i], t.types[i]), t.types[i]::regtype) END AS v
+		  FROM null_sweep_target t, generate_subscripts(t.types, 1) i, pg_type y
+		  WHERE t.fn = f AND y.oid = t.types[i]) s
 $$;
 
 -- Aggregates with a real state type: their state over one row of samples
@@ -267,7 +275,13 @@ BEGIN
 	SELECT * INTO t FROM null_sweep_target WHERE fn = f;
 	n := cardinality(t.types);
 	FOR i IN 1 .. n LOOP
-		nul[i] := format('NULL::%s', t.types[i]::regtype);
+		IF (SELECT typtype FROM pg_type WHERE oid = t.types[i]) = 'p' THEN
+			-- a NULL of the sample's concrete type
+			EXECUTE format('SELECT format(''NULL::%%s'', pg_typeof(%s))', vals[i]) INTO one;
+			nul[i] := one;
+		ELSE
+			nul[i] := format('NULL::%s', t.types[i]::regtype);
+		END IF;
 	END LOOP;
 	IF t.kind = 'a' THEN
 		cols := (SELECT string_agg('a' || i, ', ' ORDER BY i) FROM generate_series(1, n) i);
