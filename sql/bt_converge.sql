@@ -9,7 +9,7 @@ SELECT pref.tally(w, l, true) AS t FROM (VALUES (1::bigint, 2::bigint), (2, 3), 
 SELECT pref.bradley_terry(t) FROM conv_ties;
 SELECT pref.bradley_terry(t, ties => 'rao_kupper') FROM conv_ties;
 SELECT pref.bradley_terry(t, prior => 1, ties => 'davidson') FROM conv_ties;
-SELECT pref.bradley_terry(t, 'mm', ties => 'davidson') FROM conv_ties;
+SELECT pref.bradley_terry(t, 'newton', ties => 'davidson') FROM conv_ties;
 SELECT count(*) FROM conv_ties, pref.bt_bootstrap(t, rounds => 10);
 SELECT pref.bt_fit(w, l, true) FROM (VALUES (1::bigint, 2::bigint), (2, 3), (3, 1)) v(w, l);
 -- the hint's way out: ties as half a win each, all strengths equal

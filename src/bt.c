@@ -157,9 +157,7 @@ BtCheckExistence(const BtProblem *p, const PrefTally *t)
 int
 BtResolveTies(const PrefTally *t, int ties, bool order_effect)
 {
-	bool		has_ties = false,
-				has_wins = false,
-				was_auto = false;
+	bool		has_ties = false;
 
 	if (order_effect && !(t->flags & TALLY_POSITION))
 		ereport(ERROR,
@@ -167,37 +165,46 @@ BtResolveTies(const PrefTally *t, int ties, bool order_effect)
 				 errmsg("order_effect needs a tally that keeps presentation order"),
 				 errhint("Tally with pref.tally(first, second, outcome) or pref.tally(pref.pair).")));
 	for (int k = 0; k < t->ncells; k++)
-	{
-		const TallyCell *c = &t->cells[k];
-
-		if (c->n[2] > 0 && c->w[2] > 0)
+		if (t->cells[k].n[2] > 0 && t->cells[k].w[2] > 0)
 			has_ties = true;
-		if ((c->n[0] > 0 && c->w[0] > 0) || (c->n[1] > 0 && c->w[1] > 0))
-			has_wins = true;
-	}
 	if (ties == 4)
-	{
 		ties = has_ties ? BT_TIES_DAVIDSON : BT_TIES_NONE;
-		was_auto = true;
-	}
 	if ((ties == BT_TIES_DAVIDSON || ties == BT_TIES_RAO_KUPPER) && !has_ties)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("ties model \"%s\" needs ties in the tally", TIES_NAMES[ties]),
 				 errhint("Use ties => 'none' or 'auto'.")));
-	if ((ties == BT_TIES_DAVIDSON || ties == BT_TIES_RAO_KUPPER) && !has_wins)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("the tie parameter of the \"%s\" ties model has no finite estimate", TIES_NAMES[ties]),
-				 errdetail("Every comparison in the tally is a tie, so the fitted tie probability tends to 1 (a prior on the strengths does not change that).%s",
-						   was_auto ? " ties => 'auto' chose the davidson model because the tally has ties." : ""),
-				 errhint("Fit with ties => 'half' (a tie counts as half a win for each side), or add comparisons with a winner.")));
 	if (t->nitems < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("a Bradley-Terry fit needs at least two items"),
 				 errdetail("The tally has %d.", t->nitems)));
 	return ties;
+}
+
+/*
+ * Error unless the tie parameter of a davidson or rao_kupper fit has a finite
+ * estimate: with nothing but ties it runs off to infinity, whatever the prior
+ * on the strengths (requested: the ties option as given, 4 = auto)
+ */
+static void
+CheckTieParameter(const PrefTally *t, int ties, int requested)
+{
+	if (ties != BT_TIES_DAVIDSON && ties != BT_TIES_RAO_KUPPER)
+		return;
+	for (int k = 0; k < t->ncells; k++)
+	{
+		const TallyCell *c = &t->cells[k];
+
+		if ((c->n[0] > 0 && c->w[0] > 0) || (c->n[1] > 0 && c->w[1] > 0))
+			return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("the tie parameter of the \"%s\" ties model has no finite estimate", TIES_NAMES[ties]),
+			 errdetail("Every comparison in the tally is a tie, so the fitted tie probability tends to 1 (a prior on the strengths does not change that).%s",
+					   requested == 4 ? " ties => 'auto' chose the davidson model because the tally has ties." : ""),
+			 errhint("Fit with ties => 'half' (a tie counts as half a win for each side), or add comparisons with a winner.")));
 }
 
 /* Check the numeric fit options */
@@ -239,6 +246,8 @@ BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter
 	int			it,
 				io;
 
+	int			requested = ties;
+
 	CheckFitOptions(prior, max_iter, tol);
 	ties = BtResolveTies(t, ties, order_effect);
 	p = BtMakeProblem(t, ties, order_effect, prior, max_iter, tol);
@@ -250,6 +259,7 @@ BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter
 				 errmsg("the MM method fits ties => 'none' or 'half' without order_effect"),
 				 errhint("Use method => 'newton' for the %s ties model%s.", TIES_NAMES[ties],
 						 order_effect ? " and the order effect" : "")));
+	CheckTieParameter(t, ties, requested);
 	if (prior == 0)
 		BtCheckExistence(p, t);
 	np = bt_nparams(p);
