@@ -81,8 +81,8 @@ SELECT cancel_check('bradley_terry, Newton, 3000 items',
 	'SELECT pref.bradley_terry(t, method => ''newton'') FROM cancel_tally WHERE fit = ''newton''');
 SELECT cancel_check('bradley_terry, MM, 40000 items',
 	'SELECT pref.bradley_terry(t, method => ''mm'', max_iter => 100000, tol => 1e-300) FROM cancel_tally WHERE fit = ''mm''');
-SELECT cancel_check('bt_fit over 400000 rows',
-	'SELECT pref.bt_fit(winner, loser) FROM cancel_battles');
+SELECT cancel_check('bt_fit over 1200000 rows',
+	'SELECT pref.bt_fit(winner, loser) FROM cancel_battles, generate_series(1, 3)');
 SELECT cancel_check('ratings, 3000 items',
 	'SELECT count(*) FROM cancel_model, pref.ratings(m)');
 SELECT cancel_check('ratings, sandwich standard errors, 3000 items',
@@ -108,8 +108,8 @@ SELECT cancel_check('reward_fit, L-BFGS, 15000 pairs x 128',
 -- curation over 1000000 labels and 2000000 scores
 SELECT cancel_check('dawid_skene, 1000000 labels',
 	'SELECT count(*) FROM pref.dawid_skene(''SELECT item_id, annotator, label FROM cancel_labels'', max_iter => 1000, tol => 0)');
-SELECT cancel_check('majority_vote, 1000000 labels',
-	'SELECT count(*) FROM pref.majority_vote(''SELECT item_id, annotator, label FROM cancel_labels'')');
+SELECT cancel_check('majority_vote, 4000000 labels',
+	'SELECT count(*) FROM pref.majority_vote(''SELECT item_id, annotator, label FROM cancel_labels, generate_series(1, 4)'')');
 SELECT cancel_check('binarize, all pairs, 2000000 responses',
 	'SELECT count(*) FROM pref.binarize(''SELECT prompt_id, response_id, score FROM cancel_scores'', ''all_pairs'')');
 RESET statement_timeout;
