@@ -109,7 +109,7 @@ SELECT cancel_check('reward_fit, L-BFGS, 15000 pairs x 128',
 SELECT cancel_check('dawid_skene, 1000000 labels',
 	'SELECT count(*) FROM pref.dawid_skene(''SELECT item_id, annotator, label FROM cancel_labels'', max_iter => 1000, tol => 0)');
 SELECT cancel_check('majority_vote, 4000000 labels',
-	'SELECT count(*) FROM pref.majority_vote(''SELECT item_id, annotator, label FROM cancel_labels, generate_series(1, 4)'')');
+	'SELECT count(*) FROM pref.majority_vote(''SELECT item_id * 4 + g, annotator, label FROM cancel_labels, generate_series(0, 3) g'')');
 SELECT cancel_check('binarize, all pairs, 2000000 responses',
 	'SELECT count(*) FROM pref.binarize(''SELECT prompt_id, response_id, score FROM cancel_scores'', ''all_pairs'')');
 RESET statement_timeout;
