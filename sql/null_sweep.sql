@@ -164,7 +164,7 @@ CREATE TABLE null_sweep_empty_value (func name PRIMARY KEY, doc text NOT NULL);
 -- not NULL
 CREATE TABLE null_sweep_null_value (func name PRIMARY KEY, doc text NOT NULL);
 INSERT INTO null_sweep_null_value VALUES
-	('drop_job', 'docs/curation.md: false when there was no such job');
+	('drop_job', 'COMMENT ON FUNCTION: true if the job existed, so false for a NULL name');
 
 -- Calls that crash the server today, in files being fixed elsewhere: each is
 -- skipped and listed below (delete the row once the fix is merged)
