@@ -99,6 +99,13 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# make CC=clang: drop the gcc-only flags of the server's own build, which
+# clang warns about
+ifneq (,$(findstring clang,$(CC)))
+override CFLAGS := $(filter-out -fexcess-precision=standard -Wimplicit-fallthrough=3 -Wcast-function-type \
+	-Wno-format-truncation -Wno-stringop-truncation,$(CFLAGS))
+endif
+
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control Makefile
 	( printf '%s\n' '-- pgpref $(EXTVERSION): generated from src/*.sql by the Makefile; do not edit' \
 	    '\echo Use "CREATE EXTENSION pgpref" to load this file. \quit'; \
