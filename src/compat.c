@@ -34,3 +34,18 @@ RemovedFunction(const char *name)
  * now).  One line per entry point, grouped by module.
  */
 PGPREF_REMOVED(pref_removed_placeholder)
+
+/* tally */
+PGPREF_REMOVED(pref_tally_trans_int)
+PGPREF_REMOVED(pref_tally_trans_text)
+PGPREF_REMOVED(pref_tally_trans_outcome_int)
+PGPREF_REMOVED(pref_tally_trans_outcome_text)
+PGPREF_REMOVED(pref_tally_trans_pair)
+PGPREF_REMOVED(pref_tally_merge_trans)
+PGPREF_REMOVED(pref_tally_combine)
+PGPREF_REMOVED(pref_tally_serial)
+PGPREF_REMOVED(pref_tally_deserial)
+PGPREF_REMOVED(pref_tally_final)
+PGPREF_REMOVED(pref_bt_fit_final)
+PGPREF_REMOVED(pref_elo_trans)
+PGPREF_REMOVED(pref_bt_eval_trans)
