@@ -61,6 +61,24 @@ ItemHash(TallyState *st, int idx)
 	return Mix64((uint64) st->keys[idx]);
 }
 
+/*
+ * Hash of a cell from its items' hashes.  Without position the hash is
+ * symmetric, so that a comparison finds its cell from the two keys alone,
+ * whichever was given first.
+ */
+static inline uint32
+CellHash(bool position, uint32 ha, uint32 hb)
+{
+	if (!position && ha > hb)
+	{
+		uint32		t = ha;
+
+		ha = hb;
+		hb = t;
+	}
+	return Mix64(((uint64) ha << 32) | hb);
+}
+
 /* Rebuild the item slot table for the current items */
 static void
 RehashItems(TallyState *st, int need)
@@ -91,7 +109,8 @@ RehashCells(TallyState *st, int need)
 		return;
 	for (int i = 0; i < st->ncells; i++)
 	{
-		uint32		h = Mix64(((uint64) st->cells[i].a << 32) | (uint32) st->cells[i].b) & st->cell_mask;
+		uint32		h = CellHash(st->position, ItemHash(st, st->cells[i].a),
+								 ItemHash(st, st->cells[i].b)) & st->cell_mask;
 
 		while (st->cell_slots[h])
 			h = (h + 1) & st->cell_mask;
@@ -204,7 +223,7 @@ TallyStateItemText(TallyState *st, const char *key, int len)
 TallyCell *
 TallyStateCell(TallyState *st, int a, int b)
 {
-	uint32		h = Mix64(((uint64) a << 32) | (uint32) b) & st->cell_mask;
+	uint32		h = CellHash(st->position, ItemHash(st, a), ItemHash(st, b)) & st->cell_mask;
 	uint32		s;
 	TallyCell  *c;
 
@@ -273,6 +292,90 @@ TallyStateAdd(TallyState *st, int a, int b, int outcome, int64 n, double w)
 	c->w[outcome] += w;
 	if (unlikely(!isfinite(c->w[outcome])))
 		TallyOutOfRange("weight", "The summed weight of an item pair is not finite.");
+}
+
+/* Add one row of weight w and outcome (relative to the cell's a) to cell c */
+static inline void
+AddOne(TallyCell *c, int outcome, double w)
+{
+	if (unlikely(c->n[outcome] == PG_INT64_MAX))
+		TallyOutOfRange("count", "The number of comparisons of an item pair exceeds the bigint range.");
+	c->n[outcome]++;
+	c->w[outcome] += w;
+	if (unlikely(!isfinite(c->w[outcome])))
+		TallyOutOfRange("weight", "The summed weight of an item pair is not finite.");
+}
+
+/* The outcome seen from the other item */
+#define FLIP_OUTCOME(o) ((o) == TALLY_TIE ? TALLY_TIE : 1 - (o))
+
+/*
+ * Add one row between bigint items ka and kb (outcome relative to ka).  The
+ * row's cell is found from the two keys in one probe; a new item or a new
+ * item pair goes the long way (item indices, then TallyStateAdd).
+ */
+void
+TallyStateAddRowInt(TallyState *st, int64 ka, int64 kb, int outcome, double w)
+{
+	uint32		h = CellHash(st->position, Mix64((uint64) ka), Mix64((uint64) kb)) & st->cell_mask;
+	uint32		s;
+
+	Assert(!st->text);
+	while ((s = st->cell_slots[h]) != 0)
+	{
+		TallyCell  *c = &st->cells[s - 1];
+		int64		ca = st->keys[c->a],
+					cb = st->keys[c->b];
+
+		if (ca == ka && cb == kb)
+		{
+			AddOne(c, outcome, w);
+			return;
+		}
+		if (!st->position && ca == kb && cb == ka)
+		{
+			AddOne(c, FLIP_OUTCOME(outcome), w);
+			return;
+		}
+		h = (h + 1) & st->cell_mask;
+	}
+	TallyStateAdd(st, TallyStateItemInt(st, ka), TallyStateItemInt(st, kb), outcome, 1, w);
+}
+
+/* Whether state item i is the text key (key, len) of hash hash */
+static inline bool
+SameText(const TallyState *st, int i, const char *key, int len, uint32 hash)
+{
+	return st->hashes[i] == hash && st->lens[i] == len && memcmp(st->strs[i], key, len) == 0;
+}
+
+/* Add one row between text items a and b (outcome relative to a); see TallyStateAddRowInt */
+void
+TallyStateAddRowText(TallyState *st, const char *a, int la, const char *b, int lb, int outcome, double w)
+{
+	uint32		ha = hash_bytes((const unsigned char *) a, la),
+				hb = hash_bytes((const unsigned char *) b, lb);
+	uint32		h = CellHash(st->position, ha, hb) & st->cell_mask;
+	uint32		s;
+
+	Assert(st->text);
+	while ((s = st->cell_slots[h]) != 0)
+	{
+		TallyCell  *c = &st->cells[s - 1];
+
+		if (SameText(st, c->a, a, la, ha) && SameText(st, c->b, b, lb, hb))
+		{
+			AddOne(c, outcome, w);
+			return;
+		}
+		if (!st->position && SameText(st, c->a, b, lb, hb) && SameText(st, c->b, a, la, ha))
+		{
+			AddOne(c, FLIP_OUTCOME(outcome), w);
+			return;
+		}
+		h = (h + 1) & st->cell_mask;
+	}
+	TallyStateAdd(st, TallyStateItemText(st, a, la), TallyStateItemText(st, b, lb), outcome, 1, w);
 }
 
 /* Add to the rows used and skipped, checking overflow */

@@ -90,19 +90,6 @@ SelfComparison(const char *item)
 			 errdetail("Both items are %s.", item)));
 }
 
-/* Item index of argument argno (bigint or text) */
-static inline int
-ArgItem(FunctionCallInfo fcinfo, TallyState *st, int argno)
-{
-	if (st->text)
-	{
-		text	   *t = PG_GETARG_TEXT_PP(argno);
-
-		return TallyStateItemText(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-	}
-	return TallyStateItemInt(st, PG_GETARG_INT64(argno));
-}
-
 /* Check two item arguments differ */
 static inline void
 CheckDistinct(FunctionCallInfo fcinfo, bool istext)
@@ -120,11 +107,20 @@ CheckDistinct(FunctionCallInfo fcinfo, bool istext)
 		SelfComparison(psprintf(INT64_FORMAT, PG_GETARG_INT64(1)));
 }
 
-/* Add one used row of outcome between items a and b */
+/* Add one used row of outcome between the items of arguments 1 and 2 */
 static inline void
-AddRow(TallyState *st, int a, int b, int outcome, double w)
+AddRow(FunctionCallInfo fcinfo, TallyState *st, int outcome, double w)
 {
-	TallyStateAdd(st, a, b, outcome, 1, w);
+	if (st->text)
+	{
+		text	   *a = PG_GETARG_TEXT_PP(1);
+		text	   *b = PG_GETARG_TEXT_PP(2);
+
+		TallyStateAddRowText(st, VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a),
+							 VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), outcome, w);
+	}
+	else
+		TallyStateAddRowInt(st, PG_GETARG_INT64(1), PG_GETARG_INT64(2), outcome, w);
 	if (unlikely(st->rows_used == PG_INT64_MAX))
 		TallyStateCountRows(st, 1, 0);	/* raises the overflow error */
 	st->rows_used++;
@@ -138,8 +134,6 @@ AccumWinnerLoser(FunctionCallInfo fcinfo, bool istext)
 	TallyState *st = (TallyState *) ps->state;
 	bool		tie = false;
 	double		w;
-	int			a,
-				b;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (PG_NARGS() > 3 && PG_ARGISNULL(3)) ||
 		!ReadWeight(fcinfo, 4, &w))
@@ -147,9 +141,7 @@ AccumWinnerLoser(FunctionCallInfo fcinfo, bool istext)
 	if (PG_NARGS() > 3)
 		tie = PG_GETARG_BOOL(3);
 	CheckDistinct(fcinfo, istext);
-	a = ArgItem(fcinfo, st, 1);
-	b = ArgItem(fcinfo, st, 2);
-	AddRow(st, a, b, tie ? TALLY_TIE : TALLY_A, w);
+	AddRow(fcinfo, st, tie ? TALLY_TIE : TALLY_A, w);
 	return PrefStateDatum(ps);
 }
 
@@ -194,17 +186,13 @@ AccumOutcome(FunctionCallInfo fcinfo, bool istext)
 	PrefState  *ps = AccumState(fcinfo, istext, true);
 	TallyState *st = (TallyState *) ps->state;
 	double		w;
-	int			outcome,
-				a,
-				b;
+	int			outcome;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || !ReadWeight(fcinfo, 4, &w))
 		return SkipRow(ps);
 	outcome = ParseOutcome(PG_GETARG_TEXT_PP(3));
 	CheckDistinct(fcinfo, istext);
-	a = ArgItem(fcinfo, st, 1);
-	b = ArgItem(fcinfo, st, 2);
-	AddRow(st, a, b, outcome, w);
+	AddRow(fcinfo, st, outcome, w);
 	return PrefStateDatum(ps);
 }
 
@@ -235,18 +223,15 @@ pref_tally_accum_pair(PG_FUNCTION_ARGS)
 	PrefState  *ps = AccumState(fcinfo, false, true);
 	TallyState *st = (TallyState *) ps->state;
 	PrefPair   *p;
-	int			a,
-				b;
 
 	if (PG_ARGISNULL(1))
 		return SkipRow(ps);
 	p = PG_GETARG_PAIR_P(1);
 	if (p->first == p->second || p->outcome > PAIR_TIE || !isfinite(p->weight) || !(p->weight > 0))
 		elog(ERROR, "corrupt pref.pair value");
-	a = TallyStateItemInt(st, p->first);
-	b = TallyStateItemInt(st, p->second);
 	/* PAIR_FIRST/SECOND/TIE coincide with TALLY_A/B/TIE */
-	AddRow(st, a, b, p->outcome, p->weight);
+	TallyStateAddRowInt(st, p->first, p->second, p->outcome, p->weight);
+	TallyStateCountRows(st, 1, 0);
 	return PrefStateDatum(ps);
 }
 

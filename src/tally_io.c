@@ -335,11 +335,13 @@ ParseScalar(void *state, char *token, JsonTokenType type)
 	{
 		if (type != JSON_TOKEN_STRING && type != JSON_TOKEN_NUMBER)
 			TallySyntax("Items must be strings or numbers.");
+		if (p->nitems >= TALLY_MAX_ITEMS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a tally holds at most %d items", TALLY_MAX_ITEMS)));
 		if (p->nitems >= p->cap_items)
 		{
 			p->cap_items = p->cap_items ? p->cap_items * 2 : 256;
-			if (p->cap_items > 2 * TALLY_MAX_ITEMS)
-				TallySyntax(psprintf("A tally holds at most %d items.", TALLY_MAX_ITEMS));
 			PrefCheckMemory((double) p->cap_items * sizeof(ParsedItem), "pref.tally input");
 			p->items = repalloc_huge(p->items, (Size) p->cap_items * sizeof(ParsedItem));
 		}

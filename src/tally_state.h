@@ -45,6 +45,9 @@ extern int	TallyStateItemInt(TallyState *st, int64 key);
 extern int	TallyStateItemText(TallyState *st, const char *key, int len);
 extern TallyCell *TallyStateCell(TallyState *st, int a, int b);
 extern void TallyStateAdd(TallyState *st, int a, int b, int outcome, int64 n, double w);
+extern void TallyStateAddRowInt(TallyState *st, int64 ka, int64 kb, int outcome, double w);
+extern void TallyStateAddRowText(TallyState *st, const char *a, int la, const char *b, int lb,
+								 int outcome, double w);
 extern void TallyStateDropPosition(TallyState *st);
 extern PrefTally *TallyStateFinal(TallyState *st);
 extern void TallyStateMerge(TallyState *st, const PrefTally *t);
