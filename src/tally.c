@@ -62,21 +62,30 @@ ItemHash(TallyState *st, int idx)
 }
 
 /*
- * Hash of a cell from its items' hashes.  Without position the hash is
- * symmetric, so that a comparison finds its cell from the two keys alone,
- * whichever was given first.
+ * Hash of a cell from its two keys (bigint) or key hashes (text): one mix
+ * of the pair.  Without position it is symmetric, so that a comparison
+ * finds its cell from the two keys alone, whichever was given first.
  */
 static inline uint32
-CellHash(bool position, uint32 ha, uint32 hb)
+CellHash(bool position, uint64 a, uint64 b)
 {
-	if (!position && ha > hb)
+	if (!position && a > b)
 	{
-		uint32		t = ha;
+		uint64		t = a;
 
-		ha = hb;
-		hb = t;
+		a = b;
+		b = t;
 	}
-	return Mix64(((uint64) ha << 32) | hb);
+	return Mix64(a * UINT64CONST(0x9e3779b97f4a7c15) + b);
+}
+
+/* Hash of the cell of state items a and b */
+static inline uint32
+CellHashOf(TallyState *st, int a, int b)
+{
+	if (st->text)
+		return CellHash(st->position, st->hashes[a], st->hashes[b]);
+	return CellHash(st->position, (uint64) st->keys[a], (uint64) st->keys[b]);
 }
 
 /* Rebuild the item slot table for the current items */
@@ -109,8 +118,7 @@ RehashCells(TallyState *st, int need)
 		return;
 	for (int i = 0; i < st->ncells; i++)
 	{
-		uint32		h = CellHash(st->position, ItemHash(st, st->cells[i].a),
-								 ItemHash(st, st->cells[i].b)) & st->cell_mask;
+		uint32		h = CellHashOf(st, st->cells[i].a, st->cells[i].b) & st->cell_mask;
 
 		while (st->cell_slots[h])
 			h = (h + 1) & st->cell_mask;
@@ -223,7 +231,7 @@ TallyStateItemText(TallyState *st, const char *key, int len)
 TallyCell *
 TallyStateCell(TallyState *st, int a, int b)
 {
-	uint32		h = CellHash(st->position, ItemHash(st, a), ItemHash(st, b)) & st->cell_mask;
+	uint32		h = CellHashOf(st, a, b) & st->cell_mask;
 	uint32		s;
 	TallyCell  *c;
 
@@ -317,7 +325,7 @@ AddOne(TallyCell *c, int outcome, double w)
 void
 TallyStateAddRowInt(TallyState *st, int64 ka, int64 kb, int outcome, double w)
 {
-	uint32		h = CellHash(st->position, Mix64((uint64) ka), Mix64((uint64) kb)) & st->cell_mask;
+	uint32		h = CellHash(st->position, (uint64) ka, (uint64) kb) & st->cell_mask;
 	uint32		s;
 
 	Assert(!st->text);
