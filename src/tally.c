@@ -625,6 +625,8 @@ TallyStateMergeState(TallyState *st, const TallyState *src)
 	pfree(map);
 }
 
+static void TallyInvalid(TallySource src, const char *detail) pg_attribute_noreturn();
+
 /* Report a malformed tally: syntax error for text, binary error otherwise */
 static void
 TallyInvalid(TallySource src, const char *detail)

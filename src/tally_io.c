@@ -81,6 +81,8 @@ pref_tally_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
+static void TallySyntax(const char *detail) pg_attribute_noreturn();
+
 /* Report invalid tally text */
 static void
 TallySyntax(const char *detail)
@@ -188,6 +190,8 @@ TokenDouble(const char *tok)
 		TallySyntax(psprintf("A weight must be a finite number, not negative, got %s.", tok));
 	return x + 0.0;
 }
+
+static void WrongType(TallyParse *p) pg_attribute_noreturn();
 
 /* Error for a value of the wrong JSON type under the current key */
 static void
