@@ -48,6 +48,38 @@ INSERT INTO sample SELECT 'pref.bt_model', pref.bradley_terry(pref.tally(f, s, o
 FROM (VALUES (1, 2, '>'), (2, 3, '='), (3, 1, '>'), (1, 3, '<')) v(f, s, o);
 INSERT INTO sample SELECT 'pref.bt_model', pref.bradley_terry(pref.tally(f, s, o), ties => 'rao_kupper')::text
 FROM (VALUES (1, 2, '>'), (2, 3, '='), (3, 1, '>'), (1, 3, '<'), (3, 2, '=')) v(f, s, o);
+-- aggregate state types: partial states of each family (no final function)
+CREATE AGGREGATE fuzz.dpo_p(float8, float8, float8, float8, float8, text, float8)
+  (SFUNC = pref.dpo_metrics_accum, STYPE = pref.dpo_state);
+CREATE AGGREGATE fuzz.aot_p(float8, float8, float8, float8, float8, text)
+  (SFUNC = pref.dpo_metrics_accum, STYPE = pref.dpo_state);
+CREATE AGGREGATE fuzz.kto_p(float8, float8, boolean, float8, float8, float8)
+  (SFUNC = pref.kto_metrics_accum, STYPE = pref.dpo_state);
+CREATE AGGREGATE fuzz.racc_p(float8, float8, float8, float8, float8)
+  (SFUNC = pref.ranking_accuracy_accum, STYPE = pref.dpo_state);
+INSERT INTO sample SELECT 'pref.dpo_state', fuzz.dpo_p(pc, pr, rc, rr, 0.1, 'sigmoid', w)::text
+  FROM (VALUES (-40.0, -45.0, -42.0, -44.0, 1.0), (-12.5, -11.0, -13.0, -12.0, 2.5), (-3.0, -9.0, -4.0, -8.5, 0.5)) v(pc, pr, rc, rr, w);
+INSERT INTO sample SELECT 'pref.dpo_state', fuzz.aot_p(pc, pr, rc, rr, 0.1, 'aot')::text
+  FROM (VALUES (-40.0, -45.0, -42.0, -44.0), (-12.5, -11.0, -13.0, -12.0)) v(pc, pr, rc, rr);
+INSERT INTO sample SELECT 'pref.dpo_state', fuzz.kto_p(p, r, d, kp, kr, 0.1)::text
+  FROM (VALUES (-40.0, -42.0, true, -41.0, -41.5), (-12.5, -11.0, false, -12.0, -12.2)) v(p, r, d, kp, kr);
+INSERT INTO sample SELECT 'pref.dpo_state', fuzz.racc_p(pc, pr, rc, rr, 0.1)::text
+  FROM (VALUES (-40.0, -45.0, -42.0, -44.0), (-12.5, -11.0, -13.0, -12.0)) v(pc, pr, rc, rr);
+CREATE AGGREGATE fuzz.agree_pair_p(text, text) (SFUNC = pref.agreement_pair_accum, STYPE = pref.agreement_state);
+CREATE AGGREGATE fuzz.agree_unit_p(bigint, text) (SFUNC = pref.agreement_unit_accum, STYPE = pref.agreement_state);
+CREATE AGGREGATE fuzz.agree_value_p(bigint, float8) (SFUNC = pref.agreement_value_accum, STYPE = pref.agreement_state);
+INSERT INTO sample SELECT 'pref.agreement_state', fuzz.agree_pair_p(a, b)::text
+  FROM (VALUES ('yes', 'yes'), ('no', 'yes'), ('maybe', 'no'), ('über', 'no')) v(a, b);
+INSERT INTO sample SELECT 'pref.agreement_state', fuzz.agree_unit_p(u, l)::text
+  FROM (VALUES (1, 'a'), (1, 'b'), (2, 'a'), (2, 'a'), (3, 'c')) v(u, l);
+INSERT INTO sample SELECT 'pref.agreement_state', fuzz.agree_value_p(u, x)::text
+  FROM (VALUES (1, 0.5), (1, 1.5), (2, 3.25), (2, 3.0)) v(u, x);
+CREATE AGGREGATE fuzz.pl_p(pref.ranking) (SFUNC = pref.plackett_luce_accum, STYPE = pref.ranking_state);
+CREATE AGGREGATE fuzz.pl_prior_p(pref.ranking, float8) (SFUNC = pref.plackett_luce_accum, STYPE = pref.ranking_state);
+INSERT INTO sample SELECT 'pref.ranking_state', fuzz.pl_p(r::pref.ranking)::text
+  FROM (VALUES ('3>1=4>2'), ('1>2'), ('2>3>1')) v(r);
+INSERT INTO sample SELECT 'pref.ranking_state', fuzz.pl_prior_p(r::pref.ranking, 0.5)::text
+  FROM (VALUES ('3>1'), ('1>2>3')) v(r);
 -- every base type in pref has samples (a new type cannot escape the fuzz)
 SELECT t.oid::regtype AS type_without_samples
 FROM pg_type t
