@@ -23,6 +23,7 @@ OBJS = \
 	src/dpo_core.o \
 	src/dpo.o \
 	src/dpo_agg.o \
+	src/dpo_state.o \
 	src/gram_core.o \
 	src/gram.o \
 	src/reward_core.o \
@@ -31,6 +32,7 @@ OBJS = \
 	src/reward_bt.o \
 	src/curation_core.o \
 	src/curation.o \
+	src/curation_jobs.o \
 	src/agree.o \
 	src/calib.o \
 	src/bt_mm.o \
@@ -98,6 +100,13 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# make CC=clang: drop the gcc-only flags of the server's own build, which
+# clang warns about
+ifneq (,$(findstring clang,$(CC)))
+override CFLAGS := $(filter-out -fexcess-precision=standard -Wimplicit-fallthrough=3 -Wcast-function-type \
+	-Wno-format-truncation -Wno-stringop-truncation,$(CFLAGS))
+endif
+
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control Makefile
 	( printf '%s\n' '-- pgpref $(EXTVERSION): generated from src/*.sql by the Makefile; do not edit' \
 	    '\echo Use "CREATE EXTENSION pgpref" to load this file. \quit'; \
@@ -126,3 +135,15 @@ demo:
 
 bench:
 	bash test/run.sh bench
+
+.PHONY: valgrind fuzz
+# pg_regress with every backend under valgrind memcheck, against a
+# valgrind-aware, assert-enabled PostgreSQL 15 built once into
+# /var/cache/pgpref (PGPREF_VG_PREFIX); fails on any valgrind error.
+valgrind:
+	bash test/valgrind.sh
+
+# The mutation fuzz of every type's text and binary input, long
+# (PGPREF_FUZZ_N inputs per type and path, PGPREF_FUZZ_SEED).
+fuzz:
+	bash test/fuzz.sh

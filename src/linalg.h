@@ -61,6 +61,23 @@ extern int	linalg_cholesky(int n, double *a);
 extern int	linalg_spd_inverse(int n, double *a);
 
 /*
+ * Interruptible versions of the two for long factorizations: tick() is
+ * called between column blocks (it may not return, e.g. when a PostgreSQL
+ * error unwinds).  The _tick versions are blocked when tick is set and n >
+ * LINALG_TICK_MIN_N (below that one factorization takes a few tens of
+ * milliseconds, and LAPACK's own routines run, with their results); the
+ * _blocked versions take an explicit block size nb (for tests).
+ */
+typedef void (*linalg_tick) (void);
+#define LINALG_TICK_MIN_N	768
+extern int	linalg_block_size(int n);
+extern int	linalg_cholesky_solve_tick(int n, int nrhs, double *a, double *b, linalg_tick tick);
+extern int	linalg_spd_inverse_tick(int n, double *a, linalg_tick tick);
+extern int	linalg_cholesky_solve_blocked(int n, int nrhs, double *a, double *b, int nb,
+										  linalg_tick tick);
+extern int	linalg_spd_inverse_blocked(int n, double *a, int nb, linalg_tick tick);
+
+/*
  * Eigen-decomposition of a symmetric n x n matrix: eigenvalues ascending in
  * w, eigenvectors as the rows of a (overwritten).  work must hold at least
  * linalg_eigen_work(n) doubles and iwork linalg_eigen_iwork(n) ints.
