@@ -118,7 +118,7 @@ RESET pgpref.max_memory;
 -- single precision halves the matrix (still too large here)
 SET pgpref.max_memory = '1MB';
 SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5);
-SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5, n_neighbors => 94);
+SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5, n_neighbors => 91);
 SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5, greedy => 'stochastic', seed => 1);
 SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(3*g)] FROM generate_series(1, 600) g', 5, single_precision => true);
 RESET pgpref.max_memory;

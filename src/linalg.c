@@ -280,6 +280,76 @@ linalg_sgemm_nt_ld(int m, int n, int k, const float *a, int lda,
 }
 
 /*
+ * Deterministic kernels (see linalg.h).  Eight partial sums in named
+ * locals (i mod 8), combined pairwise; separate statements and no
+ * reassociation: without -ffast-math the compiler keeps this order.
+ */
+#define DET_SUM_BODY(TERM) \
+	double		s0 = 0.0, \
+				s1 = 0.0, \
+				s2 = 0.0, \
+				s3 = 0.0, \
+				s4 = 0.0, \
+				s5 = 0.0, \
+				s6 = 0.0, \
+				s7 = 0.0; \
+	int			i = 0; \
+	for (; i + 8 <= n; i += 8) \
+	{ \
+		const double *a = x + i, \
+				   *b = y + i; \
+		double		t0 = TERM(0), \
+					t1 = TERM(1), \
+					t2 = TERM(2), \
+					t3 = TERM(3), \
+					t4 = TERM(4), \
+					t5 = TERM(5), \
+					t6 = TERM(6), \
+					t7 = TERM(7); \
+		s0 += t0; \
+		s1 += t1; \
+		s2 += t2; \
+		s3 += t3; \
+		s4 += t4; \
+		s5 += t5; \
+		s6 += t6; \
+		s7 += t7; \
+	} \
+	for (; i < n; i++) \
+	{ \
+		const double *a = x + i, \
+				   *b = y + i; \
+		double		t = TERM(0); \
+		s0 += t; \
+	} \
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+
+#define DOT_TERM(k)		(a[k] * b[k])
+#define SQDIST_TERM(k)	((a[k] - b[k]) * (a[k] - b[k]))
+#define SQSUM_TERM(k)	((a[k] + b[k]) * (a[k] + b[k]))
+
+/* x . y in a fixed order */
+double
+linalg_det_dot(int n, const double *x, const double *y)
+{
+	DET_SUM_BODY(DOT_TERM);
+}
+
+/* |x - y|^2 in a fixed order */
+double
+linalg_det_sqdist(int n, const double *x, const double *y)
+{
+	DET_SUM_BODY(SQDIST_TERM);
+}
+
+/* |x + y|^2 in a fixed order */
+double
+linalg_det_sqsum(int n, const double *x, const double *y)
+{
+	DET_SUM_BODY(SQSUM_TERM);
+}
+
+/*
  * Interruptible factorizations: LAPACK's blocked algorithms spelt out with
  * level-3 BLAS calls on column blocks of nb, calling tick() between blocks
  * so that the caller can cancel a long factorization (tick may not return).

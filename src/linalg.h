@@ -97,4 +97,20 @@ extern void linalg_gemm_nt_ld(int m, int n, int k, const double *a, int lda,
 extern void linalg_sgemm_nt_ld(int m, int n, int k, const float *a, int lda,
 							   const float *b, int ldb, float *c, int ldc);
 
+/*
+ * Deterministic kernels: plain C in one fixed order of operations (eight
+ * partial sums over i mod 8, combined pairwise as
+ * ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))), never
+ * BLAS, so that a given build returns the same bits on every CPU and under
+ * every OpenBLAS kernel.  pgpref decides everything discrete (neighbour
+ * order, greedy picks, thresholds) on values from these.
+ */
+extern double linalg_det_dot(int n, const double *x, const double *y);
+
+/* Sum of (x_i - y_i)^2, deterministic */
+extern double linalg_det_sqdist(int n, const double *x, const double *y);
+
+/* Sum of (x_i + y_i)^2, deterministic */
+extern double linalg_det_sqsum(int n, const double *x, const double *y);
+
 #endif							/* PGPREF_LINALG_H */

@@ -278,7 +278,9 @@ BlockRows(const ShapleyData *dat)
 
 /*
  * Walk the validation rows in blocks; for each row call back with its
- * training order (nearest first) and matches.
+ * training order (nearest first by exact distance, ties by smaller id) and
+ * matches.  The gemm finds the order fast; shapley_order_row settles every
+ * comparison the gemm's rounding could decide with scalar code.
  */
 typedef void (*RowCallback) (void *arg, int row, const int *order, const double *match);
 
@@ -294,14 +296,20 @@ ForEachValidationRow(const ShapleyArgs *a, ShapleyData *dat, RowCallback cb, voi
 	uint64	   *kbuf;
 	int		   *ibuf,
 			   *order;
+	ShapleyTie *tbuf;
+	double		xnmax = 0.0;
 
 	PrepareMetric(a, dat, &xn, &vn);
+	if (xn)
+		for (int i = 0; i < n; i++)
+			xnmax = Max(xnmax, xn[i]);
 	PrefApplyBlasThreads();
 	dist = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) bsz * n);
 	match = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) bsz * n);
 	kbuf = palloc(sizeof(uint64) * 2 * (Size) n);
 	ibuf = palloc(sizeof(int) * (Size) n);
 	order = palloc(sizeof(int) * (Size) n);
+	tbuf = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(ShapleyTie) * (Size) n);
 
 	for (int b0 = 0; b0 < dat->m; b0 += bsz)
 	{
@@ -315,9 +323,15 @@ ForEachValidationRow(const ShapleyArgs *a, ShapleyData *dat, RowCallback cb, voi
 						   (const int64_t *) dat->y, dist, match);
 		for (int r = 0; r < b; r++)
 		{
+			int			row = b0 + r;
+
 			CHECK_FOR_INTERRUPTS();
-			shapley_argsort(n, dist + (Size) r * n, order, (uint64_t *) kbuf, ibuf);
-			cb(arg, b0 + r, order, match + (Size) r * n);
+			(void) shapley_order_row(a->metric, a->pairs, n, dat->d,
+									 dat->v + (Size) row * dat->d, vn ? vn[row] : 1.0,
+									 dat->x, xnmax, (const int64_t *) dat->id,
+									 dist + (Size) r * n, match + (Size) r * n, order,
+									 (uint64_t *) kbuf, ibuf, tbuf);
+			cb(arg, row, order, match + (Size) r * n);
 		}
 	}
 	pfree(dist);
@@ -325,6 +339,7 @@ ForEachValidationRow(const ShapleyArgs *a, ShapleyData *dat, RowCallback cb, voi
 	pfree(kbuf);
 	pfree(ibuf);
 	pfree(order);
+	pfree(tbuf);
 }
 
 /* Exact KNN-Shapley: accumulate the recursion row by row */
@@ -353,7 +368,7 @@ RunExact(const ShapleyArgs *a, ShapleyData *dat, double *values)
 	ExactArg	e;
 	int			bsz = BlockRows(dat);
 
-	PrefCheckMemory(DataBytes(dat) + 16.0 * bsz * dat->n + 40.0 * dat->n, a->what);
+	PrefCheckMemory(DataBytes(dat) + 16.0 * bsz * dat->n + 64.0 * dat->n, a->what);
 	e.n = dat->n;
 	e.k = a->k;
 	e.weight = 1.0 / dat->m;
@@ -387,7 +402,7 @@ BuildKnn(const ShapleyArgs *a, ShapleyData *dat, ShapleyUtility *u, ShapleyKnnSt
 	int			bsz = BlockRows(dat);
 
 	PrefCheckMemory(DataBytes(dat) + 9.0 * mn + 4.0 * dat->m * a->k +
-					16.0 * bsz * dat->n + 40.0 * dat->n, a->what);
+					16.0 * bsz * dat->n + 64.0 * dat->n, a->what);
 	st->n = dat->n;
 	st->m = dat->m;
 	st->k = a->k;

@@ -2,7 +2,9 @@
  * shapley_core.c - numeric core of data valuation (see shapley_core.h).
  * No postgres.h: the SQL glue is src/shapley.c.
  */
+#include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "linalg.h"
@@ -11,22 +13,26 @@
 
 /* ---- distances ---------------------------------------------------------- */
 
-/* Squared norms of the rows of x */
+/* Squared norms of the rows of x (deterministic scalar code) */
 void
 shapley_sq_norms(int n, int d, const double *x, double *out)
 {
 	for (int i = 0; i < n; i++)
-		out[i] = linalg_dot(d, x + (size_t) i * d, x + (size_t) i * d);
+		out[i] = linalg_det_dot(d, x + (size_t) i * d, x + (size_t) i * d);
 }
 
-/* Ensure every row has unit length (cosine metric) */
+/*
+ * Ensure every row has unit length (cosine metric).  The norm comes from
+ * deterministic scalar code: the scaled rows are the input of the exact
+ * distances, so they must not depend on the BLAS kernel.
+ */
 int
 shapley_normalize_rows(int n, int d, double *x, int *bad)
 {
 	for (int i = 0; i < n; i++)
 	{
 		double	   *row = x + (size_t) i * d;
-		double		nrm = linalg_nrm2(d, row);
+		double		nrm = sqrt(linalg_det_dot(d, row, row));
 
 		if (!(nrm > 0.0))
 		{
@@ -39,7 +45,24 @@ shapley_normalize_rows(int n, int d, double *x, int *bad)
 	return SHAPLEY_OK;
 }
 
-/* One gemm for the inner products, then distances and matches elementwise */
+/*
+ * Bound on |BLAS distance - exact distance| for rows with squared norms vn
+ * and xn (both 1 under cosine): the gemm inner product, the norms trick and
+ * the scalar sum each err by at most about d units of rounding times
+ * (vn + xn); (4d + 16) machine epsilons leave a factor of two to spare.
+ * The tiny absolute term covers underflow.
+ */
+double
+shapley_dist_tol(int d, double vn, double xn)
+{
+	return (4.0 * d + 16.0) * DBL_EPSILON * (vn + xn) + 1e-300 * d;
+}
+
+/*
+ * One gemm for the inner products, then approximate distances and matches
+ * elementwise.  A pair's match whose sign the gemm cannot settle (|dot|
+ * within the rounding bound) is flagged -1 for shapley_order_row.
+ */
 void
 shapley_dist_block(int metric, int pairs, int b, int n, int d,
 				   const double *v, const double *vn,
@@ -65,20 +88,55 @@ shapley_dist_block(int metric, int pairs, int b, int n, int d,
 				dd = 1.0 - ag;
 			drow[i] = dd > 0.0 ? dd : 0.0;	/* also turns -0 into +0 */
 			if (pairs)
-				mrow[i] = g > 0.0 ? 1.0 : (g < 0.0 ? 0.0 : 0.5);
+			{
+				double		tol = metric == SHAPLEY_L2 ?
+					shapley_dist_tol(d, vn[r], xn[i]) : shapley_dist_tol(d, 1.0, 1.0);
+
+				mrow[i] = g > tol ? 1.0 : (g < -tol ? 0.0 : -1.0);
+			}
 			else
 				mrow[i] = vlabel[r] == xlabel[i] ? 1.0 : 0.0;
 		}
 	}
 }
 
+/*
+ * Exact distance of query row v to reference row x by deterministic scalar
+ * code: |v - x|^2 (l2) or 1 - v.x (cosine, unit rows), clamped at 0.  For
+ * pairs the distance to the nearer of +x and -x, chosen by the sign of the
+ * scalar v.x, and *match = 1 (+x), 0 (-x) or 0.5 (v.x = 0).
+ */
+double
+shapley_exact_dist(int metric, int pairs, int d, const double *v, const double *x,
+				   double *match)
+{
+	double		dd;
+
+	if (!pairs)
+		dd = metric == SHAPLEY_L2 ? linalg_det_sqdist(d, v, x) : 1.0 - linalg_det_dot(d, v, x);
+	else
+	{
+		double		g = linalg_det_dot(d, v, x);
+
+		*match = g > 0.0 ? 1.0 : (g < 0.0 ? 0.0 : 0.5);
+		if (metric == SHAPLEY_L2)
+			dd = g >= 0.0 ? linalg_det_sqdist(d, v, x) : linalg_det_sqsum(d, v, x);
+		else
+			dd = 1.0 - fabs(g);
+	}
+	return dd > 0.0 ? dd : 0.0;
+}
+
 #define RADIX_BITS	11
 #define RADIX_SIZE	(1 << RADIX_BITS)
 #define RADIX_PASSES 6
 
-/* Stable LSD radix argsort of non-negative doubles */
-void
-shapley_argsort(int n, const double *key, int *order, uint64_t *kbuf, int *ibuf)
+/*
+ * Stable LSD radix argsort of non-negative doubles; returns the keys' bits
+ * in sorted order (inside kbuf)
+ */
+static const uint64_t *
+RadixArgsort(int n, const double *key, int *order, uint64_t *kbuf, int *ibuf)
 {
 	int			count[RADIX_PASSES][RADIX_SIZE];
 	uint64_t   *ksrc = kbuf,
@@ -131,6 +189,99 @@ shapley_argsort(int n, const double *key, int *order, uint64_t *kbuf, int *ibuf)
 	}
 	if (isrc != order)
 		memcpy(order, isrc, sizeof(int) * n);
+	return ksrc;
+}
+
+/* Stable argsort of non-negative doubles */
+void
+shapley_argsort(int n, const double *key, int *order, uint64_t *kbuf, int *ibuf)
+{
+	(void) RadixArgsort(n, key, order, kbuf, ibuf);
+}
+
+/* Order tie entries by exact distance, then id */
+static int
+CmpTie(const void *pa, const void *pb)
+{
+	const ShapleyTie *a = pa;
+	const ShapleyTie *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->id < b->id ? -1 : (a->id > b->id ? 1 : 0);
+}
+
+/*
+ * Order of the training rows for one validation row: argsort of the BLAS
+ * distances, then every run of neighbours whose BLAS distances lie within
+ * twice the rounding bound of each other (where BLAS may have swapped or
+ * split a tie) is re-sorted by the exact scalar distance, ties by id.  Two
+ * rows in different runs are more than the bound apart, so their order is
+ * the exact one as well: the result is the order by (exact distance, id),
+ * whatever kernel computed the gemm.  Returns the number of exact distances
+ * computed.
+ */
+int64_t
+shapley_order_row(int metric, int pairs, int n, int d, const double *v, double vn,
+				  const double *x, double xnmax, const int64_t *id,
+				  const double *dist, double *match, int *order,
+				  uint64_t *kbuf, int *ibuf, ShapleyTie *tbuf)
+{
+	double		tol2 = 2.0 * (metric == SHAPLEY_L2 ?
+							  shapley_dist_tol(d, vn, xnmax) : shapley_dist_tol(d, 1.0, 1.0));
+	int64_t		exact = 0;
+	int			t0 = 0;
+	const uint64_t *sorted = RadixArgsort(n, dist, order, kbuf, ibuf);
+	double		prev;
+
+	memcpy(&prev, &sorted[0], sizeof(prev));
+	while (t0 < n)
+	{
+		int			t1 = t0 + 1;
+
+		/* extend the run while neighbours are within twice the bound */
+		for (; t1 < n; t1++)
+		{
+			double		cur;
+
+			memcpy(&cur, &sorted[t1], sizeof(cur));
+			if (cur - prev > tol2)
+			{
+				prev = cur;
+				break;
+			}
+			prev = cur;
+		}
+		if (t1 - t0 > 1)
+		{
+			for (int t = t0; t < t1; t++)
+			{
+				int			i = order[t];
+				double		mt = match[i];
+
+				tbuf[t - t0].key = shapley_exact_dist(metric, pairs, d, v,
+													  x + (size_t) i * d, &mt);
+				tbuf[t - t0].id = id[i];
+				tbuf[t - t0].idx = i;
+				if (pairs)
+					match[i] = mt;
+			}
+			exact += t1 - t0;
+			qsort(tbuf, t1 - t0, sizeof(ShapleyTie), CmpTie);
+			for (int t = t0; t < t1; t++)
+				order[t] = tbuf[t - t0].idx;
+		}
+		t0 = t1;
+	}
+	/* matches of pairs the gemm could not settle, outside the runs */
+	if (pairs)
+		for (int i = 0; i < n; i++)
+			if (match[i] < 0.0)
+			{
+				(void) shapley_exact_dist(metric, pairs, d, v, x + (size_t) i * d, &match[i]);
+				exact++;
+			}
+	return exact;
 }
 
 /* Jia et al. (2019) recursion, from the farthest training row inwards */

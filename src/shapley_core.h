@@ -31,13 +31,16 @@ extern void shapley_sq_norms(int n, int d, const double *x, double *out);
 extern int	shapley_normalize_rows(int n, int d, double *x, int *bad);
 
 /*
- * Distances from b query rows v (b x d) to n reference rows x (n x d) into
- * dist (b x n), by one gemm and the norms trick.  vn, xn: squared norms
- * (l2 only).  With pairs != 0 the rows are preference difference vectors
- * under symmetric augmentation: the distance is to the nearer of +x and -x
- * and match (b x n) is 1 when that copy is +x (dot > 0), 0 when it is -x,
- * 0.5 on a tie.  Otherwise match is 1 where the labels agree, else 0.
- * l2 distances are squared (same order), clamped at 0.
+ * Approximate distances from b query rows v (b x d) to n reference rows x
+ * (n x d) into dist (b x n), by one gemm and the norms trick: fast, but the
+ * rounding depends on the BLAS kernel, so shapley_order_row settles every
+ * comparison the rounding could decide.  vn, xn: squared norms (l2 only).
+ * With pairs != 0 the rows are preference difference vectors under
+ * symmetric augmentation: the distance is to the nearer of +x and -x and
+ * match (b x n) is 1 when that copy is +x (dot > 0), 0 when it is -x, 0.5
+ * on a tie, and -1 when the gemm's sign is within rounding of 0 (left to
+ * shapley_order_row).  Otherwise match is 1 where the labels agree, else
+ * 0.  l2 distances are squared (same order), clamped at 0.
  */
 extern void shapley_dist_block(int metric, int pairs, int b, int n, int d,
 							   const double *v, const double *vn,
@@ -45,12 +48,44 @@ extern void shapley_dist_block(int metric, int pairs, int b, int n, int d,
 							   const int64_t *vlabel, const int64_t *xlabel,
 							   double *dist, double *match);
 
+/* Bound on |shapley_dist_block distance - shapley_exact_dist| (cosine: norms 1) */
+extern double shapley_dist_tol(int d, double vn, double xn);
+
+/*
+ * Exact distance of v to x by deterministic scalar code (linalg_det_*):
+ * the value that decides neighbour order.  Pairs: *match receives the
+ * match of the nearer copy.
+ */
+extern double shapley_exact_dist(int metric, int pairs, int d, const double *v,
+								 const double *x, double *match);
+
 /*
  * Stable argsort of n non-negative keys (ties keep index order) by an LSD
  * radix sort on the IEEE bits.  kbuf: 2n uint64, ibuf: n ints.
  */
 extern void shapley_argsort(int n, const double *key, int *order,
 							uint64_t *kbuf, int *ibuf);
+
+/* One entry of a run of possibly tied neighbours */
+typedef struct ShapleyTie
+{
+	double		key;			/* exact distance */
+	int64_t		id;
+	int			idx;
+} ShapleyTie;
+
+/*
+ * Neighbour order of validation row v (nearest first) by exact distance,
+ * ties by smaller id, from the row's approximate distances dist (and
+ * matches, completed for pairs); xnmax: largest squared norm of the
+ * training rows (l2).  kbuf, ibuf as for shapley_argsort; tbuf: n entries.
+ * Returns the number of exact distances it computed.
+ */
+extern int64_t shapley_order_row(int metric, int pairs, int n, int d,
+								 const double *v, double vn, const double *x,
+								 double xnmax, const int64_t *id,
+								 const double *dist, double *match, int *order,
+								 uint64_t *kbuf, int *ibuf, ShapleyTie *tbuf);
 
 /*
  * Exact KNN-Shapley of one validation row (Jia et al. 2019, Theorem 1):

@@ -121,15 +121,13 @@ FloatArg(FunctionCallInfo fcinfo, int argno, const char *name, double dflt,
 	return v;
 }
 
-/* Row indices sorted by id (for duplicate checks and id lookups) */
-static const int64 *sort_ids;
-
-/* Order row indices by id */
+/* Order row indices by id (qsort_arg comparator; arg: the ids) */
 static int
-IdCmp(const void *a, const void *b)
+IdCmp(const void *a, const void *b, void *arg)
 {
-	int64		x = sort_ids[*(const int64 *) a],
-				y = sort_ids[*(const int64 *) b];
+	const int64 *ids = (const int64 *) arg;
+	int64		x = ids[*(const int64 *) a],
+				y = ids[*(const int64 *) b];
 
 	return x < y ? -1 : (x > y ? 1 : 0);
 }
@@ -142,8 +140,7 @@ SortedByIdUnique(const int64 *id, int64 n, const char *what)
 
 	for (int64 i = 0; i < n; i++)
 		order[i] = i;
-	sort_ids = id;
-	qsort(order, n, sizeof(int64), IdCmp);
+	qsort_arg(order, n, sizeof(int64), IdCmp, (void *) id);
 	for (int64 i = 1; i < n; i++)
 		if (id[order[i]] == id[order[i - 1]])
 			ereport(ERROR,
@@ -153,9 +150,62 @@ SortedByIdUnique(const int64 *id, int64 n, const char *what)
 	return order;
 }
 
-/* Row index of an id, or -1 */
+/*
+ * Sort the rows of a query result by its id (column 0), every column in
+ * place, following the permutation's cycles; error on a duplicate id.  The
+ * columns must be 8 bytes per element (int8, float8 and vector columns).
+ * The algorithms then see the same rows in the same order whatever order
+ * the query returned them in, and a smaller index means a smaller id.
+ */
+static void
+SortResultById(PrefQueryResult *res, const char *what)
+{
+	int64		n = res->nrows;
+	int64	   *order = SortedByIdUnique(PREF_QUERY_INT8(res, 0), n, what);
+	bool	   *done = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
+	int			maxw = 1;
+	char	   *tmp;
+
+	for (int c = 0; c < res->ncols; c++)
+		maxw = Max(maxw, res->dim[c]);
+	tmp = palloc(sizeof(double) * maxw);
+	for (int c = 0; c < res->ncols; c++)
+	{
+		size_t		w = sizeof(double) * Max(res->dim[c], 1);
+		char	   *base = (char *) res->data[c];
+
+		memset(done, 0, n);
+		for (int64 t = 0; t < n; t++)
+		{
+			int64		k = t;
+
+			if (done[t])
+				continue;
+			/* new row k = old row order[k], around the cycle through t */
+			memcpy(tmp, base + t * w, w);
+			for (;;)
+			{
+				int64		src = order[k];
+
+				done[k] = true;
+				if (src == t)
+				{
+					memcpy(base + k * w, tmp, w);
+					break;
+				}
+				memcpy(base + k * w, base + src * w, w);
+				k = src;
+			}
+		}
+	}
+	pfree(tmp);
+	pfree(done);
+	pfree(order);
+}
+
+/* Row index of an id in ids sorted ascending, or -1 */
 static int64
-FindId(const int64 *id, const int64 *order, int64 n, int64 key)
+FindId(const int64 *id, int64 n, int64 key)
 {
 	int64		lo = 0,
 				hi = n - 1;
@@ -163,10 +213,10 @@ FindId(const int64 *id, const int64 *order, int64 n, int64 key)
 	while (lo <= hi)
 	{
 		int64		mid = lo + (hi - lo) / 2;
-		int64		v = id[order[mid]];
+		int64		v = id[mid];
 
 		if (v == key)
-			return order[mid];
+			return mid;
 		if (v < key)
 			lo = mid + 1;
 		else
@@ -223,13 +273,17 @@ NoticeSkipped(const PrefQueryResult *res, const char *what, const char *cols)
 				(errmsg("%s: skipped " INT64_FORMAT " rows with NULL %s", what, res->skipped, cols)));
 }
 
-/* Fill the common part of SubsetData from a query result; error on zero vectors */
+/*
+ * Fill the common part of SubsetData from a query result, its rows sorted
+ * by id; error on duplicate ids and zero vectors
+ */
 static void
 PrepareData(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool has_gamma,
 			const char *what)
 {
 	int64		bad;
 
+	SortResultById(res, what);
 	sd->n = res->nrows;
 	sd->d = res->dim[1];
 	sd->x = PREF_QUERY_VECTOR(res, 1);
@@ -295,7 +349,6 @@ pref_select_subset(PG_FUNCTION_ARGS)
 	int64		n,
 				ninit = 0,
 				kk;
-	int64	   *order;
 	int64	   *init = NULL;
 	double		need;
 	size_t		work_bytes = 0;
@@ -394,8 +447,6 @@ pref_select_subset(PG_FUNCTION_ARGS)
 		ereport(NOTICE,
 				(errmsg("%s: the query has no quality column, so mmr ranks by diversity alone", what)));
 
-	order = SortedByIdUnique(sd.id, n, what);
-
 	if (!PG_ARGISNULL(9))
 	{
 		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(9);
@@ -420,7 +471,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("initial must not contain NULL elements")));
 			key = DatumGetInt64(elems[e]);
-			row = FindId(sd.id, order, n, key);
+			row = FindId(sd.id, n, key);
 			if (row < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -529,7 +580,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 			break;
 		case METHOD_KCENTER:
 			{
-				int64		start = order[0];	/* smallest id */
+				int64		start = 0;	/* rows are sorted: the smallest id */
 
 				if (has_seed)
 				{
@@ -618,7 +669,6 @@ pref_near_duplicates(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	PrefApplyBlasThreads();
 	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(3), what);
-	(void) SortedByIdUnique(sd.id, n, what);
 
 	block = (int) Min((double) n, Max(1.0, floor(NEARDUP_BLOCK_BYTES / (sizeof(double) * (double) n))));
 	need = ResultBytes(res, n) + (double) block * n * sizeof(double) + (double) n * 3 * sizeof(int64);
@@ -666,7 +716,7 @@ pref_pareto_front(PG_FUNCTION_ARGS)
 	if (n == 0)
 		return (Datum) 0;
 	id = PREF_QUERY_INT8(res, 0);
-	(void) SortedByIdUnique(id, n, what);
+	pfree(SortedByIdUnique(id, n, what));
 	PrefCheckMemory(ResultBytes(res, n) + (double) subset_pareto_work(n) + (double) n * (sizeof(int32) + sizeof(int64)), what);
 	front = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
 	work = palloc_extended(subset_pareto_work(n), MCXT_ALLOC_HUGE);

@@ -1,10 +1,15 @@
 /*
  * subset_core.c - selection algorithms over embeddings (see subset_core.h).
  *
- * Plain C over caller buffers; similarity blocks and rows come from BLAS
- * through src/linalg.h.  Ties are broken by the smaller id everywhere, so
+ * Plain C over caller buffers.  Similarity blocks come from BLAS through
+ * src/linalg.h, fast but rounded differently by each OpenBLAS kernel; every
+ * decision (greedy picks, neighbour lists, duplicate edges) is settled on
+ * exact values from deterministic scalar code (linalg_det_*), recomputed
+ * wherever BLAS's rounding bound leaves the outcome open.  Ties in exact
+ * values are broken by the smaller id everywhere, so
  * results are deterministic.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,26 +45,88 @@ Better(double ga, int64_t ia, double gb, int64_t ib)
 	return ga > gb || (ga == gb && ia < ib);
 }
 
-/* Ensure rows are unit length (cosine) or squared norms are known (l2) */
+/*
+ * Ensure rows are unit length (cosine) or squared norms are known (l2), by
+ * deterministic scalar code: the rows and norms feed the exact similarities.
+ */
 int64_t
 subset_prepare(SubsetData *s)
 {
 	for (int64_t i = 0; i < s->n; i++)
 	{
 		double	   *xi = s->x + (size_t) i * s->d;
-		double		nrm = linalg_nrm2(s->d, xi);
+		double		sq = linalg_det_dot(s->d, xi, xi);
 
 		if (s->metric == SUBSET_COSINE)
 		{
+			double		nrm = sqrt(sq);
+
 			if (nrm == 0.0)
 				return i;
 			for (int c = 0; c < s->d; c++)
 				xi[c] /= nrm;
 		}
 		else
-			s->sqnorm[i] = linalg_dot(s->d, xi, xi);
+			s->sqnorm[i] = sq;
 	}
 	return -1;
+}
+
+/* Exact similarity of rows i and j (deterministic scalar code; symmetric) */
+double
+subset_exact_sim(const SubsetData *s, int64_t i, int64_t j)
+{
+	const double *xi = s->x + (size_t) i * s->d;
+	const double *xj = s->x + (size_t) j * s->d;
+
+	if (s->metric == SUBSET_L2)
+		return exp(-s->gamma * linalg_det_sqdist(s->d, xi, xj));
+	return linalg_det_dot(s->d, xi, xj);
+}
+
+/* Exact similarities of row j to every row */
+void
+subset_exact_row(const SubsetData *s, int64_t j, double *out)
+{
+	for (int64_t i = 0; i < s->n; i++)
+		out[i] = subset_exact_sim(s, i, j);
+}
+
+/*
+ * Bound on |BLAS similarity - exact similarity| for a pair of rows:
+ * e_abs + e_rel (sqnorm_i + sqnorm_j), sqnorms 0 under cosine.  Cosine:
+ * two inner products of unit rows, each within about d roundings.  l2:
+ * the squared distance by the norms trick against the scalar sum is within
+ * (4d + 16) epsilons of (sq_i + sq_j) (see shapley_dist_tol), and
+ * exp(-gamma t) moves by at most gamma times that; a few epsilons more
+ * cover exp's own rounding.  single: the similarity is then stored as a
+ * float (half a float epsilon, as similarities are at most 1).  Each term
+ * is about twice what the analysis needs.
+ */
+static void
+SimErr(const SubsetData *s, int single, double *e_abs, double *e_rel)
+{
+	double		d = s->d;
+
+	if (s->metric == SUBSET_L2)
+	{
+		*e_abs = 4.0 * DBL_EPSILON;
+		*e_rel = s->gamma * (4.0 * d + 16.0) * DBL_EPSILON;
+	}
+	else
+	{
+		*e_abs = (d + 8.0) * DBL_EPSILON;
+		*e_rel = 0.0;
+	}
+	if (single)
+		*e_abs += FLT_EPSILON;
+}
+
+/* Squared norm of row i, 0 under cosine (for SimErr's bound) */
+static inline double
+SqNorm(const SubsetData *s, int64_t i)
+{
+	return s->metric == SUBSET_L2 ? s->sqnorm[i] : 0.0;
 }
 
 /* Turn inner products of rows r0.. with rows c0.. into similarities */
@@ -99,23 +166,22 @@ subset_sim_row(const SubsetData *s, int64_t j, double *out)
 	InnerToSim(s, j, 1, 0, (int) s->n, out);
 }
 
-/* Distance row: |x_i - x_j| (l2) or 1 - cos (cosine) */
+/* Exact distance row: |x_i - x_j| (l2) or 1 - cos (cosine), clamped at 0 */
 static void
 DistRow(const SubsetData *s, int64_t j, double *out)
 {
-	linalg_gemv(0, (int) s->n, s->d, 1.0, s->x, s->x + (size_t) j * s->d, 0.0, out);
+	const double *xj = s->x + (size_t) j * s->d;
+
 	for (int64_t i = 0; i < s->n; i++)
 	{
+		const double *xi = s->x + (size_t) i * s->d;
 		double		v;
 
 		if (s->metric == SUBSET_L2)
-		{
-			v = s->sqnorm[i] + s->sqnorm[j] - 2.0 * out[i];
-			out[i] = v > 0.0 ? sqrt(v) : 0.0;
-		}
+			out[i] = sqrt(linalg_det_sqdist(s->d, xi, xj));
 		else
 		{
-			v = 1.0 - out[i];
+			v = 1.0 - linalg_det_dot(s->d, xi, xj);
 			out[i] = v > 0.0 ? v : 0.0;
 		}
 	}
@@ -127,6 +193,8 @@ DistRow(const SubsetData *s, int64_t j, double *out)
 #define MIRROR_TILE 64
 /* Rows and columns of one similarity block for neighbour lists and streaming */
 #define KNN_ROWS 64
+/* Rows of one double-precision panel rounded into the float matrix */
+#define F4_ROWS 64
 #define STREAM_ROWS 128
 #define COL_BLOCK 4096
 
@@ -137,7 +205,6 @@ typedef struct FLState
 	int64_t		nn;				/* neighbours per row (SUBSET_FL_KNN) */
 	double	   *S;				/* n x n similarities (SUBSET_FL_DENSE) */
 	float	   *Sf;				/* n x n similarities (SUBSET_FL_DENSE_F4) */
-	float	   *xf;				/* n x d rows as float (SUBSET_FL_DENSE_F4) */
 	double	   *val;			/* n x nn neighbour similarities (SUBSET_FL_KNN) */
 	int32_t    *col;			/* n x nn neighbour rows, ascending */
 	double	   *blk;			/* similarity block buffer */
@@ -145,12 +212,25 @@ typedef struct FLState
 	double	   *sqb;			/* their squared norms */
 	double	   *rowbuf;			/* one similarity row */
 	double	   *gbuf;			/* gains of a candidate sample */
-	double	   *cur;			/* best similarity to the chosen set, >= 0 */
+	double	   *cur;			/* best exact similarity to the chosen set, >= 0 */
 	double	   *bound;			/* lazy upper bounds */
+	double	   *xrow;			/* exact similarity row of xrow_of */
 	int64_t    *heap;
 	int64_t    *stamp;
 	int64_t    *cand;
+	int64_t    *band;			/* candidates whose gain may be the largest */
+	double	   *bandg;			/* their approximate gains */
+	double	   *bandt;			/* their tolerances */
 	unsigned char *chosen;
+	int64_t    *copy_of;		/* first row with the same embedding bits */
+	int64_t    *slots;			/* hash table of 2n slots for finding copies */
+	unsigned char *copy_chosen; /* by first row: a copy of it was picked */
+	int64_t		xrow_of;		/* first row of the copies whose exact row xrow holds, or -1 */
+	double		e_abs,
+				e_rel;			/* per-entry similarity error bound (SimErr) */
+	double		e_fac;			/* l2: bound on exp(e_rel (sq_i + sq_j)) */
+	double		rho;			/* relative rounding of a cover sum */
+	double		tau;			/* bound on |approximate - exact gain|, 0: exact */
 } FLState;
 
 /* Offsets of every piece of the facility-location work space */
@@ -158,7 +238,6 @@ typedef struct FLLayout
 {
 	size_t		S,
 				Sf,
-				xf,
 				val,
 				col,
 				blk,
@@ -168,10 +247,17 @@ typedef struct FLLayout
 				gbuf,
 				cur,
 				bound,
+				xrow,
 				heap,
 				stamp,
 				cand,
+				band,
+				bandg,
+				bandt,
 				chosen,
+				copy_of,
+				slots,
+				copy_chosen,
 				total;
 } FLLayout;
 
@@ -205,7 +291,7 @@ FLLayoutFor(int64_t n, int d, const SubsetFLParams *p, FLLayout *L)
 	else if (p->storage == SUBSET_FL_DENSE_F4)
 	{
 		L->Sf = Reserve(&off, 4.0 * dn * dn);
-		L->xf = Reserve(&off, 4.0 * dn * d);
+		L->blk = Reserve(&off, 8.0 * (n < F4_ROWS ? dn : F4_ROWS) * dn);
 	}
 	else if (p->storage == SUBSET_FL_KNN)
 	{
@@ -223,10 +309,20 @@ FLLayoutFor(int64_t n, int d, const SubsetFLParams *p, FLLayout *L)
 	L->gbuf = Reserve(&off, 8.0 * dn);
 	L->cur = Reserve(&off, 8.0 * dn);
 	L->bound = Reserve(&off, 8.0 * dn);
+	L->xrow = Reserve(&off, 8.0 * dn);
 	L->heap = Reserve(&off, 8.0 * dn);
 	L->stamp = Reserve(&off, 8.0 * dn);
 	L->cand = Reserve(&off, 8.0 * dn);
+	L->band = Reserve(&off, 8.0 * dn);
+	L->bandg = Reserve(&off, 8.0 * dn);
+	L->bandt = Reserve(&off, 8.0 * dn);
 	L->chosen = Reserve(&off, dn);
+	if (p->storage != SUBSET_FL_KNN)
+	{
+		L->copy_of = Reserve(&off, 8.0 * dn);
+		L->slots = Reserve(&off, 16.0 * dn);
+		L->copy_chosen = Reserve(&off, dn);
+	}
 	L->total = off;
 }
 
@@ -256,26 +352,6 @@ InnerToSimLd(const SubsetData *s, const double *sa, int nr, int64_t c0, int nc,
 			double		d2 = sa[a] + s->sqnorm[c0 + b] - 2.0 * row[b];
 
 			row[b] = exp(-s->gamma * (d2 > 0.0 ? d2 : 0.0));
-		}
-	}
-}
-
-/* Same for a float block */
-static void
-InnerToSimF(const SubsetData *s, const double *sa, int nr, int64_t c0, int nc,
-			float *out, size_t ldo)
-{
-	if (s->metric != SUBSET_L2)
-		return;
-	for (int a = 0; a < nr; a++)
-	{
-		float	   *row = out + (size_t) a * ldo;
-
-		for (int b = 0; b < nc; b++)
-		{
-			double		d2 = sa[a] + s->sqnorm[c0 + b] - 2.0 * (double) row[b];
-
-			row[b] = (float) exp(-s->gamma * (d2 > 0.0 ? d2 : 0.0));
 		}
 	}
 }
@@ -361,48 +437,217 @@ FLGain(const FLState *st, int64_t j)
 	return g;
 }
 
-/* Add row j to the chosen set */
+/*
+ * Find rows whose embeddings are bit for bit the same (after scaling, for
+ * cosine): their exact similarities are identical, so copy_of[i] names the
+ * first of them (the smallest id) and exact rows are computed once per
+ * group.  A hash table of 2n slots, probed linearly.
+ */
 static void
+FLFindCopies(FLState *st)
+{
+	const SubsetData *s = st->s;
+	int64_t		n = s->n;
+	int64_t		m = 2 * n;
+	size_t		bytes = sizeof(double) * (size_t) s->d;
+
+	for (int64_t h = 0; h < m; h++)
+		st->slots[h] = -1;
+	for (int64_t i = 0; i < n; i++)
+	{
+		const double *xi = s->x + (size_t) i * s->d;
+		uint64_t	h = UINT64_C(0x9E3779B97F4A7C15);
+		int64_t		at;
+
+		if ((i & 4095) == 0)
+			Tick(s);
+		for (int c = 0; c < s->d; c++)
+		{
+			uint64_t	bits;
+
+			memcpy(&bits, &xi[c], sizeof(bits));
+			h = (h ^ bits) * UINT64_C(0x100000001B3);
+			h ^= h >> 29;
+		}
+		at = (int64_t) (h % (uint64_t) m);
+		for (;;)
+		{
+			int64_t		r = st->slots[at];
+
+			if (r < 0)
+			{
+				st->slots[at] = i;
+				st->copy_of[i] = i;
+				break;
+			}
+			if (memcmp(s->x + (size_t) r * s->d, xi, bytes) == 0)
+			{
+				st->copy_of[i] = r;
+				break;
+			}
+			at = at + 1 == m ? 0 : at + 1;
+		}
+		st->copy_chosen[i] = 0;
+	}
+}
+
+/* Exact similarity row of j into st->xrow (kept until another is asked for) */
+static const double *
+FLExactRow(FLState *st, int64_t j)
+{
+	int64_t		first = st->copy_of[j];
+
+	if (st->xrow_of != first)
+	{
+		subset_exact_row(st->s, first, st->xrow);
+		st->xrow_of = first;
+	}
+	return st->xrow;
+}
+
+/*
+ * Exact marginal gain of row j: exact similarities against the exact
+ * cover.  A copy of a picked row covers nothing new: every term is 0, and
+ * the gain is what the sum would give, 0 + lambda q_j, without the sum.
+ */
+static double
+FLExactGain(FLState *st, int64_t j)
+{
+	double		g;
+
+	if (st->p->storage == SUBSET_FL_KNN)
+		return FLGain(st, j);	/* neighbour lists hold exact similarities */
+	g = st->copy_chosen[st->copy_of[j]] ? 0.0 : CoverSum(FLExactRow(st, j), st->cur, st->s->n);
+	if (st->s->quality)
+		g += st->p->lambda * st->s->quality[j];
+	return g;
+}
+
+/*
+ * Is candidate j settled: a copy of a picked row, whose exact gain is
+ * lambda q_j now and at every later step (neighbour lists: every gain is
+ * exact, nothing to settle)
+ */
+static inline int
+Settled(const FLState *st, int64_t j)
+{
+	return st->p->storage != SUBSET_FL_KNN && st->copy_chosen[st->copy_of[j]];
+}
+
+/*
+ * Add row j to the chosen set; returns its exact gain.  The cover is kept
+ * exact (from scalar similarities), so it never depends on the BLAS kernel.
+ */
+static double
 FLApply(FLState *st, int64_t j)
 {
 	int64_t		n = st->s->n;
 	double	   *cur = st->cur;
+	double		g = FLExactGain(st, j);
+	int64_t		first;
 
-	switch (st->p->storage)
+	if (st->p->storage == SUBSET_FL_KNN)
+		for (int64_t e = 0; e < st->nn; e++)
+		{
+			int32_t		c = st->col[(size_t) j * st->nn + e];
+			double		v = st->val[(size_t) j * st->nn + e];
+
+			if (v > cur[c])
+				cur[c] = v;
+		}
+	else if (!st->copy_chosen[first = st->copy_of[j]])
 	{
-		case SUBSET_FL_DENSE:
-			{
-				const double *row = st->S + (size_t) j * n;
+		const double *row = FLExactRow(st, j);
 
-				for (int64_t i = 0; i < n; i++)
-					cur[i] = row[i] > cur[i] ? row[i] : cur[i];
-				break;
-			}
-		case SUBSET_FL_DENSE_F4:
-			{
-				const float *row = st->Sf + (size_t) j * n;
-
-				for (int64_t i = 0; i < n; i++)
-					cur[i] = (double) row[i] > cur[i] ? (double) row[i] : cur[i];
-				break;
-			}
-		case SUBSET_FL_KNN:
-			for (int64_t e = 0; e < st->nn; e++)
-			{
-				int32_t		c = st->col[(size_t) j * st->nn + e];
-				double		v = st->val[(size_t) j * st->nn + e];
-
-				if (v > cur[c])
-					cur[c] = v;
-			}
-			break;
-		default:
-			subset_sim_row(st->s, j, st->rowbuf);
-			for (int64_t i = 0; i < n; i++)
-				cur[i] = st->rowbuf[i] > cur[i] ? st->rowbuf[i] : cur[i];
-			break;
+		for (int64_t i = 0; i < n; i++)
+			cur[i] = row[i] > cur[i] ? row[i] : cur[i];
+		st->copy_chosen[first] = 1;
 	}
 	st->chosen[j] = 1;
+	return g;
+}
+
+/*
+ * Tighter bound on |approximate - exact gain| of candidate j with
+ * approximate gain g, from its stored row: only rows i whose approximate
+ * similarity reaches the cover minus the entry's error bound can
+ * contribute to either gain.  Under l2 the entry's bound also shrinks with
+ * the similarity: exp(-gamma t) moves by at most gamma |dt| times its
+ * value at the smaller t, that is at most the stored value times e_fac.
+ */
+static double
+FLTightTol(const FLState *st, int64_t j, double g)
+{
+	const SubsetData *s = st->s;
+	int64_t		n = s->n;
+	double		sqj = SqNorm(s, j);
+	double		a = 0.0;
+
+	for (int64_t i = 0; i < n; i++)
+	{
+		double		v = st->p->storage == SUBSET_FL_DENSE_F4 ?
+			(double) st->Sf[(size_t) j * n + i] : st->S[(size_t) j * n + i];
+		double		f = v * st->e_fac;
+		double		e = st->e_abs + st->e_rel * (SqNorm(s, i) + sqj) * (f < 1.0 ? f : 1.0);
+
+		if (v > st->cur[i] - e)
+			a += e;
+	}
+	return a + st->rho * (fabs(g) + (s->quality ? st->p->lambda * fabs(s->quality[j]) : 0.0) + a);
+}
+
+/*
+ * Decide among the band: nb candidates rows[] with approximate gains g[]
+ * (exact for settled ones) that contain every candidate whose exact gain
+ * may be the largest.  Returns the position of the
+ * candidate with the largest exact gain, ties to the smaller id.  With
+ * exact gains (tau 0) the band is a tie already.  Otherwise tighter
+ * per-candidate bounds (stored rows only) drop candidates that cannot
+ * reach the best lower bound, and the rest get their exact gains.
+ */
+static int64_t
+FLResolve(FLState *st, int64_t nb, const int64_t *rows, const double *g)
+{
+	const int64_t *id = st->s->id;
+	double	   *tol = st->bandt;
+	double		lo = -INFINITY,
+				bestg = 0.0;
+	int64_t		best = -1;
+	int			stored = st->p->storage == SUBSET_FL_DENSE ||
+		st->p->storage == SUBSET_FL_DENSE_F4;
+
+	if (nb == 1)
+		return 0;
+	if (st->tau == 0.0)
+	{
+		for (int64_t b = 0; b < nb; b++)
+			if (best < 0 || Better(g[b], id[rows[b]], g[best], id[rows[best]]))
+				best = b;
+		return best;
+	}
+	for (int64_t b = 0; b < nb; b++)
+	{
+		if (Settled(st, rows[b]))
+			tol[b] = 0.0;		/* g[b] is its exact gain */
+		else
+			tol[b] = stored ? FLTightTol(st, rows[b], g[b]) : st->tau;
+		lo = fmax(lo, g[b] - tol[b]);
+	}
+	for (int64_t b = 0; b < nb; b++)
+	{
+		double		ge;
+
+		if (g[b] + tol[b] < lo)
+			continue;			/* its exact gain is below another's */
+		Tick(st->s);
+		ge = FLExactGain(st, rows[b]);
+		if (best < 0 || Better(ge, id[rows[b]], bestg, id[rows[best]]))
+		{
+			best = b;
+			bestg = ge;
+		}
+	}
+	return best;
 }
 
 /*
@@ -462,10 +707,14 @@ AdviseHuge(void *p, size_t bytes)
 }
 
 /*
- * Dense similarity matrix (double or float), upper block-triangle by gemm
- * and mirrored, so the matrix is exactly symmetric and half the flops are
- * spent.  With pre, the first gains of each block-row are taken as soon as
- * the row is complete.
+ * Dense similarity matrix, upper block-triangle by dgemm and mirrored, so
+ * the matrix is exactly symmetric and half the flops are spent.  Single
+ * precision: each panel of F4_ROWS rows is computed in double and rounded
+ * to float, so a stored similarity is within half a float ulp of the
+ * double one (sgemm's own rounding would be about d times larger, and
+ * every pick decided on exact gains would have to look at far more
+ * candidates).  With pre, the first gains of each block-row are taken as
+ * soon as the row is complete.
  */
 static void
 FLBuildDense(FLState *st, int pre)
@@ -474,15 +723,13 @@ FLBuildDense(FLState *st, int pre)
 	int64_t		n = s->n;
 	int			d = s->d;
 	int			f4 = st->p->storage == SUBSET_FL_DENSE_F4;
+	int			rows = f4 ? F4_ROWS : SIM_BLOCK;
 	double		sq0[SIM_BLOCK];
 
 	AdviseHuge(f4 ? (void *) st->Sf : (void *) st->S, (size_t) n * n * (f4 ? 4 : 8));
-	if (f4)
-		for (size_t i = 0; i < (size_t) n * d; i++)
-			st->xf[i] = (float) s->x[i];
-	for (int64_t r0 = 0; r0 < n; r0 += SIM_BLOCK)
+	for (int64_t r0 = 0; r0 < n; r0 += rows)
 	{
-		int			nr = (int) (n - r0 < SIM_BLOCK ? n - r0 : SIM_BLOCK);
+		int			nr = (int) (n - r0 < rows ? n - r0 : rows);
 		int			nc = (int) (n - r0);
 
 		Tick(s);
@@ -491,11 +738,17 @@ FLBuildDense(FLState *st, int pre)
 			sq0[a] = s->sqnorm ? s->sqnorm[r0 + a] : 0.0;
 		if (f4)
 		{
-			float	   *c = st->Sf + (size_t) r0 * n + r0;
+			linalg_gemm_nt_ld(nr, nc, d, s->x + (size_t) r0 * d, d,
+							  s->x + (size_t) r0 * d, d, st->blk, nc);
+			InnerToSimLd(s, sq0, nr, r0, nc, st->blk, nc);
+			for (int a = 0; a < nr; a++)
+			{
+				const double *b = st->blk + (size_t) a * nc;
+				float	   *c = st->Sf + (size_t) (r0 + a) * n + r0;
 
-			linalg_sgemm_nt_ld(nr, nc, d, st->xf + (size_t) r0 * d, d,
-							   st->xf + (size_t) r0 * d, d, c, (int) n);
-			InnerToSimF(s, sq0, nr, r0, nc, c, (size_t) n);
+				for (int t = 0; t < nc; t++)
+					c[t] = (float) b[t];
+			}
 		}
 		else
 		{
@@ -594,9 +847,13 @@ KSortByCol(double *v, int32_t *c, int64_t h)
 }
 
 /*
- * Neighbour lists: for every row the nn largest similarities (ties: smaller
- * id), found block by block (dgemm) with a bounded min-heap per row, then
- * sorted by row for cache-friendly gains.
+ * Neighbour lists: for every row the nn largest exact similarities (ties:
+ * smaller id), found block by block with a bounded min-heap per row, then
+ * sorted by row for cache-friendly gains.  The dgemm block only screens:
+ * an entry whose BLAS similarity is below the heap's worst exact value by
+ * more than the error bound cannot enter; every other entry is compared on
+ * its exact similarity.  The heap holds exact values only, so the lists
+ * and their similarities are the same under every BLAS kernel.
  */
 static void
 FLBuildKNN(FLState *st)
@@ -605,7 +862,10 @@ FLBuildKNN(FLState *st)
 	int64_t		n = s->n;
 	int64_t		nn = st->nn;
 	int			d = s->d;
+	double		e_abs,
+				e_rel;
 
+	SimErr(s, 0, &e_abs, &e_rel);
 	for (int64_t r0 = 0; r0 < n; r0 += KNN_ROWS)
 	{
 		int			nr = (int) (n - r0 < KNN_ROWS ? n - r0 : KNN_ROWS);
@@ -637,7 +897,7 @@ FLBuildKNN(FLState *st)
 						/* sift up */
 						int64_t		pos = h[a]++;
 
-						v[pos] = brow[b];
+						v[pos] = subset_exact_sim(s, r0 + a, cb);
 						c[pos] = cb;
 						while (pos > 0)
 						{
@@ -657,11 +917,16 @@ FLBuildKNN(FLState *st)
 							pos = par;
 						}
 					}
-					else if (brow[b] >= v[0] && KWorse(s, v[0], c[0], brow[b], cb))
+					else if (brow[b] >= v[0] - (e_abs + e_rel * (SqNorm(s, r0 + a) + SqNorm(s, cb))))
 					{
-						v[0] = brow[b];
-						c[0] = cb;
-						KSiftDown(s, v, c, nn, 0);
+						double		ex = subset_exact_sim(s, r0 + a, cb);
+
+						if (KWorse(s, v[0], c[0], ex, cb))
+						{
+							v[0] = ex;
+							c[0] = cb;
+							KSiftDown(s, v, c, nn, 0);
+						}
 					}
 				}
 			}
@@ -678,12 +943,10 @@ HeapBetter(const FLState *st, int64_t a, int64_t b)
 	return Better(st->bound[a], st->s->id[a], st->bound[b], st->s->id[b]);
 }
 
-/* Restore the heap property below position pos */
+/* Restore the heap property of h below position pos */
 static void
-SiftDown(FLState *st, int64_t nh, int64_t pos)
+SiftDown(const FLState *st, int64_t *h, int64_t nh, int64_t pos)
 {
-	int64_t    *h = st->heap;
-
 	for (;;)
 	{
 		int64_t		l = 2 * pos + 1,
@@ -706,7 +969,88 @@ SiftDown(FLState *st, int64_t nh, int64_t pos)
 	}
 }
 
-/* Greedy facility location: lazy, naive or stochastic over any storage */
+/* Smallest gain still in the band below the best approximate gain top */
+static inline double
+BandFloor(double top, double tau)
+{
+	double		f = top - 2.0 * tau;
+
+	return f <= top ? f : -INFINITY;	/* an infinite top and tau: all */
+}
+
+/* Pop the top of heap h */
+static void
+HeapPop(const FLState *st, int64_t *h, int64_t *nh)
+{
+	h[0] = h[--(*nh)];
+	SiftDown(st, h, *nh, 0);
+}
+
+/* Push row j onto heap h */
+static void
+HeapPush(const FLState *st, int64_t *h, int64_t *nh, int64_t j)
+{
+	int64_t		pos = (*nh)++;
+
+	h[pos] = j;
+	while (pos > 0)
+	{
+		int64_t		par = (pos - 1) / 2;
+
+		if (!HeapBetter(st, h[pos], h[par]))
+			break;
+		h[pos] = h[par];
+		h[par] = j;
+		pos = par;
+	}
+}
+
+/*
+ * Bound tau on |approximate gain - exact gain| for any candidate at any
+ * step (0 when the gains are exact, as with neighbour lists): n entries of
+ * at most SimErr each, plus the rounding of two cover sums (eight partial
+ * sums of n/8 terms, then blocks of columns when streamed) of at most
+ * G = n (1 + error) + lambda max |q|.
+ */
+static void
+FLTolerances(FLState *st)
+{
+	const SubsetData *s = st->s;
+	int64_t		n = s->n;
+	double		sqmax = 0.0,
+				sqsum = 0.0,
+				qmax = 0.0,
+				amax,
+				g;
+
+	st->rho = ((double) n / 8.0 + 24.0) * DBL_EPSILON;
+	if (st->p->storage == SUBSET_FL_KNN)
+	{
+		st->e_abs = st->e_rel = st->tau = 0.0;
+		return;
+	}
+	SimErr(s, st->p->storage == SUBSET_FL_DENSE_F4, &st->e_abs, &st->e_rel);
+	for (int64_t i = 0; i < n; i++)
+	{
+		sqmax = fmax(sqmax, SqNorm(s, i));
+		sqsum += SqNorm(s, i);
+		if (s->quality)
+			qmax = fmax(qmax, fabs(s->quality[i]));
+	}
+	amax = n * st->e_abs + st->e_rel * (n * sqmax + sqsum);
+	st->e_fac = exp(st->e_rel * 2.0 * sqmax) * (1.0 + 2.0 * FLT_EPSILON);
+	g = n * (1.0 + st->e_abs + 2.0 * st->e_rel * sqmax) + st->p->lambda * qmax;
+	st->tau = amax + st->rho * (g + amax);
+}
+
+/*
+ * Greedy facility location: lazy, naive or stochastic over any storage.
+ * Candidate gains come from the stored (BLAS) similarities; each pick is
+ * decided on exact gains among the candidates within 2 tau of the best
+ * (FLResolve), so picks, gains and objectives do not depend on the BLAS
+ * kernel.  Lazy greedy gathers the same band as the naive scan: every
+ * candidate whose bound reaches the band is refreshed.
+ */
 int
 subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 						 const int64_t *init, int64_t ninit, int64_t k,
@@ -718,8 +1062,10 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 	char	   *w = (char *) work;
 	double		obj = 0.0;
 	int64_t		nh = 0,
+				ns = 0,
 				nrem = 0,
 				sample = 0;
+	int64_t    *sheap = NULL;	/* lazy: settled candidates (in cand's space) */
 	uint64_t	rng = p->seed;
 	int			greedy = p->greedy;
 	int			pre;
@@ -731,7 +1077,6 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 	st.nn = p->n_neighbors < n ? p->n_neighbors : n;
 	st.S = (double *) (w + L.S);
 	st.Sf = (float *) (w + L.Sf);
-	st.xf = (float *) (w + L.xf);
 	st.val = (double *) (w + L.val);
 	st.col = (int32_t *) (w + L.col);
 	st.blk = (double *) (w + L.blk);
@@ -741,10 +1086,21 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 	st.gbuf = (double *) (w + L.gbuf);
 	st.cur = (double *) (w + L.cur);
 	st.bound = (double *) (w + L.bound);
+	st.xrow = (double *) (w + L.xrow);
 	st.heap = (int64_t *) (w + L.heap);
 	st.stamp = (int64_t *) (w + L.stamp);
 	st.cand = (int64_t *) (w + L.cand);
+	st.band = (int64_t *) (w + L.band);
+	st.bandg = (double *) (w + L.bandg);
+	st.bandt = (double *) (w + L.bandt);
 	st.chosen = (unsigned char *) (w + L.chosen);
+	st.copy_of = (int64_t *) (w + L.copy_of);
+	st.slots = (int64_t *) (w + L.slots);
+	st.copy_chosen = (unsigned char *) (w + L.copy_chosen);
+	st.xrow_of = -1;
+	FLTolerances(&st);
+	if (p->storage != SUBSET_FL_KNN)
+		FLFindCopies(&st);
 
 	for (int64_t i = 0; i < n; i++)
 	{
@@ -762,8 +1118,7 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 	for (int64_t t = 0; t < ninit; t++)
 	{
 		Tick(s);
-		obj += FLGain(&st, init[t]);
-		FLApply(&st, init[t]);
+		obj += FLApply(&st, init[t]);
 	}
 	out->start = obj;
 	out->count = 0;
@@ -789,7 +1144,8 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 			st.heap[nh++] = j;
 		}
 		for (int64_t pos = nh / 2 - 1; pos >= 0; pos--)
-			SiftDown(&st, nh, pos);
+			SiftDown(&st, st.heap, nh, pos);
+		sheap = st.cand;		/* the candidate list is not needed any more */
 	}
 	else if (greedy == SUBSET_STOCHASTIC)
 	{
@@ -800,35 +1156,90 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 
 	for (int64_t step = 0; step < k && nrem > 0; step++)
 	{
-		int64_t		best = -1;
-		double		bestgain = 0.0;
+		int64_t		best = -1,
+					nb = 0,
+					pick;
+		double		top,
+					low;
 
 		Tick(s);
 		Progress(s, "picks", step, k);
 		if (greedy == SUBSET_LAZY)
 		{
-			for (;;)
+			int64_t		from_settled = -1;
+
+			/*
+			 * Refresh the top until it is fresh: its gain is the largest.
+			 * Settled candidates move to their own heap (their exact gain
+			 * never changes again), so copies of picked rows are not
+			 * re-evaluated step after step.
+			 */
+			while (nh > 0)
 			{
 				int64_t		j = st.heap[0];
 
-				if (st.stamp[j] == step)
+				if (Settled(&st, j))
 				{
-					best = j;
-					bestgain = st.bound[j];
-					st.heap[0] = st.heap[--nh];
-					SiftDown(&st, nh, 0);
-					break;
+					HeapPop(&st, st.heap, &nh);
+					st.bound[j] = FLExactGain(&st, j);
+					HeapPush(&st, sheap, &ns, j);
 				}
-				st.bound[j] = FLGain(&st, j);
-				st.stamp[j] = step;
-				SiftDown(&st, nh, 0);
+				else if (st.stamp[j] == step)
+					break;
+				else
+				{
+					st.bound[j] = FLGain(&st, j);
+					st.stamp[j] = step;
+					SiftDown(&st, st.heap, nh, 0);
+				}
 			}
+			/* pop every candidate whose current gain is within 2 tau of it */
+			if (nh > 0)
+			{
+				top = st.bound[st.heap[0]];
+				low = BandFloor(top, st.tau);
+				while (nh > 0 && st.bound[st.heap[0]] >= low)
+				{
+					int64_t		j = st.heap[0];
+
+					HeapPop(&st, st.heap, &nh);
+					if (Settled(&st, j))
+					{
+						st.bound[j] = FLExactGain(&st, j);
+						HeapPush(&st, sheap, &ns, j);
+						continue;
+					}
+					if (st.stamp[j] != step)
+					{
+						st.bound[j] = FLGain(&st, j);
+						st.stamp[j] = step;
+						HeapPush(&st, st.heap, &nh, j);
+						continue;
+					}
+					st.band[nb] = j;
+					st.bandg[nb++] = st.bound[j];
+				}
+			}
+			/* the best settled candidate competes with its exact gain */
+			if (ns > 0)
+			{
+				from_settled = nb;
+				st.band[nb] = sheap[0];
+				st.bandg[nb++] = st.bound[sheap[0]];
+			}
+			pick = FLResolve(&st, nb, st.band, st.bandg);
+			best = st.band[pick];
+			if (pick == from_settled)
+				HeapPop(&st, sheap, &ns);
+			for (int64_t b = 0; b < nb; b++)
+				if (b != pick && b != from_settled)
+					HeapPush(&st, st.heap, &nh, st.band[b]);
 			nrem--;
 		}
 		else
 		{
 			int64_t		m = greedy == SUBSET_NAIVE ? nrem : (sample < nrem ? sample : nrem);
-			int64_t		bestpos = -1;
+			int64_t    *pos = st.heap;	/* band positions in cand (no heap here) */
 
 			if (greedy == SUBSET_STOCHASTIC)
 				for (int64_t c = 0; c < m; c++)
@@ -846,27 +1257,37 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 				{
 					if ((c & 255) == 255)
 						Tick(s);
-					st.gbuf[c] = FLGain(&st, st.cand[c]);
+					if (!Settled(&st, st.cand[c]))
+						st.gbuf[c] = FLGain(&st, st.cand[c]);
 				}
+			/* settled candidates compete with their exact gains */
 			for (int64_t c = 0; c < m; c++)
-				if (bestpos < 0 || Better(st.gbuf[c], s->id[st.cand[c]], bestgain, s->id[best]))
+				if (Settled(&st, st.cand[c]))
+					st.gbuf[c] = FLExactGain(&st, st.cand[c]);
+			top = -INFINITY;
+			for (int64_t c = 0; c < m; c++)
+				top = fmax(top, st.gbuf[c]);
+			low = BandFloor(top, st.tau);
+			for (int64_t c = 0; c < m; c++)
+				if (st.gbuf[c] >= low)
 				{
-					bestpos = c;
-					best = st.cand[c];
-					bestgain = st.gbuf[c];
+					pos[nb] = c;
+					st.band[nb] = st.cand[c];
+					st.bandg[nb++] = st.gbuf[c];
 				}
+			pick = pos[FLResolve(&st, nb, st.band, st.bandg)];
+			best = st.cand[pick];
 			/* remove from candidates, keeping the order of the rest stable for naive */
 			if (greedy == SUBSET_NAIVE)
-				for (int64_t c = bestpos; c + 1 < nrem; c++)
+				for (int64_t c = pick; c + 1 < nrem; c++)
 					st.cand[c] = st.cand[c + 1];
 			else
-				st.cand[bestpos] = st.cand[nrem - 1];
+				st.cand[pick] = st.cand[nrem - 1];
 			nrem--;
 		}
-		obj += bestgain;
-		FLApply(&st, best);
+		out->gain[out->count] = FLApply(&st, best);
+		obj += out->gain[out->count];
 		out->pick[out->count] = best;
-		out->gain[out->count] = bestgain;
 		out->objective[out->count] = obj;
 		out->count++;
 	}
@@ -1032,9 +1453,13 @@ subset_dpp(const SubsetData *s, double epsilon, const int64_t *init, int64_t nin
 		if (t == ninit + k - 1)
 			break;
 
-		/* new Cholesky column e = (L_j. - C^T c_j) / sqrt(d2_j) */
+		/*
+		 * new Cholesky column e = (L_j. - C^T c_j) / sqrt(d2_j), by scalar
+		 * code in a fixed order (exact similarities; C^T c_j summed over the
+		 * earlier columns in turn), so d2 is the same under every kernel
+		 */
 		dj = sqrt(d2[j]);
-		subset_sim_row(s, j, row);
+		subset_exact_row(s, j, row);
 		if (q)
 			for (int64_t i = 0; i < n; i++)
 				row[i] *= q[j] * q[i];
@@ -1042,8 +1467,18 @@ subset_dpp(const SubsetData *s, double epsilon, const int64_t *init, int64_t nin
 		{
 			for (int64_t u = 0; u < T; u++)
 				cj[u] = C[(size_t) u * n + j];
-			linalg_gemv(1, (int) T, (int) n, 1.0, C, cj, 0.0, v);
-			linalg_axpy((int) n, -1.0, v, row);
+			for (int64_t i = 0; i < n; i++)
+				v[i] = 0.0;
+			for (int64_t u = 0; u < T; u++)
+			{
+				const double *cu = C + (size_t) u * n;
+				double		cju = cj[u];
+
+				for (int64_t i = 0; i < n; i++)
+					v[i] += cu[i] * cju;
+			}
+			for (int64_t i = 0; i < n; i++)
+				row[i] -= v[i];
 		}
 		for (int64_t i = 0; i < n; i++)
 		{
@@ -1118,7 +1553,7 @@ subset_mmr(const SubsetData *s, double lambda, const int64_t *init, int64_t nini
 			out->count++;
 		}
 		chosen[j] = 1;
-		subset_sim_row(s, j, row);
+		subset_exact_row(s, j, row);
 		for (int64_t i = 0; i < n; i++)
 			if (!any || row[i] > maxsim[i])
 				maxsim[i] = row[i];
@@ -1141,13 +1576,20 @@ Find(int64_t *parent, int64_t i)
 	return i;
 }
 
-/* Groups of rows connected by similarity >= threshold */
+/*
+ * Groups of rows connected by exact similarity >= threshold.  The dgemm
+ * block screens the pairs; a pair whose BLAS similarity is within the
+ * error bound of the threshold is decided on its exact similarity.
+ */
 void
 subset_near_duplicates(const SubsetData *s, double threshold, int block,
 					   double *blockbuf, int64_t *parent, int64_t *group)
 {
 	int64_t		n = s->n;
+	double		e_abs,
+				e_rel;
 
+	SimErr(s, 0, &e_abs, &e_rel);
 	for (int64_t i = 0; i < n; i++)
 		parent[i] = i;
 	for (int64_t r0 = 0; r0 < n; r0 += block)
@@ -1164,14 +1606,21 @@ subset_near_duplicates(const SubsetData *s, double threshold, int block,
 			const double *brow = blockbuf + (size_t) a * nc;
 
 			for (int b = a + 1; b < nc; b++)
-				if (brow[b] >= threshold)
-				{
-					int64_t		ra = Find(parent, r0 + a),
-								rb = Find(parent, r0 + b);
+			{
+				double		e = e_abs + e_rel * (SqNorm(s, r0 + a) + SqNorm(s, r0 + b));
+				int64_t		ra,
+							rb;
 
-					if (ra != rb)
-						parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
-				}
+				if (brow[b] < threshold - e)
+					continue;	/* the exact similarity is below too */
+				if (brow[b] < threshold + e &&
+					!(subset_exact_sim(s, r0 + a, r0 + b) >= threshold))
+					continue;
+				ra = Find(parent, r0 + a);
+				rb = Find(parent, r0 + b);
+				if (ra != rb)
+					parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+			}
 		}
 	}
 	for (int64_t i = 0; i < n; i++)

@@ -4,10 +4,15 @@
  * fronts.
  *
  * Plain C: no postgres.h.  Embeddings are a dense row-major n x d double
- * matrix; every similarity or distance block comes from BLAS (dgemm for
- * blocks, dgemv for single rows) with the norms trick for squared L2
- * distances.  All memory is provided by the caller: each algorithm has a
- * *_work() function giving the bytes of scratch space it needs.
+ * matrix.  Similarity blocks for facility location and near duplicates come
+ * from BLAS (dgemm, norms trick for squared L2 distances); BLAS rounds
+ * differently on each CPU kernel, so every decision is settled on exact
+ * similarities from deterministic scalar code (subset_exact_sim) wherever
+ * the rounding bound leaves it open, and exact ties go to the smaller id.
+ * k-center, DPP and MMR use exact rows only.  The glue passes rows sorted
+ * by id, so results do not depend on the order of the query either.  All
+ * memory is provided by the caller: each algorithm has a *_work() function
+ * giving the bytes of scratch space it needs.
  */
 #ifndef PGPREF_SUBSET_CORE_H
 #define PGPREF_SUBSET_CORE_H
@@ -84,8 +89,18 @@ extern int64_t subset_prepare(SubsetData *s);
 extern void subset_sim_block(const SubsetData *s, int64_t r0, int nr,
 							 int64_t c0, int nc, double *out);
 
-/* out (n) = similarities of row j against every row */
+/* out (n) = similarities of row j against every row (BLAS dgemv) */
 extern void subset_sim_row(const SubsetData *s, int64_t j, double *out);
+
+/*
+ * Exact similarity of rows i and j by deterministic scalar code: the same
+ * bits under every BLAS kernel, and symmetric.  cos = x_i . x_j of the unit
+ * rows; l2: exp(-gamma |x_i - x_j|^2).
+ */
+extern double subset_exact_sim(const SubsetData *s, int64_t i, int64_t j);
+
+/* out (n) = exact similarities of row j against every row */
+extern void subset_exact_row(const SubsetData *s, int64_t j, double *out);
 
 /*
  * Facility location: f(S) = sum_i max(0, max_{j in S} sim(i,j)) + lambda sum_S q.

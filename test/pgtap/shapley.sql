@@ -1,9 +1,10 @@
 -- pgTAP: data valuation error paths (SQLSTATEs), including the shared
 -- inner-query reader, and tolerance checks against the reference fixtures.
 BEGIN;
-SELECT plan(35);
+SELECT plan(45);
 SET LOCAL client_min_messages = warning;
 \ir ../ref/shapley_fixtures.sql
+\ir ../ref/shapley_ties_fixtures.sql
 
 CREATE TEMP VIEW tr AS SELECT id, features, label FROM shap_a_train;
 CREATE TEMP VIEW va AS SELECT features, label FROM shap_a_valid;
@@ -95,6 +96,40 @@ SELECT ok((SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected F
            s1 JOIN pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', seed => 5, permutations => 300) s2
            USING (id) WHERE s1.value = s2.value AND s1.std_error = s2.std_error) = 8,
           'reward Banzhaf reproducible for a seed');
+
+-- data full of ties (test/ref/shapley_ties_ref.py, exact arithmetic): the
+-- neighbour order is the exact distance, then the smaller id (the ids are
+-- shuffled against the row order); the same under every OpenBLAS kernel
+CREATE FUNCTION pg_temp.tie_dev(ds text, meth text, k int, call text) RETURNS float8 LANGUAGE plpgsql AS $f$
+DECLARE r float8;
+BEGIN
+	EXECUTE format($q$SELECT coalesce(max(abs(s.value - e.value)), 1) + CASE WHEN count(*) = count(s.id) AND count(*) = count(e.id) THEN 0 ELSE 1 END
+	                  FROM (%s) s FULL JOIN (SELECT * FROM tie_expect WHERE dataset = %L AND method = %L AND k = %s) e USING (id)$q$,
+	               call, ds, meth, k) INTO r;
+	RETURN r;
+END $f$;
+SELECT ok((SELECT max(pg_temp.tie_dev('t', 'shapley', k, format($$SELECT * FROM pref.knn_shapley('SELECT * FROM tie_t_train', 'SELECT * FROM tie_t_valid', %s)$$, k))) FROM unnest(ARRAY[1, 3, 5]) k) < 1e-12,
+          'ties, integer grid (l2): KNN-Shapley = exact values, k = 1, 3, 5');
+SELECT ok((SELECT max(pg_temp.tie_dev('t', 'shapley', k, format($$SELECT * FROM pref.knn_shapley('SELECT * FROM tie_t_train ORDER BY id DESC', 'SELECT * FROM tie_t_valid', %s)$$, k))) FROM unnest(ARRAY[1, 3, 5]) k) < 1e-12,
+          'ties, integer grid: the order of the training rows does not matter');
+SELECT ok((SELECT max(pg_temp.tie_dev('c', 'shapley', k, format($$SELECT * FROM pref.knn_shapley('SELECT * FROM tie_c_train', 'SELECT * FROM tie_c_valid', %s, 'cosine')$$, k))) FROM unnest(ARRAY[1, 3, 5]) k) < 1e-12,
+          'ties, 24-cell (cosine): KNN-Shapley = exact values, k = 1, 3, 5');
+SELECT ok((SELECT max(pg_temp.tie_dev('p', 'shapley', k, format($$SELECT * FROM pref.pair_shapley('SELECT * FROM tie_p_train', 'SELECT * FROM tie_p_valid', k => %s)$$, k))) FROM unnest(ARRAY[1, 3, 5]) k) < 1e-12,
+          'ties, integer pairs (orthogonal and reversed): pair KNN-Shapley = exact values, k = 1, 3, 5');
+SELECT ok((SELECT max(pg_temp.tie_dev('g', 'shapley', k, format($$SELECT * FROM pref.knn_shapley('SELECT * FROM tie_g_train', 'SELECT * FROM tie_g_valid', %s)$$, k))) FROM unnest(ARRAY[1, 3, 5]) k) < 1e-12,
+          'ties, curation grid (1.2, 3.3, ...): KNN-Shapley = exact values on the scalar distances, k = 1, 3, 5');
+SELECT ok(pg_temp.tie_dev('t', 'loo', 3, $$SELECT * FROM pref.data_shapley('SELECT * FROM tie_t_train', 'SELECT * FROM tie_t_valid', method => 'loo', k => 3)$$) < 1e-12,
+          'ties, integer grid: leave-one-out of the KNN utility = exact values');
+SELECT ok(pg_temp.tie_dev('c', 'loo', 3, $$SELECT * FROM pref.data_shapley('SELECT * FROM tie_c_train', 'SELECT * FROM tie_c_valid', method => 'loo', k => 3, metric => 'cosine')$$) < 1e-12,
+          'ties, 24-cell: leave-one-out of the KNN utility = exact values');
+SELECT ok(pg_temp.tie_dev('p', 'loo', 3, $$SELECT * FROM pref.pair_shapley('SELECT * FROM tie_p_train', 'SELECT * FROM tie_p_valid', method => 'loo', utility => 'knn', k => 3)$$) < 1e-12,
+          'ties, integer pairs: leave-one-out of the pair KNN utility = exact values');
+SELECT ok(pg_temp.tie_dev('g', 'loo', 3, $$SELECT * FROM pref.data_shapley('SELECT * FROM tie_g_train', 'SELECT * FROM tie_g_valid', method => 'loo', k => 3)$$) < 1e-12,
+          'ties, curation grid: leave-one-out of the KNN utility = exact values');
+SET LOCAL work_mem = 64;
+SELECT ok(pg_temp.tie_dev('g', 'shapley', 3, $$SELECT * FROM pref.knn_shapley('SELECT * FROM tie_g_train', 'SELECT * FROM tie_g_valid', 3)$$) < 1e-12,
+          'ties, curation grid: one validation row per block (tiny work_mem), same exact values');
+RESET work_mem;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -3,8 +3,9 @@
 -- Tolerance: gains and objectives within 1e-9 relative (max(1, |ref|));
 -- picks, groups and fronts must match exactly.
 BEGIN;
-SELECT plan(65);
+SELECT plan(91);
 \i test/ref/subset_fixtures.sql
+\i test/ref/subset_ties_fixtures.sql
 
 -- largest relative deviation of a call from a fixture variant; 1 (fail) when
 -- picks differ, rows are missing, or gain NULL-ness differs
@@ -172,16 +173,17 @@ SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset
                   $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, n_neighbors => 6, greedy => 'stochastic', seed => 4)$$,
                   'fl knn stochastic: same seed, same picks');
 
--- single precision storage: same picks, numbers within 1e-5 relative, and
--- really rounded (the comparison can fail)
+-- single precision storage: the float matrix only screens candidates;
+-- picks, gains and objectives come from exact double-precision similarities
 SELECT is(pg_temp.picks($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, single_precision => true)$$),
           pg_temp.expect('fl_cosine'), 'fl single_precision: picks = numpy (double)');
 SELECT cmp_ok(pg_temp.dev('fl_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, single_precision => true)$$),
-              '<', 1e-5::float8, 'fl single_precision: gains and objectives within 1e-5');
+              '<', 1e-9::float8, 'fl single_precision: gains and objectives as in double precision');
 SELECT cmp_ok(pg_temp.dev('fl_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, metric => 'l2', single_precision => true)$$),
-              '<', 1e-5::float8, 'fl single_precision l2: picks, gains and objectives within 1e-5');
-SELECT cmp_ok(pg_temp.dev('fl_cosine', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 10, single_precision => true)$$),
-              '>', 0::float8, 'fl single_precision: numbers are rounded (the comparison can fail)');
+              '<', 1e-9::float8, 'fl single_precision l2: picks, gains and objectives as in double precision');
+SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 40, metric => 'l2', lambda => 0.5, single_precision => true)$$,
+                  $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM subset_emb', 40, metric => 'l2', lambda => 0.5)$$,
+                  'fl single_precision = double precision bit for bit over all 40 picks');
 SELECT results_eq($$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, single_precision => true)$$,
                   $$SELECT * FROM pref.select_subset('SELECT id, emb FROM subset_emb', 40, single_precision => true, greedy => 'naive')$$,
                   'fl single_precision: lazy = naive bit for bit');
@@ -203,6 +205,75 @@ SELECT is((SELECT array_agg(id ORDER BY pick) FROM pref.select_subset('SELECT id
           (SELECT array_agg(id ORDER BY pick) FROM subset_stream_full), 'streamed stochastic with a full sample = dense naive greedy (l2)');
 RESET pgpref.max_memory;
 SELECT cmp_ok((SELECT count(*)::int FROM subset_stream_dense), '=', 30, 'dense stochastic reference present');
+
+-- data full of exact ties (test/ref/subset_ties_ref.py): the 24-cell with
+-- copies (exact fractions) and the curation grid (pgpref's scalar arithmetic
+-- in doubles); ids shuffled against the row order; ties go to the smaller id
+-- whatever the BLAS kernel, the storage or the greedy variant
+CREATE FUNCTION pg_temp.tdev(v text, call text) RETURNS float8 LANGUAGE plpgsql AS $f$
+DECLARE r float8;
+BEGIN
+	EXECUTE format($q$
+		SELECT coalesce(max(greatest(abs(coalesce(s.gain, 0) - coalesce(e.gain, 0)),
+		                            coalesce(abs(s.objective - e.objective), 0))), 1)
+		     + CASE WHEN bool_and(s.id IS NOT DISTINCT FROM e.id) AND bool_and((s.gain IS NULL) = (e.gain IS NULL))
+		                 AND count(*) > 0 THEN 0 ELSE 1 END
+		FROM (%s) s FULL JOIN (SELECT * FROM ties_expect WHERE variant = %L) e USING (pick)$q$, call, v) INTO r;
+	RETURN r;
+END $f$;
+SELECT cmp_ok(pg_temp.tdev('fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 12)$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl lazy = exact greedy (picks, gains, objectives)');
+SELECT cmp_ok(pg_temp.tdev('fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 12, greedy => 'naive')$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl naive = exact greedy');
+SELECT cmp_ok(pg_temp.tdev('fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 12, greedy => 'stochastic', epsilon => 1e-300, seed => 2)$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl stochastic with a full sample = exact greedy');
+SELECT cmp_ok(pg_temp.tdev('fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 12, single_precision => true)$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl single_precision = exact greedy');
+SELECT cmp_ok(pg_temp.tdev('fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4 ORDER BY id DESC', 12)$$), '<', 1e-12::float8,
+              'ties, 24-cell: the order of the query rows does not matter');
+SELECT cmp_ok(pg_temp.tdev('fl_q', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM ties_c4', 12, lambda => 1)$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl + quality = exact greedy');
+SELECT cmp_ok(pg_temp.tdev('fl_all', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM ties_c4', 36, lambda => 1)$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl + quality over every row (copies of picked rows gain lambda q) = exact greedy');
+SELECT cmp_ok(pg_temp.tdev('fl_all', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM ties_c4', 36, lambda => 1, greedy => 'naive', single_precision => true)$$), '<', 1e-12::float8,
+              'ties, 24-cell: the same, naive greedy in single precision');
+SELECT cmp_ok(pg_temp.tdev('fl_knn8', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 12, n_neighbors => 8)$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl with 8 neighbours per row (tied neighbours by id) = exact greedy');
+SELECT cmp_ok(pg_temp.tdev('fl_knn8', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 12, n_neighbors => 8, greedy => 'naive')$$), '<', 1e-12::float8,
+              'ties, 24-cell: fl with 8 neighbours, naive = exact greedy');
+SELECT cmp_ok(pg_temp.tdev('kc_cos', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 10, 'k_center')$$), '<', 1e-12::float8,
+              'ties, 24-cell: k_center cosine = exact farthest-first');
+SELECT cmp_ok(pg_temp.tdev('kc_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 10, 'k_center', metric => 'l2')$$), '<', 1e-12::float8,
+              'ties, 24-cell: k_center l2 = exact farthest-first');
+SELECT cmp_ok(pg_temp.tdev('dpp', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_c4', 8, 'dpp')$$), '<', 1e-12::float8,
+              'ties, 24-cell: dpp = exact greedy over determinants (stops at rank 4)');
+SELECT cmp_ok(pg_temp.tdev('mmr_cos', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM ties_c4', 12, 'mmr')$$), '<', 1e-12::float8,
+              'ties, 24-cell: mmr cosine = exact scores');
+SELECT cmp_ok(pg_temp.tdev('mmr_l2', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM ties_c4', 12, 'mmr', metric => 'l2', gamma => 0.25)$$), '<', 1e-12::float8,
+              'ties, 24-cell: mmr l2 = exact scores');
+SELECT is((SELECT count(*)::int FROM pref.near_duplicates('SELECT id, emb FROM ties_c4', 0.5) n JOIN ties_c4 t USING (id) WHERE n.group_id = t.dup_half), 36,
+          'ties, 24-cell: near_duplicates at cosine 0.5 (a level many pairs sit on exactly) = exact groups');
+SELECT is((SELECT count(*)::int FROM pref.near_duplicates('SELECT id, emb FROM ties_c4', 1) n JOIN ties_c4 t USING (id) WHERE n.group_id = t.dup_one), 36,
+          'ties, 24-cell: near_duplicates at cosine 1 = the copies');
+SELECT is((SELECT count(*)::int FROM pref.near_duplicates('SELECT id, emb FROM ties_c4', exp(-1.0), 'l2', gamma => 0.25) n JOIN ties_c4 t USING (id) WHERE n.group_id = t.dup_l2), 36,
+          'ties, 24-cell: near_duplicates l2 at exp(-gamma 4) = exact groups');
+SELECT cmp_ok(pg_temp.tdev('g_fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_grid', 10, metric => 'l2')$$), '<', 1e-12::float8,
+              'ties, curation grid: fl l2 lazy = greedy on the scalar gains (the kernel-dependent case of issue 11)');
+SELECT cmp_ok(pg_temp.tdev('g_fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_grid', 10, metric => 'l2', greedy => 'naive')$$), '<', 1e-12::float8,
+              'ties, curation grid: fl l2 naive = greedy on the scalar gains');
+SELECT cmp_ok(pg_temp.tdev('g_fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_grid', 10, metric => 'l2', single_precision => true)$$), '<', 1e-12::float8,
+              'ties, curation grid: fl l2 single_precision = greedy on the scalar gains');
+SELECT cmp_ok(pg_temp.tdev('g_fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_grid', 10, metric => 'l2', greedy => 'stochastic', epsilon => 1e-300)$$), '<', 1e-12::float8,
+              'ties, curation grid: fl l2 stochastic with a full sample = greedy on the scalar gains');
+SELECT cmp_ok(pg_temp.tdev('g_fl', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_grid ORDER BY emb[2], emb[1]', 10, metric => 'l2')$$), '<', 1e-12::float8,
+              'ties, curation grid: fl l2 on the rows in another order = the same greedy');
+SELECT cmp_ok(pg_temp.tdev('g_fl_q', $$SELECT * FROM pref.select_subset('SELECT id, emb, q FROM ties_grid', 10, metric => 'l2', lambda => 1)$$), '<', 1e-12::float8,
+              'ties, curation grid: fl l2 + quality = greedy on the scalar gains');
+SELECT cmp_ok(pg_temp.tdev('g_kc', $$SELECT * FROM pref.select_subset('SELECT id, emb FROM ties_grid', 10, 'k_center', metric => 'l2')$$), '<', 1e-12::float8,
+              'ties, curation grid: k_center l2 = farthest-first on the scalar distances');
+SELECT is((SELECT count(*)::int FROM pref.near_duplicates('SELECT id, emb FROM ties_grid', (SELECT threshold FROM ties_grid_threshold), 'l2') n
+           JOIN ties_grid t USING (id) WHERE n.group_id = t.dup), 30,
+          'ties, curation grid: near_duplicates l2 at the similarity of points 1 apart = groups on the scalar similarities');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -6,7 +6,8 @@ for each, values computed independently of the C code:
   * brute force: the exact Shapley / Beta(16,1) Shapley / Banzhaf value by
     enumerating every coalition (N <= 10) with the KNN utility of Jia et
     al. (2019), U(S) = 1/(M K) sum_m sum_{j <= min(K,|S|)} match(m, j-th
-    nearest of S), ties in distance broken by training row order;
+    nearest of S), ties in distance broken by the smaller id (data full of
+    ties: test/ref/shapley_ties_ref.py);
   * the Jia et al. recursion, vectorized in numpy (method 'recursion');
   * leave-one-out U(all) - U(all without i) computed directly;
   * the logistic utility (L2-regularized logistic regression fitted by
@@ -57,13 +58,13 @@ def knn_tables(X, y, V, vy, metric, pairs=False):
     return dist, match
 
 
-def knn_utility(S, dist, match, K):
+def knn_utility(S, dist, match, K, ids):
     if not S:
         return 0.0
     M = dist.shape[0]
     tot = 0.0
     for m in range(M):
-        near = sorted(S, key=lambda i: (dist[m, i], i))[:K]
+        near = sorted(S, key=lambda i: (dist[m, i], ids[i]))[:K]
         tot += sum(match[m, i] for i in near)
     return tot / (M * K)
 
@@ -99,10 +100,10 @@ def banzhaf_w(N):
     return lambda s: 1.0 / 2 ** (N - 1)
 
 
-def jia_recursion(dist, match, K):
+def jia_recursion(dist, match, K, ids):
     """Vectorized numpy version of Theorem 1 of Jia et al. (2019)."""
     M, N = dist.shape
-    idx = np.tile(np.arange(N), (M, 1))
+    idx = np.tile(np.asarray(ids), (M, 1))
     order = np.lexsort((idx, dist), axis=1)
     a = np.take_along_axis(match, order, axis=1)
     pos = np.arange(1, N + 1)
@@ -235,10 +236,10 @@ def main():
                 continue  # zero vector in A
             for K in ((1, 3, N) if ds == "a" else (3,)):
                 dist, match = knn_tables(X, y, V, vy, metric, pairs)
-                U = all_utilities(N, lambda S: knn_utility(S, dist, match, K))
+                U = all_utilities(N, lambda S: knn_utility(S, dist, match, K, ids))
                 full = tuple(range(N))
                 add(ds, "shapley", K, metric, ids, semivalue(N, U, shapley_w(N)))
-                add(ds, "recursion", K, metric, ids, jia_recursion(dist, match, K))
+                add(ds, "recursion", K, metric, ids, jia_recursion(dist, match, K, ids))
                 add(ds, "utility_all", K, metric, [0], [U[full]])
                 if metric == "l2" and K == 3:
                     add(ds, "beta16_1", K, metric, ids, semivalue(N, U, beta_w(N, 16.0, 1.0)))
@@ -249,7 +250,7 @@ def main():
     # P plus pair 99 = pair 11 reversed (a contradicting copy), l2, K = 3
     Xc = np.vstack([CP - RP, RP[0] - CP[0]])
     dist, match = knn_tables(Xc, None, VCP - VRP, None, "l2", True)
-    Uc = all_utilities(len(Xc), lambda S: knn_utility(S, dist, match, 3))
+    Uc = all_utilities(len(Xc), lambda S: knn_utility(S, dist, match, 3, idsP + [99]))
     add("p", "shapley_contra", 3, "l2", idsP + [99], semivalue(len(Xc), Uc, shapley_w(len(Xc))))
     # logistic utility on B (two classes), lambda = 1
     NB = len(idsB)
