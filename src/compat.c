@@ -34,3 +34,21 @@ RemovedFunction(const char *name)
  * now).  One line per entry point, grouped by module.
  */
 PGPREF_REMOVED(pref_removed_placeholder)
+
+/* gram: pref.gram_state and pref.reward_state replace the internal states */
+PGPREF_REMOVED(pref_gram_accum)
+PGPREF_REMOVED(pref_moments_accum)
+PGPREF_REMOVED(pref_pca_accum)
+PGPREF_REMOVED(pref_ridge_accum)
+PGPREF_REMOVED(pref_gram_combine)
+PGPREF_REMOVED(pref_gram_serialize)
+PGPREF_REMOVED(pref_gram_deserialize)
+PGPREF_REMOVED(pref_gram_final)
+PGPREF_REMOVED(pref_moments_final)
+PGPREF_REMOVED(pref_pca_final)
+PGPREF_REMOVED(pref_ridge_final)
+PGPREF_REMOVED(pref_reward_pass_accum)
+PGPREF_REMOVED(pref_reward_pass_combine)
+PGPREF_REMOVED(pref_reward_pass_serialize)
+PGPREF_REMOVED(pref_reward_pass_deserialize)
+PGPREF_REMOVED(pref_reward_pass_final)
