@@ -828,6 +828,8 @@ pref_pca_final_state(PG_FUNCTION_ARGS)
 	wall = palloc(sizeof(double) * st->d);
 	work = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * linalg_eigen_work(st->d));
 	iwork = palloc(sizeof(int) * linalg_eigen_iwork(st->d));
+	/* one LAPACK call (dsyevd): not interruptible until it returns */
+	CHECK_FOR_INTERRUPTS();
 	rc = gram_pca(st->d, k, C, comp, eig, &total, wall, work, iwork);
 	PrefLinalgError(rc, "pref.pca");
 	for (int c = 0; c < k; c++)
@@ -863,7 +865,8 @@ pref_ridge_final_state(PG_FUNCTION_ARGS)
 	w = palloc(sizeof(double) * st->d);
 	work = MemoryContextAllocHuge(CurrentMemoryContext,
 								  sizeof(double) * ((Size) st->d * st->d + st->d));
-	rc = gram_ridge_solve(st->d, C, mean, st->lambda, w, &bias, &sse, &sst, work);
+	rc = gram_ridge_solve(st->d, C, mean, st->lambda, w, &bias, &sse, &sst, work,
+						  PrefInterruptCheck, NULL);
 	if (rc == LINALG_NOT_SPD)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

@@ -219,6 +219,140 @@ linalg_spd_inverse(int n, double *a)
 	return LINALG_OK;
 }
 
+/*
+ * Column blocks of the interruptible factorisations: each BLAS call between
+ * two checks does at most n * 256 * 256 multiply-adds (about 0.1 s for
+ * n = 10,000 on one core); below 4 blocks one LAPACK call is quick enough.
+ */
+#define CHK_BLOCK		256
+#define CHK_INV_BLOCK	64
+#define CHK_MIN_N		(4 * CHK_BLOCK)
+
+/*
+ * Cholesky factor in place as linalg_cholesky, right-looking by column
+ * blocks of the column-major lower view (see Potrf): factor the diagonal
+ * block, solve the panel below it, update the trailing matrix one column
+ * panel at a time, with a check before each step.
+ */
+int
+linalg_cholesky_chk(int n, double *a, linalg_check_fn check, void *arg)
+{
+	if (check != NULL)
+		check(arg);
+	if (check == NULL || n < CHK_MIN_N)
+		return linalg_cholesky(n, a);
+	for (int j = 0; j < n; j += CHK_BLOCK)
+	{
+		int			jb = n - j < CHK_BLOCK ? n - j : CHK_BLOCK;
+		int			m = n - j - jb;
+		double	   *a11 = a + j + (size_t) j * n;
+		double	   *a21 = a11 + jb;
+		int			info = 0;
+
+		check(arg);
+		dpotrf_("L", &jb, a11, &n, &info, 1);
+		if (info > 0)
+			return LINALG_NOT_SPD;
+		if (info < 0)
+			return LINALG_BAD_ARG;
+		if (m == 0)
+			break;
+		/* L21 = A21 L11^-T */
+		cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit,
+					m, jb, 1.0, a11, n, a21, n);
+		/* A22 -= L21 L21^T (lower triangle), one column panel at a time */
+		for (int c = 0; c < m; c += CHK_BLOCK)
+		{
+			int			w = m - c < CHK_BLOCK ? m - c : CHK_BLOCK;
+			const double *lc = a21 + c;
+			double	   *acc = a + (j + jb + c) + (size_t) (j + jb + c) * n;
+
+			check(arg);
+			cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, w, jb,
+						-1.0, lc, n, 1.0, acc, n);
+			if (m - c - w > 0)
+				cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, m - c - w, w, jb,
+							-1.0, lc + w, n, lc, n, 1.0, acc + w, n);
+		}
+	}
+	/* as linalg_cholesky: zero the row-major strictly lower triangle */
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			a[(size_t) i * n + j] = 0.0;
+	return LINALG_OK;
+}
+
+/* Solve A X = B by Cholesky as linalg_cholesky_solve, interruptible */
+int
+linalg_cholesky_solve_chk(int n, int nrhs, double *a, double *b,
+						  linalg_check_fn check, void *arg)
+{
+	int			rc;
+
+	if (n <= 0 || nrhs <= 0)
+		return LINALG_BAD_ARG;
+	rc = linalg_cholesky_chk(n, a, check, arg);
+	if (rc != LINALG_OK)
+		return rc;
+	cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit,
+				n, nrhs, 1.0, a, n, b, nrhs);
+	cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit,
+				n, nrhs, 1.0, a, n, b, nrhs);
+	return LINALG_OK;
+}
+
+/*
+ * Inverse of an SPD matrix as linalg_spd_inverse, interruptible: after the
+ * blocked factor A = L L^T (column-major lower view), column block J of the
+ * inverse below the diagonal solves L Y = I_J and L^T X = Y on the trailing
+ * submatrix only (rows above J are not needed: X is symmetric).
+ */
+int
+linalg_spd_inverse_chk(int n, double *a, double *work, linalg_check_fn check, void *arg)
+{
+	int			rc;
+
+	if (check == NULL || n < CHK_MIN_N)
+	{
+		if (check != NULL)
+			check(arg);
+		return linalg_spd_inverse(n, a);
+	}
+	rc = linalg_cholesky_chk(n, a, check, arg);
+	if (rc != LINALG_OK)
+		return rc;
+	for (int j = 0; j < n; j += CHK_INV_BLOCK)
+	{
+		int			w = n - j < CHK_INV_BLOCK ? n - j : CHK_INV_BLOCK;
+		int			m = n - j;
+		double	   *y = work + j + (size_t) j * n;
+		const double *l = a + j + (size_t) j * n;
+
+		check(arg);
+		for (int c = 0; c < w; c++)
+			for (int i = 0; i < m; i++)
+				y[i + (size_t) c * n] = (i == c) ? 1.0 : 0.0;
+		cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit,
+					m, w, 1.0, l, n, y, n);
+		cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit,
+					m, w, 1.0, l, n, y, n);
+	}
+	/* the lower triangle of the inverse is in work: mirror it into a */
+	for (int j = 0; j < n; j++)
+	{
+		if ((j & 255) == 0)
+			check(arg);
+		for (int i = j; i < n; i++)
+		{
+			double		v = work[i + (size_t) j * n];
+
+			a[i + (size_t) j * n] = v;
+			a[j + (size_t) i * n] = v;
+		}
+	}
+	return LINALG_OK;
+}
+
 /* Workspace sizes dsyevd needs for jobz = 'V' */
 size_t
 linalg_eigen_work(int n)

@@ -61,6 +61,21 @@ extern int	linalg_cholesky(int n, double *a);
 extern int	linalg_spd_inverse(int n, double *a);
 
 /*
+ * Interruptible versions of the three above for large matrices, where one
+ * LAPACK call would run for seconds without a chance to cancel: the same
+ * factorisation in column blocks, with check(arg) called between blocks
+ * (check may longjmp out, leaving the matrix half-factored).  Small n, or
+ * check NULL, is one LAPACK call.  linalg_spd_inverse_chk needs n * n
+ * doubles of work space.
+ */
+typedef void (*linalg_check_fn) (void *arg);
+extern int	linalg_cholesky_chk(int n, double *a, linalg_check_fn check, void *arg);
+extern int	linalg_cholesky_solve_chk(int n, int nrhs, double *a, double *b,
+									  linalg_check_fn check, void *arg);
+extern int	linalg_spd_inverse_chk(int n, double *a, double *work,
+								   linalg_check_fn check, void *arg);
+
+/*
  * Eigen-decomposition of a symmetric n x n matrix: eigenvalues ascending in
  * w, eigenvectors as the rows of a (overwritten).  work must hold at least
  * linalg_eigen_work(n) doubles and iwork linalg_eigen_iwork(n) ints.

@@ -15,6 +15,14 @@
 
 #include "linalg.h"
 
+/* linalg_check_fn for the interruptible factorisations: honour cancel */
+static inline void
+PrefInterruptCheck(void *arg)
+{
+	(void) arg;
+	CHECK_FOR_INTERRUPTS();
+}
+
 /* Doubles per interrupt check when filling or copying large matrices (32 MB) */
 #define PREF_LARGE_CHUNK ((Size) 1 << 22)
 
