@@ -62,6 +62,7 @@ typedef struct PassState
 	int64		nskipped;
 	RewardStats stats;
 	double	   *w;				/* d: the weights of the pass */
+	bool		wzero;			/* w is all zeros (as a NULL w means) */
 	double	   *g;				/* d */
 	double	   *H;				/* d x d, or NULL */
 	double	   *Z;				/* blockrows x d; the row buffers are NULL */
@@ -210,12 +211,24 @@ static double
 PassParams(FunctionCallInfo fcinfo, double *offset, bool *hessian)
 {
 	double		params[3];
+	ArrayType  *pa;
+	bool		plain;
 
 	if (PG_ARGISNULL(5))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("pref.reward_pass: params must not be NULL")));
-	PrefReadVectorInto(PG_GETARG_ARRAYTYPE_P(5), params, 3, "params");
+	pa = PG_GETARG_ARRAYTYPE_P(5);
+	/* read on every row: a plain float8[3] directly, anything else checked */
+	plain = ARR_ELEMTYPE(pa) == FLOAT8OID && ARR_NDIM(pa) == 1 && ARR_DIMS(pa)[0] == 3 &&
+		!ARR_HASNULL(pa);
+	if (plain)
+	{
+		memcpy(params, ARR_DATA_PTR(pa), sizeof(params));
+		plain = isfinite(params[0]) && isfinite(params[1]) && isfinite(params[2]);
+	}
+	if (!plain)
+		PrefReadVectorInto(pa, params, 3, "params");
 	if (params[0] < 0 || params[0] >= 0.5)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -236,6 +249,40 @@ PassWeights(FunctionCallInfo fcinfo, int d, double *out)
 		memset(out, 0, sizeof(double) * d);
 	else
 		PrefReadVectorInto(wa, out, d, "w");
+}
+
+/* Note whether the state's weights are all zeros */
+static void
+PassNoteZeroWeights(PassState *st)
+{
+	st->wzero = true;
+	for (int j = 0; j < st->d; j++)
+		if (st->w[j] != 0)
+			st->wzero = false;
+}
+
+/* Ensure the row's w (argument 4) is the state's weights (cheap when bitwise equal) */
+static void
+PassCheckWeights(FunctionCallInfo fcinfo, PassState *st)
+{
+	ArrayType  *wa = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
+	bool		same = true;
+
+	if (wa == NULL || ARR_NDIM(wa) == 0)
+		same = st->wzero;
+	else if (!(ARR_ELEMTYPE(wa) == FLOAT8OID && ARR_NDIM(wa) == 1 && ARR_DIMS(wa)[0] == st->d &&
+			   !ARR_HASNULL(wa) && memcmp(ARR_DATA_PTR(wa), st->w, sizeof(double) * st->d) == 0))
+	{
+		/* full checks, and equal values that differ in bits (0 and -0) */
+		PassWeights(fcinfo, st->d, st->tmp);
+		for (int j = 0; j < st->d; j++)
+			if (st->tmp[j] != st->w[j])
+				same = false;
+	}
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.reward_pass: w must be the same on every row")));
 }
 
 /*
@@ -290,6 +337,7 @@ PassAccum(FunctionCallInfo fcinfo, Oid elemtype)
 	{
 		PassAllocate(st, d, true, PrefStateMemory(ps));
 		PassWeights(fcinfo, d, st->w);
+		PassNoteZeroWeights(st);
 	}
 	else if (d != st->d)
 		ereport(ERROR,
@@ -299,13 +347,7 @@ PassAccum(FunctionCallInfo fcinfo, Oid elemtype)
 	else
 	{
 		PassAllocBuffers(st, PrefStateMemory(ps));
-		/* the weights of every row are the state's */
-		PassWeights(fcinfo, d, st->tmp);
-		for (int j = 0; j < d; j++)
-			if (st->tmp[j] != st->w[j])
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("pref.reward_pass: w must be the same on every row")));
+		PassCheckWeights(fcinfo, st);
 	}
 	if (PassVectorDim(r, "rejected") != st->d)
 		ereport(ERROR,
@@ -379,6 +421,7 @@ PassMerge(PassState *a, PassState *b, MemoryContext ctx)
 	{
 		PassAllocate(a, b->d, false, ctx);
 		memcpy(a->w, b->w, sizeof(double) * a->d);
+		PassNoteZeroWeights(a);
 	}
 	a->n = n;
 	a->stats.wsum += b->stats.wsum;
@@ -524,6 +567,7 @@ PassExpand(const struct varlena *flat, MemoryContext ctx)
 		st->stats.loss = h.loss;
 		st->stats.correct = h.correct;
 		PassReadFinite(&w, st->w, st->d);
+		PassNoteZeroWeights(st);
 		PassReadFinite(&w, st->g, st->d);
 		if (hessian)
 			for (int i = 0; i < st->d; i++)
