@@ -31,6 +31,7 @@ OBJS = \
 	src/reward_bt.o \
 	src/curation_core.o \
 	src/curation.o \
+	src/curation_jobs.o \
 	src/agree.o \
 	src/calib.o \
 	src/bt_mm.o \
@@ -98,10 +99,20 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# make CC=clang: drop the gcc-only flags of the server's own build, which
+# clang warns about
+ifneq (,$(findstring clang,$(CC)))
+override CFLAGS := $(filter-out -fexcess-precision=standard -Wimplicit-fallthrough=3 -Wcast-function-type \
+	-Wno-format-truncation -Wno-stringop-truncation,$(CFLAGS))
+endif
+
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control Makefile
 	( printf '%s\n' '-- pgpref $(EXTVERSION): generated from src/*.sql by the Makefile; do not edit' \
 	    '\echo Use "CREATE EXTENSION pgpref" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done ) > $@
+
+# The version is compiled into these objects
+src/pgpref.o src/compat.o: $(EXTENSION).control
 
 # (secondary expansion: the pieces of each step are its prerequisites)
 .SECONDEXPANSION:

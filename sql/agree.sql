@@ -57,6 +57,7 @@ FROM (SELECT a, b FROM two_raters UNION ALL SELECT NULL, 'yes' UNION ALL SELECT 
 SELECT pref.cohen_kappa('x', 'x') AS one_category, pref.fleiss_kappa(1, 'x') AS one_rating,
        pref.krippendorff_alpha_interval(u, 3) AS no_variation FROM generate_series(1, 3) u;
 SELECT pref.krippendorff_alpha_interval(1, 'NaN');
+SELECT pref.krippendorff_alpha_interval(u % 2, v) FROM (VALUES (1, 1e300), (2, -1e300), (3, 1e300), (4, 0)) x(u, v);
 SELECT pref.krippendorff_alpha(1, repeat('x', 2000));
 
 -- forced parallel: Partial Aggregate, same answers as serial (to 1e-12)
@@ -92,3 +93,118 @@ RESET parallel_leader_participation;
 SET pgpref.max_memory = '1MB';
 SELECT pref.fleiss_kappa(g / 3, 'x') FROM generate_series(1, 200000) g;
 RESET pgpref.max_memory;
+
+-- ---- the state type pref.agreement_state ---------------------------------
+-- split and combine as Citus does: a partial aggregate per slice, each state
+-- through its text form, folded with the combine function, then the final
+-- function; equal to the one-pass answer (observations are appended in
+-- another order, so the sums may differ by rounding: tolerance 1e-12)
+CREATE AGGREGATE agree_pairs_partial(text, text) (SFUNC = pref.agreement_pair_accum,
+  STYPE = pref.agreement_state, COMBINEFUNC = pref.agreement_combine, PARALLEL = SAFE);
+CREATE AGGREGATE agree_units_partial(bigint, text) (SFUNC = pref.agreement_unit_accum,
+  STYPE = pref.agreement_state, COMBINEFUNC = pref.agreement_combine, PARALLEL = SAFE);
+CREATE AGGREGATE agree_values_partial(bigint, float8) (SFUNC = pref.agreement_value_accum,
+  STYPE = pref.agreement_state, COMBINEFUNC = pref.agreement_combine, PARALLEL = SAFE);
+CREATE AGGREGATE agree_fold(pref.agreement_state) (SFUNC = pref.agreement_combine,
+  STYPE = pref.agreement_state);
+CREATE TABLE agree_slices AS
+  SELECT g % 5 AS slice, agree_pairs_partial(a, b)::text AS pairs, agree_units_partial(unit, label)::text AS units,
+         agree_values_partial(unit, v)::text AS vals
+  FROM big_labels, LATERAL (SELECT (unit * 7 + length(label)) AS g) x GROUP BY 1;
+SELECT count(*) AS slices, bool_and(pairs LIKE 'v1:%') AS text_form FROM agree_slices;
+SELECT abs(pref.cohen_kappa_final(agree_fold(pairs::pref.agreement_state)) - s.ck) < 1e-12 AS cohen,
+       abs(pref.fleiss_kappa_final(agree_fold(units::pref.agreement_state)) - s.fk) < 1e-12 AS fleiss,
+       abs(pref.krippendorff_alpha_final(agree_fold(units::pref.agreement_state)) - s.ka) < 1e-12 AS alpha_nominal,
+       abs(pref.krippendorff_alpha_interval_final(agree_fold(vals::pref.agreement_state)) - s.ki) < 1e-12 AS alpha_interval
+FROM agree_slices, serial_answers s GROUP BY s.ck, s.fk, s.ka, s.ki;
+-- the text form reads back to the same bytes; the textbook Cohen example
+-- from a stored state
+SELECT s::text = s::text::pref.agreement_state::text AS text_round_trip,
+       pref.cohen_kappa_final(s::text::pref.agreement_state) AS kappa,
+       length(s::text) AS text_length
+FROM (SELECT agree_pairs_partial(a, b) AS s FROM two_raters) x;
+-- binary COPY round trip
+CREATE TABLE agree_copy AS SELECT slice, pairs::pref.agreement_state AS p, units::pref.agreement_state AS u,
+  vals::pref.agreement_state AS v FROM agree_slices;
+\copy agree_copy TO 'results/agree_state.bin' (FORMAT binary)
+CREATE TABLE agree_copy2 (LIKE agree_copy);
+\copy agree_copy2 FROM 'results/agree_state.bin' (FORMAT binary)
+SELECT count(*) AS rows, bool_and(a.p::text = b.p::text AND a.u::text = b.u::text AND a.v::text = b.v::text) AS equal
+FROM agree_copy a JOIN agree_copy2 b USING (slice);
+
+-- NULL states and rows: skipped rows keep the state, NULL combine inputs
+-- are neutral, final functions of NULL give NULL; support functions can be
+-- called directly
+SELECT pref.agreement_pair_accum(NULL, NULL, 'x') IS NULL AS skipped_row,
+       pref.agreement_unit_accum(NULL, 1, NULL) IS NULL AS skipped_unit,
+       pref.agreement_value_accum(NULL, NULL, 1) IS NULL AS skipped_value,
+       pref.agreement_combine(NULL, NULL) IS NULL AS combine_nulls,
+       pref.cohen_kappa_final(NULL) IS NULL AS cohen_null, pref.fleiss_kappa_final(NULL) IS NULL AS fleiss_null,
+       pref.krippendorff_alpha_final(NULL) IS NULL AS alpha_null,
+       pref.krippendorff_alpha_interval_final(NULL) IS NULL AS interval_null;
+SELECT pref.cohen_kappa_final(pref.agreement_combine(NULL, s)) AS left_null,
+       pref.cohen_kappa_final(pref.agreement_combine(s, NULL)) AS right_null,
+       pref.cohen_kappa_final(pref.agreement_combine(s, s)) AS doubled,
+       pref.cohen_kappa_final(pref.agreement_pair_accum(s, NULL, NULL)) AS null_row
+FROM (SELECT agree_pairs_partial(a, b) AS s FROM two_raters) x;
+SELECT pref.cohen_kappa_final(pref.agreement_pair_accum(pref.agreement_pair_accum(NULL, 'a', 'a'), 'b', 'b')) AS direct_calls;
+-- as a window aggregate (running frame: the final function reads the state
+-- while the transition keeps adding to it)
+SELECT count(*) FILTER (WHERE k IS NOT NULL) AS defined, round(max(k) FILTER (WHERE item = 50)::numeric, 12) AS last,
+       bool_and(k IS NOT DISTINCT FROM (SELECT pref.cohen_kappa(t.a, t.b) FROM two_raters t WHERE t.item <= w.item))
+         AS equals_prefix_aggregate
+FROM (SELECT item, pref.cohen_kappa(a, b) OVER (ORDER BY item) AS k FROM two_raters) w;
+-- states of another kind are refused
+SELECT pref.fleiss_kappa_final(agree_pairs_partial(a, b)) FROM two_raters;
+SELECT pref.agreement_combine(agree_pairs_partial(a, b), agree_units_partial(item, a)) FROM two_raters;
+SELECT pref.agreement_value_accum(agree_units_partial(item, a), 1, 2) FROM two_raters;
+
+-- hostile text: every malformed state is a clear error
+CREATE FUNCTION agree_hex(h text) RETURNS text LANGUAGE sql AS
+$$ SELECT 'v1:' || translate(encode(decode(h, 'hex'), 'base64'), E'\n', '') $$;
+-- a valid state by hand: pairs, labels a and b, one observation (a, b)
+SELECT pref.cohen_kappa_final(agree_hex('01010000020000000100000000000000010000006101000000620000000001000000')::pref.agreement_state) AS one_pair,
+       agree_hex('01010000020000000100000000000000010000006101000000620000000001000000') =
+       (SELECT agree_pairs_partial('a', 'b')::text) AS same_as_built;
+SELECT 'garbage'::pref.agreement_state;
+SELECT 'v1:@@@'::pref.agreement_state;
+SELECT 'v1:'::pref.agreement_state;
+SELECT agree_hex('0101000002000000')::pref.agreement_state;
+SELECT agree_hex('02010000020000000100000000000000010000006101000000620000000001000000')::pref.agreement_state;
+SELECT agree_hex('01040000020000000100000000000000010000006101000000620000000001000000')::pref.agreement_state;
+SELECT agree_hex('01010100020000000100000000000000010000006101000000620000000001000000')::pref.agreement_state;
+SELECT agree_hex('01010000e90300000000000000000000')::pref.agreement_state;
+SELECT agree_hex('0101000002000000ffffffffffffffff01000000610100000062')::pref.agreement_state;
+SELECT agree_hex('01010000010000000000000000000000' || '88130000')::pref.agreement_state;
+SELECT agree_hex('0101000001000000010000000000000001000000ff0000000000000000')::pref.agreement_state;
+SELECT agree_hex('010100000100000001000000000000000200000061000000000000000000')::pref.agreement_state;
+SELECT agree_hex('01010000020000000100000000000000010000006101000000610000000001000000')::pref.agreement_state;
+SELECT agree_hex('01010000020000000200000000000000010000006101000000620000000001000000')::pref.agreement_state;
+SELECT agree_hex('0101000002000000010000000000000001000000610100000062000000000100000000')::pref.agreement_state;
+SELECT agree_hex('01010000020000000100000000000000010000006101000000620000000002000000')::pref.agreement_state;
+SELECT agree_hex('01010000020000000100000000000000010000006101000000620000000000000080')::pref.agreement_state;
+SELECT agree_hex('010300000000000001000000000000000100000000000000000000000000f87f')::pref.agreement_state;
+SELECT agree_hex('0103000001000000010000000000000001000000610100000000000000000000000000f03f')::pref.agreement_state;
+-- binary input runs the same validator: a truncated state in a binary COPY file
+CREATE FUNCTION agree_recv_test(field_hex text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  lo oid;
+  d text;
+BEGIN
+  lo := lo_from_bytea(0, decode('5047434f50590aff0d0a00' || '00000000' || '00000000' || '0001'
+        || lpad(to_hex(length(field_hex) / 2), 8, '0') || field_hex || 'ffff', 'hex'));
+  PERFORM lo_export(lo, 'pgpref_agree_recv.bin');
+  PERFORM lo_unlink(lo);
+  IF to_regclass('pg_temp.agree_recv_t') IS NULL THEN CREATE TEMP TABLE agree_recv_t (v pref.agreement_state); END IF;
+  TRUNCATE agree_recv_t;
+  BEGIN
+    COPY agree_recv_t FROM 'pgpref_agree_recv.bin' (FORMAT binary);
+    RETURN 'accepted: ' || (SELECT v::text FROM agree_recv_t);
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+    RETURN 'rejected: ' || SQLERRM || ': ' || d;
+  END;
+END $$;
+SELECT agree_recv_test('01010000020000000100000000000000010000006101000000620000000001000000') AS valid;
+SELECT agree_recv_test('0101000002000000010000000000000001000000610100000062') AS truncated;
+SELECT agree_recv_test('0101000001000000010000000000000001000000ff0000000000000000') AS invalid_utf8;

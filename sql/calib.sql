@@ -57,3 +57,59 @@ SELECT c.n = s.n AS n, abs(c.ece - s.ece) < 1e-12 AS ece, abs(c.mce - s.mce) < 1
        abs(c.brier - s.brier) < 1e-12 AS brier, abs(c.log_loss - s.log_loss) < 1e-12 AS log_loss,
        round(s.ece::numeric, 6) AS ece_value
 FROM (SELECT (pref.calibration(p, y, 20)).* FROM preds) c, serial_calib s;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- split and combine as Citus does: partial states per slice through their
+-- text form, folded with the combine function (sums in another order: 1e-12)
+CREATE AGGREGATE calib_partial(float8, boolean, integer) (SFUNC = pref.calibration_accum,
+  STYPE = float8[], COMBINEFUNC = pref.calibration_combine);
+CREATE AGGREGATE calib_fold(float8[]) (SFUNC = pref.calibration_combine, STYPE = float8[]);
+SELECT c.n = s.n AS n, abs(c.ece - s.ece) < 1e-12 AS ece, abs(c.mce - s.mce) < 1e-12 AS mce,
+       abs(c.brier - s.brier) < 1e-12 AS brier, abs(c.log_loss - s.log_loss) < 1e-12 AS log_loss
+FROM (SELECT (pref.calibration_final(calib_fold(st::text::float8[]))).* FROM
+        (SELECT calib_partial(p, y, 20) AS st FROM preds GROUP BY (p * 1000)::int % 7) x) c, serial_calib s;
+
+-- empty input and NULL states: empty input gives NULL (also the state
+-- aggregate), a NULL or '{}' state starts empty, NULL rows keep the state
+SELECT pref.calibration_state(p, y, 4) IS NULL AS empty_state_is_null,
+       pref.calibration(p, y) IS NULL AS empty_is_null
+FROM (VALUES (0.5, true)) v(p, y) WHERE false;
+SELECT pref.calibration_state(p, y, 4) IS NULL AS all_null_rows FROM (VALUES (NULL::float8, true), (0.5, NULL)) v(p, y);
+SELECT pref.calibration_accum(NULL, 0.25, true) AS from_null,
+       pref.calibration_accum('{}', 0.25, true, 2) AS from_empty,
+       pref.calibration_accum(NULL, NULL, true) IS NULL AS null_row_null_state,
+       pref.calibration_accum('{2,1,0.5625,1.386294361119890,1,0.25,1,0,0,0}', NULL, true, 2) AS null_row_kept;
+SELECT pref.calibration_accum(NULL, 0.5, true, NULL) AS null_bins;
+-- a direct call does not modify its input
+WITH s AS (SELECT '{2,1,0.5625,1.386294361119890,1,0.25,1,0,0,0}'::float8[] AS st)
+SELECT pref.calibration_accum(st, 0.75, false, 2) AS added, st AS input_unchanged FROM s;
+SELECT pref.calibration_combine('{}', '{}') AS empty_combine, pref.calibration_final('{}') IS NULL AS empty_final,
+       (SELECT count(*) FROM pref.reliability_bins('{}'::float8[])) AS empty_bins;
+
+-- hand-made states: every call validates, each with a clear error
+SELECT pref.calibration_final('{{1,2},{3,4}}');
+SELECT pref.calibration_final('{2,1,0,0,1,0.5,NULL,0,0,0}');
+SELECT pref.calibration_final('{2.5,1,0,0,1,0.5,1,0,0,0}');
+SELECT pref.calibration_final('{0,0,0,0}');
+SELECT pref.calibration_final('{20000,0,0,0}');
+SELECT pref.calibration_final('{2,1,0,0,1,0.5,1,0,0}');
+SELECT pref.calibration_final('{2,-1,0,0,-1,0,0,0,0,0}');
+SELECT pref.calibration_final('{2,1.5,0,0,1,0.5,1,0,0,0}');
+SELECT pref.calibration_final('{2,1,NaN,0,1,0.5,1,0,0,0}');
+SELECT pref.calibration_final('{2,1,0,Infinity,1,0.5,1,0,0,0}');
+SELECT pref.calibration_final('{2,1,0,0,1,1.5,1,0,0,0}');
+SELECT pref.calibration_final('{2,1,0,0,1,0.5,0.5,0,0,0}');
+SELECT pref.calibration_final('{2,2,0,0,1,0.5,1,0,0,0}');
+SELECT pref.calibration_combine('{2,1,0,0,1,0.5,1,0,0,0}', '{2,1,0,0,-1,0.5,1,2,0,0}');
+SELECT pref.calibration_accum('{2,1,0,0,1,0.5,1}', 0.5, true, 2);
+SELECT pref.calibration_accum('{2,1,0,0,1,0.5,1,-3,0,0}', 0.75, true, 2);
+SELECT pref.calibration_accum('{3,0,0,0,0,0,0,0,0,0,0,0,0}', 0.5, true, 2);
+SELECT * FROM pref.reliability_bins('{1,2,0,0,1,0.5,0}'::float8[]);
+-- a custom aggregate with a hostile initial state is refused, not trusted
+CREATE AGGREGATE calib_bad_init(float8, boolean) (SFUNC = pref.calibration_accum, STYPE = float8[],
+  INITCOND = '{10,5,0,0}', FINALFUNC = pref.calibration_final);
+SELECT calib_bad_init(p, y) FROM preds;

@@ -23,7 +23,27 @@ SELECT pref.define_job('x', 'binarize', '[1]');
 SELECT pref.define_job('broken', 'binarize', '{"source": "SELECT prompt_id FROM jobs_rated"}');
 CALL pref.run_job('broken');
 SELECT pref.define_job('nosource', 'binarize', '{}');
-CALL pref.run_job('nosource');
+-- params are checked against the kind's parameters when a job is defined
+SELECT * FROM pref.job_kind_params('binarize');
+SELECT kind, count(*) AS params, string_agg(key, ', ') FILTER (WHERE required) AS required
+FROM pref.job_kinds() kind, pref.job_kind_params(kind) GROUP BY kind ORDER BY kind;
+SELECT pref.define_job('typo', 'binarize', '{"source": "SELECT prompt_id, response_id, score FROM jobs_rated", "min_margn": 3.5}');
+SELECT pref.define_job('typo', 'binarize', '{"source": "SELECT 1, 2, 3", "min_margn": 3.5, "sead": 1}');
+SELECT pref.define_job('typo', 'binarize', '{"source": "SELECT 1, 2, 3", "min_margin": "3.5"}');
+SELECT pref.define_job('typo', 'binarize', '{"source": "SELECT 1, 2, 3", "seed": 1.5}');
+SELECT pref.define_job('typo', 'binarize', '{"source": "SELECT 1, 2, 3", "weights": [1, "2"]}');
+SELECT pref.define_job('typo', 'binarize', '{"source": null}');
+SELECT pref.define_job('typo', 'valuation', '{"train": "SELECT 1", "valid": "SELECT 1", "subset": "SELECT 1"}');
+SELECT pref.define_job('typo', 'leaderboard', '{"source": "SELECT 1", "with_ties": "yes"}');
+SELECT pref.define_job('typo', 'binarize', '{"source": "SELECT 1, 2, 3", "seed": null, "min_margin": 2}');  -- null: the default
+SELECT job, params FROM pref.jobs WHERE job = 'typo';
+SELECT pref.check_job_params('binarize', NULL);
+SELECT pref.check_job_params('no_schema_kind', '{"anything": 1}');
+-- a job edited by hand is checked again when it runs: the run fails, logged
+UPDATE pref.jobs SET params = '{"source": "SELECT prompt_id, response_id, score FROM jobs_rated", "min_margn": 3.5}' WHERE job = 'typo';
+CALL pref.run_job('typo');
+UPDATE pref.jobs SET params = '{}' WHERE job = 'typo';
+CALL pref.run_job('typo');
 SELECT job, status, error FROM pref.runs WHERE status = 'failed' ORDER BY run_id;
 
 -- concurrency: another session holds the job's lock
@@ -71,4 +91,4 @@ SELECT count(*) AS labels, avg((label = '=')::int)::numeric(8,6) AS tie_rate,
 FROM d WHERE labelled_at::date = '2024-05-01';
 SELECT job, kind, last_status, runs, failures, last_success IS NOT NULL AS has_success, last_error
 FROM pref.job_status ORDER BY job;
-SELECT pref.drop_job('nosource'), pref.drop_job('nosource');
+SELECT pref.drop_job('typo'), pref.drop_job('typo');

@@ -83,6 +83,8 @@ SELECT (pref.tally_stats(tally)).rows_skipped FROM pref.leaderboard_state WHERE 
 
 -- bad input: no source, wrong columns, a graph the MLE cannot fit (prior 0), an empty source
 SELECT pref.define_job('lb_nosource', 'leaderboard', '{}');
+SELECT pref.define_job('lb_nosource', 'leaderboard', '{"source": "SELECT id, winner, loser FROM lb_comps"}');
+UPDATE pref.jobs SET params = '{}' WHERE job = 'lb_nosource';     -- by hand: the run checks again
 CALL pref.run_job('lb_nosource');
 SELECT pref.define_job('lb_cols', 'leaderboard', '{"source": "SELECT id, winner FROM lb_comps"}');
 CALL pref.run_job('lb_cols');

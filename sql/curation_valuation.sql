@@ -85,11 +85,10 @@ CALL pref.run_job('val_knn');
 SELECT count(*) AS values, count(DISTINCT run_id) AS runs FROM pref.data_values WHERE job = 'val_knn';
 SELECT count(*) AS picks, count(DISTINCT run_id) AS runs FROM pref.training_subset WHERE job = 'val_knn';
 
--- bad input: logged as failed runs, earlier results kept
+-- bad input: missing params are errors when the job is defined; bad values
+-- are logged as failed runs, earlier results kept
 SELECT pref.define_job('val_bad', 'valuation', '{"train": "SELECT id, features, label FROM val_train"}');
-CALL pref.run_job('val_bad');
 SELECT pref.define_job('val_bad', 'valuation', '{"train": "SELECT id, features, label FROM val_train", "valid": "SELECT features, label FROM val_valid", "subset": "SELECT id, features FROM val_train"}');
-CALL pref.run_job('val_bad');
 SELECT pref.define_job('val_bad', 'valuation', '{"train": "SELECT id, features, label FROM val_train", "valid": "SELECT features, label FROM val_valid", "method": "magic"}');
 CALL pref.run_job('val_bad');
 SELECT pref.define_job('val_bad', 'valuation', '{"train": "SELECT id, features FROM val_train", "valid": "SELECT features, label FROM val_valid"}');

@@ -2,22 +2,32 @@
  * agree.c - agreement aggregates: Cohen's kappa, Fleiss' kappa and
  * Krippendorff's alpha (nominal, interval).
  *
- * The state keeps the observations (codes of text labels, or values) in the
- * aggregate context; combine concatenates, serialize writes them to bytea,
- * and the final function sorts and calls the plain-C core.
+ * The state, type pref.agreement_state, keeps the observations (codes of
+ * text labels, or values) and the label dictionary.  In memory it is an
+ * expanded object owned by the aggregate context (src/state.h); combine
+ * appends, and the final functions sort a copy and call the plain-C core.
+ *
+ * Flat form (little-endian), the same bytes as 0.1.0's serialized state:
+ *   uint8 version (1), uint8 kind (1 pairs, 2 unit labels, 3 unit values),
+ *   uint16 flags (reserved, zero), int32 nlabels, int64 n;
+ *   nlabels times: int32 length, label bytes (valid in the database encoding);
+ *   then the arrays of the kind, n elements each, in this order:
+ *   int64 unit[] (kinds 2, 3), int32 a[] (kinds 1, 2), int32 b[] (kind 1),
+ *   float8 value[] (kind 3).
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "fmgr.h"
-#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
 #include "common.h"
 #include "curation_core.h"
+#include "state.h"
 
 #define AGREE_PAIRS		1		/* (label a, label b): Cohen */
 #define AGREE_UNITS		2		/* (unit, label): Fleiss, Krippendorff nominal */
@@ -27,12 +37,15 @@
 #define AGREE_MAX_LABELS	1000
 #define AGREE_MAX_LABEL_LEN	1000
 
+#define AGREE_TYPE "pref.agreement_state"
+
 typedef struct AgreeState
 {
 	int			kind;
 	int			nlabels;
 	int			labcap;
 	char	  **labels;			/* grows by doubling, at most AGREE_MAX_LABELS */
+	int32	   *lablen;			/* byte length of each label */
 	int64		n;
 	int64		cap;
 	int64	   *unit;			/* AGREE_UNITS, AGREE_VALUES */
@@ -41,7 +54,7 @@ typedef struct AgreeState
 	double	   *value;			/* AGREE_VALUES */
 } AgreeState;
 
-/* Header of the serialized state */
+/* Header of the flat form */
 typedef struct AgreeWire
 {
 	uint8		version;
@@ -50,6 +63,57 @@ typedef struct AgreeWire
 	int32		nlabels;
 	int64		n;
 } AgreeWire;
+
+static struct varlena *AgreeFlatten(void *state);
+static void *AgreeExpand(const struct varlena *flat, MemoryContext ctx);
+
+static const PrefStateMethods AgreeMethods = {
+	AGREE_TYPE,
+	AgreeFlatten,
+	AgreeExpand
+};
+
+/* What a state kind holds, for error messages */
+static const char *
+KindName(int kind)
+{
+	switch (kind)
+	{
+		case AGREE_PAIRS:
+			return "label pairs (pref.cohen_kappa)";
+		case AGREE_UNITS:
+			return "unit labels (pref.fleiss_kappa, pref.krippendorff_alpha)";
+		default:
+			return "unit values (pref.krippendorff_alpha_interval)";
+	}
+}
+
+/* Error unless a state holds observations of the expected kind */
+static void
+CheckKind(const AgreeState *st, int kind)
+{
+	if (st->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s of the wrong kind", AGREE_TYPE),
+				 errdetail("The state holds %s; this function takes %s.",
+						   KindName(st->kind), KindName(kind))));
+}
+
+/* Bytes per observation in the flat form and in memory */
+static Size
+RowBytes(int kind)
+{
+	switch (kind)
+	{
+		case AGREE_PAIRS:
+			return 2 * sizeof(int32);
+		case AGREE_UNITS:
+			return sizeof(int64) + sizeof(int32);
+		default:
+			return sizeof(int64) + sizeof(double);
+	}
+}
 
 /* New empty state in ctx */
 static AgreeState *
@@ -61,7 +125,7 @@ NewState(MemoryContext ctx, int kind)
 	return st;
 }
 
-/* Ensure room for one more observation (arrays live in the state's context) */
+/* Ensure room for need observations (arrays live in the state's context) */
 static void
 Grow(AgreeState *st, int64 need)
 {
@@ -73,8 +137,7 @@ Grow(AgreeState *st, int64 need)
 	newcap = Max(st->cap * 2, 256);
 	while (newcap < need)
 		newcap *= 2;
-	/* at most 16 bytes a row in any kind of state */
-	PrefCheckMemory((double) newcap * 16, "agreement aggregate");
+	PrefCheckMemory((double) newcap * RowBytes(st->kind), "agreement aggregate");
 #define GROWARR(field, type) \
 	do { \
 		if (st->field == NULL) \
@@ -94,15 +157,22 @@ Grow(AgreeState *st, int64 need)
 	st->cap = newcap;
 }
 
-/* Code of a label, adding it to the dictionary when new */
+/* Index of a label in the dictionary, or -1 */
 static int32
-LabelCode(AgreeState *st, const char *s, int len)
+FindLabel(const AgreeState *st, const char *s, int len)
+{
+	for (int i = 0; i < st->nlabels; i++)
+		if (st->lablen[i] == len && memcmp(st->labels[i], s, len) == 0)
+			return i;
+	return -1;
+}
+
+/* Append a label known to be new to the dictionary; returns its code */
+static int32
+AddLabel(AgreeState *st, const char *s, int len)
 {
 	MemoryContext ctx = GetMemoryChunkContext(st);
 
-	for (int i = 0; i < st->nlabels; i++)
-		if ((int) strlen(st->labels[i]) == len && memcmp(st->labels[i], s, len) == 0)
-			return i;
 	if (st->nlabels >= AGREE_MAX_LABELS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -116,14 +186,30 @@ LabelCode(AgreeState *st, const char *s, int len)
 	{
 		st->labcap = st->labcap == 0 ? 8 : st->labcap * 2;
 		if (st->labels == NULL)
+		{
 			st->labels = MemoryContextAlloc(ctx, sizeof(char *) * st->labcap);
+			st->lablen = MemoryContextAlloc(ctx, sizeof(int32) * st->labcap);
+		}
 		else
+		{
 			st->labels = repalloc(st->labels, sizeof(char *) * st->labcap);
+			st->lablen = repalloc(st->lablen, sizeof(int32) * st->labcap);
+		}
 	}
 	st->labels[st->nlabels] = MemoryContextAlloc(ctx, len + 1);
 	memcpy(st->labels[st->nlabels], s, len);
 	st->labels[st->nlabels][len] = '\0';
+	st->lablen[st->nlabels] = len;
 	return st->nlabels++;
+}
+
+/* Code of a label, adding it to the dictionary when new */
+static int32
+LabelCode(AgreeState *st, const char *s, int len)
+{
+	int32		code = FindLabel(st, s, len);
+
+	return code >= 0 ? code : AddLabel(st, s, len);
 }
 
 /* Code of a text argument */
@@ -133,81 +219,276 @@ TextCode(AgreeState *st, text *t)
 	return LabelCode(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
+/* ---- flat form ----------------------------------------------------------- */
+
+/* Write a state as its flat varlena (see the file header) */
+static struct varlena *
+AgreeFlatten(void *state)
+{
+	AgreeState *st = (AgreeState *) state;
+	AgreeWire	w = {0};
+	Size		size = VARHDRSZ + sizeof(AgreeWire);
+	struct varlena *flat;
+	char	   *p;
+
+	for (int i = 0; i < st->nlabels; i++)
+		size += sizeof(int32) + st->lablen[i];
+	if ((double) st->n * RowBytes(st->kind) > (double) (MaxAllocSize - size))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s of " INT64_FORMAT " observations exceeds 1 GB", AGREE_TYPE, st->n),
+				 errhint("Aggregate smaller groups, for example per day.")));
+	size += (Size) st->n * RowBytes(st->kind);
+	flat = palloc(size);
+	SET_VARSIZE(flat, size);
+	w.version = AGREE_VERSION;
+	w.kind = (uint8) st->kind;
+	w.nlabels = st->nlabels;
+	w.n = st->n;
+	p = VARDATA(flat);
+	memcpy(p, &w, sizeof(w));
+	p += sizeof(w);
+	for (int i = 0; i < st->nlabels; i++)
+	{
+		memcpy(p, &st->lablen[i], sizeof(int32));
+		p += sizeof(int32);
+		memcpy(p, st->labels[i], st->lablen[i]);
+		p += st->lablen[i];
+	}
+#define PUTARR(field, type) \
+	do { \
+		if (st->n > 0) \
+			memcpy(p, st->field, sizeof(type) * st->n); \
+		p += sizeof(type) * st->n; \
+	} while (0)
+	if (st->kind != AGREE_PAIRS)
+		PUTARR(unit, int64);
+	if (st->kind != AGREE_VALUES)
+		PUTARR(a, int32);
+	if (st->kind == AGREE_PAIRS)
+		PUTARR(b, int32);
+	if (st->kind == AGREE_VALUES)
+		PUTARR(value, double);
+#undef PUTARR
+	Assert(p == (char *) flat + size);
+	return flat;
+}
+
+/* Validate a flat state completely and build it in ctx */
+static void *
+AgreeExpand(const struct varlena *flat, MemoryContext ctx)
+{
+	PrefWire	w;
+	AgreeWire	h;
+	AgreeState *st;
+	int			enc = GetDatabaseEncoding();
+	char	   *tmp;
+
+	PrefWireInit(&w, flat, AGREE_TYPE);
+	PrefWireRead(&w, &h, sizeof(h));
+	PrefWireCheck(&w, h.version == AGREE_VERSION,
+				  psprintf("Version %d is not supported (expected %d).", h.version, AGREE_VERSION));
+	PrefWireCheck(&w, h.kind >= AGREE_PAIRS && h.kind <= AGREE_VALUES,
+				  psprintf("Unknown kind %d.", h.kind));
+	PrefWireCheck(&w, h.flags == 0, "The reserved flags are not zero.");
+	PrefWireCheck(&w, h.nlabels >= 0 && h.nlabels <= AGREE_MAX_LABELS,
+				  psprintf("The label count %d is out of range (0 to %d).", h.nlabels, AGREE_MAX_LABELS));
+	PrefWireCheck(&w, h.kind != AGREE_VALUES || h.nlabels == 0,
+				  "A state of unit values has no labels.");
+	PrefWireCheck(&w, h.n >= 0, "The observation count is negative.");
+
+	st = NewState(ctx, h.kind);
+	tmp = palloc(AGREE_MAX_LABEL_LEN);
+	for (int i = 0; i < h.nlabels; i++)
+	{
+		int32		len;
+
+		PrefWireRead(&w, &len, sizeof(len));
+		PrefWireCheck(&w, len >= 0 && len <= AGREE_MAX_LABEL_LEN,
+					  psprintf("Label %d has length %d, out of range (0 to %d).", i + 1, len, AGREE_MAX_LABEL_LEN));
+		PrefWireRead(&w, tmp, len);
+		PrefWireCheck(&w, pg_verify_mbstr(enc, tmp, len, true),
+					  psprintf("Label %d is not valid in encoding %s.", i + 1, GetDatabaseEncodingName()));
+		PrefWireCheck(&w, FindLabel(st, tmp, len) < 0,
+					  psprintf("Label %d repeats an earlier label.", i + 1));
+		(void) AddLabel(st, tmp, len);
+	}
+	pfree(tmp);
+
+	/* exact size before allocating anything per observation */
+	PrefWireCheck(&w, (double) h.n * RowBytes(h.kind) == (double) PrefWireLeft(&w),
+				  psprintf("The payload size does not match the observation count (" INT64_FORMAT ").", h.n));
+	if (h.n > 0)
+	{
+		Grow(st, h.n);
+		if (st->kind != AGREE_PAIRS)
+			PrefWireReadArray(&w, st->unit, h.n, sizeof(int64));
+		if (st->kind != AGREE_VALUES)
+			PrefWireReadArray(&w, st->a, h.n, sizeof(int32));
+		if (st->kind == AGREE_PAIRS)
+			PrefWireReadArray(&w, st->b, h.n, sizeof(int32));
+		if (st->kind == AGREE_VALUES)
+			PrefWireReadArray(&w, st->value, h.n, sizeof(double));
+	}
+	PrefWireEnd(&w);
+	st->n = h.n;
+	for (int64 i = 0; i < h.n; i++)
+	{
+		if ((st->a && (st->a[i] < 0 || st->a[i] >= h.nlabels)) ||
+			(st->b && (st->b[i] < 0 || st->b[i] >= h.nlabels)))
+			PrefStateCorrupt(AGREE_TYPE,
+							 psprintf("Observation " INT64_FORMAT " has a label index out of range (0 to %d).",
+									  i + 1, h.nlabels - 1));
+		if (st->value && !isfinite(st->value[i]))
+			PrefStateCorrupt(AGREE_TYPE,
+							 psprintf("Observation " INT64_FORMAT " has a value that is not finite.", i + 1));
+	}
+	return st;
+}
+
+/* ---- type I/O ------------------------------------------------------------ */
+
+PG_FUNCTION_INFO_V1(pref_agreement_state_in);
+
+/* Text input: "v1:" and base64 of the flat form, validated */
+Datum
+pref_agreement_state_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &AgreeMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_agreement_state_out);
+
+/* Text output: "v1:" and base64 of the flat form */
+Datum
+pref_agreement_state_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &AgreeMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_agreement_state_recv);
+
+/* Binary input: the flat form's bytes, validated */
+Datum
+pref_agreement_state_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &AgreeMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_agreement_state_send);
+
+/* Binary output: the flat form's bytes */
+Datum
+pref_agreement_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &AgreeMethods));
+}
+
+/* ---- transition and combine --------------------------------------------- */
+
 /*
- * State with room for one more observation, or NULL when the row has a NULL
- * in either argument (the row is skipped; the caller passes its state on)
+ * Memory context that owns states: the aggregate's, or the caller's when a
+ * support function is called directly (e.g. to merge stored states)
+ */
+static MemoryContext
+StateContext(FunctionCallInfo fcinfo)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		ctx = CurrentMemoryContext;
+	return ctx;
+}
+
+/*
+ * The state of a transition call with room for one more observation, or
+ * NULL when the row has a NULL in either argument; *ps receives the state
+ * object (NULL when there is none yet and the row is skipped)
  */
 static AgreeState *
-RowState(FunctionCallInfo fcinfo, int kind, const char *fname)
+RowState(FunctionCallInfo fcinfo, int kind, PrefState **ps)
 {
-	MemoryContext ctx = PrefAggContext(fcinfo, fname);
-	AgreeState *st = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
+	MemoryContext ctx = StateContext(fcinfo);
+	AgreeState *st;
 
+	*ps = PrefStateArg(fcinfo, 0, &AgreeMethods, ctx);
+	if (*ps != NULL)
+		CheckKind((*ps)->state, kind);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return NULL;
-	if (st == NULL)
-		st = NewState(ctx, kind);
+	if (*ps == NULL)
+	{
+		*ps = PrefStateCreate(&AgreeMethods, ctx);
+		(*ps)->state = NewState(PrefStateMemory(*ps), kind);
+	}
+	st = (*ps)->state;
 	Grow(st, st->n + 1);
 	return st;
 }
 
-/* Pass the incoming state (or NULL) on for a skipped row */
-#define SKIP_ROW() \
+/* Return the state object, or NULL when there is none */
+#define RETURN_STATE(ps) \
 	do { \
-		if (PG_ARGISNULL(0)) \
+		if ((ps) == NULL) \
 			PG_RETURN_NULL(); \
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		PG_RETURN_DATUM(PrefStateDatum(ps)); \
 	} while (0)
 
-PG_FUNCTION_INFO_V1(pref_agree_pair_accum);
+PG_FUNCTION_INFO_V1(pref_agreement_pair_accum);
 
 /* Transition for (label a, label b); NULL rows skipped */
 Datum
-pref_agree_pair_accum(PG_FUNCTION_ARGS)
+pref_agreement_pair_accum(PG_FUNCTION_ARGS)
 {
-	AgreeState *st = RowState(fcinfo, AGREE_PAIRS, "pref_agree_pair_accum");
+	PrefState  *ps;
+	AgreeState *st = RowState(fcinfo, AGREE_PAIRS, &ps);
 
-	if (st == NULL)
-		SKIP_ROW();
-	st->a[st->n] = TextCode(st, PG_GETARG_TEXT_PP(1));
-	st->b[st->n] = TextCode(st, PG_GETARG_TEXT_PP(2));
-	st->n++;
-	PG_RETURN_POINTER(st);
+	if (st != NULL)
+	{
+		st->a[st->n] = TextCode(st, PG_GETARG_TEXT_PP(1));
+		st->b[st->n] = TextCode(st, PG_GETARG_TEXT_PP(2));
+		st->n++;
+	}
+	RETURN_STATE(ps);
 }
 
-PG_FUNCTION_INFO_V1(pref_agree_unit_accum);
+PG_FUNCTION_INFO_V1(pref_agreement_unit_accum);
 
 /* Transition for (unit, label); NULL rows skipped */
 Datum
-pref_agree_unit_accum(PG_FUNCTION_ARGS)
+pref_agreement_unit_accum(PG_FUNCTION_ARGS)
 {
-	AgreeState *st = RowState(fcinfo, AGREE_UNITS, "pref_agree_unit_accum");
+	PrefState  *ps;
+	AgreeState *st = RowState(fcinfo, AGREE_UNITS, &ps);
 
-	if (st == NULL)
-		SKIP_ROW();
-	st->unit[st->n] = PG_GETARG_INT64(1);
-	st->a[st->n] = TextCode(st, PG_GETARG_TEXT_PP(2));
-	st->n++;
-	PG_RETURN_POINTER(st);
+	if (st != NULL)
+	{
+		st->a[st->n] = TextCode(st, PG_GETARG_TEXT_PP(2));
+		st->unit[st->n] = PG_GETARG_INT64(1);
+		st->n++;
+	}
+	RETURN_STATE(ps);
 }
 
-PG_FUNCTION_INFO_V1(pref_agree_value_accum);
+PG_FUNCTION_INFO_V1(pref_agreement_value_accum);
 
 /* Transition for (unit, value); NULL rows skipped, NaN/inf rejected */
 Datum
-pref_agree_value_accum(PG_FUNCTION_ARGS)
+pref_agreement_value_accum(PG_FUNCTION_ARGS)
 {
-	AgreeState *st = RowState(fcinfo, AGREE_VALUES, "pref_agree_value_accum");
-	double		v;
+	PrefState  *ps;
+	AgreeState *st = RowState(fcinfo, AGREE_VALUES, &ps);
 
-	if (st == NULL)
-		SKIP_ROW();
-	v = PG_GETARG_FLOAT8(2);
-	PrefCheckFinite(v, "value");
-	st->unit[st->n] = PG_GETARG_INT64(1);
-	st->value[st->n] = v;
-	st->n++;
-	PG_RETURN_POINTER(st);
+	if (st != NULL)
+	{
+		double		v = PG_GETARG_FLOAT8(2);
+
+		PrefCheckFinite(v, "value");
+		st->unit[st->n] = PG_GETARG_INT64(1);
+		st->value[st->n] = v;
+		st->n++;
+	}
+	RETURN_STATE(ps);
 }
 
 /* Append src's observations to dst, translating label codes */
@@ -216,10 +497,9 @@ AppendState(AgreeState *dst, const AgreeState *src)
 {
 	int32		map[AGREE_MAX_LABELS];
 
-	if (dst->kind != src->kind)
-		elog(ERROR, "agreement states of different kinds %d and %d", dst->kind, src->kind);
+	CheckKind(src, dst->kind);
 	for (int i = 0; i < src->nlabels; i++)
-		map[i] = LabelCode(dst, src->labels[i], strlen(src->labels[i]));
+		map[i] = LabelCode(dst, src->labels[i], src->lablen[i]);
 	Grow(dst, dst->n + src->n);
 	for (int64 i = 0; i < src->n; i++)
 	{
@@ -237,170 +517,55 @@ AppendState(AgreeState *dst, const AgreeState *src)
 	dst->n += src->n;
 }
 
-PG_FUNCTION_INFO_V1(pref_agree_combine);
+PG_FUNCTION_INFO_V1(pref_agreement_combine);
 
-/* Combine two partial states (either may be NULL) */
+/* Combine two partial states (either may be NULL; both of one kind) */
 Datum
-pref_agree_combine(PG_FUNCTION_ARGS)
+pref_agreement_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_combine");
-	AgreeState *s1 = PG_ARGISNULL(0) ? NULL : (AgreeState *) PG_GETARG_POINTER(0);
-	AgreeState *s2 = PG_ARGISNULL(1) ? NULL : (AgreeState *) PG_GETARG_POINTER(1);
+	MemoryContext ctx = StateContext(fcinfo);
+	PrefState  *s1 = PrefStateArg(fcinfo, 0, &AgreeMethods, ctx);
+	AgreeState *s2;
 
-	if (s2 == NULL)
-	{
-		if (s1 == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s1);
-	}
+	if (PG_ARGISNULL(1))
+		RETURN_STATE(s1);
+	s2 = PrefStateRead(PG_GETARG_DATUM(1), &AgreeMethods);
 	if (s1 == NULL)
-		s1 = NewState(ctx, s2->kind);
-	AppendState(s1, s2);
-	PG_RETURN_POINTER(s1);
-}
-
-PG_FUNCTION_INFO_V1(pref_agree_serialize);
-
-/* State to bytea: header, labels, then the arrays of its kind */
-Datum
-pref_agree_serialize(PG_FUNCTION_ARGS)
-{
-	AgreeState *st = (AgreeState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-	AgreeWire	w = {0};
-	bytea	   *out;
-
-	PrefAggContext(fcinfo, "pref_agree_serialize");
-	w.version = AGREE_VERSION;
-	w.kind = (uint8) st->kind;
-	w.nlabels = st->nlabels;
-	w.n = st->n;
-	initStringInfo(&buf);
-	appendBinaryStringInfo(&buf, (char *) &w, sizeof(w));
-	for (int i = 0; i < st->nlabels; i++)
 	{
-		int32		len = strlen(st->labels[i]);
-
-		appendBinaryStringInfo(&buf, (char *) &len, sizeof(len));
-		appendBinaryStringInfo(&buf, st->labels[i], len);
+		s1 = PrefStateCreate(&AgreeMethods, ctx);
+		s1->state = NewState(PrefStateMemory(s1), s2->kind);
 	}
-	if (st->unit)
-		appendBinaryStringInfo(&buf, (char *) st->unit, sizeof(int64) * st->n);
-	if (st->a)
-		appendBinaryStringInfo(&buf, (char *) st->a, sizeof(int32) * st->n);
-	if (st->b)
-		appendBinaryStringInfo(&buf, (char *) st->b, sizeof(int32) * st->n);
-	if (st->value)
-		appendBinaryStringInfo(&buf, (char *) st->value, sizeof(double) * st->n);
-	out = palloc(VARHDRSZ + buf.len);
-	SET_VARSIZE(out, VARHDRSZ + buf.len);
-	memcpy(VARDATA(out), buf.data, buf.len);
-	PG_RETURN_BYTEA_P(out);
+	AppendState(s1->state, s2);
+	PG_RETURN_DATUM(PrefStateDatum(s1));
 }
 
-/* Report a malformed serialized state */
-static void
-BadWire(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid serialized agreement state"),
-			 errdetail("%s", detail)));
-}
+/* ---- final functions ------------------------------------------------------ */
 
-/* Copy len bytes from the wire, checking bounds */
-static void
-Take(const char **p, const char *end, void *dst, Size len)
-{
-	if (len > (Size) (end - *p))
-		BadWire("The state is truncated.");
-	memcpy(dst, *p, len);
-	*p += len;
-}
-
-PG_FUNCTION_INFO_V1(pref_agree_deserialize);
-
-/* bytea to state, re-checking version, kind, sizes and codes */
-Datum
-pref_agree_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = PrefAggContext(fcinfo, "pref_agree_deserialize");
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	const char *p = VARDATA_ANY(in);
-	const char *end = p + VARSIZE_ANY_EXHDR(in);
-	AgreeWire	w;
-	AgreeState *st;
-	Size		per;
-
-	Take(&p, end, &w, sizeof(w));
-	if (w.version != AGREE_VERSION)
-		BadWire(psprintf("Version %d is not supported.", w.version));
-	if (w.kind < AGREE_PAIRS || w.kind > AGREE_VALUES)
-		BadWire(psprintf("Unknown kind %d.", w.kind));
-	if (w.nlabels < 0 || w.nlabels > AGREE_MAX_LABELS || w.n < 0)
-		BadWire("Label or row count out of range.");
-	st = NewState(ctx, w.kind);
-	for (int i = 0; i < w.nlabels; i++)
-	{
-		int32		len;
-		char		tmp[AGREE_MAX_LABEL_LEN];
-
-		Take(&p, end, &len, sizeof(len));
-		if (len < 0 || len > AGREE_MAX_LABEL_LEN)
-			BadWire("Label length out of range.");
-		Take(&p, end, tmp, len);
-		if (LabelCode(st, tmp, len) != i)
-			BadWire("Repeated label.");
-	}
-	per = (w.kind != AGREE_PAIRS ? sizeof(int64) : 0) + (w.kind != AGREE_VALUES ? sizeof(int32) : 0) +
-		(w.kind == AGREE_PAIRS ? sizeof(int32) : 0) + (w.kind == AGREE_VALUES ? sizeof(double) : 0);
-	if ((double) w.n * per != (double) (end - p))
-		BadWire("The state size does not match its row count.");
-	Grow(st, w.n);
-	if (st->unit)
-		Take(&p, end, st->unit, sizeof(int64) * w.n);
-	if (st->a)
-		Take(&p, end, st->a, sizeof(int32) * w.n);
-	if (st->b)
-		Take(&p, end, st->b, sizeof(int32) * w.n);
-	if (st->value)
-		Take(&p, end, st->value, sizeof(double) * w.n);
-	st->n = w.n;
-	for (int64 i = 0; i < w.n; i++)
-		if ((st->a && (st->a[i] < 0 || st->a[i] >= w.nlabels)) ||
-			(st->b && (st->b[i] < 0 || st->b[i] >= w.nlabels)) ||
-			(st->value && !isfinite(st->value[i])))
-			BadWire("A label code or value is out of range.");
-	PG_RETURN_POINTER(st);
-}
-
-/* State argument of a final function, or NULL */
+/* State argument of a final function, or NULL when it is NULL or empty */
 static AgreeState *
 FinalState(FunctionCallInfo fcinfo, int kind)
 {
 	AgreeState *st;
 
-	PrefAggContext(fcinfo, "agreement final function");
 	if (PG_ARGISNULL(0))
 		return NULL;
-	st = (AgreeState *) PG_GETARG_POINTER(0);
-	if (st->kind != kind)
-		elog(ERROR, "agreement state of kind %d where %d was expected", st->kind, kind);
-	return st;
+	st = PrefStateRead(PG_GETARG_DATUM(0), &AgreeMethods);
+	CheckKind(st, kind);
+	return st->n == 0 ? NULL : st;
 }
 
-PG_FUNCTION_INFO_V1(pref_cohen_kappa_final);
+PG_FUNCTION_INFO_V1(pref_agreement_cohen_kappa_final);
 
 /* Cohen's kappa; NULL without rows or when chance agreement is 1 */
 Datum
-pref_cohen_kappa_final(PG_FUNCTION_ARGS)
+pref_agreement_cohen_kappa_final(PG_FUNCTION_ARGS)
 {
 	AgreeState *st = FinalState(fcinfo, AGREE_PAIRS);
 	double	   *table;
 	double		kappa;
 	int			k;
 
-	if (st == NULL || st->n == 0)
+	if (st == NULL)
 		PG_RETURN_NULL();
 	k = st->nlabels;
 	table = palloc0(sizeof(double) * k * k);
@@ -428,55 +593,61 @@ Observations(const AgreeState *st)
 	return obs;
 }
 
-PG_FUNCTION_INFO_V1(pref_fleiss_kappa_final);
+PG_FUNCTION_INFO_V1(pref_agreement_fleiss_kappa_final);
 
 /* Fleiss' kappa over (unit, label); NULL when undefined */
 Datum
-pref_fleiss_kappa_final(PG_FUNCTION_ARGS)
+pref_agreement_fleiss_kappa_final(PG_FUNCTION_ARGS)
 {
 	AgreeState *st = FinalState(fcinfo, AGREE_UNITS);
 	double		kappa;
 	int64		nunits;
 
-	if (st == NULL || st->n == 0)
+	if (st == NULL)
 		PG_RETURN_NULL();
 	if (agree_fleiss(st->n, Observations(st), st->nlabels,
-					 palloc(sizeof(double) * 2 * st->nlabels), &kappa, &nunits) != CURATION_OK)
+					 palloc(sizeof(double) * 2 * Max(st->nlabels, 1)), &kappa, &nunits) != CURATION_OK)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(kappa);
 }
 
-PG_FUNCTION_INFO_V1(pref_kalpha_nominal_final);
+PG_FUNCTION_INFO_V1(pref_agreement_krippendorff_alpha_final);
 
 /* Krippendorff's alpha for nominal labels */
 Datum
-pref_kalpha_nominal_final(PG_FUNCTION_ARGS)
+pref_agreement_krippendorff_alpha_final(PG_FUNCTION_ARGS)
 {
 	AgreeState *st = FinalState(fcinfo, AGREE_UNITS);
 	double		alpha;
 	int64		npairable;
 
-	if (st == NULL || st->n == 0)
+	if (st == NULL)
 		PG_RETURN_NULL();
 	if (agree_krippendorff(st->n, Observations(st), false, st->nlabels,
-						   palloc(sizeof(double) * 2 * st->nlabels), &alpha, &npairable) != CURATION_OK)
+						   palloc(sizeof(double) * 2 * Max(st->nlabels, 1)), &alpha, &npairable) != CURATION_OK)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(alpha);
 }
 
-PG_FUNCTION_INFO_V1(pref_kalpha_interval_final);
+PG_FUNCTION_INFO_V1(pref_agreement_krippendorff_alpha_interval_final);
 
 /* Krippendorff's alpha for interval values */
 Datum
-pref_kalpha_interval_final(PG_FUNCTION_ARGS)
+pref_agreement_krippendorff_alpha_interval_final(PG_FUNCTION_ARGS)
 {
 	AgreeState *st = FinalState(fcinfo, AGREE_VALUES);
 	double		alpha;
 	int64		npairable;
 
-	if (st == NULL || st->n == 0)
+	if (st == NULL)
 		PG_RETURN_NULL();
 	if (agree_krippendorff(st->n, Observations(st), true, 0, NULL, &alpha, &npairable) != CURATION_OK)
 		PG_RETURN_NULL();
+	if (!isfinite(alpha))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("krippendorff_alpha_interval overflowed"),
+				 errdetail("The squared differences of the values exceed the range of double precision."),
+				 errhint("Rescale the values, for example to standard units.")));
 	PG_RETURN_FLOAT8(alpha);
 }

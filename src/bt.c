@@ -182,6 +182,31 @@ BtResolveTies(const PrefTally *t, int ties, bool order_effect)
 	return ties;
 }
 
+/*
+ * Error unless the tie parameter of a davidson or rao_kupper fit has a finite
+ * estimate: with nothing but ties it runs off to infinity, whatever the prior
+ * on the strengths (requested: the ties option as given, 4 = auto)
+ */
+static void
+CheckTieParameter(const PrefTally *t, int ties, int requested)
+{
+	if (ties != BT_TIES_DAVIDSON && ties != BT_TIES_RAO_KUPPER)
+		return;
+	for (int k = 0; k < t->ncells; k++)
+	{
+		const TallyCell *c = &t->cells[k];
+
+		if ((c->n[0] > 0 && c->w[0] > 0) || (c->n[1] > 0 && c->w[1] > 0))
+			return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("the tie parameter of the \"%s\" ties model has no finite estimate", TIES_NAMES[ties]),
+			 errdetail("Every comparison in the tally is a tie, so the fitted tie probability tends to 1 (a prior on the strengths does not change that).%s",
+					   requested == 4 ? " ties => 'auto' chose the davidson model because the tally has ties." : ""),
+			 errhint("Fit with ties => 'half' (a tie counts as half a win for each side), or add comparisons with a winner.")));
+}
+
 /* Check the numeric fit options */
 static void
 CheckFitOptions(double prior, int max_iter, double tol)
@@ -221,6 +246,8 @@ BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter
 	int			it,
 				io;
 
+	int			requested = ties;
+
 	CheckFitOptions(prior, max_iter, tol);
 	ties = BtResolveTies(t, ties, order_effect);
 	p = BtMakeProblem(t, ties, order_effect, prior, max_iter, tol);
@@ -232,6 +259,7 @@ BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter
 				 errmsg("the MM method fits ties => 'none' or 'half' without order_effect"),
 				 errhint("Use method => 'newton' for the %s ties model%s.", TIES_NAMES[ties],
 						 order_effect ? " and the order effect" : "")));
+	CheckTieParameter(t, ties, requested);
 	if (prior == 0)
 		BtCheckExistence(p, t);
 	np = bt_nparams(p);
@@ -267,6 +295,13 @@ BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter
 				 errmsg("Bradley-Terry fit failed: %s",
 						rc == BT_NOT_SPD ? "the Hessian is singular" : "no progress"),
 				 errhint("Pass prior > 0, or fit without order_effect or with a simpler ties model.")));
+	if (!conv)
+		ereport(WARNING,
+				(errmsg("Bradley-Terry fit did not converge within max_iter = %d", max_iter),
+				 errdetail("%s stopped after %d %s; the model is returned with converged = false and its estimates may be far from the maximum.",
+						   method == BT_METHOD_MM ? "MM" : "Newton's method", iters,
+						   method == BT_METHOD_MM ? "sweeps" : "iterations"),
+				 errhint("Raise max_iter or tol, or pass prior > 0 if some strengths run off to infinity.")));
 
 	size = MAXALIGN(offsetof(PrefBtModel, data) + sizeof(double) * t->nitems) + tsize;
 	m = palloc0(size);
@@ -330,20 +365,22 @@ ModelCovariance(const PrefBtModel *m, double **robust, int *np_out, bool soft, c
 
 PG_FUNCTION_INFO_V1(pref_bradley_terry);
 
-/* bradley_terry(t, prior, ties, max_iter, tol, order_effect) */
+/* bradley_terry(t, prior, ties, max_iter, tol, order_effect); NULL for an empty tally */
 Datum
 pref_bradley_terry(PG_FUNCTION_ARGS)
 {
 	PrefTally  *t = PG_GETARG_TALLY_P(0);
 	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), TIES_NAMES, "ties model");
 
+	if (t->nitems == 0)
+		PG_RETURN_NULL();
 	PG_RETURN_POINTER(BtFitTally(t, PG_GETARG_FLOAT8(1), ties, PG_GETARG_BOOL(5),
 								 PG_GETARG_INT32(3), PG_GETARG_FLOAT8(4), BT_METHOD_AUTO));
 }
 
 PG_FUNCTION_INFO_V1(pref_bradley_terry_method);
 
-/* bradley_terry(t, method, prior, ties, max_iter, tol, order_effect) */
+/* bradley_terry(t, method, prior, ties, max_iter, tol, order_effect); NULL for an empty tally */
 Datum
 pref_bradley_terry_method(PG_FUNCTION_ARGS)
 {
@@ -352,13 +389,18 @@ pref_bradley_terry_method(PG_FUNCTION_ARGS)
 	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), TIES_NAMES, "ties model");
 	int			max_iter = PG_GETARG_INT32(4);
 
+	if (t->nitems == 0)
+		PG_RETURN_NULL();
 	PG_RETURN_POINTER(BtFitTally(t, PG_GETARG_FLOAT8(2), ties, PG_GETARG_BOOL(6),
 								 max_iter, PG_GETARG_FLOAT8(5), method));
 }
 
 PG_FUNCTION_INFO_V1(pref_bt_fit_final);
 
-/* bt_fit aggregate final: fit the tally with default options */
+/*
+ * bt_fit aggregate final: fit the tally with default options; NULL over no
+ * rows and over rows that were all skipped
+ */
 Datum
 pref_bt_fit_final(PG_FUNCTION_ARGS)
 {
@@ -367,6 +409,8 @@ pref_bt_fit_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	t = TallyStateFinal((TallyState *) PG_GETARG_POINTER(0));
+	if (t->nitems == 0)
+		PG_RETURN_NULL();
 	PG_RETURN_POINTER(BtFitTally(t, 0, 4, false, 100, 1e-10, BT_METHOD_AUTO));
 }
 
@@ -530,28 +574,55 @@ BtFindItem(const PrefTally *t, const char *key, const char *argname)
 
 PG_FUNCTION_INFO_V1(pref_ratings);
 
-/* ratings(m, scale, anchor, anchor_rating, level, se) */
+/*
+ * ratings(m, scale, anchor, anchor_rating, level, se): no rows for a NULL
+ * model (a fit over no rows); NULL anchor: none; other NULL options: error
+ */
 Datum
 pref_ratings(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	PrefBtModel *m = PG_GETARG_BTMODEL_P(0);
-	int			scale = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), SCALE_NAMES, "scale");
-	int			anchor = -1;
-	double		anchor_rating = PG_ARGISNULL(3) ? 1000.0 : PG_GETARG_FLOAT8(3);
-	double		level = PG_ARGISNULL(4) ? 0.95 : PG_GETARG_FLOAT8(4);
-	int			sekind = PG_ARGISNULL(5) ? 0 : PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(5)), SE_NAMES, "standard error kind");
-	const PrefTally *t = BT_TALLY(m);
-	int			n = m->nitems;
-	double		f = scale == 0 ? 400.0 / log(10.0) : 1.0;
-	double		shift = scale == 0 ? 1000.0 : 0.0;
-	double	   *r = palloc(sizeof(double) * n),
-			   *se = palloc(sizeof(double) * n),
-			   *lo = palloc(sizeof(double) * n),
-			   *hi = palloc(sizeof(double) * n);
-	int64	   *cnt = palloc0(sizeof(int64) * n * 3);
+	PrefBtModel *m;
+	int			scale,
+				sekind,
+				anchor = -1;
+	double		anchor_rating,
+				level;
+	const PrefTally *t;
+	int			n;
+	double		f,
+				shift;
+	double	   *r,
+			   *se,
+			   *lo,
+			   *hi;
+	int64	   *cnt;
 	double		z;
 	bool		have_se = true;
+
+	if (PG_ARGISNULL(0))
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		return (Datum) 0;
+	}
+	PrefCheckNotNull(fcinfo, 1, "scale");
+	PrefCheckNotNull(fcinfo, 3, "anchor_rating");
+	PrefCheckNotNull(fcinfo, 4, "level");
+	PrefCheckNotNull(fcinfo, 5, "se");
+	m = PG_GETARG_BTMODEL_P(0);
+	scale = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), SCALE_NAMES, "scale");
+	anchor_rating = PG_GETARG_FLOAT8(3);
+	level = PG_GETARG_FLOAT8(4);
+	sekind = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(5)), SE_NAMES, "se");
+	t = BT_TALLY(m);
+	n = m->nitems;
+	f = scale == 0 ? 400.0 / log(10.0) : 1.0;
+	shift = scale == 0 ? 1000.0 : 0.0;
+	r = palloc(sizeof(double) * n);
+	se = palloc(sizeof(double) * n);
+	lo = palloc(sizeof(double) * n);
+	hi = palloc(sizeof(double) * n);
+	cnt = palloc0(sizeof(int64) * n * 3);
 
 	PrefCheckFinite(anchor_rating, "anchor_rating");
 	if (!(level > 0 && level < 1))

@@ -363,18 +363,17 @@ bt_start(const BtProblem *p, double *x)
 
 /*
  * Centre strengths of a symmetric matrix V (np x np) under the map
- * theta -> theta - mean(theta): V <- C V C^T on the strength block.
+ * theta -> theta - mean(theta): V <- C V C^T on the strength block.  rm is
+ * work space of np doubles.
  */
 static void
-CentreCovariance(int n, int np, double *V)
+CentreCovariance(int n, int np, double *V, double *rm)
 {
-	double	   *rm = calloc(np, sizeof(double));
 	double		all = 0;
 
-	if (rm == NULL)
-		return;
 	for (int i = 0; i < np; i++)
 	{
+		rm[i] = 0;
 		for (int j = 0; j < n; j++)
 			rm[i] += V[(size_t) i * np + j];
 		rm[i] /= n;
@@ -395,7 +394,21 @@ CentreCovariance(int n, int np, double *V)
 				v += all;
 			V[(size_t) i * np + j] = v;
 		}
-	free(rm);
+}
+
+/* C = A B for np x np matrices, in row blocks with an interrupt between */
+static void
+RowBlockGemm(const BtProblem *p, int np, const double *A, const double *B, double *C)
+{
+	int			nb = linalg_block_size(np);
+
+	for (int i = 0; i < np; i += nb)
+	{
+		if (p->interrupt)
+			p->interrupt();
+		linalg_gemm(0, 0, np - i < nb ? np - i : nb, np, np, 1.0, A + (size_t) i * np, B, 0.0,
+					C + (size_t) i * np);
+	}
 }
 
 /*
@@ -419,7 +432,7 @@ bt_covariance(const BtProblem *p, const double *x, double *cov, double *robust, 
 	/* covariance: inverse of the Hessian at the estimate */
 	GradHess(p, x, g, H);
 	memcpy(cov, H, sizeof(double) * np2);
-	rc = linalg_spd_inverse(np, cov);
+	rc = linalg_spd_inverse_tick(np, cov, p->interrupt);
 	if (rc != LINALG_OK)
 		return BT_NOT_SPD;
 	if (p->prior <= 0)
@@ -484,12 +497,12 @@ bt_covariance(const BtProblem *p, const double *x, double *cov, double *robust, 
 				G[(size_t) j * np + r] = 0;
 			}
 		}
-		/* robust = cov G cov */
-		linalg_gemm(0, 0, np, np, np, 1.0, cov, G, 0.0, Hc);
-		linalg_gemm(0, 0, np, np, np, 1.0, Hc, cov, 0.0, robust);
-		CentreCovariance(p->n, np, robust);
+		/* robust = cov G cov, in row blocks (interruptible) */
+		RowBlockGemm(p, np, cov, G, Hc);
+		RowBlockGemm(p, np, Hc, cov, robust);
+		CentreCovariance(p->n, np, robust, g);
 	}
-	CentreCovariance(p->n, np, cov);
+	CentreCovariance(p->n, np, cov, g);
 	return BT_OK;
 }
 
@@ -536,7 +549,7 @@ bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 				s[i] = -g[i];
 				Hc[(size_t) i * np + i] += mu * fmax(1.0, H[(size_t) i * np + i]);
 			}
-			rc = linalg_cholesky_solve(np, 1, Hc, s);
+			rc = linalg_cholesky_solve_tick(np, 1, Hc, s, p->interrupt);
 			if (rc == LINALG_OK)
 				break;
 			if (rc != LINALG_NOT_SPD)
@@ -810,7 +823,7 @@ bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
 		GradHess(p, x, g, H);
 		for (int i = 0; i < np; i++)
 			s[i] = -g[i];
-		if (linalg_cholesky_solve(np, 1, H, s) != LINALG_OK)
+		if (linalg_cholesky_solve_tick(np, 1, H, s, p->interrupt) != LINALG_OK)
 			return BT_NOT_SPD;
 		for (int i = 0; i < np; i++)
 		{

@@ -43,7 +43,8 @@ typedef struct BtProblem
 	double		prior;			/* Gaussian prior precision on each strength (0 = MLE) */
 	int			max_iter;
 	double		tol;			/* on the largest Newton step */
-	void		(*interrupt) (void);	/* called once per iteration, may be NULL */
+	void		(*interrupt) (void);	/* called once per iteration and between blocks of long
+										 * factorizations; may be NULL */
 } BtProblem;
 
 /* Number of parameters: n strengths, then tie parameter, then order effect */

@@ -90,6 +90,8 @@ pref_bt_model_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
+static void ModelSyntax(const char *detail) pg_attribute_noreturn();
+
 /* Report invalid model text */
 static void
 ModelSyntax(const char *detail)
@@ -356,6 +358,8 @@ pref_bt_model_send(PG_FUNCTION_ARGS)
 	pq_sendbytes(&buf, VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(tb));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
+
+static void ModelBinary(const char *detail) pg_attribute_noreturn();
 
 /* Report invalid binary input */
 static void

@@ -11,6 +11,7 @@
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 
 #include "common.h"
 #include "linalg.h"
@@ -236,13 +237,36 @@ PrefCheckFinite(double x, const char *argname)
 				 errdetail("Got %s.", isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))));
 }
 
-/* Ensure we are called as an aggregate; return its memory context */
+/*
+ * Ensure we are called as an aggregate; return its memory context.  A
+ * support function with a real state type can be called from SQL, so this
+ * is a user error; it names the SQL function when there is one.
+ */
 MemoryContext
 PrefAggContext(FunctionCallInfo fcinfo, const char *fname)
 {
 	MemoryContext ctx;
 
 	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fname);
+	{
+		Oid			fn = fcinfo->flinfo ? fcinfo->flinfo->fn_oid : InvalidOid;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s can only be called by an aggregate",
+						OidIsValid(fn) ? format_procedure(fn) : fname),
+				 errdetail("It is the transition, combine or final function of an aggregate."),
+				 errhint("Call the aggregate instead.")));
+	}
 	return ctx;
+}
+
+/* Error unless argument argno is not NULL (options of non-strict functions) */
+void
+PrefCheckNotNull(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", argname)));
 }

@@ -65,8 +65,12 @@ extern void PrefCheckFinite(double x, const char *argname);
 
 /*
  * The aggregate memory context of an aggregate support function; outside
- * an aggregate, elog(ERROR, "<fname> called in non-aggregate context").
+ * an aggregate, an error (FEATURE_NOT_SUPPORTED) naming the SQL function,
+ * or fname when it has none.
  */
 extern MemoryContext PrefAggContext(FunctionCallInfo fcinfo, const char *fname);
+
+/* Error "<argname> must not be NULL" (22004) if argument argno is NULL */
+extern void PrefCheckNotNull(FunctionCallInfo fcinfo, int argno, const char *argname);
 
 #endif							/* PGPREF_COMMON_H */

@@ -35,6 +35,25 @@ RemovedFunction(const char *name)
  */
 PGPREF_REMOVED(pref_removed_placeholder)
 
+/* agree */
+/* agreement aggregates: state pref.agreement_state (src/agree.c) */
+PGPREF_REMOVED(pref_agree_pair_accum)
+PGPREF_REMOVED(pref_agree_unit_accum)
+PGPREF_REMOVED(pref_agree_value_accum)
+PGPREF_REMOVED(pref_agree_combine)
+PGPREF_REMOVED(pref_agree_serialize)
+PGPREF_REMOVED(pref_agree_deserialize)
+PGPREF_REMOVED(pref_cohen_kappa_final)
+PGPREF_REMOVED(pref_fleiss_kappa_final)
+PGPREF_REMOVED(pref_kalpha_nominal_final)
+PGPREF_REMOVED(pref_kalpha_interval_final)
+/* Plackett-Luce: state pref.ranking_state (src/plackett_luce.c) */
+PGPREF_REMOVED(pref_pl_trans)
+PGPREF_REMOVED(pref_pl_combine)
+PGPREF_REMOVED(pref_pl_serial)
+PGPREF_REMOVED(pref_pl_deserial)
+PGPREF_REMOVED(pref_pl_final)
+
 /* gram: pref.gram_state and pref.reward_state replace the internal states */
 PGPREF_REMOVED(pref_gram_accum)
 PGPREF_REMOVED(pref_moments_accum)

@@ -21,16 +21,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Error if a required argument is NULL */
-static void
-RequireArg(FunctionCallInfo fcinfo, int n, const char *name)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", name)));
-}
-
 typedef struct StrIdx
 {
 	const char *s;
@@ -158,10 +148,10 @@ pref_binarize(PG_FUNCTION_ARGS)
 				npairs = 0,
 				maxgroup = 0;
 
-	RequireArg(fcinfo, 0, "sql");
-	RequireArg(fcinfo, 1, "strategy");
-	RequireArg(fcinfo, 2, "min_margin");
-	RequireArg(fcinfo, 3, "seed");
+	PrefCheckNotNull(fcinfo, 0, "sql");
+	PrefCheckNotNull(fcinfo, 1, "strategy");
+	PrefCheckNotNull(fcinfo, 2, "min_margin");
+	PrefCheckNotNull(fcinfo, 3, "seed");
 	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	strategy = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), binarize_strategies, "binarize strategy");
 	min_margin = PG_GETARG_FLOAT8(2);
@@ -380,8 +370,8 @@ pref_majority_vote(PG_FUNCTION_ARGS)
 	int		   *counts;
 	int		   *total;
 
-	RequireArg(fcinfo, 0, "sql");
-	RequireArg(fcinfo, 1, "ties");
+	PrefCheckNotNull(fcinfo, 0, "sql");
+	PrefCheckNotNull(fcinfo, 1, "ties");
 	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), tie_policies, "tie policy");
 
@@ -448,10 +438,10 @@ RunDawidSkene(FunctionCallInfo fcinfo, Labels **lbp, const char *what)
 	Labels	   *lb;
 	double		bytes;
 
-	RequireArg(fcinfo, 0, "sql");
-	RequireArg(fcinfo, 1, "max_iter");
-	RequireArg(fcinfo, 2, "tol");
-	RequireArg(fcinfo, 3, "smoothing");
+	PrefCheckNotNull(fcinfo, 0, "sql");
+	PrefCheckNotNull(fcinfo, 1, "max_iter");
+	PrefCheckNotNull(fcinfo, 2, "tol");
+	PrefCheckNotNull(fcinfo, 3, "smoothing");
 	ds->max_iter = PG_GETARG_INT32(1);
 	ds->tol = PG_GETARG_FLOAT8(2);
 	ds->smoothing = PG_GETARG_FLOAT8(3);

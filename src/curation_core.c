@@ -133,6 +133,9 @@ curation_ds_work(int nitems, int nannot, int nclass)
 	return (size_t) nitems * nclass + (size_t) nannot * nclass;
 }
 
+/* Observations between two calls of ds->check inside an EM step, minus 1 */
+#define DS_CHECK_MASK ((INT64_C(1) << 18) - 1)
+
 /* M-step: class priors and smoothed confusion matrices from posteriors */
 static void
 DsMaximize(DawidSkene *ds, double *denom)
@@ -157,6 +160,9 @@ DsMaximize(DawidSkene *ds, double *denom)
 		const double *p = ds->post + (size_t) ds->item[o] * k;
 		double	   *cf = ds->conf + (size_t) ds->annot[o] * k * k;
 		double	   *dn = denom + (size_t) ds->annot[o] * k;
+
+		if ((o & DS_CHECK_MASK) == DS_CHECK_MASK && ds->check)
+			ds->check();
 
 		for (int c = 0; c < k; c++)
 		{
@@ -190,6 +196,9 @@ DsExpect(DawidSkene *ds, double *logp, double *delta)
 	{
 		const double *cf = ds->conf + (size_t) ds->annot[o] * k * k;
 		double	   *lp = logp + (size_t) ds->item[o] * k;
+
+		if ((o & DS_CHECK_MASK) == DS_CHECK_MASK && ds->check)
+			ds->check();
 
 		for (int c = 0; c < k; c++)
 			lp[c] += log(cf[(size_t) c * k + ds->label[o]]);

@@ -67,7 +67,8 @@ typedef struct DawidSkene
 	int			max_iter;
 	double		tol;			/* stop when no posterior moves more than this */
 	double		smoothing;		/* pseudo-count added to confusion and prior */
-	void		(*check) (void);	/* called once per iteration (interrupts), or NULL */
+	void		(*check) (void);	/* called per iteration and within long EM steps
+									 * (interrupts), or NULL */
 	/* output, caller buffers */
 	double	   *post;			/* nitems x nclass */
 	double	   *conf;			/* nannot x nclass (true) x nclass (given) */

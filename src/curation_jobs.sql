@@ -1,13 +1,30 @@
--- Curation jobs for pg_cron: job registry, run log, advisory-locked runner,
--- result tables and BI views
+-- Curation jobs for pg_cron: job registry, run log, advisory-locked runner
+-- that runs each job with the rights of the role that defined it, result
+-- tables and BI views.
+--
+-- Rights: pref.define_job records the definer (current_user); pref.run_job
+-- calls the kind's function through pref.job_invoke, which becomes the
+-- definer for the job's SQL (src/curation_jobs.c).  Row-level security on
+-- every job table lets a role change only rows of jobs whose definer it is a
+-- member of (so it could SET ROLE to the definer anyway); everyone with
+-- SELECT reads every row.  The views are security_invoker, so writes through
+-- them meet the same policies.  Job code qualifies every function, operator
+-- and type, because the job's own SQL (params.source) runs with the
+-- caller's search_path.
 
 CREATE TABLE @extschema@.jobs (
 	job text PRIMARY KEY,
 	kind text NOT NULL,
 	params jsonb NOT NULL DEFAULT '{}',
-	created timestamptz NOT NULL DEFAULT pg_catalog.now()
+	created timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	definer name DEFAULT CURRENT_USER
 );
-COMMENT ON TABLE @extschema@.jobs IS 'curation jobs: name, kind (a function pref.job_<kind>(run_id, params) does the work) and parameters';
+COMMENT ON TABLE @extschema@.jobs IS 'curation jobs: name, kind (a function pref.job_<kind>(run_id, params) does the work), parameters and the role whose rights the job runs with';
+COMMENT ON COLUMN @extschema@.jobs.job IS 'job name (unique), as passed to pref.run_job';
+COMMENT ON COLUMN @extschema@.jobs.kind IS 'job kind: binarize, health, leaderboard or valuation (pref.job_kinds() lists them)';
+COMMENT ON COLUMN @extschema@.jobs.params IS 'parameters of the job as a JSON object (pref.job_kind_params(kind) lists the keys of each kind)';
+COMMENT ON COLUMN @extschema@.jobs.created IS 'when the job was first defined';
+COMMENT ON COLUMN @extschema@.jobs.definer IS 'role that defined the job; the job runs with its rights, and only its members may change or run it (NULL: defined before pgpref 0.2.0, cannot run until redefined)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.jobs', '');
 
 CREATE TABLE @extschema@.runs (
@@ -20,9 +37,23 @@ CREATE TABLE @extschema@.runs (
 	rows_written bigint,
 	parameters jsonb,
 	status text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
-	error text
+	error text,
+	run_as name,
+	called_by name
 );
 COMMENT ON TABLE @extschema@.runs IS 'run log of curation jobs: one row per run (running, succeeded, failed, or skipped when another run held the lock)';
+COMMENT ON COLUMN @extschema@.runs.run_id IS 'run id, increasing';
+COMMENT ON COLUMN @extschema@.runs.job IS 'job name';
+COMMENT ON COLUMN @extschema@.runs.kind IS 'job kind at the time of the run';
+COMMENT ON COLUMN @extschema@.runs.started IS 'when the run started';
+COMMENT ON COLUMN @extschema@.runs.finished IS 'when the run finished (NULL while running)';
+COMMENT ON COLUMN @extschema@.runs.rows_read IS 'rows the job read (for leaderboard jobs: new rows only)';
+COMMENT ON COLUMN @extschema@.runs.rows_written IS 'rows the job wrote into its result tables';
+COMMENT ON COLUMN @extschema@.runs.parameters IS 'the job''s params at the time of the run';
+COMMENT ON COLUMN @extschema@.runs.status IS 'running, succeeded, failed, or skipped (another run held the job''s lock)';
+COMMENT ON COLUMN @extschema@.runs.error IS 'error message (and detail) of a failed run, or why it was skipped';
+COMMENT ON COLUMN @extschema@.runs.run_as IS 'role whose rights the job ran with (its definer)';
+COMMENT ON COLUMN @extschema@.runs.called_by IS 'role that called pref.run_job (for pg_cron: the role that scheduled it)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.runs_run_id_seq', '');
 COMMENT ON SEQUENCE @extschema@.runs_run_id_seq IS 'run ids of pref.runs';
@@ -37,6 +68,12 @@ CREATE TABLE @extschema@.curated_pairs (
 );
 CREATE INDEX curated_pairs_job ON @extschema@.curated_pairs (job, prompt_id);
 COMMENT ON TABLE @extschema@.curated_pairs IS 'preference pairs written by binarize jobs (each run replaces its job''s rows)';
+COMMENT ON COLUMN @extschema@.curated_pairs.job IS 'binarize job that wrote the pair';
+COMMENT ON COLUMN @extschema@.curated_pairs.run_id IS 'run that wrote the pair (pref.runs)';
+COMMENT ON COLUMN @extschema@.curated_pairs.prompt_id IS 'prompt id';
+COMMENT ON COLUMN @extschema@.curated_pairs.chosen IS 'response id of the preferred response';
+COMMENT ON COLUMN @extschema@.curated_pairs.rejected IS 'response id of the rejected response';
+COMMENT ON COLUMN @extschema@.curated_pairs.margin IS 'score of the chosen response minus score of the rejected one (> min_margin)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.curated_pairs', '');
 
 CREATE TABLE @extschema@.data_health (
@@ -53,7 +90,67 @@ CREATE TABLE @extschema@.data_health (
 	PRIMARY KEY (job, day)
 );
 COMMENT ON TABLE @extschema@.data_health IS 'per-day label health written by health jobs (each run replaces its job''s rows)';
+COMMENT ON COLUMN @extschema@.data_health.job IS 'health job that wrote the row';
+COMMENT ON COLUMN @extschema@.data_health.run_id IS 'run that wrote the row (pref.runs)';
+COMMENT ON COLUMN @extschema@.data_health.day IS 'date of the labels'' latest versions';
+COMMENT ON COLUMN @extschema@.data_health.labels IS 'labels of the day after de-duplication (the latest label of each item and annotator)';
+COMMENT ON COLUMN @extschema@.data_health.items IS 'distinct items labelled';
+COMMENT ON COLUMN @extschema@.data_health.annotators IS 'distinct annotators';
+COMMENT ON COLUMN @extschema@.data_health.tie_rate IS 'share of labels equal to the job''s tie_label';
+COMMENT ON COLUMN @extschema@.data_health.agreement IS 'Krippendorff''s alpha (nominal) over the day''s labels';
+COMMENT ON COLUMN @extschema@.data_health.likely_mislabeled_share IS 'share of labels that differ from the Dawid-Skene label of their item where that label''s posterior is at least mislabel_threshold';
+COMMENT ON COLUMN @extschema@.data_health.duplicates_share IS 'share of the raw rows of the day''s (item, annotator) pairs superseded by a later label';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.data_health', '');
+
+-- ---- rights --------------------------------------------------------------
+-- Everyone with SELECT reads every row; a role writes only rows of jobs whose
+-- definer it is a member of.  Superusers (and the tables' owner, the
+-- bootstrap superuser) bypass these policies.
+
+ALTER TABLE @extschema@.jobs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.jobs FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.jobs FOR ALL
+	USING (definer IN (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER')))
+	WITH CHECK (definer IN (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER')));
+COMMENT ON POLICY read_all ON @extschema@.jobs IS 'every role with SELECT reads every job';
+COMMENT ON POLICY write_own ON @extschema@.jobs IS 'a role adds, changes and removes only jobs whose definer it is a member of, and cannot make another role the definer';
+
+ALTER TABLE @extschema@.runs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.runs FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.runs FOR ALL
+	USING (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))))
+	WITH CHECK (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))));
+COMMENT ON POLICY read_all ON @extschema@.runs IS 'every role with SELECT reads every run';
+COMMENT ON POLICY write_own ON @extschema@.runs IS 'a role writes only runs of jobs whose definer it is a member of';
+
+ALTER TABLE @extschema@.curated_pairs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.curated_pairs FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.curated_pairs FOR ALL
+	USING (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))))
+	WITH CHECK (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))));
+COMMENT ON POLICY read_all ON @extschema@.curated_pairs IS 'every role with SELECT reads every row';
+COMMENT ON POLICY write_own ON @extschema@.curated_pairs IS 'a role writes only rows of jobs whose definer it is a member of';
+
+ALTER TABLE @extschema@.data_health ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.data_health FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.data_health FOR ALL
+	USING (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))))
+	WITH CHECK (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))));
+COMMENT ON POLICY read_all ON @extschema@.data_health IS 'every role with SELECT reads every row';
+COMMENT ON POLICY write_own ON @extschema@.data_health IS 'a role writes only rows of jobs whose definer it is a member of';
+
+-- The role that installed the extension (usually the database owner) uses
+-- the jobs and may pass these rights on (docs/curation.md lists the grants
+-- for a curator and a dashboard role).
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.jobs, @extschema@.runs, @extschema@.curated_pairs,
+	@extschema@.data_health TO @extowner@ WITH GRANT OPTION;
+GRANT SELECT, USAGE, UPDATE ON SEQUENCE @extschema@.runs_run_id_seq TO @extowner@ WITH GRANT OPTION;
 
 -- ---- job registry --------------------------------------------------------
 
@@ -61,43 +158,201 @@ CREATE FUNCTION @extschema@.job_kinds() RETURNS SETOF text
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT pg_catalog.substr(p.proname, 5) FROM pg_catalog.pg_proc p
-	WHERE p.pronamespace = '@extschema@'::regnamespace AND p.proname OPERATOR(pg_catalog.~~) 'job\_%'
+	WHERE p.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+	  AND p.proname OPERATOR(pg_catalog.~~) 'job\_%'
 	  AND p.proname OPERATOR(pg_catalog.<>) 'job_kinds'
 	  AND p.proargtypes OPERATOR(pg_catalog.=) '20 3802'::pg_catalog.oidvector
+	  AND (p.proowner OPERATOR(pg_catalog.=) ANY (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolsuper)
+	       OR p.proowner OPERATOR(pg_catalog.=) (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER))
 	ORDER BY 1
 $$;
-COMMENT ON FUNCTION @extschema@.job_kinds() IS 'job kinds this installation can run (functions pref.job_<kind>(bigint, jsonb))';
+COMMENT ON FUNCTION @extschema@.job_kinds() IS 'job kinds this installation can run: functions pref.job_<kind>(bigint, jsonb) that belong to a superuser (or to the current user)';
+
+CREATE FUNCTION @extschema@.job_kind_params(kind text)
+RETURNS TABLE (key text, type text, required boolean, required_with text, default_value text, description text)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+	SELECT p.key, p.type, p.required, p.required_with, p.default_value, p.description
+	FROM (VALUES
+		('binarize', 1, 'source', 'string', true, NULL, NULL,
+		 'query yielding (prompt_id, response_id, score), or (prompt_id, response_id, scores float8[]) with weights'),
+		('binarize', 2, 'strategy', 'string', false, NULL, 'best_vs_random', 'best_vs_random, best_vs_worst, best_vs_all or all_pairs'),
+		('binarize', 3, 'min_margin', 'number', false, NULL, '0', 'a pair needs chosen score - rejected score > min_margin'),
+		('binarize', 4, 'seed', 'integer', false, NULL, '0', 'seed of the best_vs_random draw'),
+		('binarize', 5, 'weights', 'number[]', false, NULL, NULL, 'weights of the scores array (score = scores . weights)'),
+		('health', 1, 'source', 'string', true, NULL, NULL, 'query yielding (labelled_at, item_id, annotator, label)'),
+		('health', 2, 'tie_label', 'string', false, NULL, '=', 'the label that means a tie'),
+		('health', 3, 'mislabel_threshold', 'number', false, NULL, '0.9',
+		 'Dawid-Skene posterior at or above which a label that differs from its item''s label counts as likely mislabeled'),
+		('leaderboard', 1, 'source', 'string', true, NULL, NULL,
+		 'query yielding (id, winner, loser), or (id, winner, loser, tie) with with_ties; id grows with new rows'),
+		('leaderboard', 2, 'with_ties', 'boolean', false, NULL, 'false', 'the source has a fourth column tie boolean'),
+		('leaderboard', 3, 'full', 'boolean', false, NULL, 'false', 'read every row on each run instead of the rows with a larger id'),
+		('leaderboard', 4, 'prior', 'number', false, NULL, '0', 'prior passed to pref.bradley_terry'),
+		('leaderboard', 5, 'ties', 'string', false, NULL, 'auto', 'tie model passed to pref.bradley_terry'),
+		('leaderboard', 6, 'scale', 'string', false, NULL, 'elo', 'rating scale passed to pref.ratings'),
+		('leaderboard', 7, 'level', 'number', false, NULL, '0.95', 'interval level passed to pref.ratings'),
+		('valuation', 1, 'dataset', 'string', false, NULL, 'the job name', 'a label stored with the results'),
+		('valuation', 2, 'train', 'string', true, NULL, NULL, 'query yielding (id, features, label)'),
+		('valuation', 3, 'valid', 'string', true, NULL, NULL, 'query yielding (features, label)'),
+		('valuation', 4, 'method', 'string', false, NULL, 'knn',
+		 'knn (exact pref.knn_shapley), or tmc, beta, banzhaf, loo (pref.data_shapley)'),
+		('valuation', 5, 'k', 'integer', false, NULL, '5', 'neighbours, passed to both'),
+		('valuation', 6, 'metric', 'string', false, NULL, 'l2', 'distance, passed to both'),
+		('valuation', 7, 'utility', 'string', false, NULL, 'knn', 'passed to pref.data_shapley'),
+		('valuation', 8, 'permutations', 'integer', false, NULL, '1000', 'passed to pref.data_shapley'),
+		('valuation', 9, 'seed', 'integer', false, NULL, '42', 'passed to pref.data_shapley'),
+		('valuation', 10, 'tolerance', 'number', false, NULL, '0.005', 'passed to pref.data_shapley'),
+		('valuation', 11, 'subset', 'string', false, NULL, NULL,
+		 'query yielding (id, embedding [, quality]) for pref.select_subset; without it no subset is picked'),
+		('valuation', 12, 'subset_k', 'integer', false, 'subset', NULL, 'rows to pick'),
+		('valuation', 13, 'subset_method', 'string', false, NULL, 'facility_location', 'passed to pref.select_subset'),
+		('valuation', 14, 'subset_metric', 'string', false, NULL, 'cosine', 'passed to pref.select_subset'),
+		('valuation', 15, 'subset_lambda', 'number', false, NULL, NULL, 'passed to pref.select_subset'),
+		('valuation', 16, 'subset_seed', 'integer', false, NULL, NULL, 'passed to pref.select_subset'),
+		('valuation', 17, 'exclude_harmful', 'boolean', false, NULL, 'true', 'pick only among rows valued >= 0 in this run')
+	) p(kind, n, key, type, required, required_with, default_value, description)
+	WHERE p.kind OPERATOR(pg_catalog.=) job_kind_params.kind
+	ORDER BY p.n
+$$;
+COMMENT ON FUNCTION @extschema@.job_kind_params(text) IS
+'the parameters of a job kind: key, JSON type (string, number, integer, boolean, number[]), whether required (or required together with another key), default and meaning; no rows for kinds without a schema';
+
+CREATE FUNCTION @extschema@.check_job_params(kind text, params jsonb) RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	p record;
+	valid pg_catalog.text;
+	bad pg_catalog.text;
+	nbad integer;
+	t pg_catalog.text;
+	ok boolean;
+BEGIN
+	IF kind IS NULL OR params IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'kind and params must not be NULL';
+	END IF;
+	IF pg_catalog.jsonb_typeof(params) OPERATOR(pg_catalog.<>) 'object' THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'params must be a JSON object';
+	END IF;
+	SELECT pg_catalog.string_agg(s.key, ', ' ORDER BY s.n) INTO valid
+	FROM @extschema@.job_kind_params(kind) WITH ORDINALITY s(key, type, required, required_with, default_value, description, n);
+	IF valid IS NULL THEN
+		RETURN;                      -- a kind without a schema takes any keys
+	END IF;
+	SELECT pg_catalog.string_agg(pg_catalog.format('"%s"', k), ', ' ORDER BY k), pg_catalog.count(*) INTO bad, nbad
+	FROM pg_catalog.jsonb_object_keys(params) k
+	WHERE NOT EXISTS (SELECT 1 FROM @extschema@.job_kind_params(kind) s WHERE s.key OPERATOR(pg_catalog.=) k);
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('unknown %s %s for job kind "%s"',
+				CASE WHEN nbad OPERATOR(pg_catalog.>) 1 THEN 'parameters' ELSE 'parameter' END, bad, kind),
+			HINT = pg_catalog.format('Parameters of kind %s: %s.', kind, valid);
+	END IF;
+	FOR p IN SELECT s.key, s.required, s.required_with, s.description FROM @extschema@.job_kind_params(kind) s
+	LOOP
+		IF (p.required OR (p.required_with IS NOT NULL
+		                   AND pg_catalog.jsonb_typeof(params OPERATOR(pg_catalog.->) p.required_with) OPERATOR(pg_catalog.<>) 'null'))
+		   AND COALESCE(pg_catalog.jsonb_typeof(params OPERATOR(pg_catalog.->) p.key), 'null') OPERATOR(pg_catalog.=) 'null' THEN
+			RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+				MESSAGE = pg_catalog.format('job kind "%s" needs parameter "%s"%s', kind, p.key,
+					CASE WHEN p.required THEN '' ELSE pg_catalog.format(' with "%s"', p.required_with) END),
+				DETAIL = pg_catalog.format('%s: %s.', p.key, p.description);
+		END IF;
+	END LOOP;
+	FOR p IN SELECT s.key, s.type, params OPERATOR(pg_catalog.->) s.key AS v FROM @extschema@.job_kind_params(kind) s
+	         WHERE params OPERATOR(pg_catalog.?) s.key
+	LOOP
+		t := pg_catalog.jsonb_typeof(p.v);
+		CONTINUE WHEN t OPERATOR(pg_catalog.=) 'null';
+		IF p.type OPERATOR(pg_catalog.=) 'integer' THEN
+			ok := t OPERATOR(pg_catalog.=) 'number'
+				AND (p.v)::pg_catalog.numeric OPERATOR(pg_catalog.=) pg_catalog.trunc((p.v)::pg_catalog.numeric);
+		ELSIF p.type OPERATOR(pg_catalog.=) 'number[]' THEN
+			ok := t OPERATOR(pg_catalog.=) 'array'
+				AND NOT EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(p.v) e
+				                WHERE pg_catalog.jsonb_typeof(e) OPERATOR(pg_catalog.<>) 'number');
+		ELSE
+			ok := t OPERATOR(pg_catalog.=) p.type;     -- string, number, boolean
+		END IF;
+		IF NOT ok THEN
+			RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+				MESSAGE = pg_catalog.format('parameter "%s" of job kind "%s" must be %s, not %s', p.key, kind,
+					(SELECT n.noun FROM (VALUES ('string', 'a string'), ('number', 'a number'), ('integer', 'an integer'),
+						('boolean', 'true or false'), ('number[]', 'an array of numbers')) n(type, noun)
+					 WHERE n.type OPERATOR(pg_catalog.=) p.type),
+					p.v::pg_catalog.text);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_job_params(text, jsonb) IS
+'check a job''s params against its kind''s parameters (pref.job_kind_params): unknown keys, missing required keys and wrong JSON types are errors; pref.define_job and pref.run_job call it';
 
 CREATE FUNCTION @extschema@.define_job(job text, kind text, params jsonb DEFAULT '{}')
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 AS $$
+DECLARE
+	owner pg_catalog.name;
 BEGIN
 	IF job IS NULL OR kind IS NULL OR params IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'job, kind and params must not be NULL';
 	END IF;
-	IF kind NOT IN (SELECT k FROM @extschema@.job_kinds() k) THEN
+	IF kind OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT k FROM @extschema@.job_kinds() k)) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('unknown job kind "%s"', kind),
 			HINT = pg_catalog.format('Valid kinds are: %s.',
 				(SELECT pg_catalog.string_agg(k, ', ') FROM @extschema@.job_kinds() k));
 	END IF;
-	IF pg_catalog.jsonb_typeof(params) OPERATOR(pg_catalog.<>) 'object' THEN
-		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'params must be a JSON object';
+	PERFORM @extschema@.check_job_params(kind, params);
+	SELECT j.definer INTO owner FROM @extschema@.jobs j WHERE j.job OPERATOR(pg_catalog.=) define_job.job;
+	IF FOUND AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+	                         WHERE (r.rolname OPERATOR(pg_catalog.=) owner AND pg_catalog.pg_has_role(r.oid, 'MEMBER'))
+	                            OR (r.rolname OPERATOR(pg_catalog.=) CURRENT_USER AND r.rolsuper)) THEN
+		IF owner IS NULL THEN
+			RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+				MESSAGE = pg_catalog.format('curation job "%s" has no recorded definer', job),
+				DETAIL = 'It was defined before pgpref 0.2.0; only a superuser can redefine it.',
+				HINT = 'Ask a superuser to redefine it, or choose another job name.';
+		END IF;
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = pg_catalog.format('curation job "%s" belongs to role "%s"', job, owner),
+			DETAIL = 'Only members of the role that defined a job (and superusers) may redefine, drop or run it.',
+			HINT = 'Choose another job name.';
 	END IF;
-	INSERT INTO @extschema@.jobs AS j (job, kind, params) VALUES (define_job.job, define_job.kind, define_job.params)
-	ON CONFLICT ON CONSTRAINT jobs_pkey DO UPDATE SET kind = excluded.kind, params = excluded.params;
+	INSERT INTO @extschema@.jobs AS j (job, kind, params, definer)
+	VALUES (define_job.job, define_job.kind, define_job.params, CURRENT_USER)
+	ON CONFLICT ON CONSTRAINT jobs_pkey DO UPDATE SET kind = excluded.kind, params = excluded.params, definer = excluded.definer;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.define_job(text, text, jsonb) IS 'create or update a curation job';
+COMMENT ON FUNCTION @extschema@.define_job(text, text, jsonb) IS
+'create or update a curation job that runs with the rights of the calling role (current_user); params are checked against the kind''s parameters; a job defined by another role can be redefined only by its members and superusers';
 
 CREATE FUNCTION @extschema@.drop_job(job text) RETURNS boolean
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 AS $$
-	WITH d AS (DELETE FROM @extschema@.jobs j WHERE j.job OPERATOR(pg_catalog.=) drop_job.job RETURNING 1)
-	SELECT pg_catalog.count(*) OPERATOR(pg_catalog.>) 0 FROM d
+DECLARE
+	owner pg_catalog.name;
+BEGIN
+	SELECT j.definer INTO owner FROM @extschema@.jobs j WHERE j.job OPERATOR(pg_catalog.=) drop_job.job;
+	IF NOT FOUND THEN
+		RETURN false;
+	END IF;
+	DELETE FROM @extschema@.jobs j WHERE j.job OPERATOR(pg_catalog.=) drop_job.job;
+	IF NOT FOUND AND owner IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = pg_catalog.format('curation job "%s" has no recorded definer', job),
+			DETAIL = 'It was defined before pgpref 0.2.0; only a superuser can drop it.';
+	ELSIF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = pg_catalog.format('curation job "%s" belongs to role "%s"', job, owner),
+			DETAIL = 'Only members of the role that defined a job (and superusers) may redefine, drop or run it.';
+	END IF;
+	RETURN true;
+END
 $$;
-COMMENT ON FUNCTION @extschema@.drop_job(text) IS 'remove a curation job (its run log and results stay); true if it existed';
+COMMENT ON FUNCTION @extschema@.drop_job(text) IS 'remove a curation job (its run log and results stay); true if it existed; a job defined by another role can be dropped only by its members and superusers';
 
 CREATE FUNCTION @extschema@.job_lock_key(job text, OUT classid integer, OUT objid integer)
 RETURNS record
@@ -108,7 +363,15 @@ COMMENT ON FUNCTION @extschema@.job_lock_key(text) IS
 
 -- ---- the runner ----------------------------------------------------------
 
-CREATE PROCEDURE @extschema@.run_job(job text, wait boolean DEFAULT false)
+CREATE FUNCTION @extschema@.job_invoke(definer name, kind text, run_id bigint, params jsonb,
+	OUT rows_read bigint, OUT rows_written bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'pref_job_invoke'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.job_invoke(name, text, bigint, jsonb) IS
+'call pref.job_<kind>(run_id, params) with the rights of role definer (the caller must be a member of it), which cannot be undone from inside (no SET ROLE, RESET ROLE or temporary objects), and with its setting changes rolled back; pref.run_job uses it';
+
+CREATE PROCEDURE @extschema@.run_job(job text, wait boolean DEFAULT false, raise_on_failure boolean DEFAULT false)
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -118,17 +381,38 @@ DECLARE
 	got boolean;
 	nread bigint;
 	nwritten bigint;
-	msg text;
-	det text;
+	msg pg_catalog.text;
+	det pg_catalog.text;
+	state pg_catalog.text;
+	failed boolean := false;
 BEGIN
 	IF job IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'job must not be NULL';
 	END IF;
-	SELECT * INTO j FROM @extschema@.jobs x WHERE x.job OPERATOR(pg_catalog.=) run_job.job;
+	SELECT x.job, x.kind, x.params, x.definer INTO j FROM @extschema@.jobs x WHERE x.job OPERATOR(pg_catalog.=) run_job.job;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
 			MESSAGE = pg_catalog.format('curation job "%s" does not exist', job),
 			HINT = 'Define it with pref.define_job(job, kind, params); SELECT job FROM pref.jobs lists the jobs.';
+	END IF;
+	-- the job runs as its definer: only members of that role may start it
+	IF j.definer IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+			MESSAGE = pg_catalog.format('curation job "%s" has no recorded definer', job),
+			DETAIL = 'It was defined before pgpref 0.2.0, which runs each job with the rights of the role that defined it.',
+			HINT = pg_catalog.format('Check its params, then redefine it as the role it should run as: SELECT pref.define_job(job, kind, params) FROM pref.jobs WHERE job = %L (or, as a superuser, set pref.jobs.definer).', job);
+	END IF;
+	IF pg_catalog.to_regrole(pg_catalog.quote_ident(j.definer)) IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = pg_catalog.format('role "%s", the definer of curation job "%s", does not exist', j.definer, job),
+			DETAIL = 'A curation job runs with the rights of the role that defined it.',
+			HINT = 'Redefine the job with pref.define_job as the role it should run as.';
+	END IF;
+	IF NOT pg_catalog.pg_has_role(j.definer, 'MEMBER') THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = pg_catalog.format('permission denied to run curation job "%s" as role "%s"', job, j.definer),
+			DETAIL = 'A curation job runs with the rights of the role that defined it, and only members of that role may run it.',
+			HINT = 'Run it as that role (or a superuser), or define a job of your own with pref.define_job.';
 	END IF;
 	k := @extschema@.job_lock_key(job);
 	IF wait THEN
@@ -138,39 +422,59 @@ BEGIN
 		got := pg_catalog.pg_try_advisory_xact_lock(k.classid, k.objid);
 	END IF;
 	IF NOT got THEN
-		INSERT INTO @extschema@.runs (job, kind, finished, parameters, status, error)
-		VALUES (j.job, j.kind, pg_catalog.clock_timestamp(), j.params, 'skipped', 'another run of this job holds its lock');
+		INSERT INTO @extschema@.runs (job, kind, finished, parameters, status, error, run_as, called_by)
+		VALUES (j.job, j.kind, pg_catalog.clock_timestamp(), j.params, 'skipped', 'another run of this job holds its lock',
+			j.definer, CURRENT_USER);
 		RAISE NOTICE 'curation job "%" is already running; skipped', job;
 		RETURN;
 	END IF;
-	INSERT INTO @extschema@.runs (job, kind, parameters, status)
-	VALUES (j.job, j.kind, j.params, 'running') RETURNING run_id INTO rid;
+	INSERT INTO @extschema@.runs (job, kind, parameters, status, run_as, called_by)
+	VALUES (j.job, j.kind, j.params, 'running', j.definer, CURRENT_USER) RETURNING run_id INTO rid;
 	BEGIN
-		EXECUTE pg_catalog.format('SELECT * FROM @extschema@.%I($1, $2)', 'job_' OPERATOR(pg_catalog.||) j.kind)
-			INTO nread, nwritten USING rid, j.params;
+		PERFORM @extschema@.check_job_params(j.kind, j.params);
+		SELECT r.rows_read, r.rows_written INTO nread, nwritten
+		FROM @extschema@.job_invoke(j.definer, j.kind, rid, j.params) r;
 		UPDATE @extschema@.runs SET status = 'succeeded', finished = pg_catalog.clock_timestamp(),
 			rows_read = nread, rows_written = nwritten
 		WHERE run_id OPERATOR(pg_catalog.=) rid;
 	EXCEPTION WHEN OTHERS THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, state = RETURNED_SQLSTATE;
 		UPDATE @extschema@.runs SET status = 'failed', finished = pg_catalog.clock_timestamp(),
-			error = msg OPERATOR(pg_catalog.||) COALESCE(' (' OPERATOR(pg_catalog.||) NULLIF(det, '') OPERATOR(pg_catalog.||) ')', '')
+			error = msg OPERATOR(pg_catalog.||) CASE WHEN det OPERATOR(pg_catalog.=) '' THEN '' ELSE ' (' OPERATOR(pg_catalog.||) det OPERATOR(pg_catalog.||) ')' END
 		WHERE run_id OPERATOR(pg_catalog.=) rid;
-		RAISE WARNING 'curation job "%" failed: %', job, msg;
+		failed := true;
 	END;
+	IF failed THEN
+		IF raise_on_failure THEN
+			-- keep the run log, then fail the CALL (pg_cron records it as failed)
+			COMMIT;
+			IF det OPERATOR(pg_catalog.=) '' THEN
+				RAISE EXCEPTION USING ERRCODE = state,
+					MESSAGE = pg_catalog.format('curation job "%s" failed: %s', job, msg),
+					HINT = pg_catalog.format('The run is logged in pref.runs (run_id %s).', rid);
+			END IF;
+			RAISE EXCEPTION USING ERRCODE = state,
+				MESSAGE = pg_catalog.format('curation job "%s" failed: %s', job, msg),
+				DETAIL = det,
+				HINT = pg_catalog.format('The run is logged in pref.runs (run_id %s).', rid);
+		END IF;
+		RAISE WARNING 'curation job "%" failed: %', job, msg;
+	END IF;
 END
 $$;
-COMMENT ON PROCEDURE @extschema@.run_job(text, boolean) IS
-'run a curation job under its advisory lock, logging to pref.runs; a concurrent run is skipped (or waits with wait => true); failures are logged and raised as a WARNING';
+COMMENT ON PROCEDURE @extschema@.run_job(text, boolean, boolean) IS
+'run a curation job with the rights of the role that defined it (only members of that role may run it), under its advisory lock, logging to pref.runs; a concurrent run is skipped (or waits with wait => true); a failure is logged and raised as a WARNING, or with raise_on_failure => true as an ERROR after the log is committed (needs a CALL outside a transaction block, as pg_cron makes)';
 
 -- ---- job kinds -----------------------------------------------------------
+-- Each runs as the job's definer (pref.job_invoke), reads the job's name
+-- from its run, and replaces that job's result rows.
 
 CREATE FUNCTION @extschema@.job_binarize(run_id bigint, params jsonb, OUT rows_read bigint, OUT rows_written bigint)
 RETURNS record
 LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
-	src text := params OPERATOR(pg_catalog.->>) 'source';
+	src pg_catalog.text := params OPERATOR(pg_catalog.->>) 'source';
 	w double precision[];
 BEGIN
 	IF src IS NULL THEN
@@ -182,7 +486,7 @@ BEGIN
 		FROM pg_catalog.jsonb_array_elements_text(params OPERATOR(pg_catalog.->) 'weights') x;
 	END IF;
 	EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM (%s) s', src) INTO rows_read;
-	DELETE FROM @extschema@.curated_pairs c WHERE c.job IN
+	DELETE FROM @extschema@.curated_pairs c WHERE c.job OPERATOR(pg_catalog.=) ANY
 		(SELECT r.job FROM @extschema@.runs r WHERE r.run_id OPERATOR(pg_catalog.=) job_binarize.run_id);
 	INSERT INTO @extschema@.curated_pairs (job, run_id, prompt_id, chosen, rejected, margin)
 	SELECT r.job, r.run_id, b.prompt_id, b.chosen, b.rejected, b.margin
@@ -204,52 +508,42 @@ RETURNS record
 LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
-	src text := params OPERATOR(pg_catalog.->>) 'source';
-	tie text := COALESCE(params OPERATOR(pg_catalog.->>) 'tie_label', '=');
+	src pg_catalog.text := params OPERATOR(pg_catalog.->>) 'source';
+	tie pg_catalog.text := COALESCE(params OPERATOR(pg_catalog.->>) 'tie_label', '=');
 	thr double precision := COALESCE((params OPERATOR(pg_catalog.->>) 'mislabel_threshold')::double precision, 0.9);
-	jname text;
+	jname pg_catalog.text;
+	latest pg_catalog.text;
 BEGIN
 	IF src IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = 'health job needs params.source, a query yielding (labelled_at, item_id, annotator, label)';
 	END IF;
 	SELECT r.job INTO jname FROM @extschema@.runs r WHERE r.run_id OPERATOR(pg_catalog.=) job_health.run_id;
-	IF pg_catalog.to_regclass('pg_temp.pgpref_health_src') IS NOT NULL THEN
-		DROP TABLE pg_temp.pgpref_health_src;
-	END IF;
-	IF pg_catalog.to_regclass('pg_temp.pgpref_health_dedup') IS NOT NULL THEN
-		DROP TABLE pg_temp.pgpref_health_dedup;
-	END IF;
-	IF pg_catalog.to_regclass('pg_temp.pgpref_health_ds') IS NOT NULL THEN
-		DROP TABLE pg_temp.pgpref_health_ds;
-	END IF;
-	EXECUTE pg_catalog.format(
-		'CREATE TEMP TABLE pgpref_health_src AS SELECT s.* FROM (%s) s(labelled_at, item_id, annotator, label)', src);
-	SELECT pg_catalog.count(*) INTO rows_read FROM pg_temp.pgpref_health_src;
-	-- the latest label of each (item, annotator) wins
-	CREATE TEMP TABLE pgpref_health_dedup AS
-		SELECT DISTINCT ON (item_id, annotator) labelled_at::date AS day, item_id::bigint AS item_id,
-			annotator::text AS annotator, label::text AS label,
-			pg_catalog.count(*) OVER (PARTITION BY item_id, annotator) AS copies
-		FROM pg_temp.pgpref_health_src
-		WHERE item_id IS NOT NULL AND annotator IS NOT NULL AND label IS NOT NULL AND labelled_at IS NOT NULL
-		ORDER BY item_id, annotator, labelled_at DESC;
-	CREATE TEMP TABLE pgpref_health_ds AS
-		SELECT d.item_id, d.label, d.probability
-		FROM @extschema@.dawid_skene('SELECT item_id, annotator, label FROM pg_temp.pgpref_health_dedup') d;
+	-- the latest label of each (item, annotator) wins.  No temporary tables
+	-- (a job runs as a security-restricted operation): the source is read
+	-- twice, once for the figures and once by the Dawid-Skene EM (all days).
+	latest := 'SELECT DISTINCT ON (s.item_id, s.annotator) s.labelled_at::pg_catalog.date AS day, s.item_id::bigint AS item_id, '
+		's.annotator::pg_catalog.text AS annotator, s.label::pg_catalog.text AS label, '
+		'pg_catalog.count(*) OVER (PARTITION BY s.item_id, s.annotator) AS copies '
+		'FROM %s WHERE s.item_id IS NOT NULL AND s.annotator IS NOT NULL AND s.label IS NOT NULL AND s.labelled_at IS NOT NULL '
+		'ORDER BY s.item_id, s.annotator, s.labelled_at DESC';
 	DELETE FROM @extschema@.data_health h WHERE h.job OPERATOR(pg_catalog.=) jname;
-	INSERT INTO @extschema@.data_health (job, run_id, day, labels, items, annotators, tie_rate, agreement,
-		likely_mislabeled_share, duplicates_share)
-	SELECT jname, job_health.run_id, d.day, pg_catalog.count(*), pg_catalog.count(DISTINCT d.item_id),
-		pg_catalog.count(DISTINCT d.annotator),
-		pg_catalog.avg((d.label OPERATOR(pg_catalog.=) tie)::integer),
-		@extschema@.krippendorff_alpha(d.item_id, d.label),
-		pg_catalog.avg((d.label OPERATOR(pg_catalog.<>) m.label AND m.probability OPERATOR(pg_catalog.>=) thr)::integer),
-		pg_catalog.sum(d.copies OPERATOR(pg_catalog.-) 1)::double precision OPERATOR(pg_catalog./) pg_catalog.sum(d.copies)
-	FROM pg_temp.pgpref_health_dedup d JOIN pg_temp.pgpref_health_ds m USING (item_id)
-	GROUP BY d.day;
-	GET DIAGNOSTICS rows_written = ROW_COUNT;
-	DROP TABLE pg_temp.pgpref_health_src, pg_temp.pgpref_health_dedup, pg_temp.pgpref_health_ds;
+	EXECUTE pg_catalog.format(
+		'WITH raw AS MATERIALIZED (SELECT s.* FROM (%s) s(labelled_at, item_id, annotator, label)), '
+		'd AS MATERIALIZED (%s), '
+		'm AS (SELECT x.item_id, x.label, x.probability FROM @extschema@.dawid_skene(%L) x), '
+		'ins AS (INSERT INTO @extschema@.data_health (job, run_id, day, labels, items, annotators, tie_rate, agreement, '
+		'likely_mislabeled_share, duplicates_share) '
+		'SELECT $1, $2, d.day, pg_catalog.count(*), pg_catalog.count(DISTINCT d.item_id), pg_catalog.count(DISTINCT d.annotator), '
+		'pg_catalog.avg((d.label OPERATOR(pg_catalog.=) $3)::integer), @extschema@.krippendorff_alpha(d.item_id, d.label), '
+		'pg_catalog.avg((d.label OPERATOR(pg_catalog.<>) m.label AND m.probability OPERATOR(pg_catalog.>=) $4)::integer), '
+		'pg_catalog.sum(d.copies OPERATOR(pg_catalog.-) 1)::double precision OPERATOR(pg_catalog./) pg_catalog.sum(d.copies) '
+		'FROM d JOIN m ON m.item_id OPERATOR(pg_catalog.=) d.item_id GROUP BY d.day RETURNING 1) '
+		'SELECT (SELECT pg_catalog.count(*) FROM raw), (SELECT pg_catalog.count(*) FROM ins)',
+		src, pg_catalog.format(latest, 'raw s'),
+		pg_catalog.format('SELECT l.item_id, l.annotator, l.label FROM (%s) l',
+			pg_catalog.format(latest, pg_catalog.format('(%s) s(labelled_at, item_id, annotator, label)', src))))
+		INTO rows_read, rows_written USING jname, job_health.run_id, tie, thr;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.job_health(bigint, jsonb) IS
@@ -257,7 +551,7 @@ COMMENT ON FUNCTION @extschema@.job_health(bigint, jsonb) IS
 
 -- ---- views for dashboards ------------------------------------------------
 
-CREATE VIEW @extschema@.job_status AS
+CREATE VIEW @extschema@.job_status WITH (security_invoker = true) AS
 SELECT j.job, j.kind,
 	l.status AS last_status, l.started AS last_started, l.finished AS last_finished,
 	l.error AS last_error,
@@ -265,15 +559,39 @@ SELECT j.job, j.kind,
 	 WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'succeeded') AS last_success,
 	(SELECT pg_catalog.count(*) FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job) AS runs,
 	(SELECT pg_catalog.count(*) FROM @extschema@.runs r
-	 WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'failed') AS failures
+	 WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'failed') AS failures,
+	j.definer
 FROM @extschema@.jobs j
 LEFT JOIN LATERAL (SELECT r.* FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job
 	ORDER BY r.run_id DESC LIMIT 1) l ON true;
-COMMENT ON VIEW @extschema@.job_status IS 'one row per curation job: last run, last success, run and failure counts';
+COMMENT ON VIEW @extschema@.job_status IS 'one row per curation job: last run, last success, run and failure counts, definer';
+COMMENT ON COLUMN @extschema@.job_status.job IS 'job name';
+COMMENT ON COLUMN @extschema@.job_status.kind IS 'job kind';
+COMMENT ON COLUMN @extschema@.job_status.last_status IS 'status of the latest run: running, succeeded, failed or skipped (NULL: never run)';
+COMMENT ON COLUMN @extschema@.job_status.last_started IS 'when the latest run started';
+COMMENT ON COLUMN @extschema@.job_status.last_finished IS 'when the latest run finished';
+COMMENT ON COLUMN @extschema@.job_status.last_error IS 'error of the latest run, if it failed or was skipped';
+COMMENT ON COLUMN @extschema@.job_status.last_success IS 'when the latest succeeded run finished';
+COMMENT ON COLUMN @extschema@.job_status.runs IS 'number of runs logged';
+COMMENT ON COLUMN @extschema@.job_status.failures IS 'number of failed runs logged';
+COMMENT ON COLUMN @extschema@.job_status.definer IS 'role whose rights the job runs with (NULL: defined before pgpref 0.2.0, cannot run until redefined)';
 
-CREATE VIEW @extschema@.data_health_daily AS
+CREATE VIEW @extschema@.data_health_daily WITH (security_invoker = true) AS
 SELECT h.job, h.day, h.labels, h.items, h.annotators, h.tie_rate, h.agreement,
 	h.likely_mislabeled_share, h.duplicates_share, h.run_id, r.finished AS computed_at
 FROM @extschema@.data_health h JOIN @extschema@.runs r ON r.run_id OPERATOR(pg_catalog.=) h.run_id;
 COMMENT ON VIEW @extschema@.data_health_daily IS
 'per job and day: labels, items, annotators, tie rate, Krippendorff alpha, likely-mislabeled share, duplicates share, and when computed';
+COMMENT ON COLUMN @extschema@.data_health_daily.job IS 'health job';
+COMMENT ON COLUMN @extschema@.data_health_daily.day IS 'date of the labels'' latest versions';
+COMMENT ON COLUMN @extschema@.data_health_daily.labels IS 'labels of the day after de-duplication (the latest label of each item and annotator)';
+COMMENT ON COLUMN @extschema@.data_health_daily.items IS 'distinct items labelled';
+COMMENT ON COLUMN @extschema@.data_health_daily.annotators IS 'distinct annotators';
+COMMENT ON COLUMN @extschema@.data_health_daily.tie_rate IS 'share of labels equal to the job''s tie_label';
+COMMENT ON COLUMN @extschema@.data_health_daily.agreement IS 'Krippendorff''s alpha (nominal) over the day''s labels';
+COMMENT ON COLUMN @extschema@.data_health_daily.likely_mislabeled_share IS 'share of labels that differ from the Dawid-Skene label of their item where that label''s posterior is at least mislabel_threshold';
+COMMENT ON COLUMN @extschema@.data_health_daily.duplicates_share IS 'share of the raw rows of the day''s (item, annotator) pairs superseded by a later label';
+COMMENT ON COLUMN @extschema@.data_health_daily.run_id IS 'run that computed the row';
+COMMENT ON COLUMN @extschema@.data_health_daily.computed_at IS 'when that run finished';
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.job_status, @extschema@.data_health_daily TO @extowner@ WITH GRANT OPTION;

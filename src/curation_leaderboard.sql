@@ -12,7 +12,22 @@ CREATE TABLE @extschema@.leaderboard_state (
 );
 COMMENT ON TABLE @extschema@.leaderboard_state IS
 'per leaderboard job: the merged tally of every comparison read so far, the number of rows read and the largest comparison id read';
+COMMENT ON COLUMN @extschema@.leaderboard_state.job IS 'leaderboard job';
+COMMENT ON COLUMN @extschema@.leaderboard_state.last_id IS 'largest comparison id read so far; the next run reads only rows with a larger id';
+COMMENT ON COLUMN @extschema@.leaderboard_state.comparisons IS 'comparisons read so far';
+COMMENT ON COLUMN @extschema@.leaderboard_state.tally IS 'merged tally of every comparison read so far (pref.tally)';
+COMMENT ON COLUMN @extschema@.leaderboard_state.updated IS 'when the state was last written';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.leaderboard_state', '');
+
+ALTER TABLE @extschema@.leaderboard_state ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.leaderboard_state FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.leaderboard_state FOR ALL
+	USING (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))))
+	WITH CHECK (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))));
+COMMENT ON POLICY read_all ON @extschema@.leaderboard_state IS 'every role with SELECT reads every row';
+COMMENT ON POLICY write_own ON @extschema@.leaderboard_state IS 'a role writes only rows of jobs whose definer it is a member of';
 
 CREATE TABLE @extschema@.leaderboard (
 	job text NOT NULL,
@@ -34,21 +49,48 @@ CREATE TABLE @extschema@.leaderboard (
 );
 COMMENT ON TABLE @extschema@.leaderboard IS
 'leaderboards written by leaderboard jobs, one set of rows per run (history): pref.ratings of the refitted model plus position and the comparisons read so far';
+COMMENT ON COLUMN @extschema@.leaderboard.job IS 'leaderboard job';
+COMMENT ON COLUMN @extschema@.leaderboard.run_id IS 'run that computed the leaderboard (pref.runs)';
+COMMENT ON COLUMN @extschema@.leaderboard.computed_at IS 'when the run computed the leaderboard';
+COMMENT ON COLUMN @extschema@.leaderboard.item IS 'item (model) as text';
+COMMENT ON COLUMN @extschema@.leaderboard.rating IS 'rating on the job''s scale (Elo: 400/ln 10 theta + 1000, or logit)';
+COMMENT ON COLUMN @extschema@.leaderboard.std_error IS 'standard error of the rating';
+COMMENT ON COLUMN @extschema@.leaderboard.lower IS 'lower end of the rating''s interval at the job''s level (default 95%)';
+COMMENT ON COLUMN @extschema@.leaderboard.upper IS 'upper end of the rating''s interval';
+COMMENT ON COLUMN @extschema@.leaderboard.rank IS 'interval-aware rank: 1 + the number of items whose lower end is above this item''s upper end';
+COMMENT ON COLUMN @extschema@.leaderboard.position IS 'position 1, 2, ... by rating, ties by item';
+COMMENT ON COLUMN @extschema@.leaderboard.wins IS 'comparisons the item won';
+COMMENT ON COLUMN @extschema@.leaderboard.losses IS 'comparisons the item lost';
+COMMENT ON COLUMN @extschema@.leaderboard.ties IS 'comparisons the item tied';
+COMMENT ON COLUMN @extschema@.leaderboard.games IS 'comparisons of the item';
+COMMENT ON COLUMN @extschema@.leaderboard.comparisons IS 'comparisons read by the job so far';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.leaderboard', '');
+
+ALTER TABLE @extschema@.leaderboard ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.leaderboard FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.leaderboard FOR ALL
+	USING (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))))
+	WITH CHECK (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))));
+COMMENT ON POLICY read_all ON @extschema@.leaderboard IS 'every role with SELECT reads every row';
+COMMENT ON POLICY write_own ON @extschema@.leaderboard IS 'a role writes only rows of jobs whose definer it is a member of';
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.leaderboard_state, @extschema@.leaderboard TO @extowner@ WITH GRANT OPTION;
 
 CREATE FUNCTION @extschema@.job_leaderboard(run_id bigint, params jsonb, OUT rows_read bigint, OUT rows_written bigint)
 RETURNS record
 LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
-	src text := params OPERATOR(pg_catalog.->>) 'source';
+	src pg_catalog.text := params OPERATOR(pg_catalog.->>) 'source';
 	full_refresh boolean := COALESCE((params OPERATOR(pg_catalog.->>) 'full')::boolean, false);
 	with_ties boolean := COALESCE((params OPERATOR(pg_catalog.->>) 'with_ties')::boolean, false);
 	prior double precision := COALESCE((params OPERATOR(pg_catalog.->>) 'prior')::double precision, 0);
-	tie_model text := COALESCE(params OPERATOR(pg_catalog.->>) 'ties', 'auto');
-	scale text := COALESCE(params OPERATOR(pg_catalog.->>) 'scale', 'elo');
+	tie_model pg_catalog.text := COALESCE(params OPERATOR(pg_catalog.->>) 'ties', 'auto');
+	scale pg_catalog.text := COALESCE(params OPERATOR(pg_catalog.->>) 'scale', 'elo');
 	lvl double precision := COALESCE((params OPERATOR(pg_catalog.->>) 'level')::double precision, 0.95);
-	jname text;
+	jname pg_catalog.text;
 	old_last bigint;
 	old_count bigint;
 	old_tally @extschema@.tally;
@@ -57,7 +99,7 @@ DECLARE
 	merged @extschema@.tally;
 	model @extschema@.bt_model;
 	total bigint;
-	stamp timestamptz := pg_catalog.clock_timestamp();
+	stamp pg_catalog.timestamptz := pg_catalog.clock_timestamp();
 BEGIN
 	IF src IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -114,7 +156,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.job_leaderboard(bigint, jsonb) IS
 'job kind leaderboard: params source (query of id, winner, loser [, tie]), with_ties, full (true: re-read everything), prior, ties, scale, level; tallies only comparisons with an id above the last one read, merges into the stored tally, refits, appends to pref.leaderboard';
 
-CREATE VIEW @extschema@.leaderboard_current AS
+CREATE VIEW @extschema@.leaderboard_current WITH (security_invoker = true) AS
 SELECT l.job, l.item, l.rating, l.std_error, l.lower, l.upper, l.rank, l.position,
 	l.wins, l.losses, l.ties, l.games, l.comparisons, l.computed_at, l.run_id
 FROM @extschema@.leaderboard l
@@ -122,8 +164,23 @@ WHERE l.run_id OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.run_id) FROM @ext
 	WHERE x.job OPERATOR(pg_catalog.=) l.job);
 COMMENT ON VIEW @extschema@.leaderboard_current IS
 'latest leaderboard per job: item, rating, standard error, interval (lower, upper), interval-aware rank, position, wins, losses, ties, games, comparisons read, when computed, run id';
+COMMENT ON COLUMN @extschema@.leaderboard_current.job IS 'leaderboard job';
+COMMENT ON COLUMN @extschema@.leaderboard_current.item IS 'item (model) as text';
+COMMENT ON COLUMN @extschema@.leaderboard_current.rating IS 'rating on the job''s scale (Elo: 400/ln 10 theta + 1000, or logit)';
+COMMENT ON COLUMN @extschema@.leaderboard_current.std_error IS 'standard error of the rating';
+COMMENT ON COLUMN @extschema@.leaderboard_current.lower IS 'lower end of the rating''s interval at the job''s level (default 95%)';
+COMMENT ON COLUMN @extschema@.leaderboard_current.upper IS 'upper end of the rating''s interval';
+COMMENT ON COLUMN @extschema@.leaderboard_current.rank IS 'interval-aware rank: 1 + the number of items whose lower end is above this item''s upper end';
+COMMENT ON COLUMN @extschema@.leaderboard_current.position IS 'position 1, 2, ... by rating, ties by item';
+COMMENT ON COLUMN @extschema@.leaderboard_current.wins IS 'comparisons the item won';
+COMMENT ON COLUMN @extschema@.leaderboard_current.losses IS 'comparisons the item lost';
+COMMENT ON COLUMN @extschema@.leaderboard_current.ties IS 'comparisons the item tied';
+COMMENT ON COLUMN @extschema@.leaderboard_current.games IS 'comparisons of the item';
+COMMENT ON COLUMN @extschema@.leaderboard_current.comparisons IS 'comparisons read by the job so far';
+COMMENT ON COLUMN @extschema@.leaderboard_current.computed_at IS 'when the run computed the leaderboard';
+COMMENT ON COLUMN @extschema@.leaderboard_current.run_id IS 'run that computed the leaderboard (pref.runs)';
 
-CREATE VIEW @extschema@.leaderboard_daily AS
+CREATE VIEW @extschema@.leaderboard_daily WITH (security_invoker = true) AS
 SELECT l.job, (l.computed_at AT TIME ZONE 'UTC')::date AS day, l.item, l.rating, l.std_error, l.lower, l.upper,
 	l.rank, l.position, l.games, l.comparisons, l.computed_at, l.run_id
 FROM @extschema@.leaderboard l
@@ -132,6 +189,21 @@ WHERE l.run_id OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.run_id) FROM @ext
 	  AND (x.computed_at AT TIME ZONE 'UTC')::date OPERATOR(pg_catalog.=) (l.computed_at AT TIME ZONE 'UTC')::date);
 COMMENT ON VIEW @extschema@.leaderboard_daily IS
 'leaderboard history: the last leaderboard of each UTC day per job';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.job IS 'leaderboard job';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.day IS 'UTC day of the leaderboard (the last of the day is shown)';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.item IS 'item (model) as text';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.rating IS 'rating on the job''s scale (Elo: 400/ln 10 theta + 1000, or logit)';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.std_error IS 'standard error of the rating';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.lower IS 'lower end of the rating''s interval at the job''s level (default 95%)';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.upper IS 'upper end of the rating''s interval';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.rank IS 'interval-aware rank: 1 + the number of items whose lower end is above this item''s upper end';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.position IS 'position 1, 2, ... by rating, ties by item';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.games IS 'comparisons of the item';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.comparisons IS 'comparisons read by the job so far';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.computed_at IS 'when the run computed the leaderboard';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.run_id IS 'run that computed the leaderboard (pref.runs)';
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.leaderboard_current, @extschema@.leaderboard_daily TO @extowner@ WITH GRANT OPTION;
 
 CREATE FUNCTION @extschema@.next_comparisons(model @extschema@.bt_model, k integer DEFAULT 10)
 RETURNS TABLE (item_a text, item_b text, win_prob double precision, std_error double precision, score double precision)

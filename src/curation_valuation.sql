@@ -15,7 +15,24 @@ CREATE TABLE @extschema@.data_values (
 );
 COMMENT ON TABLE @extschema@.data_values IS
 'data value of every training row, written by valuation jobs (each run replaces its job''s rows); harmful = value < 0';
+COMMENT ON COLUMN @extschema@.data_values.job IS 'valuation job';
+COMMENT ON COLUMN @extschema@.data_values.run_id IS 'run that computed the value (pref.runs)';
+COMMENT ON COLUMN @extschema@.data_values.dataset IS 'the job''s dataset label (default: the job name)';
+COMMENT ON COLUMN @extschema@.data_values.id IS 'id of the training row';
+COMMENT ON COLUMN @extschema@.data_values.value IS 'data value of the row (Shapley value, Banzhaf value or leave-one-out difference, by the job''s method)';
+COMMENT ON COLUMN @extschema@.data_values.std_error IS 'Monte-Carlo standard error of the value (NULL for exact methods)';
+COMMENT ON COLUMN @extschema@.data_values.harmful IS 'value < 0: the row lowers validation utility';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.data_values', '');
+
+ALTER TABLE @extschema@.data_values ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.data_values FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.data_values FOR ALL
+	USING (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))))
+	WITH CHECK (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))));
+COMMENT ON POLICY read_all ON @extschema@.data_values IS 'every role with SELECT reads every row';
+COMMENT ON POLICY write_own ON @extschema@.data_values IS 'a role writes only rows of jobs whose definer it is a member of';
 
 CREATE TABLE @extschema@.training_subset (
 	job text NOT NULL,
@@ -29,31 +46,50 @@ CREATE TABLE @extschema@.training_subset (
 );
 COMMENT ON TABLE @extschema@.training_subset IS
 'training subset picked by valuation jobs (pref.select_subset, harmful rows excluded unless asked otherwise; each run replaces its job''s rows)';
+COMMENT ON COLUMN @extschema@.training_subset.job IS 'valuation job';
+COMMENT ON COLUMN @extschema@.training_subset.run_id IS 'run that picked the row (pref.runs)';
+COMMENT ON COLUMN @extschema@.training_subset.dataset IS 'the job''s dataset label (default: the job name)';
+COMMENT ON COLUMN @extschema@.training_subset.id IS 'id of the picked row';
+COMMENT ON COLUMN @extschema@.training_subset.pick IS 'pick order, 1 first';
+COMMENT ON COLUMN @extschema@.training_subset.gain IS 'objective gain of the pick (pref.select_subset)';
+COMMENT ON COLUMN @extschema@.training_subset.objective IS 'objective after the pick (pref.select_subset)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.training_subset', '');
+
+ALTER TABLE @extschema@.training_subset ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON @extschema@.training_subset FOR SELECT USING (true);
+CREATE POLICY write_own ON @extschema@.training_subset FOR ALL
+	USING (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))))
+	WITH CHECK (job IN (SELECT j.job FROM @extschema@.jobs j WHERE j.definer IN
+		(SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER'))));
+COMMENT ON POLICY read_all ON @extschema@.training_subset IS 'every role with SELECT reads every row';
+COMMENT ON POLICY write_own ON @extschema@.training_subset IS 'a role writes only rows of jobs whose definer it is a member of';
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.data_values, @extschema@.training_subset TO @extowner@ WITH GRANT OPTION;
 
 CREATE FUNCTION @extschema@.job_valuation(run_id bigint, params jsonb, OUT rows_read bigint, OUT rows_written bigint)
 RETURNS record
 LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
-	train text := params OPERATOR(pg_catalog.->>) 'train';
-	valid text := params OPERATOR(pg_catalog.->>) 'valid';
-	method text := COALESCE(params OPERATOR(pg_catalog.->>) 'method', 'knn');
+	train pg_catalog.text := params OPERATOR(pg_catalog.->>) 'train';
+	valid pg_catalog.text := params OPERATOR(pg_catalog.->>) 'valid';
+	method pg_catalog.text := COALESCE(params OPERATOR(pg_catalog.->>) 'method', 'knn');
 	kk integer := COALESCE((params OPERATOR(pg_catalog.->>) 'k')::integer, 5);
-	metric text := COALESCE(params OPERATOR(pg_catalog.->>) 'metric', 'l2');
-	subset text := params OPERATOR(pg_catalog.->>) 'subset';
+	metric pg_catalog.text := COALESCE(params OPERATOR(pg_catalog.->>) 'metric', 'l2');
+	subset pg_catalog.text := params OPERATOR(pg_catalog.->>) 'subset';
 	subset_k integer := (params OPERATOR(pg_catalog.->>) 'subset_k')::integer;
 	exclude_harmful boolean := COALESCE((params OPERATOR(pg_catalog.->>) 'exclude_harmful')::boolean, true);
-	jname text;
-	dset text;
+	jname pg_catalog.text;
+	dset pg_catalog.text;
 	nsub bigint := 0;
-	q text;
+	q pg_catalog.text;
 BEGIN
 	IF train IS NULL OR valid IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = 'valuation job needs params.train, a query yielding (id, features, label), and params.valid, a query yielding (features, label)';
 	END IF;
-	IF method NOT IN ('knn', 'tmc', 'beta', 'banzhaf', 'loo') THEN
+	IF NOT method OPERATOR(pg_catalog.=) ANY ('{knn,tmc,beta,banzhaf,loo}'::pg_catalog.text[]) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('unknown valuation method "%s" (valid: knn, tmc, beta, banzhaf, loo)', method);
 	END IF;
@@ -103,7 +139,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.job_valuation(bigint, jsonb) IS
 'job kind valuation: params dataset, train (query of id, features, label), valid (query of features, label), method (knn = exact KNN-Shapley, or tmc, beta, banzhaf, loo), k, metric, utility, permutations, seed, tolerance; optional subset (query of id, embedding [, quality]), subset_k, subset_method, subset_metric, subset_lambda, subset_seed, exclude_harmful (default true); writes pref.data_values and pref.training_subset';
 
-CREATE VIEW @extschema@.valuation_summary AS
+CREATE VIEW @extschema@.valuation_summary WITH (security_invoker = true) AS
 SELECT v.job, v.dataset, v.run_id, r.finished AS computed_at,
 	pg_catalog.count(*) AS rows_valued,
 	pg_catalog.count(*) FILTER (WHERE v.harmful) AS harmful_rows,
@@ -123,3 +159,23 @@ FROM @extschema@.data_values v LEFT JOIN @extschema@.runs r ON r.run_id OPERATOR
 GROUP BY v.job, v.dataset, v.run_id, r.finished;
 COMMENT ON VIEW @extschema@.valuation_summary IS
 'per valuation job: data set, run, rows valued, harmful rows (value < 0) with their share and summed value, value quantiles (min, 5, 25, 50, 75, 95 %, max), mean and total value, rows in the selected subset';
+COMMENT ON COLUMN @extschema@.valuation_summary.job IS 'valuation job';
+COMMENT ON COLUMN @extschema@.valuation_summary.dataset IS 'the job''s dataset label';
+COMMENT ON COLUMN @extschema@.valuation_summary.run_id IS 'run that computed the values';
+COMMENT ON COLUMN @extschema@.valuation_summary.computed_at IS 'when that run finished';
+COMMENT ON COLUMN @extschema@.valuation_summary.rows_valued IS 'training rows valued';
+COMMENT ON COLUMN @extschema@.valuation_summary.harmful_rows IS 'rows with value < 0';
+COMMENT ON COLUMN @extschema@.valuation_summary.harmful_share IS 'share of rows with value < 0';
+COMMENT ON COLUMN @extschema@.valuation_summary.harmful_value IS 'sum of the negative values (0 if none)';
+COMMENT ON COLUMN @extschema@.valuation_summary.min_value IS 'smallest value';
+COMMENT ON COLUMN @extschema@.valuation_summary.p05 IS '5th percentile of the values (percentile_cont)';
+COMMENT ON COLUMN @extschema@.valuation_summary.p25 IS '25th percentile of the values';
+COMMENT ON COLUMN @extschema@.valuation_summary.median IS 'median value';
+COMMENT ON COLUMN @extschema@.valuation_summary.p75 IS '75th percentile of the values';
+COMMENT ON COLUMN @extschema@.valuation_summary.p95 IS '95th percentile of the values';
+COMMENT ON COLUMN @extschema@.valuation_summary.max_value IS 'largest value';
+COMMENT ON COLUMN @extschema@.valuation_summary.mean_value IS 'mean value';
+COMMENT ON COLUMN @extschema@.valuation_summary.total_value IS 'sum of the values';
+COMMENT ON COLUMN @extschema@.valuation_summary.selected_rows IS 'rows in the jobs training subset (pref.training_subset)';
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.valuation_summary TO @extowner@ WITH GRANT OPTION;

@@ -866,7 +866,7 @@ pref_ridge_final_state(PG_FUNCTION_ARGS)
 	work = MemoryContextAllocHuge(CurrentMemoryContext,
 								  sizeof(double) * ((Size) st->d * st->d + st->d));
 	rc = gram_ridge_solve(st->d, C, mean, st->lambda, w, &bias, &sse, &sst, work,
-						  PrefInterruptCheck, NULL);
+						  PrefInterruptTick);
 	if (rc == LINALG_NOT_SPD)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

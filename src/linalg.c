@@ -23,6 +23,10 @@ extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda,
 					int *info, size_t uplo_len);
 extern void dpotri_(const char *uplo, const int *n, double *a, const int *lda,
 					int *info, size_t uplo_len);
+extern void dtrtri_(const char *uplo, const char *diag, const int *n, double *a,
+					const int *lda, int *info, size_t uplo_len, size_t diag_len);
+extern void dlauum_(const char *uplo, const int *n, double *a, const int *lda,
+					int *info, size_t uplo_len);
 extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a,
 					const int *lda, double *w, double *work, const int *lwork,
 					int *iwork, const int *liwork, int *info,
@@ -219,140 +223,6 @@ linalg_spd_inverse(int n, double *a)
 	return LINALG_OK;
 }
 
-/*
- * Column blocks of the interruptible factorisations: each BLAS call between
- * two checks does at most n * 256 * 256 multiply-adds (about 0.1 s for
- * n = 10,000 on one core); below 4 blocks one LAPACK call is quick enough.
- */
-#define CHK_BLOCK		256
-#define CHK_INV_BLOCK	64
-#define CHK_MIN_N		(4 * CHK_BLOCK)
-
-/*
- * Cholesky factor in place as linalg_cholesky, right-looking by column
- * blocks of the column-major lower view (see Potrf): factor the diagonal
- * block, solve the panel below it, update the trailing matrix one column
- * panel at a time, with a check before each step.
- */
-int
-linalg_cholesky_chk(int n, double *a, linalg_check_fn check, void *arg)
-{
-	if (check != NULL)
-		check(arg);
-	if (check == NULL || n < CHK_MIN_N)
-		return linalg_cholesky(n, a);
-	for (int j = 0; j < n; j += CHK_BLOCK)
-	{
-		int			jb = n - j < CHK_BLOCK ? n - j : CHK_BLOCK;
-		int			m = n - j - jb;
-		double	   *a11 = a + j + (size_t) j * n;
-		double	   *a21 = a11 + jb;
-		int			info = 0;
-
-		check(arg);
-		dpotrf_("L", &jb, a11, &n, &info, 1);
-		if (info > 0)
-			return LINALG_NOT_SPD;
-		if (info < 0)
-			return LINALG_BAD_ARG;
-		if (m == 0)
-			break;
-		/* L21 = A21 L11^-T */
-		cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit,
-					m, jb, 1.0, a11, n, a21, n);
-		/* A22 -= L21 L21^T (lower triangle), one column panel at a time */
-		for (int c = 0; c < m; c += CHK_BLOCK)
-		{
-			int			w = m - c < CHK_BLOCK ? m - c : CHK_BLOCK;
-			const double *lc = a21 + c;
-			double	   *acc = a + (j + jb + c) + (size_t) (j + jb + c) * n;
-
-			check(arg);
-			cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, w, jb,
-						-1.0, lc, n, 1.0, acc, n);
-			if (m - c - w > 0)
-				cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, m - c - w, w, jb,
-							-1.0, lc + w, n, lc, n, 1.0, acc + w, n);
-		}
-	}
-	/* as linalg_cholesky: zero the row-major strictly lower triangle */
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < i; j++)
-			a[(size_t) i * n + j] = 0.0;
-	return LINALG_OK;
-}
-
-/* Solve A X = B by Cholesky as linalg_cholesky_solve, interruptible */
-int
-linalg_cholesky_solve_chk(int n, int nrhs, double *a, double *b,
-						  linalg_check_fn check, void *arg)
-{
-	int			rc;
-
-	if (n <= 0 || nrhs <= 0)
-		return LINALG_BAD_ARG;
-	rc = linalg_cholesky_chk(n, a, check, arg);
-	if (rc != LINALG_OK)
-		return rc;
-	cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit,
-				n, nrhs, 1.0, a, n, b, nrhs);
-	cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit,
-				n, nrhs, 1.0, a, n, b, nrhs);
-	return LINALG_OK;
-}
-
-/*
- * Inverse of an SPD matrix as linalg_spd_inverse, interruptible: after the
- * blocked factor A = L L^T (column-major lower view), column block J of the
- * inverse below the diagonal solves L Y = I_J and L^T X = Y on the trailing
- * submatrix only (rows above J are not needed: X is symmetric).
- */
-int
-linalg_spd_inverse_chk(int n, double *a, double *work, linalg_check_fn check, void *arg)
-{
-	int			rc;
-
-	if (check == NULL || n < CHK_MIN_N)
-	{
-		if (check != NULL)
-			check(arg);
-		return linalg_spd_inverse(n, a);
-	}
-	rc = linalg_cholesky_chk(n, a, check, arg);
-	if (rc != LINALG_OK)
-		return rc;
-	for (int j = 0; j < n; j += CHK_INV_BLOCK)
-	{
-		int			w = n - j < CHK_INV_BLOCK ? n - j : CHK_INV_BLOCK;
-		int			m = n - j;
-		double	   *y = work + j + (size_t) j * n;
-		const double *l = a + j + (size_t) j * n;
-
-		check(arg);
-		for (int c = 0; c < w; c++)
-			for (int i = 0; i < m; i++)
-				y[i + (size_t) c * n] = (i == c) ? 1.0 : 0.0;
-		cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit,
-					m, w, 1.0, l, n, y, n);
-		cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit,
-					m, w, 1.0, l, n, y, n);
-	}
-	/* the lower triangle of the inverse is in work: mirror it into a */
-	for (int j = 0; j < n; j++)
-	{
-		if ((j & 255) == 0)
-			check(arg);
-		for (int i = j; i < n; i++)
-		{
-			double		v = work[i + (size_t) j * n];
-
-			a[i + (size_t) j * n] = v;
-			a[j + (size_t) i * n] = v;
-		}
-	}
-	return LINALG_OK;
-}
-
 /* Workspace sizes dsyevd needs for jobz = 'V' */
 size_t
 linalg_eigen_work(int n)
@@ -407,4 +277,174 @@ linalg_sgemm_nt_ld(int m, int n, int k, const float *a, int lda,
 		return;
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f,
 				a, lda, b, ldb, 0.0f, c, ldc);
+}
+
+/*
+ * Interruptible factorizations: LAPACK's blocked algorithms spelt out with
+ * level-3 BLAS calls on column blocks of nb, calling tick() between blocks
+ * so that the caller can cancel a long factorization (tick may not return).
+ * The buffers are read as column-major lower triangles, which is the
+ * row-major upper triangle (see Potrf).  A(i, j) below is column-major.
+ */
+#define A_(i, j) (a + (i) + (size_t) (j) * n)
+
+/* Block size: about 2 GFLOP per block step at most, between 32 and 256 */
+int
+linalg_block_size(int n)
+{
+	double		nb = n > 0 ? 2e9 / ((double) n * n) : 256;
+
+	return nb >= 256 ? 256 : nb <= 32 ? 32 : (int) nb;
+}
+
+/* Right-looking blocked Cholesky (dpotrf), lower column-major */
+static int
+PotrfBlocked(int n, double *a, int nb, linalg_tick tick)
+{
+	for (int k = 0; k < n; k += nb)
+	{
+		int			b = n - k < nb ? n - k : nb,
+					r = n - k - b,
+					info = 0;
+
+		if (tick)
+			tick();
+		dpotrf_("L", &b, A_(k, k), &n, &info, 1);
+		if (info > 0)
+			return LINALG_NOT_SPD;
+		if (info < 0)
+			return LINALG_BAD_ARG;
+		if (r > 0)
+		{
+			cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit,
+						r, b, 1.0, A_(k, k), n, A_(k + b, k), n);
+			cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, r, b,
+						-1.0, A_(k + b, k), n, 1.0, A_(k + b, k + b), n);
+		}
+	}
+	return LINALG_OK;
+}
+
+/* Blocked inverse of a lower triangular factor in place (dtrtri) */
+static int
+TrtriBlocked(int n, double *a, int nb, linalg_tick tick)
+{
+	for (int j = ((n - 1) / nb) * nb; j >= 0; j -= nb)
+	{
+		int			jb = n - j < nb ? n - j : nb,
+					m = n - j - jb,
+					info = 0;
+
+		if (tick)
+			tick();
+		if (m > 0)
+		{
+			cblas_dtrmm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit,
+						m, jb, 1.0, A_(j + jb, j + jb), n, A_(j + jb, j), n);
+			cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasNonUnit,
+						m, jb, -1.0, A_(j, j), n, A_(j + jb, j), n);
+		}
+		dtrtri_("L", "N", &jb, A_(j, j), &n, &info, 1, 1);
+		if (info != 0)
+			return info > 0 ? LINALG_NOT_SPD : LINALG_BAD_ARG;
+	}
+	return LINALG_OK;
+}
+
+/* Blocked L^T L of a lower triangular L in place (dlauum) */
+static int
+LauumBlocked(int n, double *a, int nb, linalg_tick tick)
+{
+	for (int i = 0; i < n; i += nb)
+	{
+		int			ib = n - i < nb ? n - i : nb,
+					m = n - i - ib,
+					info = 0;
+
+		if (tick)
+			tick();
+		if (i > 0)
+			cblas_dtrmm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit,
+						ib, i, 1.0, A_(i, i), n, A_(i, 0), n);
+		dlauum_("L", &ib, A_(i, i), &n, &info, 1);
+		if (info != 0)
+			return LINALG_BAD_ARG;
+		if (m > 0)
+		{
+			if (i > 0)
+				cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, ib, i, m,
+							1.0, A_(i + ib, i), n, A_(i + ib, 0), n, 1.0, A_(i, 0), n);
+			cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, ib, m,
+						1.0, A_(i + ib, i), n, 1.0, A_(i, i), n);
+		}
+	}
+	return LINALG_OK;
+}
+
+#undef A_
+
+/* linalg_cholesky_solve in blocks of nb, tick() between blocks */
+int
+linalg_cholesky_solve_blocked(int n, int nrhs, double *a, double *b, int nb, linalg_tick tick)
+{
+	int			rc;
+
+	if (n <= 0 || nrhs <= 0 || nb <= 0)
+		return LINALG_BAD_ARG;
+	rc = PotrfBlocked(n, a, nb, tick);
+	if (rc != LINALG_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			a[(size_t) i * n + j] = 0.0;
+	if (tick)
+		tick();
+	cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit,
+				n, nrhs, 1.0, a, n, b, nrhs);
+	cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit,
+				n, nrhs, 1.0, a, n, b, nrhs);
+	return LINALG_OK;
+}
+
+/* linalg_spd_inverse in blocks of nb, tick() between blocks */
+int
+linalg_spd_inverse_blocked(int n, double *a, int nb, linalg_tick tick)
+{
+	int			rc;
+
+	if (n <= 0 || nb <= 0)
+		return LINALG_BAD_ARG;
+	rc = PotrfBlocked(n, a, nb, tick);
+	if (rc == LINALG_OK)
+		rc = TrtriBlocked(n, a, nb, tick);
+	if (rc == LINALG_OK)
+		rc = LauumBlocked(n, a, nb, tick);
+	if (rc != LINALG_OK)
+		return rc;
+	linalg_symmetrize(n, a);
+	return LINALG_OK;
+}
+
+/*
+ * linalg_cholesky_solve that a long factorization can interrupt: blocked
+ * when tick is set and n is above one block (small problems take LAPACK's
+ * path, and its results, unchanged)
+ */
+int
+linalg_cholesky_solve_tick(int n, int nrhs, double *a, double *b, linalg_tick tick)
+{
+	int			nb = linalg_block_size(n);
+
+	if (tick == NULL || n <= LINALG_TICK_MIN_N)
+		return linalg_cholesky_solve(n, nrhs, a, b);
+	return linalg_cholesky_solve_blocked(n, nrhs, a, b, nb, tick);
+}
+
+/* linalg_spd_inverse that a long factorization can interrupt (as above) */
+int
+linalg_spd_inverse_tick(int n, double *a, linalg_tick tick)
+{
+	if (tick == NULL || n <= LINALG_TICK_MIN_N)
+		return linalg_spd_inverse(n, a);
+	return linalg_spd_inverse_blocked(n, a, linalg_block_size(n), tick);
 }

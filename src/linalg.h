@@ -61,19 +61,21 @@ extern int	linalg_cholesky(int n, double *a);
 extern int	linalg_spd_inverse(int n, double *a);
 
 /*
- * Interruptible versions of the three above for large matrices, where one
- * LAPACK call would run for seconds without a chance to cancel: the same
- * factorisation in column blocks, with check(arg) called between blocks
- * (check may longjmp out, leaving the matrix half-factored).  Small n, or
- * check NULL, is one LAPACK call.  linalg_spd_inverse_chk needs n * n
- * doubles of work space.
+ * Interruptible versions of the two for long factorizations: tick() is
+ * called between column blocks (it may not return, e.g. when a PostgreSQL
+ * error unwinds).  The _tick versions are blocked when tick is set and n >
+ * LINALG_TICK_MIN_N (below that one factorization takes a few tens of
+ * milliseconds, and LAPACK's own routines run, with their results); the
+ * _blocked versions take an explicit block size nb (for tests).
  */
-typedef void (*linalg_check_fn) (void *arg);
-extern int	linalg_cholesky_chk(int n, double *a, linalg_check_fn check, void *arg);
-extern int	linalg_cholesky_solve_chk(int n, int nrhs, double *a, double *b,
-									  linalg_check_fn check, void *arg);
-extern int	linalg_spd_inverse_chk(int n, double *a, double *work,
-								   linalg_check_fn check, void *arg);
+typedef void (*linalg_tick) (void);
+#define LINALG_TICK_MIN_N	768
+extern int	linalg_block_size(int n);
+extern int	linalg_cholesky_solve_tick(int n, int nrhs, double *a, double *b, linalg_tick tick);
+extern int	linalg_spd_inverse_tick(int n, double *a, linalg_tick tick);
+extern int	linalg_cholesky_solve_blocked(int n, int nrhs, double *a, double *b, int nb,
+										  linalg_tick tick);
+extern int	linalg_spd_inverse_blocked(int n, double *a, int nb, linalg_tick tick);
 
 /*
  * Eigen-decomposition of a symmetric n x n matrix: eigenvalues ascending in

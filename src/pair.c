@@ -110,6 +110,8 @@ PrefMakePair(int64 first, int64 second, int outcome, double weight)
 	return p;
 }
 
+static void PairSyntaxError(const char *input, const char *detail) pg_attribute_noreturn();
+
 /* Report a pair syntax error quoting the whole input */
 static void
 PairSyntaxError(const char *input, const char *detail)

@@ -93,11 +93,20 @@ pref_build_info(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
+/* Cancel point between blocks of the interruptible factorizations */
+static void
+LinalgTick(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 PG_FUNCTION_INFO_V1(pref_linalg_check);
 
 /*
  * Multiply two deterministic n x n matrices with BLAS and solve an SPD system
- * with LAPACK; return the largest absolute deviation from a naive loop.
+ * with LAPACK and with the blocked interruptible factorizations, and invert
+ * it; return the largest absolute deviation from a naive loop, from the
+ * known solution and of inverse times matrix from the identity.
  */
 Datum
 pref_linalg_check(PG_FUNCTION_ARGS)
@@ -107,7 +116,10 @@ pref_linalg_check(PG_FUNCTION_ARGS)
 			   *b,
 			   *c,
 			   *spd,
-			   *x;
+			   *spd2,
+			   *inv,
+			   *x,
+			   *x2;
 	double		maxerr = 0.0;
 
 	if (n < 1 || n > 2048)
@@ -155,9 +167,30 @@ pref_linalg_check(PG_FUNCTION_ARGS)
 			s += spd[i * n + j];
 		x[i] = s;
 	}
+	spd2 = palloc(sizeof(double) * n * n);
+	inv = palloc(sizeof(double) * n * n);
+	x2 = palloc(sizeof(double) * n);
+	memcpy(spd2, spd, sizeof(double) * n * n);
+	memcpy(inv, spd, sizeof(double) * n * n);
+	memcpy(x2, x, sizeof(double) * n);
 	PrefLinalgError(linalg_cholesky_solve(n, 1, spd, x), "linalg_check");
 	for (int i = 0; i < n; i++)
 		maxerr = fmax(maxerr, fabs(x[i] - 1.0));
+
+	/*
+	 * The interruptible blocked factorizations (blocks of 32 here) against
+	 * LAPACK's: the same solution, and an inverse whose product with the
+	 * matrix is the identity
+	 */
+	PrefLinalgError(linalg_cholesky_solve_blocked(n, 1, spd2, x2, 32, LinalgTick), "linalg_check");
+	for (int i = 0; i < n; i++)
+		maxerr = fmax(maxerr, fabs(x2[i] - 1.0));
+	memcpy(spd2, inv, sizeof(double) * n * n);
+	PrefLinalgError(linalg_spd_inverse_blocked(n, inv, 32, LinalgTick), "linalg_check");
+	linalg_gemm(0, 0, n, n, n, 1.0, inv, spd2, 0.0, c);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			maxerr = fmax(maxerr, fabs(c[i * n + j] - (i == j ? 1.0 : 0.0)));
 
 	PG_RETURN_FLOAT8(maxerr);
 }

@@ -1,3 +1,11 @@
+-- Schema pref belongs to the superuser running this script (the bootstrap
+-- superuser when a database owner installs the trusted extension), so that
+-- no other role can drop, replace or overload the functions in it that a
+-- superuser later calls (pref.run_job from a pg_cron entry, say).  The role
+-- that ran CREATE EXTENSION may use it and pass that on.
+ALTER SCHEMA @extschema@ OWNER TO CURRENT_USER;
+GRANT USAGE ON SCHEMA @extschema@ TO @extowner@ WITH GRANT OPTION;
+
 -- Build facts and BLAS diagnostics
 
 CREATE FUNCTION @extschema@.build_info(

@@ -1,18 +1,26 @@
 /*
  * plackett_luce.c - the pref.plackett_luce(pref.ranking [, prior])
- * aggregate: rankings are collected (parallel safe: combine appends,
- * serial/deserial copy and validate), then fitted by Hunter's MM
- * (pl_core.c).  Result: jsonb with the centred log-worths per item and the
- * fit's report.
+ * aggregate: rankings are collected in a pref.ranking_state (an expanded
+ * object in memory, src/state.h; combine appends), then fitted by Hunter's
+ * MM (pl_core.c) over the rankings in a canonical order, so that the
+ * answer does not depend on the order of the rows or on the parallel plan.
+ * Result: jsonb with the centred log-worths per item and the fit's report.
+ *
+ * Flat form of pref.ranking_state (little-endian):
+ *   uint8 version (1), uint8 flags (bit 0: a prior was given; others zero),
+ *   uint16 reserved (zero), int32 reserved (zero), int64 rankings,
+ *   int64 rows skipped, float8 prior (finite, >= 0; zero without bit 0);
+ *   then per ranking: int32 items n, int64 item[n], int32 group[n] (groups
+ *   start at 0 and grow by at most 1; items distinct).
  */
 #include "postgres.h"
 
 #include <math.h>
 
+#include "common/int.h"
 #include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 #include "utils/builtins.h"
@@ -23,10 +31,13 @@
 #include "linalg.h"
 #include "pl_core.h"
 #include "prefdata.h"
+#include "state.h"
 
-#define PL_STATE_VERSION 1
+#define PL_STATE_VERSION	1
+#define PL_FLAG_PRIOR		0x01
+#define PL_TYPE				"pref.ranking_state"
 
-/* Collected rankings: raw pref.ranking values, each MAXALIGNed */
+/* Collected rankings: pref.ranking values, each MAXALIGNed */
 typedef struct PlState
 {
 	char	   *buf;
@@ -38,11 +49,33 @@ typedef struct PlState
 	bool		has_prior;
 } PlState;
 
-/* Append bytes to the state buffer in ctx */
-static void
-PlAppend(PlState *st, MemoryContext ctx, const void *data, Size n)
+/* Header of the flat form */
+typedef struct PlWireHeader
+{
+	uint8		version;
+	uint8		flags;
+	uint16		reserved16;
+	int32		reserved32;
+	int64		nrank;
+	int64		skipped;
+	double		prior;
+} PlWireHeader;
+
+static struct varlena *PlFlatten(void *state);
+static void *PlExpand(const struct varlena *flat, MemoryContext ctx);
+
+static const PrefStateMethods PlMethods = {
+	PL_TYPE,
+	PlFlatten,
+	PlExpand
+};
+
+/* Ensure room for n more bytes (MAXALIGNed) in the state buffer */
+static char *
+PlReserve(PlState *st, Size n)
 {
 	Size		need = st->len + MAXALIGN(n);
+	char	   *dst;
 
 	if (need > MaxAllocHugeSize / 2)
 		ereport(ERROR,
@@ -53,185 +86,78 @@ PlAppend(PlState *st, MemoryContext ctx, const void *data, Size n)
 		Size		cap = Max(st->cap * 2, Max(need, 8192));
 
 		st->buf = st->buf ? repalloc_huge(st->buf, cap)
-			: MemoryContextAllocExtended(ctx, cap, MCXT_ALLOC_HUGE);
+			: MemoryContextAllocExtended(GetMemoryChunkContext(st), cap, MCXT_ALLOC_HUGE);
 		st->cap = cap;
 	}
-	memcpy(st->buf + st->len, data, n);
-	memset(st->buf + st->len + n, 0, MAXALIGN(n) - n);
+	dst = st->buf + st->len;
+	memset(dst + n, 0, MAXALIGN(n) - n);
 	st->len = need;
+	return dst;
 }
 
-/* Error unless r (of size bytes) is a well-formed ranking */
+/* Append bytes (whole rankings) to the state buffer */
 static void
-PlCheckRanking(const PrefRanking *r, Size size)
+PlAppend(PlState *st, const void *data, Size n)
 {
-	const int32 *g;
-
-	if (size < offsetof(PrefRanking, items) || r->version != RANKING_VERSION ||
-		r->nitems < 1 || r->nitems > RANKING_MAX_ITEMS || RANKING_SIZE(r->nitems) != size)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid pref.plackett_luce state: bad ranking")));
-	g = RANKING_GROUPS(r);
-	for (int i = 0; i < r->nitems; i++)
-		if ((i == 0 && g[i] != 0) || (i > 0 && g[i] != g[i - 1] && g[i] != g[i - 1] + 1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid pref.plackett_luce state: bad ranking groups")));
+	memcpy(PlReserve(st, n), data, n);
 }
 
-/* New state in the aggregate context */
+/* New empty state in ctx */
 static PlState *
 PlNew(MemoryContext ctx)
 {
 	return MemoryContextAllocZero(ctx, sizeof(PlState));
 }
 
-PG_FUNCTION_INFO_V1(pref_pl_trans);
+/* The ranking at byte offset pos of a state buffer */
+#define PL_RANKING_AT(st, pos) ((PrefRanking *) ((st)->buf + (pos)))
 
-/* plackett_luce transition: (state, ranking [, prior]) */
-Datum
-pref_pl_trans(PG_FUNCTION_ARGS)
+/* ---- flat form ----------------------------------------------------------- */
+
+/* Write a state as its flat varlena (see the file header) */
+static struct varlena *
+PlFlatten(void *state)
 {
-	MemoryContext aggctx;
-	PlState    *st;
+	PlState    *st = (PlState *) state;
+	PlWireHeader h = {0};
+	Size		size = VARHDRSZ + sizeof(h);
+	Size		pos;
+	struct varlena *flat;
+	char	   *p;
 
-	aggctx = PrefAggContext(fcinfo, "pref_pl_trans");
-	st = PG_ARGISNULL(0) ? PlNew(aggctx) : (PlState *) PG_GETARG_POINTER(0);
-	if (PG_NARGS() > 2 && !PG_ARGISNULL(2) && !st->has_prior)
+	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(PL_RANKING_AT(st, pos))))
 	{
-		double		prior = PG_GETARG_FLOAT8(2);
-
-		if (!isfinite(prior) || prior < 0)
+		size += sizeof(int32) + (Size) PL_RANKING_AT(st, pos)->nitems * (sizeof(int64) + sizeof(int32));
+		if (size > MaxAllocSize)
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("prior must be finite and not negative")));
-		st->prior = prior;
-		st->has_prior = true;
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s of " INT64_FORMAT " rankings exceeds 1 GB", PL_TYPE, st->nrank),
+					 errhint("Fit smaller groups, or collect fewer rankings per group.")));
 	}
-	if (PG_ARGISNULL(1))
-		st->skipped++;
-	else
+	flat = palloc(size);
+	SET_VARSIZE(flat, size);
+	h.version = PL_STATE_VERSION;
+	h.flags = st->has_prior ? PL_FLAG_PRIOR : 0;
+	h.nrank = st->nrank;
+	h.skipped = st->skipped;
+	h.prior = st->has_prior ? st->prior : 0;
+	p = VARDATA(flat);
+	memcpy(p, &h, sizeof(h));
+	p += sizeof(h);
+	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(PL_RANKING_AT(st, pos))))
 	{
-		PrefRanking *r = PG_GETARG_RANKING_P(1);
+		PrefRanking *r = PL_RANKING_AT(st, pos);
+		int32		n = r->nitems;
 
-		PlAppend(st, aggctx, r, VARSIZE(r));
-		st->nrank++;
+		memcpy(p, &n, sizeof(n));
+		p += sizeof(n);
+		memcpy(p, r->items, sizeof(int64) * n);
+		p += sizeof(int64) * n;
+		memcpy(p, RANKING_GROUPS(r), sizeof(int32) * n);
+		p += sizeof(int32) * n;
 	}
-	PG_RETURN_POINTER(st);
-}
-
-PG_FUNCTION_INFO_V1(pref_pl_combine);
-
-/* Combine: append the second state's rankings */
-Datum
-pref_pl_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx;
-	PlState    *a,
-			   *b;
-
-	aggctx = PrefAggContext(fcinfo, "pref_pl_combine");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	b = (PlState *) PG_GETARG_POINTER(1);
-	a = PG_ARGISNULL(0) ? PlNew(aggctx) : (PlState *) PG_GETARG_POINTER(0);
-	if (b->len > 0)
-		PlAppend(a, aggctx, b->buf, b->len);
-	a->nrank += b->nrank;
-	a->skipped += b->skipped;
-	if (!a->has_prior && b->has_prior)
-	{
-		a->prior = b->prior;
-		a->has_prior = true;
-	}
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(pref_pl_serial);
-
-/* Serialise: version, counts, prior, then the ranking bytes */
-Datum
-pref_pl_serial(PG_FUNCTION_ARGS)
-{
-	PlState    *st = (PlState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, PL_STATE_VERSION);
-	pq_sendint64(&buf, st->nrank);
-	pq_sendint64(&buf, st->skipped);
-	pq_sendfloat8(&buf, st->prior);
-	pq_sendbyte(&buf, st->has_prior ? 1 : 0);
-	pq_sendbytes(&buf, st->buf, st->len);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-PG_FUNCTION_INFO_V1(pref_pl_deserial);
-
-/* Deserialise, validating every ranking */
-Datum
-pref_pl_deserial(PG_FUNCTION_ARGS)
-{
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggctx;
-	StringInfoData in;
-	PlState    *st;
-	Size		pos = 0,
-				len;
-	const char *data;
-	int64		count = 0;
-
-	aggctx = PrefAggContext(fcinfo, "pref_pl_deserial");
-	in.data = VARDATA_ANY(b);
-	in.len = VARSIZE_ANY_EXHDR(b);
-	in.maxlen = 0;
-	in.cursor = 0;
-	if (in.len < 4 + 8 + 8 + 8 + 1 || pq_getmsgint(&in, 4) != PL_STATE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid pref.plackett_luce state: truncated or wrong version")));
-	st = PlNew(aggctx);
-	st->nrank = pq_getmsgint64(&in);
-	st->skipped = pq_getmsgint64(&in);
-	st->prior = pq_getmsgfloat8(&in);
-	st->has_prior = pq_getmsgbyte(&in) != 0;
-	len = in.len - in.cursor;
-	if (len % MAXIMUM_ALIGNOF != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid pref.plackett_luce state: truncated")));
-	/* copy first (aligned), then validate in place */
-	if (len > 0)
-		PlAppend(st, aggctx, in.data + in.cursor, len);
-	data = st->buf;
-	while (pos < len)
-	{
-		const PrefRanking *r = (const PrefRanking *) (data + pos);
-		Size		sz;
-
-		if (len - pos < offsetof(PrefRanking, items))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid pref.plackett_luce state: truncated")));
-		sz = VARSIZE(r);
-		if (sz > len - pos)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid pref.plackett_luce state: truncated")));
-		PlCheckRanking(r, sz);
-		pos += MAXALIGN(sz);
-		count++;
-	}
-	if (count != st->nrank || pos != len)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid pref.plackett_luce state: ranking count mismatch")));
-	PG_RETURN_POINTER(st);
+	Assert(p == (char *) flat + size);
+	return flat;
 }
 
 /* qsort comparator for int64 */
@@ -243,6 +169,253 @@ CmpInt64(const void *a, const void *b)
 
 	return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/* Validate a flat state completely and build it in ctx */
+static void *
+PlExpand(const struct varlena *flat, MemoryContext ctx)
+{
+	PrefWire	w;
+	PlWireHeader h;
+	PlState    *st;
+	int64		count = 0;
+	int64	   *sorted = NULL;
+	int32		sortcap = 0;
+
+	PrefWireInit(&w, flat, PL_TYPE);
+	PrefWireRead(&w, &h, sizeof(h));
+	PrefWireCheck(&w, h.version == PL_STATE_VERSION,
+				  psprintf("Version %d is not supported (expected %d).", h.version, PL_STATE_VERSION));
+	PrefWireCheck(&w, (h.flags & ~PL_FLAG_PRIOR) == 0 && h.reserved16 == 0 && h.reserved32 == 0,
+				  "The reserved fields are not zero.");
+	PrefWireCheck(&w, h.nrank >= 0 && h.skipped >= 0, "A row count is negative.");
+	PrefWireCheck(&w, isfinite(h.prior) && h.prior >= 0, "The prior is not a finite number >= 0.");
+	PrefWireCheck(&w, (h.flags & PL_FLAG_PRIOR) != 0 || h.prior == 0,
+				  "The prior is not zero although no prior was given.");
+	/* every ranking takes at least 16 bytes on the wire */
+	PrefWireCheck(&w, (double) h.nrank * 16 <= (double) PrefWireLeft(&w),
+				  psprintf("The ranking count in the header (" INT64_FORMAT ") exceeds what the payload can hold.", h.nrank));
+
+	st = PlNew(ctx);
+	st->nrank = h.nrank;
+	st->skipped = h.skipped;
+	st->prior = h.prior;
+	st->has_prior = (h.flags & PL_FLAG_PRIOR) != 0;
+	while (PrefWireLeft(&w) > 0)
+	{
+		int32		n;
+		PrefRanking *r;
+		int32	   *g;
+
+		PrefWireRead(&w, &n, sizeof(n));
+		PrefWireCheck(&w, n >= 1 && n <= RANKING_MAX_ITEMS,
+					  psprintf("Ranking " INT64_FORMAT " has %d items, out of range (1 to %d).",
+							   count + 1, n, RANKING_MAX_ITEMS));
+		PrefWireCheck(&w, (Size) n * (sizeof(int64) + sizeof(int32)) <= PrefWireLeft(&w), "The value is truncated.");
+		r = (PrefRanking *) PlReserve(st, RANKING_SIZE(n));
+		memset(r, 0, offsetof(PrefRanking, items));
+		SET_VARSIZE(r, RANKING_SIZE(n));
+		r->version = RANKING_VERSION;
+		r->nitems = n;
+		g = RANKING_GROUPS(r);
+		PrefWireReadArray(&w, r->items, n, sizeof(int64));
+		PrefWireReadArray(&w, g, n, sizeof(int32));
+		for (int i = 0; i < n; i++)
+			if ((i == 0 && g[i] != 0) || (i > 0 && g[i] != g[i - 1] && g[i] != g[i - 1] + 1))
+				PrefStateCorrupt(PL_TYPE,
+								 psprintf("Ranking " INT64_FORMAT " has group numbers that do not start at 0 and grow by at most 1.",
+										  count + 1));
+		r->ngroups = g[n - 1] + 1;
+		if (n > sortcap)
+		{
+			sortcap = Max(n, 64);
+			sorted = sorted ? repalloc(sorted, sizeof(int64) * sortcap) : palloc(sizeof(int64) * sortcap);
+		}
+		memcpy(sorted, r->items, sizeof(int64) * n);
+		qsort(sorted, n, sizeof(int64), CmpInt64);
+		for (int i = 1; i < n; i++)
+			if (sorted[i] == sorted[i - 1])
+				PrefStateCorrupt(PL_TYPE,
+								 psprintf("Ranking " INT64_FORMAT " holds item " INT64_FORMAT " twice.",
+										  count + 1, sorted[i]));
+		count++;
+		CHECK_FOR_INTERRUPTS();
+	}
+	PrefWireEnd(&w);
+	if (sorted)
+		pfree(sorted);
+	PrefWireCheck(&w, count == h.nrank,
+				  psprintf("The ranking count in the header (" INT64_FORMAT
+						   ") differs from the rankings in the payload (" INT64_FORMAT ").", h.nrank, count));
+	return st;
+}
+
+/* ---- type I/O ------------------------------------------------------------ */
+
+PG_FUNCTION_INFO_V1(pref_ranking_state_in);
+
+/* Text input: "v1:" and base64 of the flat form, validated */
+Datum
+pref_ranking_state_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &PlMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_ranking_state_out);
+
+/* Text output: "v1:" and base64 of the flat form */
+Datum
+pref_ranking_state_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &PlMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_ranking_state_recv);
+
+/* Binary input: the flat form's bytes, validated */
+Datum
+pref_ranking_state_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &PlMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_ranking_state_send);
+
+/* Binary output: the flat form's bytes */
+Datum
+pref_ranking_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &PlMethods));
+}
+
+/* ---- transition and combine --------------------------------------------- */
+
+/*
+ * Memory context that owns states: the aggregate's, or the caller's when a
+ * support function is called directly (e.g. to merge stored states)
+ */
+static MemoryContext
+StateContext(FunctionCallInfo fcinfo)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		ctx = CurrentMemoryContext;
+	return ctx;
+}
+
+/* Error unless a prior is finite and not negative */
+static void
+CheckPrior(double prior)
+{
+	if (!isfinite(prior) || prior < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prior must be finite and not negative")));
+}
+
+/* Record the prior of a group: the same for every row that gives one */
+static void
+SetPrior(PlState *st, double prior)
+{
+	if (st->has_prior && st->prior != prior)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prior must be the same for every row of a group"),
+				 errdetail("Got %g and %g.", st->prior, prior)));
+	st->prior = prior;
+	st->has_prior = true;
+}
+
+/* Transition body: add the ranking in argument 1 (or count a NULL row) */
+static Datum
+PlAccum(FunctionCallInfo fcinfo, bool with_prior)
+{
+	MemoryContext ctx = StateContext(fcinfo);
+	PrefState  *ps = PrefStateArg(fcinfo, 0, &PlMethods, ctx);
+	PlState    *st;
+
+	if (with_prior && !PG_ARGISNULL(2))
+		CheckPrior(PG_GETARG_FLOAT8(2));
+	if (ps == NULL)
+	{
+		ps = PrefStateCreate(&PlMethods, ctx);
+		ps->state = PlNew(PrefStateMemory(ps));
+	}
+	st = ps->state;
+	if (with_prior && !PG_ARGISNULL(2))
+		SetPrior(st, PG_GETARG_FLOAT8(2));
+	if (PG_ARGISNULL(1))
+		st->skipped++;
+	else
+	{
+		PrefRanking *r = PG_GETARG_RANKING_P(1);
+
+		PlAppend(st, r, VARSIZE(r));
+		st->nrank++;
+	}
+	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
+PG_FUNCTION_INFO_V1(pref_plackett_luce_accum);
+
+/* plackett_luce transition: (state, ranking); NULL rankings counted as skipped */
+Datum
+pref_plackett_luce_accum(PG_FUNCTION_ARGS)
+{
+	return PlAccum(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(pref_plackett_luce_accum_prior);
+
+/* plackett_luce transition: (state, ranking, prior); the prior is the same for every row */
+Datum
+pref_plackett_luce_accum_prior(PG_FUNCTION_ARGS)
+{
+	return PlAccum(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(pref_plackett_luce_combine);
+
+/* Combine: append the second state's rankings (either state may be NULL) */
+Datum
+pref_plackett_luce_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = StateContext(fcinfo);
+	PrefState  *ps = PrefStateArg(fcinfo, 0, &PlMethods, ctx);
+	PlState    *a,
+			   *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (ps == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PrefStateDatum(ps));
+	}
+	b = PrefStateRead(PG_GETARG_DATUM(1), &PlMethods);
+	if (ps == NULL)
+	{
+		ps = PrefStateCreate(&PlMethods, ctx);
+		ps->state = PlNew(PrefStateMemory(ps));
+	}
+	a = ps->state;
+	if (b->has_prior)
+		SetPrior(a, b->prior);
+	if (pg_add_s64_overflow(a->nrank, b->nrank, &a->nrank) ||
+		pg_add_s64_overflow(a->skipped, b->skipped, &a->skipped))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s row count out of range", PL_TYPE)));
+	if (b->len > 0)
+	{
+		/* a direct call may pass one object twice: copy before growing */
+		const char *src = a == b ? memcpy(palloc_extended(b->len, MCXT_ALLOC_HUGE), b->buf, b->len) : b->buf;
+
+		PlAppend(a, src, b->len);
+	}
+	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
+/* ---- fit ------------------------------------------------------------------- */
 
 /* Index of key in sorted keys[n] */
 static int
@@ -414,13 +587,36 @@ PlStdErrors(const PlProblem *p, const double *theta)
 	return se;
 }
 
-PG_FUNCTION_INFO_V1(pref_pl_final);
+/* qsort comparator: rankings by size, then items, then groups */
+static int
+CmpRanking(const void *a, const void *b)
+{
+	const PrefRanking *x = *(PrefRanking *const *) a;
+	const PrefRanking *y = *(PrefRanking *const *) b;
+	const int32 *gx,
+			   *gy;
 
-/* Final: fit and report as jsonb */
+	if (x->nitems != y->nitems)
+		return x->nitems < y->nitems ? -1 : 1;
+	for (int i = 0; i < x->nitems; i++)
+		if (x->items[i] != y->items[i])
+			return x->items[i] < y->items[i] ? -1 : 1;
+	gx = RANKING_GROUPS(x);
+	gy = RANKING_GROUPS(y);
+	for (int i = 0; i < x->nitems; i++)
+		if (gx[i] != gy[i])
+			return gx[i] < gy[i] ? -1 : 1;
+	return 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_plackett_luce_final);
+
+/* Final: fit the rankings in canonical order and report as jsonb; NULL without rankings */
 Datum
-pref_pl_final(PG_FUNCTION_ARGS)
+pref_plackett_luce_final(PG_FUNCTION_ARGS)
 {
 	PlState    *st;
+	PrefRanking **order;
 	int64		total = 0;
 	int64	   *keys;
 	int			n = 0;
@@ -443,7 +639,7 @@ pref_pl_final(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	st = (PlState *) PG_GETARG_POINTER(0);
+	st = PrefStateRead(PG_GETARG_DATUM(0), &PlMethods);
 	if (st->nrank == 0)
 		PG_RETURN_NULL();
 	if (st->nrank > PG_INT32_MAX / 2)
@@ -456,16 +652,28 @@ pref_pl_final(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("pref.plackett_luce takes at most %d ranked positions in all", PG_INT32_MAX / 8)));
-	PrefCheckMemory((double) total * (8 + 4 + 4 + 16 * 8) + (double) st->nrank * 4, "pref.plackett_luce");
+	PrefCheckMemory((double) total * (8 + 4 + 4 + 16 * 8) + (double) st->nrank * (4 + sizeof(PrefRanking *)),
+					"pref.plackett_luce");
+
+	/* the rankings in canonical order: the fit does not depend on row order */
+	order = palloc_extended(sizeof(PrefRanking *) * st->nrank, MCXT_ALLOC_HUGE);
+	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)))
+	{
+		if (r >= st->nrank)
+			elog(ERROR, "pref.ranking_state holds more than " INT64_FORMAT " rankings", st->nrank);
+		order[r++] = (PrefRanking *) (st->buf + pos);
+	}
+	if (r != st->nrank)
+		elog(ERROR, "pref.ranking_state holds %d rankings, not " INT64_FORMAT, r, st->nrank);
+	qsort(order, r, sizeof(PrefRanking *), CmpRanking);
+	r = 0;
 
 	/* item keys, sorted and unique */
 	keys = palloc_extended(sizeof(int64) * Max(total, 1), MCXT_ALLOC_HUGE);
-	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)))
+	for (int i = 0; i < st->nrank; i++)
 	{
-		PrefRanking *rk = (PrefRanking *) (st->buf + pos);
-
-		memcpy(keys + n, rk->items, sizeof(int64) * rk->nitems);
-		n += rk->nitems;
+		memcpy(keys + n, order[i]->items, sizeof(int64) * order[i]->nitems);
+		n += order[i]->nitems;
 	}
 	qsort(keys, n, sizeof(int64), CmpInt64);
 	{
@@ -489,9 +697,9 @@ pref_pl_final(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 		seen[i] = -1;
 	off[0] = 0;
-	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)), r++)
+	for (r = 0; r < st->nrank; r++)
 	{
-		PrefRanking *rk = (PrefRanking *) (st->buf + pos);
+		PrefRanking *rk = order[r];
 		int32	   *g = RANKING_GROUPS(rk);
 		int			b = off[r];
 

@@ -1,39 +1,64 @@
 -- Plackett-Luce fits of rankings
 
-CREATE FUNCTION @extschema@.plackett_luce_trans(internal, @extschema@.ranking) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_pl_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.plackett_luce_trans(internal, @extschema@.ranking, double precision) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_pl_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.plackett_luce_combine(internal, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_pl_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.plackett_luce_serial(internal) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'pref_pl_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.plackett_luce_deserial(bytea, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_pl_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.plackett_luce_final(internal) RETURNS jsonb
-	AS 'MODULE_PATHNAME', 'pref_pl_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.plackett_luce_trans(internal, @extschema@.ranking) IS 'pref.plackett_luce aggregate support: collect a ranking';
-COMMENT ON FUNCTION @extschema@.plackett_luce_trans(internal, @extschema@.ranking, double precision) IS 'pref.plackett_luce aggregate support: collect a ranking';
-COMMENT ON FUNCTION @extschema@.plackett_luce_combine(internal, internal) IS 'pref.plackett_luce aggregate support: merge partial states';
-COMMENT ON FUNCTION @extschema@.plackett_luce_serial(internal) IS 'pref.plackett_luce aggregate support: serialise the state';
-COMMENT ON FUNCTION @extschema@.plackett_luce_deserial(bytea, internal) IS 'pref.plackett_luce aggregate support: deserialise and validate the state';
-COMMENT ON FUNCTION @extschema@.plackett_luce_final(internal) IS 'pref.plackett_luce aggregate support: fit by MM';
+-- The state of pref.plackett_luce: the collected rankings, rows skipped and
+-- the prior; a real type, so that Citus can split the aggregate
+CREATE TYPE @extschema@.ranking_state;
+
+CREATE FUNCTION @extschema@.ranking_state_in(cstring) RETURNS @extschema@.ranking_state
+	AS 'MODULE_PATHNAME', 'pref_ranking_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ranking_state_out(@extschema@.ranking_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'pref_ranking_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ranking_state_recv(internal) RETURNS @extschema@.ranking_state
+	AS 'MODULE_PATHNAME', 'pref_ranking_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ranking_state_send(@extschema@.ranking_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'pref_ranking_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.ranking_state (
+	INPUT = @extschema@.ranking_state_in,
+	OUTPUT = @extschema@.ranking_state_out,
+	RECEIVE = @extschema@.ranking_state_recv,
+	SEND = @extschema@.ranking_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.ranking_state IS
+'state of pref.plackett_luce: the collected rankings, rows skipped and the prior; text form "v1:" + base64, validated on input';
+COMMENT ON FUNCTION @extschema@.ranking_state_in(cstring) IS 'pref.ranking_state text input ("v1:" + base64), fully validated';
+COMMENT ON FUNCTION @extschema@.ranking_state_out(@extschema@.ranking_state) IS 'pref.ranking_state text output ("v1:" + base64)';
+COMMENT ON FUNCTION @extschema@.ranking_state_recv(internal) IS 'pref.ranking_state binary input, fully validated';
+COMMENT ON FUNCTION @extschema@.ranking_state_send(@extschema@.ranking_state) IS 'pref.ranking_state binary output';
+
+CREATE FUNCTION @extschema@.plackett_luce_accum(@extschema@.ranking_state, @extschema@.ranking) RETURNS @extschema@.ranking_state
+	AS 'MODULE_PATHNAME', 'pref_plackett_luce_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.plackett_luce_accum(@extschema@.ranking_state, @extschema@.ranking, double precision) RETURNS @extschema@.ranking_state
+	AS 'MODULE_PATHNAME', 'pref_plackett_luce_accum_prior' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.plackett_luce_combine(@extschema@.ranking_state, @extschema@.ranking_state) RETURNS @extschema@.ranking_state
+	AS 'MODULE_PATHNAME', 'pref_plackett_luce_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.plackett_luce_final(@extschema@.ranking_state) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'pref_plackett_luce_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.plackett_luce_accum(@extschema@.ranking_state, @extschema@.ranking) IS
+'pref.plackett_luce transition function: collects a ranking; NULL rankings are counted as skipped';
+COMMENT ON FUNCTION @extschema@.plackett_luce_accum(@extschema@.ranking_state, @extschema@.ranking, double precision) IS
+'pref.plackett_luce transition function with a prior: collects a ranking; the prior must be the same for every row of a group';
+COMMENT ON FUNCTION @extschema@.plackett_luce_combine(@extschema@.ranking_state, @extschema@.ranking_state) IS
+'pref.plackett_luce combine function: appends the second state''s rankings (NULL-safe)';
+COMMENT ON FUNCTION @extschema@.plackett_luce_final(@extschema@.ranking_state) IS
+'pref.plackett_luce final function: fits by MM over the rankings in canonical order; NULL for a NULL state or no rankings';
 
 CREATE AGGREGATE @extschema@.plackett_luce(r @extschema@.ranking) (
-	SFUNC = @extschema@.plackett_luce_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.plackett_luce_accum, STYPE = @extschema@.ranking_state, SSPACE = 65536,
 	FINALFUNC = @extschema@.plackett_luce_final,
 	COMBINEFUNC = @extschema@.plackett_luce_combine,
-	SERIALFUNC = @extschema@.plackett_luce_serial, DESERIALFUNC = @extschema@.plackett_luce_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.plackett_luce(@extschema@.ranking) IS
 'Plackett-Luce maximum likelihood of full and top-k rankings by Hunter''s MM: jsonb with theta (centred log-worths per item), loglik, iterations, converged, rows used and skipped; the last group of a ranking is its unordered remainder, tied choice groups share a denominator (Breslow)';
 
 CREATE AGGREGATE @extschema@.plackett_luce(r @extschema@.ranking, prior double precision) (
-	SFUNC = @extschema@.plackett_luce_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.plackett_luce_accum, STYPE = @extschema@.ranking_state, SSPACE = 65536,
 	FINALFUNC = @extschema@.plackett_luce_final,
 	COMBINEFUNC = @extschema@.plackett_luce_combine,
-	SERIALFUNC = @extschema@.plackett_luce_serial, DESERIALFUNC = @extschema@.plackett_luce_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.plackett_luce(@extschema@.ranking, double precision) IS

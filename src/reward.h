@@ -15,11 +15,10 @@
 
 #include "linalg.h"
 
-/* linalg_check_fn for the interruptible factorisations: honour cancel */
+/* linalg_tick of the interruptible factorisations: honour cancel */
 static inline void
-PrefInterruptCheck(void *arg)
+PrefInterruptTick(void)
 {
-	(void) arg;
 	CHECK_FOR_INTERRUPTS();
 }
 

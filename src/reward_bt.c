@@ -324,7 +324,7 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	};
 	{
 		RewardNewtonResult nr;
-		int			rc = reward_newton(p, lambda, tol, max_iter, BlockPass, NULL, PrefInterruptCheck, &ds,
+		int			rc = reward_newton(p, lambda, tol, max_iter, BlockPass, NULL, PrefInterruptTick, &ds,
 									   w, wbest, g, H, gtot, step, &nr);
 
 		if (rc == LINALG_NOT_SPD)
@@ -353,8 +353,7 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 		BlockPass(&ds, wbest, g, H, &loss, &wsum);
 		for (int j = 0; j < p; j++)
 			H[(Size) j * p + j] += lambda;
-		rc = linalg_spd_inverse_chk(p, H, MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) p * p),
-									PrefInterruptCheck, NULL);
+		rc = linalg_spd_inverse_tick(p, H, PrefInterruptTick);
 		if (rc == LINALG_NOT_SPD)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),

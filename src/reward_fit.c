@@ -993,7 +993,7 @@ pref_reward_fit(PG_FUNCTION_ARGS)
 
 		fc.res = &res;
 		fc.best = &best;
-		rc = reward_newton(d, lambda, tol, max_iter, NewtonEval, NewtonAccept, PrefInterruptCheck, &fc,
+		rc = reward_newton(d, lambda, tol, max_iter, NewtonEval, NewtonAccept, PrefInterruptTick, &fc,
 						   w, wbest, g, H, gtot, dir, &nr);
 		if (rc == LINALG_NOT_SPD)
 			ereport(ERROR,

@@ -130,6 +130,12 @@ run_regress() {
 		log "regression.diffs"
 		cat regression.diffs
 	fi
+	# a backend crash: the server log names the statement (sql/null_sweep.sql
+	# runs one statement per function)
+	if grep -q "terminated by signal" "$TMPD/server.log" 2>/dev/null; then
+		log "server crashes (server.log)"
+		grep -A1 "terminated by signal" "$TMPD/server.log" | grep -E "terminated by signal|Failed process was running"
+	fi
 	count "$out" "$rc" '\.\.\. +ok' '\.\.\. +FAILED'
 }
 

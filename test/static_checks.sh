@@ -32,6 +32,35 @@ check "every C symbol named by a shipped script exists in pgpref.so" \
 	"test -s pgpref.so && ! comm -23 '$NEEDED' <(nm -D --defined-only pgpref.so | awk '{print \$3}' | sort -u) | grep ."
 check "every shipped older install script has an upgrade path to $VERSION" \
 	"for f in src/pgpref--*.sql; do v=\${f#src/pgpref--}; v=\${v%.sql}; test -d src/upgrade--\$v--$VERSION || exit 1; done"
+# The C code builds warning-free with clang too (Debian's server headers
+# package pulls in a versioned clang for bitcode): a copy of the tree built
+# with -Werror, without bitcode; skipped when no clang is installed.
+# CLANG_KNOWN: files with a known clang diagnostic that is being fixed
+# elsewhere (listed, not failed; empty the list once the fix is merged).
+CLANG_KNOWN="src/tally_io.c"
+CLANG_BIN="$(command -v clang || ls /usr/bin/clang-[0-9]* 2>/dev/null | sort -V | tail -1)"
+n=$((n + 1))
+if [ -z "$CLANG_BIN" ]; then
+	echo "ok $n - builds warning-free with clang # SKIP no clang installed"
+else
+	CLANG_DIR="$(mktemp -d)"
+	git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$CLANG_DIR" 2>/dev/null || cp -r Makefile pgpref.control src "$CLANG_DIR"
+	CLANG_OUT="$(make -s -k -j2 -C "$CLANG_DIR" CC="$CLANG_BIN" WERROR=1 with_llvm=no 2>&1)"
+	CLANG_RC=$?
+	CLANG_BAD="$(printf '%s\n' "$CLANG_OUT" | grep -oE '^src/[a-z_0-9]+\.[ch]:[0-9]+:[0-9]+: (warning|error)' | cut -d: -f1 | sort -u)"
+	CLANG_NEW="$(comm -23 <(printf '%s\n' $CLANG_BAD | sort -u) <(printf '%s\n' $CLANG_KNOWN | sort -u) | grep . || true)"
+	for f in $CLANG_BAD; do
+		case " $CLANG_KNOWN " in *" $f "*) echo "# clang: known diagnostic in $f (being fixed elsewhere)" ;; esac
+	done
+	if [ -n "$CLANG_NEW" ] || { [ "$CLANG_RC" -ne 0 ] && [ -z "$CLANG_BAD" ]; }; then
+		printf '%s\n' "$CLANG_OUT" | grep -E 'error|warning' | head -20
+		echo "not ok $n - builds warning-free with clang ($(basename "$CLANG_BIN"))"
+		fail=1
+	else
+		echo "ok $n - builds warning-free with clang ($(basename "$CLANG_BIN"))"
+	fi
+	rm -rf "$CLANG_DIR"
+fi
 rm -f "$STRIPPED" "$NEEDED"
 echo "1..$n"
 exit $fail

@@ -9,6 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VERSION="$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" pgpref.control)"
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -51,7 +52,7 @@ for old in $(ls src/pgpref--*.sql 2>/dev/null | sed -nE 's|src/pgpref--([0-9.]+)
 	"${PSQL[@]}" -d "$db" -c "$SNAP" >"$TMP/after.txt" 2>&1
 	check "stored values read back unchanged after the update from $old" "diff -u '$TMP/before.txt' '$TMP/after.txt'"
 	check "stored tally and model still work after the update from $old" \
-		"\"\${PSQL[@]}\" -d $db -c \"SELECT count(*) FROM keep k, pref.ratings(pref.bradley_terry(pref.tally_merge(k.t))) r WHERE k.id = 1 HAVING count(*) = 3\" | grep -qx 3"
+		"\"\${PSQL[@]}\" -d $db -c \"SELECT count(*) FROM pref.ratings((SELECT pref.bradley_terry(pref.tally_merge(t)) FROM keep)) r\" | grep -qx 3 && \"\${PSQL[@]}\" -d $db -c \"SELECT count(*) FROM keep k, pref.ratings(k.m) r\" | grep -qx 3"
 	check "job views read after the update from $old" "\"\${PSQL[@]}\" -d $db -c 'SELECT count(*) FROM pref.job_status' | grep -qx 1"
 
 	# pg_dump of the old database restores into the current version

@@ -1,6 +1,6 @@
 -- pgTAP: every bad input gets its SQLSTATE and a message quoting the input
 BEGIN;
-SELECT plan(26);
+SELECT plan(32);
 SELECT throws_ok($$SELECT ''::pref.pair$$, '22P02', 'invalid input syntax for type pair: ""', 'empty pair');
 SELECT throws_ok($$SELECT '17 42'::pref.pair$$, '22P02', 'invalid input syntax for type pair: "17 42"', 'missing operator');
 SELECT throws_ok($$SELECT '17>17'::pref.pair$$, '22P02', 'invalid input syntax for type pair: "17>17"', 'self-comparison');
@@ -29,5 +29,15 @@ SELECT throws_ok($$SELECT pref.linalg_check(0)$$, '22023', 'n must be between 1 
 SELECT throws_ok($$SET pgpref.blas_threads = 0$$, '22023', NULL, 'blas_threads must be positive');
 SELECT is(pref.pair(NULL::bigint, 2), NULL, 'NULL in, NULL out');
 SELECT lives_ok($$SELECT pref.pairs('1') $$, 'single-item ranking implies no pairs');
+-- NULL and empty input (docs/conventions.md)
+SELECT is((SELECT count(*) FROM pref.ratings(NULL::pref.bt_model)), 0::bigint, 'ratings of a NULL model: no rows');
+SELECT ok((SELECT pref.bt_fit(w, l) FROM (VALUES (1::bigint, 2::bigint)) v(w, l) WHERE false) IS NULL, 'bt_fit over no rows is NULL');
+SELECT throws_ok($$SELECT * FROM pref.ratings((SELECT pref.bradley_terry(pref.tally(w, l)) FROM (VALUES (1::bigint, 2::bigint), (2, 1)) v(w, l)), scale => NULL)$$,
+                 '22004', 'scale must not be NULL', 'ratings: NULL option names it');
+SELECT throws_ok($$SELECT pref.bradley_terry(pref.tally(w, l, true)) FROM (VALUES (1::bigint, 2::bigint), (2, 3), (3, 1)) v(w, l)$$,
+                 '22000', 'the tie parameter of the "davidson" ties model has no finite estimate', 'nothing but ties: no finite tie parameter');
+SELECT lives_ok($$SELECT pref.bradley_terry(pref.tally(w, l, true), ties => 'half') FROM (VALUES (1::bigint, 2::bigint), (2, 3), (3, 1)) v(w, l)$$,
+                'nothing but ties: ties => half fits');
+SELECT cmp_ok(pref.linalg_check(200), '<', 1e-9::float8, 'blocked interruptible Cholesky and inverse agree with LAPACK');
 SELECT * FROM finish();
 ROLLBACK;
