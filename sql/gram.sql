@@ -203,6 +203,60 @@ END $$;
 SELECT pg_temp.recv_test(m) AS valid FROM gram_small;
 SELECT pg_temp.recv_test(substr(m, 1, 60)) AS truncated FROM gram_small;
 SELECT pg_temp.recv_test(overlay(m placing '\x000000000000f87f'::bytea from 57)) AS nan FROM gram_small;
+-- bounded mutation fuzz of the text input (seeded): 3000 mutated states (bytes set,
+-- truncated, appended); each is rejected (22P02/22P03) or read; a state that is read
+-- prints back to the same text, and the final functions give a value or a data error
+-- (any other error, or a crash, fails the test)
+CREATE FUNCTION pg_temp.fuzz_gram(seed float8, n int) RETURNS TABLE (mutations int, rejected int, accepted int, round_trips boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  srcs bytea[] := ARRAY(SELECT m FROM gram_small UNION ALL SELECT g FROM gram_small UNION ALL SELECT r FROM gram_small);
+  b bytea;
+  t text;
+  v pref.gram_state;
+  k int;
+BEGIN
+  PERFORM setseed(seed);
+  mutations := 0; rejected := 0; accepted := 0; round_trips := true;
+  FOR i IN 1..n LOOP
+    b := srcs[1 + (i % 3)];
+    k := floor(random() * 4)::int;
+    IF k = 0 THEN
+      b := substr(b, 1, floor(random() * length(b))::int);
+    ELSIF k = 1 THEN
+      b := b || decode(lpad(to_hex(floor(random() * 65536)::int), 4, '0'), 'hex');
+    ELSE
+      FOR j IN 1..k LOOP
+        b := set_byte(b, floor(random() * length(b))::int, floor(random() * 256)::int);
+      END LOOP;
+    END IF;
+    mutations := mutations + 1;
+    t := st_text(b);
+    BEGIN
+      v := t::pref.gram_state;
+    EXCEPTION WHEN invalid_text_representation OR invalid_binary_representation THEN
+      rejected := rejected + 1;
+      CONTINUE;
+    END;
+    accepted := accepted + 1;
+    round_trips := round_trips AND v::text = t;
+    BEGIN
+      PERFORM pref.gram_final(v);
+    EXCEPTION WHEN data_exception OR numeric_value_out_of_range OR program_limit_exceeded THEN NULL;
+    END;
+    BEGIN
+      PERFORM pref.moments_final(v);
+    EXCEPTION WHEN data_exception OR numeric_value_out_of_range OR program_limit_exceeded THEN NULL;
+    END;
+    BEGIN
+      PERFORM pref.ridge_final(v);
+    EXCEPTION WHEN data_exception OR numeric_value_out_of_range OR program_limit_exceeded THEN NULL;
+    END;
+  END LOOP;
+  RETURN NEXT;
+END $$;
+SELECT mutations, rejected > 0 AS some_rejected, accepted > 0 AS some_accepted, round_trips
+FROM pg_temp.fuzz_gram(0.25, 3000);
 DROP FUNCTION st_bytes(pref.gram_state), st_text(bytea);
 DROP AGGREGATE gram_cont(float8[]);
 DROP AGGREGATE moments_cont(float8[]);

@@ -184,6 +184,47 @@ CREATE TEMP TABLE pass_copy2 (LIKE pass_copy);
 \copy pass_copy2 FROM 'results/reward_state.bin' (FORMAT binary)
 SELECT count(*) AS rows, bool_and(a.h::text IS NOT DISTINCT FROM b.h::text AND a.g::text IS NOT DISTINCT FROM b.g::text) AS same
 FROM pass_copy a JOIN pass_copy2 b USING (s);
+-- bounded mutation fuzz of the text input (seeded), as for pref.gram_state: rejected
+-- (22P02/22P03) or read back to the same text, and the final function does not fail
+CREATE FUNCTION pg_temp.fuzz_pass(seed float8, n int) RETURNS TABLE (mutations int, rejected int, accepted int, round_trips boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  src bytea := (SELECT b FROM pass_small);
+  b bytea;
+  t text;
+  v pref.reward_state;
+  k int;
+BEGIN
+  PERFORM setseed(seed);
+  mutations := 0; rejected := 0; accepted := 0; round_trips := true;
+  FOR i IN 1..n LOOP
+    b := src;
+    k := floor(random() * 4)::int;
+    IF k = 0 THEN
+      b := substr(b, 1, floor(random() * length(b))::int);
+    ELSIF k = 1 THEN
+      b := b || decode(lpad(to_hex(floor(random() * 65536)::int), 4, '0'), 'hex');
+    ELSE
+      FOR j IN 1..k LOOP
+        b := set_byte(b, floor(random() * length(b))::int, floor(random() * 256)::int);
+      END LOOP;
+    END IF;
+    mutations := mutations + 1;
+    t := st_text(b);
+    BEGIN
+      v := t::pref.reward_state;
+    EXCEPTION WHEN invalid_text_representation OR invalid_binary_representation THEN
+      rejected := rejected + 1;
+      CONTINUE;
+    END;
+    accepted := accepted + 1;
+    round_trips := round_trips AND v::text = t;
+    PERFORM pref.reward_pass_final(v);
+  END LOOP;
+  RETURN NEXT;
+END $$;
+SELECT mutations, rejected > 0 AS some_rejected, accepted > 0 AS some_accepted, round_trips
+FROM pg_temp.fuzz_pass(0.5, 3000);
 DROP FUNCTION st_bytes(pref.reward_state), st_text(bytea);
 
 -- forced parallel: the pass aggregate runs as Partial Aggregate; reward_fit equals the serial fit
