@@ -23,6 +23,7 @@ OBJS = \
 	src/dpo_core.o \
 	src/dpo.o \
 	src/dpo_agg.o \
+	src/dpo_state.o \
 	src/gram_core.o \
 	src/gram.o \
 	src/reward_core.o \
@@ -134,3 +135,15 @@ demo:
 
 bench:
 	bash test/run.sh bench
+
+.PHONY: valgrind fuzz
+# pg_regress with every backend under valgrind memcheck, against a
+# valgrind-aware, assert-enabled PostgreSQL 15 built once into
+# /var/cache/pgpref (PGPREF_VG_PREFIX); fails on any valgrind error.
+valgrind:
+	bash test/valgrind.sh
+
+# The mutation fuzz of every type's text and binary input, long
+# (PGPREF_FUZZ_N inputs per type and path, PGPREF_FUZZ_SEED).
+fuzz:
+	bash test/fuzz.sh

@@ -187,6 +187,31 @@ SELECT abs((p.e->>'log_loss')::float8 - (s.e->>'log_loss')::float8) < 1e-12 AS l
 FROM (SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'davidson'), w, l, tie) AS e FROM ev_big) p, ev_serial s;
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+-- text items: a model of text items scores text comparisons like the bigint model
+CREATE TABLE ev_text_model AS SELECT pref.bradley_terry(pref.tally(w::text, l::text), ties => 'none') AS m FROM elo_rows WHERE id <= 500 AND NOT tie;
+SELECT abs((t.e->>'log_loss')::float8 - (b.e->>'log_loss')::float8) < 1e-9 AS text_log_loss_same,
+       (t.e->>'accuracy') = (b.e->>'accuracy') AS text_accuracy_same, t.e->>'rows' AS rows
+FROM (SELECT pref.bt_eval((SELECT m FROM ev_text_model), w::text, l::text) AS e FROM elo_rows WHERE id > 500 AND NOT tie) t,
+     (SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'none'), w, l) AS e FROM elo_rows WHERE id > 500 AND NOT tie) b;
+-- what Citus does: partial float8[] states per slice, moved as text, folded by the combine function
+CREATE AGGREGATE pg_temp.ev_part(pref.bt_model, text, text, boolean) (SFUNC = pref.bt_eval_accum, STYPE = float8[]);
+CREATE AGGREGATE pg_temp.ev_fold(float8[]) (SFUNC = pref.bt_eval_combine, STYPE = float8[], FINALFUNC = pref.bt_eval_final);
+SELECT abs((f.e->>'log_loss')::float8 - (o.e->>'log_loss')::float8) < 1e-12 AS split_log_loss_same,
+       (f.e->>'rows') = (o.e->>'rows') AND (f.e->>'rows_skipped') = (o.e->>'rows_skipped') AS split_rows_same
+FROM (SELECT pg_temp.ev_fold(s::text::float8[]) AS e FROM (SELECT pg_temp.ev_part((SELECT m FROM ev_text_model), w::text, l::text, tie) AS s
+      FROM elo_rows GROUP BY id % 4) x) f,
+     (SELECT pref.bt_eval((SELECT m FROM ev_text_model), w::text, l::text, tie) AS e FROM elo_rows) o;
+-- the state is checked on every call: NULL-safe, 5 elements, finite, not negative
+SELECT pref.bt_eval_combine(NULL, NULL) IS NULL AS combine_nulls, pref.bt_eval_final(NULL) IS NULL AS final_null,
+       pref.bt_eval_combine(NULL, ARRAY[1, 0.5, 1, 0.25, 0]::float8[]) AS combine_null_first,
+       pref.bt_eval_combine(ARRAY[1, 0.5, 1, 0.25, 0]::float8[], ARRAY[2, 1, 1, 0.5, 3]::float8[]) AS combine_sum;
+SELECT pref.bt_eval_final(ARRAY[1, 'NaN', 0, 0, 0]::float8[]);
+SELECT pref.bt_eval_final(ARRAY[1, 0, 0, 'Infinity', 0]::float8[]);
+SELECT pref.bt_eval_combine(ARRAY[-1, 0, 0, 0, 0]::float8[], NULL);
+SELECT pref.bt_eval_combine(NULL, ARRAY[1, 0, 0, 0, NULL]::float8[]);
+SELECT pref.bt_eval_combine(ARRAY[[1, 0, 0, 0, 0]]::float8[], ARRAY[1, 0, 0, 0, 0]::float8[]);
+CREATE AGGREGATE pg_temp.ev_bad(pref.bt_model, bigint, bigint) (SFUNC = pref.bt_eval_accum, STYPE = float8[], INITCOND = '{1,2,3}');
+SELECT pg_temp.ev_bad((SELECT m FROM ev_models WHERE kind = 'none'), w, l) FROM elo_rows;
 -- errors
 SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'none'), w, w) FROM elo_rows;
 SELECT pref.bt_eval((SELECT m FROM ev_models WHERE kind = 'none'), w::text, l::text) FROM elo_rows;

@@ -33,6 +33,7 @@ SELECT dpo_loss(-1, -1, -1, -1, 0.1, 'simpo');
 SELECT dpo_loss(-1, -1, -1, -1, 0.1, 'sigmoid +');
 SELECT dpo_loss(-1, -1, -1, -1, 0.1, '-1*sigmoid');
 SELECT dpo_loss(-1, -1, -1, -1, 0.1, 'aot');
+SELECT dpo_loss(-1, -1, -1, -1, 0.1, '0.5*sigmoid + 0.5*aot_pair');
 SELECT dpo_loss(-1, -1, -1, -1, divergence => 'kl');
 SELECT dpo_loss(-1, -1, -1, -1, loss => 'bco_pair', divergence => 'js_divergence');
 SELECT dpo_loss(-1, -1, -1, -1, divergence => 'alpha_divergence', alpha => 0);
@@ -63,6 +64,8 @@ SELECT dpo_metrics(pc, pr, rc, rr, 0.1, 'sigmoid', 1, 'label_smoothing=abc') FRO
 SELECT dpo_metrics(pc, pr, rc, rr, 0.1, 'sigmoid', -1) FROM t;
 SELECT dpo_metrics(pc, pr, rc, rr, 0.1, 'sigmoid_norm') FROM t;
 SELECT dpo_metrics(pc, pr, rc, rr, 0.1, 'aot', 2) FROM t;
+-- the aggregate accepts the batch-level kinds, and its hint lists them
+SELECT dpo_metrics(pc, pr, rc, rr, 0.1, 'simpo') FROM t;
 SELECT dpo_metrics(pc, -pr, rc, rr) FROM t;
 SELECT kto_metrics(pc, rc, pc > -5, pr, rr, 0) FROM t;
 SELECT kto_metrics(pc, rc, pc > -5, pr, rr, pc) FROM t;

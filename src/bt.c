@@ -395,20 +395,20 @@ pref_bradley_terry_method(PG_FUNCTION_ARGS)
 								 max_iter, PG_GETARG_FLOAT8(5), method));
 }
 
-PG_FUNCTION_INFO_V1(pref_bt_fit_final);
+PG_FUNCTION_INFO_V1(pref_bt_fit_state_final);
 
 /*
- * bt_fit aggregate final: fit the tally with default options; NULL over no
- * rows and over rows that were all skipped
+ * bt_fit aggregate final: fit the state's tally with default options; NULL
+ * over no rows and over rows that were all skipped
  */
 Datum
-pref_bt_fit_final(PG_FUNCTION_ARGS)
+pref_bt_fit_state_final(PG_FUNCTION_ARGS)
 {
 	PrefTally  *t;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	t = TallyStateFinal((TallyState *) PG_GETARG_POINTER(0));
+	t = TallyStateValue(PG_GETARG_DATUM(0));
 	if (t->nitems == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(BtFitTally(t, 0, 4, false, 100, 1e-10, BT_METHOD_AUTO));

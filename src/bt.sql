@@ -41,60 +41,54 @@ CREATE FUNCTION @extschema@.bradley_terry(t @extschema@.tally, method text, prio
 COMMENT ON FUNCTION @extschema@.bradley_terry(@extschema@.tally, text, double precision, text, integer, double precision, boolean) IS
 'fit a Bradley-Terry model with a chosen method: newton (Cholesky), mm (Hunter''s MM, ties none or half without order effect, max_iter * 100 sweeps) or auto (MM above 2000 items when it applies)';
 
-CREATE FUNCTION @extschema@.bt_fit_final(internal) RETURNS @extschema@.bt_model
-	AS 'MODULE_PATHNAME', 'pref_bt_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.bt_fit_final(internal) IS 'pref.bt_fit aggregate support: fit the tally with default options';
+CREATE FUNCTION @extschema@.bt_fit_final(@extschema@.tally) RETURNS @extschema@.bt_model
+	AS 'MODULE_PATHNAME', 'pref_bt_fit_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.bt_fit_final(@extschema@.tally) IS 'pref.bt_fit aggregate support: fit the state''s tally with default options';
 
 CREATE AGGREGATE @extschema@.bt_fit(winner bigint, loser bigint) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.bt_fit_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.bt_fit(bigint, bigint) IS 'Bradley-Terry fit of comparisons with default options: bradley_terry(tally(...))';
 
 CREATE AGGREGATE @extschema@.bt_fit(winner bigint, loser bigint, tie boolean) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.bt_fit_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.bt_fit(bigint, bigint, boolean) IS 'Bradley-Terry fit of comparisons with default options: bradley_terry(tally(...))';
 
 CREATE AGGREGATE @extschema@.bt_fit(winner bigint, loser bigint, tie boolean, weight double precision) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.bt_fit_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.bt_fit(bigint, bigint, boolean, double precision) IS 'Bradley-Terry fit of comparisons with default options: bradley_terry(tally(...))';
 
 CREATE AGGREGATE @extschema@.bt_fit(winner text, loser text) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.bt_fit_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.bt_fit(text, text) IS 'Bradley-Terry fit of comparisons with default options: bradley_terry(tally(...))';
 
 CREATE AGGREGATE @extschema@.bt_fit(winner text, loser text, tie boolean) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.bt_fit_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.bt_fit(text, text, boolean) IS 'Bradley-Terry fit of comparisons with default options: bradley_terry(tally(...))';
 
 CREATE AGGREGATE @extschema@.bt_fit(winner text, loser text, tie boolean, weight double precision) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.bt_fit_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.bt_fit(text, text, boolean, double precision) IS 'Bradley-Terry fit of comparisons with default options: bradley_terry(tally(...))';

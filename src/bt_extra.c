@@ -15,6 +15,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/jsonb.h"
 
 #include "bt_boot.h"
@@ -316,21 +317,41 @@ EvalModel(FunctionCallInfo fcinfo, int argno)
 	return m;
 }
 
-/* Check a float8[EVAL_N] state */
+/*
+ * Check a float8[EVAL_N] state, as a hand-passed one may be anything:
+ * one dimension of EVAL_N elements, no NULLs, every value finite and not
+ * negative (counts and sums of non-negative scores).
+ */
 static double *
 EvalState(ArrayType *a)
 {
+	double	   *s;
+
 	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != EVAL_N || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("pref.bt_eval state must be a float8 array of %d elements", EVAL_N)));
-	return (double *) ARR_DATA_PTR(a);
+				 errmsg("pref.bt_eval state must be a float8 array of %d elements", EVAL_N),
+				 errdetail("The state is rows, summed log loss, summed accuracy, summed Brier score, rows skipped.")));
+	s = (double *) ARR_DATA_PTR(a);
+	for (int i = 0; i < EVAL_N; i++)
+		if (!isfinite(s[i]) || s[i] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("pref.bt_eval state must hold finite values that are not negative"),
+					 errdetail("Element %d is %s.", i + 1, float8out_internal(s[i]))));
+	return s;
 }
 
-/* Fresh or copied state array */
+/*
+ * The state argument argno, checked: a fresh zero state when NULL; inside
+ * an aggregate the state itself (updated in place, as float8_accum does);
+ * otherwise a copy.
+ */
 static ArrayType *
-EvalCopy(FunctionCallInfo fcinfo, int argno)
+EvalArg(FunctionCallInfo fcinfo, int argno)
 {
+	ArrayType  *a;
+
 	if (PG_ARGISNULL(argno))
 	{
 		Datum		z[EVAL_N];
@@ -339,26 +360,20 @@ EvalCopy(FunctionCallInfo fcinfo, int argno)
 			z[i] = Float8GetDatum(0);
 		return construct_array(z, EVAL_N, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 	}
-	else
-	{
-		ArrayType  *a = PG_GETARG_ARRAYTYPE_P_COPY(argno);
-
-		EvalState(a);
-		return a;
-	}
+	a = AggCheckCallContext(fcinfo, NULL) ? PG_GETARG_ARRAYTYPE_P(argno)
+		: PG_GETARG_ARRAYTYPE_P_COPY(argno);
+	EvalState(a);
+	return a;
 }
 
-PG_FUNCTION_INFO_V1(pref_bt_eval_trans);
-
-/* bt_eval transition: (state, model, winner, loser [, tie]) */
-Datum
-pref_bt_eval_trans(PG_FUNCTION_ARGS)
+/* Shared body of the bt_eval accumulate functions: (state, model, winner, loser [, tie]) */
+static Datum
+EvalAccum(FunctionCallInfo fcinfo, bool istext)
 {
-	ArrayType  *a = EvalCopy(fcinfo, 0);
-	double	   *s = EvalState(a);
+	ArrayType  *a = EvalArg(fcinfo, 0);
+	double	   *s = (double *) ARR_DATA_PTR(a);
 	PrefBtModel *m;
 	const PrefTally *t;
-	bool		istext = get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTOID;
 	bool		tie = false;
 	int			w,
 				l;
@@ -376,7 +391,9 @@ pref_bt_eval_trans(PG_FUNCTION_ARGS)
 	if (((t->flags & TALLY_TEXT) != 0) != istext)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("the model has %s items", (t->flags & TALLY_TEXT) ? "text" : "bigint")));
+				 errmsg("the model has %s items, the comparisons %s items",
+						(t->flags & TALLY_TEXT) ? "text" : "bigint", istext ? "text" : "bigint"),
+				 errhint("Cast the winner and loser to the model's item type.")));
 	if (istext)
 	{
 		text	   *a1 = PG_GETARG_TEXT_PP(2),
@@ -433,29 +450,47 @@ pref_bt_eval_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
+PG_FUNCTION_INFO_V1(pref_bt_eval_accum_int);
+
+/* bt_eval accumulate, bigint items: (state, model, winner, loser [, tie]) */
+Datum
+pref_bt_eval_accum_int(PG_FUNCTION_ARGS)
+{
+	return EvalAccum(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(pref_bt_eval_accum_text);
+
+/* bt_eval accumulate, text items: (state, model, winner, loser [, tie]) */
+Datum
+pref_bt_eval_accum_text(PG_FUNCTION_ARGS)
+{
+	return EvalAccum(fcinfo, true);
+}
+
 PG_FUNCTION_INFO_V1(pref_bt_eval_combine);
 
-/* Combine: elementwise sum */
+/* Combine: elementwise sum of two checked states (either may be NULL) */
 Datum
 pref_bt_eval_combine(PG_FUNCTION_ARGS)
 {
-	ArrayType  *a,
-			   *b;
+	ArrayType  *a;
 	double	   *x,
 			   *y;
 
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		PG_RETURN_ARRAYTYPE_P(EvalArg(fcinfo, 0));
 	if (PG_ARGISNULL(0))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
-	a = PG_GETARG_ARRAYTYPE_P_COPY(0);
-	b = PG_GETARG_ARRAYTYPE_P(1);
-	x = EvalState(a);
-	y = EvalState(b);
+	{
+		a = PG_GETARG_ARRAYTYPE_P_COPY(1);
+		EvalState(a);
+		PG_RETURN_ARRAYTYPE_P(a);
+	}
+	a = EvalArg(fcinfo, 0);
+	x = (double *) ARR_DATA_PTR(a);
+	y = EvalState(PG_GETARG_ARRAYTYPE_P(1));
 	for (int i = 0; i < EVAL_N; i++)
 		x[i] += y[i];
 	PG_RETURN_ARRAYTYPE_P(a);

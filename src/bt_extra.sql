@@ -9,39 +9,39 @@ CREATE FUNCTION @extschema@.bt_bootstrap(t @extschema@.tally, rounds integer DEF
 COMMENT ON FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean) IS
 'bootstrap intervals of a Bradley-Terry fit: multinomial resampling of the battles over the tally cells (no pass over the rows), warm-started refits; per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';
 
-CREATE FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, bigint, bigint) RETURNS double precision[]
-	AS 'MODULE_PATHNAME', 'pref_bt_eval_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, bigint, bigint, boolean) RETURNS double precision[]
-	AS 'MODULE_PATHNAME', 'pref_bt_eval_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, text, text) RETURNS double precision[]
-	AS 'MODULE_PATHNAME', 'pref_bt_eval_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, text, text, boolean) RETURNS double precision[]
-	AS 'MODULE_PATHNAME', 'pref_bt_eval_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, bigint, bigint) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_bt_eval_accum_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, bigint, bigint, boolean) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_bt_eval_accum_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, text, text) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_bt_eval_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, text, text, boolean) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_bt_eval_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.bt_eval_combine(double precision[], double precision[]) RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'pref_bt_eval_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.bt_eval_final(double precision[]) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'pref_bt_eval_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, bigint, bigint) IS 'pref.bt_eval aggregate support: score one comparison';
-COMMENT ON FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, bigint, bigint, boolean) IS 'pref.bt_eval aggregate support: score one comparison';
-COMMENT ON FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, text, text) IS 'pref.bt_eval aggregate support: score one comparison';
-COMMENT ON FUNCTION @extschema@.bt_eval_trans(double precision[], @extschema@.bt_model, text, text, boolean) IS 'pref.bt_eval aggregate support: score one comparison';
-COMMENT ON FUNCTION @extschema@.bt_eval_combine(double precision[], double precision[]) IS 'pref.bt_eval aggregate support: add partial sums';
-COMMENT ON FUNCTION @extschema@.bt_eval_final(double precision[]) IS 'pref.bt_eval aggregate support: means as jsonb';
+COMMENT ON FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, bigint, bigint) IS 'pref.bt_eval aggregate support: score one comparison (state checked: 5 finite, non-negative elements)';
+COMMENT ON FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, bigint, bigint, boolean) IS 'pref.bt_eval aggregate support: score one comparison (state checked: 5 finite, non-negative elements)';
+COMMENT ON FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, text, text) IS 'pref.bt_eval aggregate support: score one comparison (state checked: 5 finite, non-negative elements)';
+COMMENT ON FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, text, text, boolean) IS 'pref.bt_eval aggregate support: score one comparison (state checked: 5 finite, non-negative elements)';
+COMMENT ON FUNCTION @extschema@.bt_eval_combine(double precision[], double precision[]) IS 'pref.bt_eval aggregate support: add partial sums (NULL-safe; states checked)';
+COMMENT ON FUNCTION @extschema@.bt_eval_final(double precision[]) IS 'pref.bt_eval aggregate support: means as jsonb (state checked)';
 
 CREATE AGGREGATE @extschema@.bt_eval(m @extschema@.bt_model, winner bigint, loser bigint) (
-	SFUNC = @extschema@.bt_eval_trans, STYPE = double precision[],
+	SFUNC = @extschema@.bt_eval_accum, STYPE = double precision[],
 	FINALFUNC = @extschema@.bt_eval_final, COMBINEFUNC = @extschema@.bt_eval_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_eval(m @extschema@.bt_model, winner bigint, loser bigint, tie boolean) (
-	SFUNC = @extschema@.bt_eval_trans, STYPE = double precision[],
+	SFUNC = @extschema@.bt_eval_accum, STYPE = double precision[],
 	FINALFUNC = @extschema@.bt_eval_final, COMBINEFUNC = @extschema@.bt_eval_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_eval(m @extschema@.bt_model, winner text, loser text) (
-	SFUNC = @extschema@.bt_eval_trans, STYPE = double precision[],
+	SFUNC = @extschema@.bt_eval_accum, STYPE = double precision[],
 	FINALFUNC = @extschema@.bt_eval_final, COMBINEFUNC = @extschema@.bt_eval_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_eval(m @extschema@.bt_model, winner text, loser text, tie boolean) (
-	SFUNC = @extschema@.bt_eval_trans, STYPE = double precision[],
+	SFUNC = @extschema@.bt_eval_accum, STYPE = double precision[],
 	FINALFUNC = @extschema@.bt_eval_final, COMBINEFUNC = @extschema@.bt_eval_combine, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.bt_eval(@extschema@.bt_model, bigint, bigint) IS

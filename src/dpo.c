@@ -55,12 +55,40 @@ KeepText(text *t, int *cached_len, char *cached, int cap)
 	*cached_len = len;
 }
 
+/*
+ * Comma-separated list of the loss kinds accepted per row (per_row) or in
+ * an aggregate: the same predicate the parser applies, so a hint never
+ * lists a kind that is then rejected.
+ */
+static char *
+KindList(bool per_row)
+{
+	const char *names[DPO_NKINDS + 1];
+	int			n = 0;
+
+	for (int k = 0; k < DPO_NKINDS; k++)
+		if (dpo_kind_accepted(k, per_row ? 1 : 0))
+			names[n++] = dpo_kind_names[k];
+	names[n] = NULL;
+	return PrefNameList(names);
+}
+
+/* Error for a batch-level kind where the loss is computed per row */
+static void
+BatchKindError(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("loss kinds aot and aot_unpaired sort within a batch and exist only as aggregates"),
+			 errhint("Use pref.dpo_metrics(...) with GROUP BY the batch.")));
+}
+
 /* Ensure the loss text parses; report what is wrong otherwise */
 static void
-ParseLossOrError(const char *s, DpoSpec *spec)
+ParseLossOrError(const char *s, DpoSpec *spec, bool per_row)
 {
 	char		bad[64];
-	int			rc = dpo_parse_loss(s, spec, bad, sizeof(bad));
+	int			rc = dpo_parse_loss(s, spec, per_row ? 1 : 0, bad, sizeof(bad));
 
 	switch (rc)
 	{
@@ -70,7 +98,10 @@ ParseLossOrError(const char *s, DpoSpec *spec)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown loss kind \"%s\"", bad),
-					 errhint("Valid kinds are: %s.", PrefNameList(dpo_kind_names))));
+					 errhint("Valid kinds are: %s.", KindList(per_row))));
+			break;
+		case DPO_ERR_BATCH:
+			BatchKindError();
 			break;
 		case DPO_ERR_TERMS:
 			ereport(ERROR,
@@ -88,7 +119,7 @@ ParseLossOrError(const char *s, DpoSpec *spec)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid loss \"%s\"", s),
 					 errdetail("A loss is a kind, or a mixture of weighted kinds such as '0.8*sigmoid + 0.2*bco_pair'."),
-					 errhint("Valid kinds are: %s.", PrefNameList(dpo_kind_names))));
+					 errhint("Valid kinds are: %s.", KindList(per_row))));
 	}
 }
 
@@ -179,7 +210,7 @@ ParseOptions(char *s, DpoSpec *spec)
 /* Fill spec from loss / divergence / option texts, through the cache */
 bool
 DpoSpecFromText(DpoSpecCache *cache, text *loss, text *divergence,
-				text *options, DpoSpec *spec)
+				text *options, bool per_row, DpoSpec *spec)
 {
 	if (cache != NULL && cache->valid &&
 		SameText(loss, cache->loss_len, cache->loss, sizeof(cache->loss)) &&
@@ -191,7 +222,7 @@ DpoSpecFromText(DpoSpecCache *cache, text *loss, text *divergence,
 	}
 	dpo_spec_defaults(spec);
 	if (loss != NULL)
-		ParseLossOrError(text_to_cstring(loss), spec);
+		ParseLossOrError(text_to_cstring(loss), spec, per_row);
 	if (divergence != NULL)
 		spec->divergence = PrefParseOption(text_to_cstring(divergence),
 										   dpo_divergence_names, "divergence");
@@ -261,16 +292,13 @@ DpoCheckSpecOrError(const DpoSpec *spec, bool per_row)
 					 errhint("Use divergence 'reverse_kl' with the other kinds.")));
 			break;
 		case DPO_ERR_BATCH:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("loss kinds aot and aot_unpaired sort within a batch and exist only as aggregates"),
-					 errhint("Use pref.dpo_metrics(...) with GROUP BY the batch.")));
+			BatchKindError();
 			break;
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid loss specification"),
-					 errhint("Valid kinds are: %s.", PrefNameList(dpo_kind_names))));
+					 errhint("Valid kinds are: %s.", KindList(per_row))));
 	}
 }
 
@@ -338,7 +366,7 @@ ReadLossArgs(FunctionCallInfo fcinfo, DpoSpec *spec, DpoRow *row)
 	DpoCheckLogp(row->pr, "policy_rejected_logp");
 	DpoCheckLogp(row->rc, "ref_chosen_logp");
 	DpoCheckLogp(row->rr, "ref_rejected_logp");
-	DpoSpecFromText(cache, PG_GETARG_TEXT_PP(5), PG_GETARG_TEXT_PP(7), NULL, spec);
+	DpoSpecFromText(cache, PG_GETARG_TEXT_PP(5), PG_GETARG_TEXT_PP(7), NULL, true, spec);
 	spec->beta = PG_GETARG_FLOAT8(4);
 	spec->label_smoothing = PG_GETARG_FLOAT8(6);
 	spec->alpha = PG_GETARG_FLOAT8(8);

@@ -2,8 +2,9 @@
  * dpo_agg.c - parallel-safe aggregates of the DPO family: dpo_metrics
  * (trainer metrics, batch-level AOT), kto_metrics (KTO with its batch KL
  * reference point) and ranking_accuracy (Chen et al.'s idealized ranking
- * accuracy).  States are internal, live in the aggregate context, and
- * serialise to bytea with a version header for parallel workers.
+ * accuracy).  Their transition state is pref.dpo_state (dpo_state.c): an
+ * expanded object updated in place, flattened only for output, send or
+ * parallel workers.  Every SQL signature has its own entry point.
  */
 #include "postgres.h"
 
@@ -12,9 +13,9 @@
 
 #include "access/htup_details.h"
 #include "fmgr.h"
-#include "nodes/primnodes.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
@@ -22,107 +23,55 @@
 #include "common.h"
 #include "dpo.h"
 
-#define DPO_AGG_VERSION		1
-#define KTO_AGG_VERSION		1
-#define RACC_AGG_VERSION	1
-
-/* The part of the dpo_metrics state that is serialised as is */
-typedef struct DpoAggFixed
+/* Count a skipped row (a NULL argument) */
+static inline void
+SkipRow(DpoStateHead *h)
 {
-	uint32		version;
-	uint32		flags;			/* reserved, zero */
-	DpoSpec		spec;			/* parameters of the first row (batch kinds) */
-	int32		spec_set;
-	int32		unused;			/* reserved, zero */
-	int64		n;				/* rows used */
-	int64		skipped;		/* rows with a NULL */
-	int64		nbatch;			/* rows kept for batch kinds */
-	double		sumw;
-	double		sum_loss;
-	double		sum_rc;			/* chosen rewards */
-	double		sum_rr;
-	double		sum_acc;
-	double		sum_pc;
-	double		sum_pr;
-	double		mean_m;			/* weighted running mean of the reward margin */
-	double		m2;				/* weighted sum of squared deviations */
-} DpoAggFixed;
+	h->skipped = DpoAddCount(h->skipped, 1);
+}
 
-/* How a dpo_metrics state processes rows (decided at its first used row) */
+/* Build a composite result of the function's declared row type */
+static Datum
+MakeRow(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
+{
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+/* ---- dpo_metrics --------------------------------------------------------- */
+
+/* How a dpo_metrics call site processes rows (decided at its first used row) */
 #define DPO_MODE_UNKNOWN	0	/* no row used yet */
 #define DPO_MODE_GENERAL	1	/* per-row arguments: parse (cached) and check */
 #define DPO_MODE_CONST		2	/* constant beta / loss: spec parsed once */
 #define DPO_MODE_SIGMOID	3	/* constant plain sigmoid, inlined */
 
-/* Rows per shifted block of the margin variance (see MarginPush) */
-#define DPO_MARGIN_BLOCK	4096
-
-typedef struct DpoAggState
+/*
+ * Per call site (fn_extra of the transition function), never in the
+ * state: the parse cache, and for constant arguments the spec checked once.
+ * Every state of the call site gets the same arguments, so a state read
+ * from text continues on the fast path with the arguments of this call.
+ */
+typedef struct DpoCallSite
 {
-	DpoAggFixed f;
-	DpoSpecCache cache;			/* per-backend parse cache, not serialised */
+	DpoSpecCache cache;
 	double		checked_beta;	/* beta last checked with the cached spec */
-	int64		cap;			/* capacity of batch, in rows */
-	double	   *batch;			/* 4 doubles per row: pc, pr, rc, rr */
 	int32		mode;			/* DPO_MODE_* */
 	DpoSpec		cspec;			/* the constant spec (DPO_MODE_CONST, _SIGMOID) */
-	/* margin rows not yet merged into f.mean_m / f.m2 (no division per row) */
-	double		wm;				/* weight already merged into f.mean_m, f.m2 */
-	int64		blk_n;			/* rows in the pending block */
-	double		blk_shift;		/* shift K of the block */
-	double		blk_w;			/* sum of w */
-	double		blk_s1;			/* sum of w (m - K) */
-	double		blk_s2;			/* sum of w (m - K)^2 */
-} DpoAggState;
+	const ExpandedObjectMethods *eoh_methods;	/* of a PrefState seen here */
+} DpoCallSite;
 
-/*
- * Weighted mean and sum of squared deviations of the margins of a state,
- * including the pending block, merged with Chan et al.'s formula.  The
- * block's own moments come from sums shifted by K (the running mean when
- * the block started), so the cancellation in s2 - s1^2 / w is that of the
- * block's spread around the current mean only.
- */
-static void
-MarginTotals(const DpoAggState *st, double *w, double *mean, double *m2)
-{
-	double		bw,
-				bmean,
-				bm2,
-				W,
-				delta;
-
-	*w = st->wm;
-	*mean = st->f.mean_m;
-	*m2 = st->f.m2;
-	if (st->blk_n == 0)
-		return;
-	bw = st->blk_w;
-	bmean = st->blk_shift + st->blk_s1 / bw;
-	bm2 = st->blk_s2 - st->blk_s1 * st->blk_s1 / bw;
-	if (bm2 < 0)
-		bm2 = 0.0;
-	if (st->wm <= 0)
-	{
-		*mean = bmean;
-		*m2 = bm2;
-	}
-	else
-	{
-		W = st->wm + bw;
-		delta = bmean - st->f.mean_m;
-		*mean = st->f.mean_m + delta * bw / W;
-		*m2 = st->f.m2 + bm2 + delta * delta * st->wm * bw / W;
-	}
-	*w = st->wm + bw;
-}
-
-/* Merge the pending margin block into f.mean_m / f.m2 */
+/* Merge the pending margin block into mean_m / m2 */
 static void
 MarginFlush(DpoAggState *st)
 {
 	if (st->blk_n == 0)
 		return;
-	MarginTotals(st, &st->wm, &st->f.mean_m, &st->f.m2);
+	DpoMarginTotals(st, &st->wm, &st->mean_m, &st->m2);
 	st->blk_n = 0;
 	st->blk_w = st->blk_s1 = st->blk_s2 = 0.0;
 }
@@ -134,7 +83,7 @@ MarginPush(DpoAggState *st, double m, double w)
 	double		d;
 
 	if (st->blk_n == 0)
-		st->blk_shift = st->wm > 0 ? st->f.mean_m : m;
+		st->blk_shift = st->wm > 0 ? st->mean_m : m;
 	d = m - st->blk_shift;
 	st->blk_w += w;
 	st->blk_s1 += w * d;
@@ -169,7 +118,7 @@ ConstSpecArgs(FunctionCallInfo fcinfo, int nargs)
 	int			i = 0;
 
 	if (ag == NULL)
-		return false;			/* window aggregate: stay general */
+		return false;			/* window aggregate or direct call: stay general */
 	foreach(lc, ag->args)
 	{
 		TargetEntry *tle = lfirst_node(TargetEntry, lc);
@@ -183,13 +132,15 @@ ConstSpecArgs(FunctionCallInfo fcinfo, int nargs)
 	return i == nargs - 1;
 }
 
-/* Append one row to the batch buffer of a dpo_metrics state */
+/* Append one row to the batch buffer of a dpo_metrics state (n rows so far) */
 static void
-BatchPush(DpoAggState *st, MemoryContext ctx, const DpoRow *r)
+BatchPush(DpoAggState *st, MemoryContext ctx, const double *r)
 {
-	if (st->f.nbatch >= st->cap)
+	int64		k = st->h.n;
+
+	if (k >= st->cap)
 	{
-		int64		ncap = st->cap == 0 ? 1024 : st->cap * 2;
+		int64		ncap = st->cap == 0 ? 1024 : Max(st->cap * 2, k + 1);
 
 		PrefCheckMemory((double) ncap * 4 * sizeof(double), "dpo_metrics with a batch-level loss kind");
 		if (st->batch == NULL)
@@ -198,11 +149,7 @@ BatchPush(DpoAggState *st, MemoryContext ctx, const DpoRow *r)
 			st->batch = repalloc_huge(st->batch, (Size) ncap * 4 * sizeof(double));
 		st->cap = ncap;
 	}
-	st->batch[st->f.nbatch * 4 + 0] = r->pc;
-	st->batch[st->f.nbatch * 4 + 1] = r->pr;
-	st->batch[st->f.nbatch * 4 + 2] = r->rc;
-	st->batch[st->f.nbatch * 4 + 3] = r->rr;
-	st->f.nbatch++;
+	memcpy(st->batch + k * 4, r, 4 * sizeof(double));
 }
 
 /* Ensure two specs agree where batch kinds need one value per group */
@@ -219,93 +166,137 @@ CheckSameBatchSpec(const DpoSpec *a, const DpoSpec *b)
 				 errdetail("Loss kinds aot and aot_unpaired sort the whole group.")));
 }
 
-PG_FUNCTION_INFO_V1(pref_dpo_metrics_accum);
-
-/* dpo_metrics transition: (state, pc, pr, rc, rr [, beta [, loss [, weight [, options]]]]) */
-Datum
-pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
+/* Error for rows with and without a batch-level kind in one group */
+static void
+MixedBatchError(void)
 {
-	DpoAggState *st = PG_ARGISNULL(0) ? NULL : (DpoAggState *) PG_GETARG_POINTER(0);
-	int			nargs = PG_NARGS();
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("beta, loss and label_smoothing must be the same for every row of a group with a batch-level loss kind"),
+			 errdetail("Loss kinds aot and aot_unpaired sort the whole group; this group also has rows with another loss.")));
+}
+
+/* Keep the batch loss of spec in a state that has no row yet */
+static void
+SetBatchSpec(DpoAggState *st, const DpoSpec *spec)
+{
+	dpo_spec_defaults(&st->bspec);
+	st->bspec.nterms = spec->nterms;
+	memcpy(st->bspec.kind, spec->kind, sizeof(spec->kind));
+	memcpy(st->bspec.weight, spec->weight, sizeof(spec->weight));
+	st->bspec.beta = spec->beta;
+	st->bspec.label_smoothing = spec->label_smoothing;
+	st->bspec.has_batch_kind = 1;
+	st->batch_set = true;
+}
+
+/* Error for a reward that is not a finite double */
+static void
+RewardRangeError(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("dpo reward is out of range for double precision"),
+			 errdetail("beta times a log-ratio overflows."),
+			 errhint("Use a smaller beta.")));
+}
+
+/* Add one used row's terms to the sums (row n of the state) */
+static pg_attribute_always_inline void
+DpoAddRow(DpoAggState *st, double beta, const DpoRow *row, double loss, double w)
+{
+	double		rwc = beta * (row->pc - row->rc);
+	double		rwr = beta * (row->pr - row->rr);
+	double		m = rwc - rwr;
+
+	if (unlikely(!isfinite(m) || st->h.n == PG_INT64_MAX))
+	{
+		if (st->h.n == PG_INT64_MAX)
+			(void) DpoAddCount(st->h.n, 1);
+		RewardRangeError();
+	}
+	st->h.n++;
+	st->sumw += w;
+	st->sum_loss += w * loss;
+	st->sum_rc += w * rwc;
+	st->sum_rr += w * rwr;
+	st->sum_acc += rwc > rwr ? w : 0.0;
+	st->sum_pc += w * row->pc;
+	st->sum_pr += w * row->pr;
+	MarginPush(st, m, w);
+}
+
+/*
+ * The state argument of a dpo_metrics transition, never NULL.  Per row the
+ * state is the read/write expanded object this function returned for the
+ * previous row; that case is recognised inline with the same tests as
+ * PrefStateArg (expanded read/write datum, a PrefState of pref.dpo_state
+ * whose context is a child of the aggregate's, kind dpo_metrics), a
+ * function call less per row.  Anything else goes through DpoStateArg,
+ * which validates flat input; a NULL state starts a new one.
+ */
+static pg_attribute_always_inline PrefState *
+DpoMetricsStateArg(FunctionCallInfo fcinfo, DpoCallSite *cs, MemoryContext ctx)
+{
+	PrefState  *ps;
+
+	if (likely(!PG_ARGISNULL(0) && cs->eoh_methods != NULL))
+	{
+		Pointer		p = DatumGetPointer(PG_GETARG_DATUM(0));
+
+		if (VARATT_IS_EXTERNAL_EXPANDED_RW(p))
+		{
+			varatt_expanded ve;
+
+			memcpy(&ve, VARDATA_EXTERNAL(p), sizeof(ve));
+			ps = (PrefState *) ve.eohptr;
+			if (ps->hdr.eoh_methods == cs->eoh_methods && ps->methods == &DpoStateMethods &&
+				PrefStateMemory(ps)->parent == ctx &&
+				((DpoStateHead *) ps->state)->kind == DPO_STATE_DPO)
+				return ps;
+		}
+	}
+	ps = DpoStateArg(fcinfo, 0, DPO_STATE_DPO, ctx);
+	if (ps == NULL)
+		ps = DpoStateNew(DPO_STATE_DPO, ctx);
+	/* the expanded-object methods of every PrefState, for the test above */
+	cs->eoh_methods = ps->hdr.eoh_methods;
+	return ps;
+}
+
+/*
+ * dpo_metrics transition, general path: every argument read from the row
+ * (beta, loss text through the call site's parse cache, weight, options).
+ * ps is the state when the caller has it already, else NULL.  The first
+ * row a call site uses decides whether the constant fast path applies.
+ */
+static pg_noinline Datum
+DpoMetricsGeneral(FunctionCallInfo fcinfo, int nargs, PrefState *ps)
+{
+	MemoryContext ctx = DpoStateContext(fcinfo);
+	DpoCallSite *cs = (DpoCallSite *) fcinfo->flinfo->fn_extra;
+	DpoAggState *st;
 	DpoSpec		spec;
 	DpoRow		row;
 	double		w = 1.0,
-				loss,
-				rwc,
-				rwr,
-				m;
+				loss;
 	int			rc;
-	bool		anynull = false;
 	bool		hit;
 
-	if (st == NULL)
+	if (cs == NULL)
 	{
-		st = MemoryContextAllocZero(PrefAggContext(fcinfo, "pref_dpo_metrics_accum"), sizeof(DpoAggState));
-		st->f.version = DPO_AGG_VERSION;
+		cs = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DpoCallSite));
+		fcinfo->flinfo->fn_extra = cs;
 	}
-	else if (st->mode >= DPO_MODE_CONST)
-	{
-		/* constant spec, checked at the first row: only the log-probs vary */
-		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-		{
-			st->f.skipped++;
-			PG_RETURN_POINTER(st);
-		}
-		row.pc = PG_GETARG_FLOAT8(1);
-		row.pr = PG_GETARG_FLOAT8(2);
-		row.rc = PG_GETARG_FLOAT8(3);
-		row.rr = PG_GETARG_FLOAT8(4);
-		/* one test for all four; -inf and NaN fail it, overflow rechecks */
-		if (unlikely(!(row.pc <= 0 && row.pr <= 0 && row.rc <= 0 && row.rr <= 0 &&
-					   isfinite(row.pc + row.pr + row.rc + row.rr))))
-		{
-			DpoCheckLogp(row.pc, "policy_chosen_logp");
-			DpoCheckLogp(row.pr, "policy_rejected_logp");
-			DpoCheckLogp(row.rc, "ref_chosen_logp");
-			DpoCheckLogp(row.rr, "ref_rejected_logp");
-		}
-		if (st->mode == DPO_MODE_SIGMOID)
-		{
-			/* TermLoss's sigmoid, reverse KL, label_smoothing 0: same bits */
-			double		z = st->cspec.beta * ((row.pc - row.pr) - (row.rc - row.rr));
-
-			if (z > DBL_MAX)
-				z = DBL_MAX;
-			else if (z < -DBL_MAX)
-				z = -DBL_MAX;
-			loss = SoftplusInline(-z);
-			if (unlikely(!isfinite(loss)))
-				DpoRowError(DPO_ERR_OVERFLOW, &st->cspec);
-		}
-		else
-		{
-			row.len_c = row.len_r = 0;
-			rc = dpo_row_loss(&st->cspec, &row, &loss, NULL);
-			if (rc != DPO_OK)
-				DpoRowError(rc, &st->cspec);
-		}
-		rwc = st->cspec.beta * (row.pc - row.rc);
-		rwr = st->cspec.beta * (row.pr - row.rr);
-		st->f.n++;
-		st->f.sumw += 1.0;
-		st->f.sum_loss += loss;
-		st->f.sum_rc += rwc;
-		st->f.sum_rr += rwr;
-		st->f.sum_acc += rwc > rwr ? 1.0 : 0.0;
-		st->f.sum_pc += row.pc;
-		st->f.sum_pr += row.pr;
-		MarginPush(st, rwc - rwr, 1.0);
-		PG_RETURN_POINTER(st);
-	}
+	if (ps == NULL)
+		ps = DpoMetricsStateArg(fcinfo, cs, ctx);
+	st = (DpoAggState *) ps->state;
 	for (int i = 1; i < nargs; i++)
 		if (PG_ARGISNULL(i) && i != 8)	/* NULL options = defaults */
-			anynull = true;
-	if (anynull)
-	{
-		st->f.skipped++;
-		PG_RETURN_POINTER(st);
-	}
-
+		{
+			SkipRow(&st->h);
+			PG_RETURN_DATUM(PrefStateDatum(ps));
+		}
 	row.pc = PG_GETARG_FLOAT8(1);
 	row.pr = PG_GETARG_FLOAT8(2);
 	row.rc = PG_GETARG_FLOAT8(3);
@@ -316,8 +307,9 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 	DpoCheckLogp(row.rc, "ref_chosen_logp");
 	DpoCheckLogp(row.rr, "ref_rejected_logp");
 
-	hit = DpoSpecFromText(&st->cache, nargs > 6 ? PG_GETARG_TEXT_PP(6) : NULL, NULL,
-						  nargs > 8 && !PG_ARGISNULL(8) ? PG_GETARG_TEXT_PP(8) : NULL, &spec);
+	hit = DpoSpecFromText(&cs->cache, nargs > 6 ? PG_GETARG_TEXT_PP(6) : NULL, NULL,
+						  nargs > 8 && !PG_ARGISNULL(8) ? PG_GETARG_TEXT_PP(8) : NULL,
+						  false, &spec);
 	if (nargs > 5)
 		spec.beta = PG_GETARG_FLOAT8(5);
 	if (nargs > 7)
@@ -330,240 +322,265 @@ pref_dpo_metrics_accum(PG_FUNCTION_ARGS)
 					 errdetail("Got %s.", float8out_internal(w))));
 	}
 	/* a spec from the cache was checked already unless beta changed */
-	if (!hit || spec.beta != st->checked_beta)
+	if (!hit || spec.beta != cs->checked_beta)
 	{
 		DpoCheckSpecOrError(&spec, false);
-		st->checked_beta = spec.beta;
+		cs->checked_beta = spec.beta;
 	}
 	if (spec.has_batch_kind)
 	{
-		if (st->f.spec_set)
-			CheckSameBatchSpec(&st->f.spec, &spec);
+		if (st->batch_set)
+			CheckSameBatchSpec(&st->bspec, &spec);
+		else if (st->h.n > 0)
+			MixedBatchError();
 		if (w != 1.0)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("batch-level loss kinds aot and aot_unpaired do not take weights")));
-		BatchPush(st, PrefAggContext(fcinfo, "pref_dpo_metrics_accum"), &row);
 	}
-	if (!st->f.spec_set)
-	{
-		st->f.spec = spec;
-		st->f.spec_set = 1;
-	}
-	else if (st->f.spec.has_batch_kind && !spec.has_batch_kind)
-		CheckSameBatchSpec(&st->f.spec, &spec);
+	else if (st->batch_set)
+		MixedBatchError();
 
 	rc = dpo_row_loss(&spec, &row, &loss, NULL);
 	if (rc != DPO_OK)
 		DpoRowError(rc, &spec);
+	if (spec.has_batch_kind)
+	{
+		double		r[4] = {row.pc, row.pr, row.rc, row.rr};
 
-	rwc = spec.beta * (row.pc - row.rc);
-	rwr = spec.beta * (row.pr - row.rr);
-	m = rwc - rwr;
-	st->f.n++;
-	st->f.sumw += w;
-	st->f.sum_loss += w * loss;
-	st->f.sum_rc += w * rwc;
-	st->f.sum_rr += w * rwr;
-	st->f.sum_acc += rwc > rwr ? w : 0.0;
-	st->f.sum_pc += w * row.pc;
-	st->f.sum_pr += w * row.pr;
-	MarginPush(st, m, w);
-	if (st->mode == DPO_MODE_UNKNOWN)
+		if (!st->batch_set)
+			SetBatchSpec(st, &spec);
+		BatchPush(st, PrefStateMemory(ps), r);
+	}
+	DpoAddRow(st, spec.beta, &row, loss, w);
+	if (cs->mode == DPO_MODE_UNKNOWN)
 	{
 		/* this row checked the spec; constant arguments keep it for good */
-		st->mode = DPO_MODE_GENERAL;
+		cs->mode = DPO_MODE_GENERAL;
 		if (nargs <= 7 && !spec.has_batch_kind && ConstSpecArgs(fcinfo, nargs))
 		{
-			st->cspec = spec;
-			st->mode = DPO_MODE_CONST;
+			cs->cspec = spec;
+			cs->mode = DPO_MODE_CONST;
 			if (spec.nterms == 1 && spec.kind[0] == DPO_SIGMOID && spec.weight[0] == 1.0 &&
 				spec.divergence == DPO_DIV_REVERSE_KL && spec.label_smoothing == 0)
-				st->mode = DPO_MODE_SIGMOID;
+				cs->mode = DPO_MODE_SIGMOID;
 		}
 	}
-	PG_RETURN_POINTER(st);
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-/* Copy a state into ctx (combine with an empty side) */
-static DpoAggState *
-CopyDpoState(const DpoAggState *src, MemoryContext ctx)
+/*
+ * dpo_metrics transition for nargs SQL arguments (state, pc, pr, rc, rr
+ * [, beta [, loss [, weight [, options]]]]); nargs is a constant in each
+ * entry point.  When the call site's beta and loss are constants (checked
+ * at its first row) only the log-probabilities vary: this path is inlined
+ * in each entry point and keeps a small frame; the rest is general.
+ */
+static pg_attribute_always_inline Datum
+DpoMetricsAccum(FunctionCallInfo fcinfo, int nargs)
 {
-	DpoAggState *st = MemoryContextAllocZero(ctx, sizeof(DpoAggState));
+	DpoCallSite *cs = (DpoCallSite *) fcinfo->flinfo->fn_extra;
+	PrefState  *ps;
+	DpoAggState *st;
+	DpoRow		row;
+	double		loss;
+	int			rc;
 
-	st->f = src->f;
-	MarginTotals(src, &st->wm, &st->f.mean_m, &st->f.m2);
-	if (src->f.nbatch > 0)
+	if (unlikely(cs == NULL || cs->mode < DPO_MODE_CONST))
+		return DpoMetricsGeneral(fcinfo, nargs, NULL);
+	ps = DpoMetricsStateArg(fcinfo, cs, DpoStateContext(fcinfo));
+	st = (DpoAggState *) ps->state;
+	if (unlikely(st->batch_set))
+		return DpoMetricsGeneral(fcinfo, nargs, ps);	/* refuses the row */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
 	{
-		st->cap = src->f.nbatch;
-		st->batch = MemoryContextAllocHuge(ctx, (Size) st->cap * 4 * sizeof(double));
-		memcpy(st->batch, src->batch, (Size) src->f.nbatch * 4 * sizeof(double));
+		SkipRow(&st->h);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
 	}
-	return st;
+	row.pc = PG_GETARG_FLOAT8(1);
+	row.pr = PG_GETARG_FLOAT8(2);
+	row.rc = PG_GETARG_FLOAT8(3);
+	row.rr = PG_GETARG_FLOAT8(4);
+	row.len_c = row.len_r = 0;
+	/* one test for all four; -inf and NaN fail it, overflow rechecks */
+	if (unlikely(!(row.pc <= 0 && row.pr <= 0 && row.rc <= 0 && row.rr <= 0 &&
+				   isfinite(row.pc + row.pr + row.rc + row.rr))))
+	{
+		DpoCheckLogp(row.pc, "policy_chosen_logp");
+		DpoCheckLogp(row.pr, "policy_rejected_logp");
+		DpoCheckLogp(row.rc, "ref_chosen_logp");
+		DpoCheckLogp(row.rr, "ref_rejected_logp");
+	}
+	if (cs->mode == DPO_MODE_SIGMOID)
+	{
+		/* TermLoss's sigmoid, reverse KL, label_smoothing 0: same bits */
+		double		z = cs->cspec.beta * ((row.pc - row.pr) - (row.rc - row.rr));
+
+		if (z > DBL_MAX)
+			z = DBL_MAX;
+		else if (z < -DBL_MAX)
+			z = -DBL_MAX;
+		loss = SoftplusInline(-z);
+		if (unlikely(!isfinite(loss)))
+			DpoRowError(DPO_ERR_OVERFLOW, &cs->cspec);
+	}
+	else
+	{
+		rc = dpo_row_loss(&cs->cspec, &row, &loss, NULL);
+		if (rc != DPO_OK)
+			DpoRowError(rc, &cs->cspec);
+	}
+	DpoAddRow(st, cs->cspec.beta, &row, loss, 1.0);
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-PG_FUNCTION_INFO_V1(pref_dpo_metrics_combine);
+PG_FUNCTION_INFO_V1(pref_dpo_metrics_accum_default);
 
-/* Merge two dpo_metrics states (Chan et al. for the margin variance) */
+/* dpo_metrics transition: (state, pc, pr, rc, rr) */
 Datum
-pref_dpo_metrics_combine(PG_FUNCTION_ARGS)
+pref_dpo_metrics_accum_default(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_dpo_metrics_combine");
-	DpoAggState *a = PG_ARGISNULL(0) ? NULL : (DpoAggState *) PG_GETARG_POINTER(0);
-	DpoAggState *b = PG_ARGISNULL(1) ? NULL : (DpoAggState *) PG_GETARG_POINTER(1);
+	return DpoMetricsAccum(fcinfo, 5);
+}
+
+PG_FUNCTION_INFO_V1(pref_dpo_metrics_accum_beta);
+
+/* dpo_metrics transition: (state, pc, pr, rc, rr, beta) */
+Datum
+pref_dpo_metrics_accum_beta(PG_FUNCTION_ARGS)
+{
+	return DpoMetricsAccum(fcinfo, 6);
+}
+
+PG_FUNCTION_INFO_V1(pref_dpo_metrics_accum_loss);
+
+/* dpo_metrics transition: (state, pc, pr, rc, rr, beta, loss) */
+Datum
+pref_dpo_metrics_accum_loss(PG_FUNCTION_ARGS)
+{
+	return DpoMetricsAccum(fcinfo, 7);
+}
+
+PG_FUNCTION_INFO_V1(pref_dpo_metrics_accum_weight);
+
+/* dpo_metrics transition: (state, pc, pr, rc, rr, beta, loss, weight) */
+Datum
+pref_dpo_metrics_accum_weight(PG_FUNCTION_ARGS)
+{
+	return DpoMetricsAccum(fcinfo, 8);
+}
+
+PG_FUNCTION_INFO_V1(pref_dpo_metrics_accum_options);
+
+/* dpo_metrics transition: (state, pc, pr, rc, rr, beta, loss, weight, options) */
+Datum
+pref_dpo_metrics_accum_options(PG_FUNCTION_ARGS)
+{
+	return DpoMetricsAccum(fcinfo, 9);
+}
+
+/* Merge dpo_metrics state b into a (Chan et al. for the margin variance) */
+static void
+DpoMerge(DpoAggState *a, const DpoAggState *b, MemoryContext ctx)
+{
 	double		W,
 				delta,
 				bw,
 				bmean,
 				bm2;
+	int64		n;
+
+	if (a->h.n > 0 && b->h.n > 0)
+	{
+		if (a->batch_set != b->batch_set)
+			MixedBatchError();
+		if (a->batch_set)
+			CheckSameBatchSpec(&a->bspec, &b->bspec);
+	}
+	n = DpoAddCount(a->h.n, b->h.n);
+	a->h.skipped = DpoAddCount(a->h.skipped, b->h.skipped);
+	if (b->h.n == 0)
+		return;
+	if (b->batch_set)
+	{
+		if (!a->batch_set)
+			SetBatchSpec(a, &b->bspec);
+		if (a->cap < n)
+		{
+			int64		ncap = Max(n, a->cap * 2);
+
+			PrefCheckMemory((double) ncap * 4 * sizeof(double), "dpo_metrics with a batch-level loss kind");
+			if (a->batch == NULL)
+				a->batch = MemoryContextAllocHuge(ctx, (Size) ncap * 4 * sizeof(double));
+			else
+				a->batch = repalloc_huge(a->batch, (Size) ncap * 4 * sizeof(double));
+			a->cap = ncap;
+		}
+		memcpy(a->batch + a->h.n * 4, b->batch, (Size) b->h.n * 4 * sizeof(double));
+	}
+	MarginFlush(a);
+	DpoMarginTotals(b, &bw, &bmean, &bm2);
+	if (a->wm <= 0)
+	{
+		a->mean_m = bmean;
+		a->m2 = bm2;
+	}
+	else
+	{
+		W = a->wm + bw;
+		delta = bmean - a->mean_m;
+		a->mean_m += delta * bw / W;
+		a->m2 += bm2 + delta * delta * a->wm * bw / W;
+	}
+	a->wm += bw;
+	a->h.n = n;
+	a->sumw = DpoAddSum(a->sumw, b->sumw);
+	a->sum_loss = DpoAddSum(a->sum_loss, b->sum_loss);
+	a->sum_rc = DpoAddSum(a->sum_rc, b->sum_rc);
+	a->sum_rr = DpoAddSum(a->sum_rr, b->sum_rr);
+	a->sum_acc = DpoAddSum(a->sum_acc, b->sum_acc);
+	a->sum_pc = DpoAddSum(a->sum_pc, b->sum_pc);
+	a->sum_pr = DpoAddSum(a->sum_pr, b->sum_pr);
+	if (!isfinite(a->mean_m) || !isfinite(a->m2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pref.dpo_state sum is out of range for double precision"),
+				 errdetail("Combining two states overflowed the margin variance.")));
+}
+
+PG_FUNCTION_INFO_V1(pref_dpo_metrics_combine_state);
+
+/* dpo_metrics combine: NULL-safe merge of two states */
+Datum
+pref_dpo_metrics_combine_state(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = DpoStateContext(fcinfo);
+	PrefState  *ps = DpoStateArg(fcinfo, 0, DPO_STATE_DPO, ctx);
+	const DpoAggState *b = DpoStateRead(fcinfo, 1, DPO_STATE_DPO);
 
 	if (b == NULL)
 	{
-		if (a == NULL)
+		if (ps == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
 	}
-	if (a == NULL)
-		PG_RETURN_POINTER(CopyDpoState(b, aggctx));
-
-	if (b->f.spec_set)
-	{
-		if (!a->f.spec_set)
-		{
-			a->f.spec = b->f.spec;
-			a->f.spec_set = 1;
-		}
-		else if (a->f.spec.has_batch_kind || b->f.spec.has_batch_kind)
-			CheckSameBatchSpec(&a->f.spec, &b->f.spec);
-	}
-	a->f.skipped += b->f.skipped;
-	MarginFlush(a);
-	MarginTotals(b, &bw, &bmean, &bm2);
-	if (bw > 0)
-	{
-		if (a->wm <= 0)
-		{
-			a->f.mean_m = bmean;
-			a->f.m2 = bm2;
-		}
-		else
-		{
-			W = a->wm + bw;
-			delta = bmean - a->f.mean_m;
-			a->f.mean_m += delta * bw / W;
-			a->f.m2 += bm2 + delta * delta * a->wm * bw / W;
-		}
-		a->wm += bw;
-	}
-	W = a->f.sumw + b->f.sumw;
-	a->f.n += b->f.n;
-	a->f.sumw = W;
-	a->f.sum_loss += b->f.sum_loss;
-	a->f.sum_rc += b->f.sum_rc;
-	a->f.sum_rr += b->f.sum_rr;
-	a->f.sum_acc += b->f.sum_acc;
-	a->f.sum_pc += b->f.sum_pc;
-	a->f.sum_pr += b->f.sum_pr;
-	for (int64 i = 0; i < b->f.nbatch; i++)
-	{
-		DpoRow		r;
-
-		r.pc = b->batch[i * 4];
-		r.pr = b->batch[i * 4 + 1];
-		r.rc = b->batch[i * 4 + 2];
-		r.rr = b->batch[i * 4 + 3];
-		BatchPush(a, aggctx, &r);
-	}
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(pref_dpo_metrics_serialize);
-
-/* Serialise a dpo_metrics state: fixed header, then the batch rows */
-Datum
-pref_dpo_metrics_serialize(PG_FUNCTION_ARGS)
-{
-	DpoAggState *st;
-	DpoAggFixed f;
-	Size		bsz,
-				sz;
-	bytea	   *out;
-	double		mw;
-
-	(void) PrefAggContext(fcinfo, "pref_dpo_metrics_serialize");
-	st = (DpoAggState *) PG_GETARG_POINTER(0);
-	bsz = (Size) st->f.nbatch * 4 * sizeof(double);
-	sz = VARHDRSZ + sizeof(DpoAggFixed) + bsz;
-	out = (bytea *) palloc_extended(sz, MCXT_ALLOC_HUGE);
-	SET_VARSIZE(out, sz);
-	f = st->f;
-	MarginTotals(st, &mw, &f.mean_m, &f.m2);
-	memcpy(VARDATA(out), &f, sizeof(DpoAggFixed));
-	if (bsz > 0)
-		memcpy(VARDATA(out) + sizeof(DpoAggFixed), st->batch, bsz);
-	PG_RETURN_BYTEA_P(out);
-}
-
-PG_FUNCTION_INFO_V1(pref_dpo_metrics_deserialize);
-
-/* Rebuild a dpo_metrics state, checking size and version */
-Datum
-pref_dpo_metrics_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_dpo_metrics_deserialize");
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	DpoAggState *st;
-
-	if (len < sizeof(DpoAggFixed))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("deserialized dpo_metrics state is truncated")));
-	st = MemoryContextAllocZero(aggctx, sizeof(DpoAggState));
-	memcpy(&st->f, VARDATA_ANY(in), sizeof(DpoAggFixed));
-	if (st->f.version != DPO_AGG_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("dpo_metrics state has version %u, expected %d", st->f.version, DPO_AGG_VERSION)));
-	if (st->f.nbatch < 0 || st->f.n < 0 || st->f.skipped < 0 ||
-		st->f.spec.nterms < 0 || st->f.spec.nterms > DPO_MAX_TERMS ||
-		len != sizeof(DpoAggFixed) + (Size) st->f.nbatch * 4 * sizeof(double))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("deserialized dpo_metrics state has the wrong size")));
-	st->wm = st->f.sumw;
-	if (st->f.nbatch > 0)
-	{
-		st->cap = st->f.nbatch;
-		st->batch = MemoryContextAllocHuge(aggctx, (Size) st->cap * 4 * sizeof(double));
-		memcpy(st->batch, VARDATA_ANY(in) + sizeof(DpoAggFixed), (Size) st->f.nbatch * 4 * sizeof(double));
-	}
-	PG_RETURN_POINTER(st);
-}
-
-/* Build a composite result of the function's declared row type */
-static Datum
-MakeRow(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
-{
-	TupleDesc	tupdesc;
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+	if (ps == NULL)
+		ps = DpoStateNew(DPO_STATE_DPO, ctx);
+	DpoMerge((DpoAggState *) ps->state, b, PrefStateMemory(ps));
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
 /* Batch-level AOT terms of a state, on copies of the kept rows */
 static double
 BatchLoss(const DpoAggState *st)
 {
-	const DpoSpec *s = &st->f.spec;
-	int64		n = st->f.nbatch;
+	const DpoSpec *s = &st->bspec;
+	int64		n = st->h.n;
 	double		total = 0.0;
 	double	   *a,
 			   *b;
 
-	if (n == 0)
+	if (!st->batch_set || n == 0)
 		return 0.0;
 	a = palloc_extended((Size) n * sizeof(double), MCXT_ALLOC_HUGE);
 	b = palloc_extended((Size) n * sizeof(double), MCXT_ALLOC_HUGE);
@@ -571,7 +588,7 @@ BatchLoss(const DpoAggState *st)
 	{
 		int			k = s->kind[t];
 
-		if (k != DPO_AOT && k != DPO_AOT_UNPAIRED)
+		if (!dpo_kind_is_batch(k))
 			continue;
 		for (int64 i = 0; i < n; i++)
 		{
@@ -596,13 +613,13 @@ BatchLoss(const DpoAggState *st)
 	return total;
 }
 
-PG_FUNCTION_INFO_V1(pref_dpo_metrics_final);
+PG_FUNCTION_INFO_V1(pref_dpo_metrics_final_state);
 
-/* dpo_metrics result: pref.dpo_stats */
+/* dpo_metrics result: pref.dpo_stats (NULL for no state) */
 Datum
-pref_dpo_metrics_final(PG_FUNCTION_ARGS)
+pref_dpo_metrics_final_state(PG_FUNCTION_ARGS)
 {
-	DpoAggState *st;
+	const DpoAggState *st = DpoStateRead(fcinfo, 0, DPO_STATE_DPO);
 	Datum		v[10];
 	bool		nulls[10] = {false};
 	double		W,
@@ -610,59 +627,40 @@ pref_dpo_metrics_final(PG_FUNCTION_ARGS)
 				mean_m,
 				m2;
 
-	if (PG_ARGISNULL(0))
+	if (st == NULL)
 		PG_RETURN_NULL();
-	st = (DpoAggState *) PG_GETARG_POINTER(0);
-	W = st->f.sumw;
-	v[0] = Int64GetDatum(st->f.n);
-	v[1] = Int64GetDatum(st->f.skipped);
-	if (st->f.n == 0)
+	W = st->sumw;
+	v[0] = Int64GetDatum(st->h.n);
+	v[1] = Int64GetDatum(st->h.skipped);
+	if (st->h.n == 0)
 	{
 		for (int i = 2; i < 10; i++)
 			nulls[i] = true;
 		PG_RETURN_DATUM(MakeRow(fcinfo, v, nulls));
 	}
-	v[2] = Float8GetDatum(st->f.sum_loss / W + BatchLoss(st));
-	v[3] = Float8GetDatum(st->f.sum_rc / W);
-	v[4] = Float8GetDatum(st->f.sum_rr / W);
-	v[5] = Float8GetDatum(st->f.sum_acc / W);
-	MarginTotals(st, &mw, &mean_m, &m2);
+	DpoMarginTotals(st, &mw, &mean_m, &m2);
+	if (!isfinite(W) || !isfinite(st->sum_loss) || !isfinite(st->sum_rc) ||
+		!isfinite(st->sum_rr) || !isfinite(st->sum_pc) || !isfinite(st->sum_pr) ||
+		!isfinite(mean_m) || !isfinite(m2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("dpo_metrics sums are out of range for double precision"),
+				 errhint("Use a smaller beta or smaller weights.")));
+	v[2] = Float8GetDatum(st->sum_loss / W + BatchLoss(st));
+	v[3] = Float8GetDatum(st->sum_rc / W);
+	v[4] = Float8GetDatum(st->sum_rr / W);
+	v[5] = Float8GetDatum(st->sum_acc / W);
 	v[6] = Float8GetDatum(mean_m);
-	v[7] = Float8GetDatum(st->f.sum_pc / W);
-	v[8] = Float8GetDatum(st->f.sum_pr / W);
-	if (st->f.n < 2)
+	v[7] = Float8GetDatum(st->sum_pc / W);
+	v[8] = Float8GetDatum(st->sum_pr / W);
+	if (st->h.n < 2)
 		nulls[9] = true;
 	else
-		v[9] = Float8GetDatum(sqrt(m2 / (W * (double) (st->f.n - 1) / (double) st->f.n)));
+		v[9] = Float8GetDatum(sqrt(m2 / (W * (double) (st->h.n - 1) / (double) st->h.n)));
 	PG_RETURN_DATUM(MakeRow(fcinfo, v, nulls));
 }
 
 /* ---- kto_metrics --------------------------------------------------------- */
-
-typedef struct KtoAggFixed
-{
-	uint32		version;
-	uint32		flags;			/* reserved, zero */
-	int64		n;
-	int64		skipped;
-	int64		nd;				/* desirable rows kept */
-	int64		nu;				/* undesirable rows kept */
-	double		beta;
-	double		dw;				/* desirable_weight */
-	double		uw;				/* undesirable_weight */
-	double		sum_kl;			/* sum of kl_policy - kl_ref */
-	double		sum_pd;			/* policy log-probs, desirable */
-	double		sum_pu;
-} KtoAggFixed;
-
-typedef struct KtoAggState
-{
-	KtoAggFixed f;
-	int64		capd,
-				capu;
-	double	   *rd;				/* log-ratios of desirable rows */
-	double	   *ru;				/* log-ratios of undesirable rows */
-} KtoAggState;
 
 /* Append x to a growing array in ctx */
 static double *
@@ -670,7 +668,7 @@ PushDouble(double *arr, int64 *cap, int64 n, double x, MemoryContext ctx)
 {
 	if (n >= *cap)
 	{
-		int64		ncap = *cap == 0 ? 1024 : *cap * 2;
+		int64		ncap = *cap == 0 ? 1024 : Max(*cap * 2, n + 1);
 
 		PrefCheckMemory((double) ncap * sizeof(double), "kto_metrics");
 		arr = arr == NULL ? MemoryContextAllocHuge(ctx, (Size) ncap * sizeof(double))
@@ -678,6 +676,25 @@ PushDouble(double *arr, int64 *cap, int64 n, double x, MemoryContext ctx)
 		*cap = ncap;
 	}
 	arr[n] = x;
+	return arr;
+}
+
+/* Append count values to a growing array in ctx */
+static double *
+PushDoubles(double *arr, int64 *cap, int64 n, const double *x, int64 count, MemoryContext ctx)
+{
+	int64		need = DpoAddCount(n, count);
+
+	if (count == 0)
+		return arr;
+	if (need > *cap)
+	{
+		PrefCheckMemory((double) need * sizeof(double), "kto_metrics");
+		arr = arr == NULL ? MemoryContextAllocHuge(ctx, (Size) need * sizeof(double))
+			: repalloc_huge(arr, (Size) need * sizeof(double));
+		*cap = need;
+	}
+	memcpy(arr + n, x, (Size) count * sizeof(double));
 	return arr;
 }
 
@@ -692,15 +709,16 @@ KtoSameParam(double have, double got, const char *name)
 				 errdetail("Got %s and %s.", float8out_internal(have), float8out_internal(got))));
 }
 
-PG_FUNCTION_INFO_V1(pref_kto_metrics_accum);
-
-/* kto_metrics transition: (state, logp, ref_logp, desirable, kl_logp, kl_ref_logp, beta, dw, uw) */
-Datum
-pref_kto_metrics_accum(PG_FUNCTION_ARGS)
+/*
+ * kto_metrics transition for nargs SQL arguments (state, logp, ref_logp,
+ * desirable, kl_logp, kl_ref_logp [, beta [, dw, uw]])
+ */
+static pg_attribute_always_inline Datum
+KtoMetricsAccum(FunctionCallInfo fcinfo, int nargs)
 {
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_kto_metrics_accum");
-	KtoAggState *st = PG_ARGISNULL(0) ? NULL : (KtoAggState *) PG_GETARG_POINTER(0);
-	int			nargs = PG_NARGS();
+	MemoryContext ctx = DpoStateContext(fcinfo);
+	PrefState  *ps = DpoStateArg(fcinfo, 0, DPO_STATE_KTO, ctx);
+	KtoAggState *st;
 	double		p,
 				r,
 				kp,
@@ -710,16 +728,14 @@ pref_kto_metrics_accum(PG_FUNCTION_ARGS)
 				uw = 1.0;
 	bool		desirable;
 
-	if (st == NULL)
-	{
-		st = MemoryContextAllocZero(aggctx, sizeof(KtoAggState));
-		st->f.version = KTO_AGG_VERSION;
-	}
+	if (ps == NULL)
+		ps = DpoStateNew(DPO_STATE_KTO, ctx);
+	st = (KtoAggState *) ps->state;
 	for (int i = 1; i < nargs; i++)
 		if (PG_ARGISNULL(i))
 		{
-			st->f.skipped++;
-			PG_RETURN_POINTER(st);
+			SkipRow(&st->h);
+			PG_RETURN_DATUM(PrefStateDatum(ps));
 		}
 	p = PG_GETARG_FLOAT8(1);
 	r = PG_GETARG_FLOAT8(2);
@@ -746,154 +762,113 @@ pref_kto_metrics_accum(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("desirable_weight and undesirable_weight must be finite and non-negative")));
-	if (st->f.n == 0)
+	if (st->h.n == 0)
 	{
-		st->f.beta = beta;
-		st->f.dw = dw;
-		st->f.uw = uw;
+		st->beta = beta;
+		st->dw = dw;
+		st->uw = uw;
 	}
 	else
 	{
-		KtoSameParam(st->f.beta, beta, "beta");
-		KtoSameParam(st->f.dw, dw, "desirable_weight");
-		KtoSameParam(st->f.uw, uw, "undesirable_weight");
+		KtoSameParam(st->beta, beta, "beta");
+		KtoSameParam(st->dw, dw, "desirable_weight");
+		KtoSameParam(st->uw, uw, "undesirable_weight");
 	}
-	st->f.n++;
-	st->f.sum_kl += kp - kr;
+	st->h.n = DpoAddCount(st->h.n, 1);
+	st->sum_kl += kp - kr;
 	if (desirable)
 	{
-		st->rd = PushDouble(st->rd, &st->capd, st->f.nd, p - r, aggctx);
-		st->f.nd++;
-		st->f.sum_pd += p;
+		st->rd = PushDouble(st->rd, &st->capd, st->nd, p - r, PrefStateMemory(ps));
+		st->nd++;
+		st->sum_pd += p;
 	}
 	else
 	{
-		st->ru = PushDouble(st->ru, &st->capu, st->f.nu, p - r, aggctx);
-		st->f.nu++;
-		st->f.sum_pu += p;
+		st->ru = PushDouble(st->ru, &st->capu, st->nu, p - r, PrefStateMemory(ps));
+		st->nu++;
+		st->sum_pu += p;
 	}
-	PG_RETURN_POINTER(st);
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-PG_FUNCTION_INFO_V1(pref_kto_metrics_combine);
+PG_FUNCTION_INFO_V1(pref_kto_metrics_accum_default);
 
-/* Merge two kto_metrics states */
+/* kto_metrics transition: (state, logp, ref_logp, desirable, kl_logp, kl_ref_logp) */
 Datum
-pref_kto_metrics_combine(PG_FUNCTION_ARGS)
+pref_kto_metrics_accum_default(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_kto_metrics_combine");
-	KtoAggState *a = PG_ARGISNULL(0) ? NULL : (KtoAggState *) PG_GETARG_POINTER(0);
-	KtoAggState *b = PG_ARGISNULL(1) ? NULL : (KtoAggState *) PG_GETARG_POINTER(1);
+	return KtoMetricsAccum(fcinfo, 6);
+}
+
+PG_FUNCTION_INFO_V1(pref_kto_metrics_accum_beta);
+
+/* kto_metrics transition: (..., beta) */
+Datum
+pref_kto_metrics_accum_beta(PG_FUNCTION_ARGS)
+{
+	return KtoMetricsAccum(fcinfo, 7);
+}
+
+PG_FUNCTION_INFO_V1(pref_kto_metrics_accum_weights);
+
+/* kto_metrics transition: (..., beta, desirable_weight, undesirable_weight) */
+Datum
+pref_kto_metrics_accum_weights(PG_FUNCTION_ARGS)
+{
+	return KtoMetricsAccum(fcinfo, 9);
+}
+
+PG_FUNCTION_INFO_V1(pref_kto_metrics_combine_state);
+
+/* kto_metrics combine: NULL-safe merge of two states */
+Datum
+pref_kto_metrics_combine_state(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = DpoStateContext(fcinfo);
+	PrefState  *ps = DpoStateArg(fcinfo, 0, DPO_STATE_KTO, ctx);
+	const KtoAggState *b = DpoStateRead(fcinfo, 1, DPO_STATE_KTO);
+	KtoAggState *a;
 
 	if (b == NULL)
 	{
-		if (a == NULL)
+		if (ps == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
 	}
-	if (a == NULL)
+	if (ps == NULL)
+		ps = DpoStateNew(DPO_STATE_KTO, ctx);
+	a = (KtoAggState *) ps->state;
+	if (a->h.n > 0 && b->h.n > 0)
 	{
-		a = MemoryContextAllocZero(aggctx, sizeof(KtoAggState));
-		a->f.version = KTO_AGG_VERSION;
+		KtoSameParam(a->beta, b->beta, "beta");
+		KtoSameParam(a->dw, b->dw, "desirable_weight");
+		KtoSameParam(a->uw, b->uw, "undesirable_weight");
 	}
-	if (a->f.n > 0 && b->f.n > 0)
+	else if (a->h.n == 0)
 	{
-		KtoSameParam(a->f.beta, b->f.beta, "beta");
-		KtoSameParam(a->f.dw, b->f.dw, "desirable_weight");
-		KtoSameParam(a->f.uw, b->f.uw, "undesirable_weight");
+		a->beta = b->beta;
+		a->dw = b->dw;
+		a->uw = b->uw;
 	}
-	else if (a->f.n == 0)
-	{
-		a->f.beta = b->f.beta;
-		a->f.dw = b->f.dw;
-		a->f.uw = b->f.uw;
-	}
-	a->f.n += b->f.n;
-	a->f.skipped += b->f.skipped;
-	a->f.sum_kl += b->f.sum_kl;
-	a->f.sum_pd += b->f.sum_pd;
-	a->f.sum_pu += b->f.sum_pu;
-	for (int64 i = 0; i < b->f.nd; i++)
-		a->rd = PushDouble(a->rd, &a->capd, a->f.nd++, b->rd[i], aggctx);
-	for (int64 i = 0; i < b->f.nu; i++)
-		a->ru = PushDouble(a->ru, &a->capu, a->f.nu++, b->ru[i], aggctx);
-	PG_RETURN_POINTER(a);
+	a->h.n = DpoAddCount(a->h.n, b->h.n);
+	a->h.skipped = DpoAddCount(a->h.skipped, b->h.skipped);
+	a->sum_kl = DpoAddSum(a->sum_kl, b->sum_kl);
+	a->sum_pd = DpoAddSum(a->sum_pd, b->sum_pd);
+	a->sum_pu = DpoAddSum(a->sum_pu, b->sum_pu);
+	a->rd = PushDoubles(a->rd, &a->capd, a->nd, b->rd, b->nd, PrefStateMemory(ps));
+	a->nd += b->nd;
+	a->ru = PushDoubles(a->ru, &a->capu, a->nu, b->ru, b->nu, PrefStateMemory(ps));
+	a->nu += b->nu;
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-PG_FUNCTION_INFO_V1(pref_kto_metrics_serialize);
+PG_FUNCTION_INFO_V1(pref_kto_metrics_final_state);
 
-/* Serialise a kto_metrics state: header, desirable then undesirable ratios */
+/* kto_metrics result: pref.kto_stats (NULL for no state) */
 Datum
-pref_kto_metrics_serialize(PG_FUNCTION_ARGS)
+pref_kto_metrics_final_state(PG_FUNCTION_ARGS)
 {
-	KtoAggState *st;
-	Size		sz;
-	bytea	   *out;
-	char	   *p;
-
-	(void) PrefAggContext(fcinfo, "pref_kto_metrics_serialize");
-	st = (KtoAggState *) PG_GETARG_POINTER(0);
-	sz = VARHDRSZ + sizeof(KtoAggFixed) + (Size) (st->f.nd + st->f.nu) * sizeof(double);
-	out = (bytea *) palloc_extended(sz, MCXT_ALLOC_HUGE);
-	SET_VARSIZE(out, sz);
-	p = VARDATA(out);
-	memcpy(p, &st->f, sizeof(KtoAggFixed));
-	p += sizeof(KtoAggFixed);
-	if (st->f.nd > 0)
-		memcpy(p, st->rd, (Size) st->f.nd * sizeof(double));
-	p += (Size) st->f.nd * sizeof(double);
-	if (st->f.nu > 0)
-		memcpy(p, st->ru, (Size) st->f.nu * sizeof(double));
-	PG_RETURN_BYTEA_P(out);
-}
-
-PG_FUNCTION_INFO_V1(pref_kto_metrics_deserialize);
-
-/* Rebuild a kto_metrics state, checking size and version */
-Datum
-pref_kto_metrics_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_kto_metrics_deserialize");
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	const char *p = VARDATA_ANY(in);
-	KtoAggState *st;
-
-	if (len < sizeof(KtoAggFixed))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("deserialized kto_metrics state is truncated")));
-	st = MemoryContextAllocZero(aggctx, sizeof(KtoAggState));
-	memcpy(&st->f, p, sizeof(KtoAggFixed));
-	p += sizeof(KtoAggFixed);
-	if (st->f.version != KTO_AGG_VERSION || st->f.nd < 0 || st->f.nu < 0 ||
-		len != sizeof(KtoAggFixed) + (Size) (st->f.nd + st->f.nu) * sizeof(double))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("deserialized kto_metrics state has the wrong size or version")));
-	if (st->f.nd > 0)
-	{
-		st->capd = st->f.nd;
-		st->rd = MemoryContextAllocHuge(aggctx, (Size) st->capd * sizeof(double));
-		memcpy(st->rd, p, (Size) st->f.nd * sizeof(double));
-		p += (Size) st->f.nd * sizeof(double);
-	}
-	if (st->f.nu > 0)
-	{
-		st->capu = st->f.nu;
-		st->ru = MemoryContextAllocHuge(aggctx, (Size) st->capu * sizeof(double));
-		memcpy(st->ru, p, (Size) st->f.nu * sizeof(double));
-	}
-	PG_RETURN_POINTER(st);
-}
-
-PG_FUNCTION_INFO_V1(pref_kto_metrics_final);
-
-/* kto_metrics result: pref.kto_stats */
-Datum
-pref_kto_metrics_final(PG_FUNCTION_ARGS)
-{
-	KtoAggState *st;
+	const KtoAggState *st = DpoStateRead(fcinfo, 0, DPO_STATE_KTO);
 	Datum		v[11];
 	bool		nulls[11] = {false};
 	double		kl,
@@ -903,97 +878,98 @@ pref_kto_metrics_final(PG_FUNCTION_ARGS)
 				srr = 0.0;
 	int64		n;
 
-	if (PG_ARGISNULL(0))
+	if (st == NULL)
 		PG_RETURN_NULL();
-	st = (KtoAggState *) PG_GETARG_POINTER(0);
-	n = st->f.n;
-	beta = st->f.beta;
+	n = st->h.n;
+	beta = st->beta;
 	v[0] = Int64GetDatum(n);
-	v[1] = Int64GetDatum(st->f.skipped);
-	v[2] = Int64GetDatum(st->f.nd);
-	v[3] = Int64GetDatum(st->f.nu);
+	v[1] = Int64GetDatum(st->h.skipped);
+	v[2] = Int64GetDatum(st->nd);
+	v[3] = Int64GetDatum(st->nu);
 	if (n == 0)
 	{
 		for (int i = 4; i < 11; i++)
 			nulls[i] = true;
 		PG_RETURN_DATUM(MakeRow(fcinfo, v, nulls));
 	}
-	kl = st->f.sum_kl / (double) n;
+	if (!isfinite(st->sum_kl) || !isfinite(st->sum_pd) || !isfinite(st->sum_pu))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("kto_metrics sums are out of range for double precision")));
+	kl = st->sum_kl / (double) n;
 	if (kl < 0)
 		kl = 0.0;
-	for (int64 i = 0; i < st->f.nd; i++)
+	for (int64 i = 0; i < st->nd; i++)
 	{
-		sum += st->f.dw * dpo_sigmoid(-beta * (st->rd[i] - kl));
+		sum += st->dw * dpo_sigmoid(-beta * (st->rd[i] - kl));
 		src += beta * st->rd[i];
 	}
-	for (int64 i = 0; i < st->f.nu; i++)
+	for (int64 i = 0; i < st->nu; i++)
 	{
-		sum += st->f.uw * dpo_sigmoid(-beta * (kl - st->ru[i]));
+		sum += st->uw * dpo_sigmoid(-beta * (kl - st->ru[i]));
 		srr += beta * st->ru[i];
 	}
 	v[4] = Float8GetDatum(kl);
 	v[5] = Float8GetDatum(sum / (double) n);
-	nulls[6] = nulls[8] = st->f.nd == 0;
-	nulls[7] = nulls[9] = st->f.nu == 0;
-	if (st->f.nd > 0)
+	nulls[6] = nulls[8] = st->nd == 0;
+	nulls[7] = nulls[9] = st->nu == 0;
+	if (st->nd > 0)
 	{
-		v[6] = Float8GetDatum(src / (double) st->f.nd);
-		v[8] = Float8GetDatum(st->f.sum_pd / (double) st->f.nd);
+		v[6] = Float8GetDatum(src / (double) st->nd);
+		v[8] = Float8GetDatum(st->sum_pd / (double) st->nd);
 	}
-	if (st->f.nu > 0)
+	if (st->nu > 0)
 	{
-		v[7] = Float8GetDatum(srr / (double) st->f.nu);
-		v[9] = Float8GetDatum(st->f.sum_pu / (double) st->f.nu);
+		v[7] = Float8GetDatum(srr / (double) st->nu);
+		v[9] = Float8GetDatum(st->sum_pu / (double) st->nu);
 	}
-	nulls[10] = st->f.nd == 0 || st->f.nu == 0;
+	nulls[10] = st->nd == 0 || st->nu == 0;
 	if (!nulls[10])
-		v[10] = Float8GetDatum(src / (double) st->f.nd - srr / (double) st->f.nu);
+		v[10] = Float8GetDatum(src / (double) st->nd - srr / (double) st->nu);
 	PG_RETURN_DATUM(MakeRow(fcinfo, v, nulls));
 }
 
 /* ---- ranking_accuracy ---------------------------------------------------- */
 
-typedef struct RaccState
+/* Error for states with and without reference log-probabilities */
+static void
+MixedReferenceError(void)
 {
-	uint32		version;
-	uint32		flags;			/* bit 0: reference given */
-	int64		n;
-	int64		skipped;
-	int64		policy_ok;		/* pc > pr */
-	int64		ref_ok;			/* rc > rr */
-	int64		reward_ok;		/* pc - rc > pr - rr */
-	int64		ideal_ok;		/* idealized DPO optimum ranks correctly */
-} RaccState;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("ranking_accuracy rows with and without reference log-probabilities cannot be combined"),
+			 errdetail("The reference, reward and idealized accuracies need reference log-probabilities for every row."),
+			 errhint("Combine states of the same form of pref.ranking_accuracy.")));
+}
 
-PG_FUNCTION_INFO_V1(pref_ranking_accuracy_accum);
-
-/* ranking_accuracy transition: (state, pc, pr [, rc, rr, beta [, chosen_prob]]) */
-Datum
-pref_ranking_accuracy_accum(PG_FUNCTION_ARGS)
+/*
+ * ranking_accuracy transition for nargs SQL arguments (state, pc, pr
+ * [, rc, rr, beta [, chosen_prob]])
+ */
+static pg_attribute_always_inline Datum
+RankingAccuracyAccum(FunctionCallInfo fcinfo, int nargs)
 {
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_ranking_accuracy_accum");
-	RaccState  *st = PG_ARGISNULL(0) ? NULL : (RaccState *) PG_GETARG_POINTER(0);
-	int			nargs = PG_NARGS();
+	MemoryContext ctx = DpoStateContext(fcinfo);
+	PrefState  *ps = DpoStateArg(fcinfo, 0, DPO_STATE_RACC, ctx);
+	RaccState  *st;
 	double		pc,
 				pr;
 
-	if (st == NULL)
-	{
-		st = MemoryContextAllocZero(aggctx, sizeof(RaccState));
-		st->version = RACC_AGG_VERSION;
-	}
+	if (ps == NULL)
+		ps = DpoStateNew(DPO_STATE_RACC, ctx);
+	st = (RaccState *) ps->state;
 	for (int i = 1; i < nargs; i++)
 		if (PG_ARGISNULL(i))
 		{
-			st->skipped++;
-			PG_RETURN_POINTER(st);
+			SkipRow(&st->h);
+			PG_RETURN_DATUM(PrefStateDatum(ps));
 		}
 	pc = PG_GETARG_FLOAT8(1);
 	pr = PG_GETARG_FLOAT8(2);
 	DpoCheckLogp(pc, "policy_chosen_logp");
 	DpoCheckLogp(pr, "policy_rejected_logp");
-	st->n++;
-	st->policy_ok += pc > pr;
+	if (st->h.n > 0 && ((st->flags & RACC_FLAG_REF) != 0) != (nargs > 3))
+		MixedReferenceError();
 	if (nargs > 3)
 	{
 		double		rc = PG_GETARG_FLOAT8(3),
@@ -1014,7 +990,7 @@ pref_ranking_accuracy_accum(PG_FUNCTION_ARGS)
 					 errmsg("chosen_prob must be in (0, 1]"),
 					 errdetail("Got %s.", float8out_internal(prob)),
 					 errhint("Pass the fraction of raters who preferred the chosen response.")));
-		st->flags |= 1;
+		st->flags |= RACC_FLAG_REF;
 		st->ref_ok += rc > rr;
 		st->reward_ok += (pc - rc) > (pr - rr);
 		/* Chen et al.: log pi_ref(w) - log pi_ref(l) + log(p / (1 - p)) / beta > 0 */
@@ -1023,103 +999,95 @@ pref_ranking_accuracy_accum(PG_FUNCTION_ARGS)
 		else
 			st->ideal_ok += (rc - rr) + (log(prob) - log1p(-prob)) / beta > 0;
 	}
-	PG_RETURN_POINTER(st);
+	st->h.n = DpoAddCount(st->h.n, 1);
+	st->policy_ok += pc > pr;
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-PG_FUNCTION_INFO_V1(pref_ranking_accuracy_combine);
+PG_FUNCTION_INFO_V1(pref_ranking_accuracy_accum_policy);
 
-/* Merge two ranking_accuracy states */
+/* ranking_accuracy transition: (state, pc, pr) */
 Datum
-pref_ranking_accuracy_combine(PG_FUNCTION_ARGS)
+pref_ranking_accuracy_accum_policy(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_ranking_accuracy_combine");
-	RaccState  *a = PG_ARGISNULL(0) ? NULL : (RaccState *) PG_GETARG_POINTER(0);
-	RaccState  *b = PG_ARGISNULL(1) ? NULL : (RaccState *) PG_GETARG_POINTER(1);
+	return RankingAccuracyAccum(fcinfo, 3);
+}
+
+PG_FUNCTION_INFO_V1(pref_ranking_accuracy_accum_ref);
+
+/* ranking_accuracy transition: (state, pc, pr, rc, rr, beta) */
+Datum
+pref_ranking_accuracy_accum_ref(PG_FUNCTION_ARGS)
+{
+	return RankingAccuracyAccum(fcinfo, 6);
+}
+
+PG_FUNCTION_INFO_V1(pref_ranking_accuracy_accum_prob);
+
+/* ranking_accuracy transition: (state, pc, pr, rc, rr, beta, chosen_prob) */
+Datum
+pref_ranking_accuracy_accum_prob(PG_FUNCTION_ARGS)
+{
+	return RankingAccuracyAccum(fcinfo, 7);
+}
+
+PG_FUNCTION_INFO_V1(pref_ranking_accuracy_combine_state);
+
+/* ranking_accuracy combine: NULL-safe merge of two states */
+Datum
+pref_ranking_accuracy_combine_state(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = DpoStateContext(fcinfo);
+	PrefState  *ps = DpoStateArg(fcinfo, 0, DPO_STATE_RACC, ctx);
+	const RaccState *b = DpoStateRead(fcinfo, 1, DPO_STATE_RACC);
+	RaccState  *a;
 
 	if (b == NULL)
 	{
-		if (a == NULL)
+		if (ps == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
 	}
-	if (a == NULL)
-	{
-		a = MemoryContextAlloc(aggctx, sizeof(RaccState));
-		*a = *b;
-		PG_RETURN_POINTER(a);
-	}
+	if (ps == NULL)
+		ps = DpoStateNew(DPO_STATE_RACC, ctx);
+	a = (RaccState *) ps->state;
+	if (a->h.n > 0 && b->h.n > 0 && a->flags != b->flags)
+		MixedReferenceError();
 	a->flags |= b->flags;
-	a->n += b->n;
-	a->skipped += b->skipped;
-	a->policy_ok += b->policy_ok;
+	a->h.n = DpoAddCount(a->h.n, b->h.n);
+	a->h.skipped = DpoAddCount(a->h.skipped, b->h.skipped);
+	a->policy_ok += b->policy_ok;	/* each <= n: no overflow */
 	a->ref_ok += b->ref_ok;
 	a->reward_ok += b->reward_ok;
 	a->ideal_ok += b->ideal_ok;
-	PG_RETURN_POINTER(a);
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-PG_FUNCTION_INFO_V1(pref_ranking_accuracy_serialize);
+PG_FUNCTION_INFO_V1(pref_ranking_accuracy_final_state);
 
-/* Serialise a ranking_accuracy state */
+/* ranking_accuracy result: pref.ranking_accuracy_stats (NULL for no state) */
 Datum
-pref_ranking_accuracy_serialize(PG_FUNCTION_ARGS)
+pref_ranking_accuracy_final_state(PG_FUNCTION_ARGS)
 {
-	bytea	   *out;
-
-	(void) PrefAggContext(fcinfo, "pref_ranking_accuracy_serialize");
-	out = (bytea *) palloc(VARHDRSZ + sizeof(RaccState));
-	SET_VARSIZE(out, VARHDRSZ + sizeof(RaccState));
-	memcpy(VARDATA(out), PG_GETARG_POINTER(0), sizeof(RaccState));
-	PG_RETURN_BYTEA_P(out);
-}
-
-PG_FUNCTION_INFO_V1(pref_ranking_accuracy_deserialize);
-
-/* Rebuild a ranking_accuracy state, checking size and version */
-Datum
-pref_ranking_accuracy_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref_ranking_accuracy_deserialize");
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	RaccState  *st;
-
-	if (VARSIZE_ANY_EXHDR(in) != sizeof(RaccState))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("deserialized ranking_accuracy state has the wrong size")));
-	st = MemoryContextAlloc(aggctx, sizeof(RaccState));
-	memcpy(st, VARDATA_ANY(in), sizeof(RaccState));
-	if (st->version != RACC_AGG_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("ranking_accuracy state has version %u, expected %d", st->version, RACC_AGG_VERSION)));
-	PG_RETURN_POINTER(st);
-}
-
-PG_FUNCTION_INFO_V1(pref_ranking_accuracy_final);
-
-/* ranking_accuracy result: pref.ranking_accuracy_stats */
-Datum
-pref_ranking_accuracy_final(PG_FUNCTION_ARGS)
-{
-	RaccState  *st;
+	const RaccState *st = DpoStateRead(fcinfo, 0, DPO_STATE_RACC);
 	Datum		v[6];
 	bool		nulls[6] = {false};
+	double		n;
 
-	if (PG_ARGISNULL(0))
+	if (st == NULL)
 		PG_RETURN_NULL();
-	st = (RaccState *) PG_GETARG_POINTER(0);
-	v[0] = Int64GetDatum(st->n);
-	v[1] = Int64GetDatum(st->skipped);
-	if (st->n == 0)
-		nulls[2] = nulls[3] = nulls[4] = nulls[5] = true;
-	else
+	v[0] = Int64GetDatum(st->h.n);
+	v[1] = Int64GetDatum(st->h.skipped);
+	if (st->h.n == 0)
 	{
-		v[2] = Float8GetDatum((double) st->policy_ok / (double) st->n);
-		nulls[3] = nulls[4] = nulls[5] = !(st->flags & 1);
-		v[3] = Float8GetDatum((double) st->ref_ok / (double) st->n);
-		v[4] = Float8GetDatum((double) st->reward_ok / (double) st->n);
-		v[5] = Float8GetDatum((double) st->ideal_ok / (double) st->n);
+		nulls[2] = nulls[3] = nulls[4] = nulls[5] = true;
+		PG_RETURN_DATUM(MakeRow(fcinfo, v, nulls));
 	}
+	n = (double) st->h.n;
+	v[2] = Float8GetDatum((double) st->policy_ok / n);
+	nulls[3] = nulls[4] = nulls[5] = !(st->flags & RACC_FLAG_REF);
+	v[3] = Float8GetDatum((double) st->ref_ok / n);
+	v[4] = Float8GetDatum((double) st->reward_ok / n);
+	v[5] = Float8GetDatum((double) st->ideal_ok / n);
 	PG_RETURN_DATUM(MakeRow(fcinfo, v, nulls));
 }

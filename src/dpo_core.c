@@ -119,9 +119,25 @@ LookupKind(const char *name, size_t len)
 	return -1;
 }
 
+/* True for the kinds that sort within a batch */
+int
+dpo_kind_is_batch(int kind)
+{
+	return kind == DPO_AOT || kind == DPO_AOT_UNPAIRED;
+}
+
+/* True when kind may be used per row (per_row) or in an aggregate */
+int
+dpo_kind_accepted(int kind, int per_row)
+{
+	if (kind < 0 || kind >= DPO_NKINDS)
+		return 0;
+	return !(per_row && dpo_kind_is_batch(kind));
+}
+
 /* Parse "w*kind + w*kind, kind" into the terms of spec */
 int
-dpo_parse_loss(const char *text, DpoSpec *spec, char *bad, size_t badlen)
+dpo_parse_loss(const char *text, DpoSpec *spec, int per_row, char *bad, size_t badlen)
 {
 	const char *p = text;
 
@@ -172,12 +188,14 @@ dpo_parse_loss(const char *text, DpoSpec *spec, char *bad, size_t badlen)
 			}
 			return DPO_ERR_KIND;
 		}
+		if (!dpo_kind_accepted(k, per_row))
+			return DPO_ERR_BATCH;
 		if (spec->nterms >= DPO_MAX_TERMS)
 			return DPO_ERR_TERMS;
 		spec->kind[spec->nterms] = k;
 		spec->weight[spec->nterms] = w;
 		spec->nterms++;
-		if (k == DPO_AOT || k == DPO_AOT_UNPAIRED)
+		if (dpo_kind_is_batch(k))
 			spec->has_batch_kind = 1;
 		while (isspace((unsigned char) *p))
 			p++;
@@ -220,7 +238,7 @@ dpo_check_spec(const DpoSpec *spec, int per_row)
 	{
 		if (spec->divergence != DPO_DIV_REVERSE_KL && !UsesDivergence(spec->kind[i]))
 			return DPO_ERR_DIVERGENCE;
-		if (per_row && (spec->kind[i] == DPO_AOT || spec->kind[i] == DPO_AOT_UNPAIRED))
+		if (!dpo_kind_accepted(spec->kind[i], per_row))
 			return DPO_ERR_BATCH;
 	}
 	return DPO_OK;

@@ -104,11 +104,23 @@ extern double dpo_sigmoid(double x);
 extern double dpo_log_sigmoid(double x);
 
 /*
+ * True when a loss kind is accepted where the loss is computed: every kind
+ * in an aggregate, every kind but the batch-level ones per row (per_row).
+ * The parser and the lists of valid kinds in hints both use it.
+ */
+extern int	dpo_kind_accepted(int kind, int per_row);
+
+/* True for the batch-level kinds (aot, aot_unpaired) */
+extern int	dpo_kind_is_batch(int kind);
+
+/*
  * Parse a loss spec "sigmoid", "0.8*sigmoid + 0.2*bco_pair", or
  * "sigmoid, sft" into spec->nterms/kind/weight.  On DPO_ERR_KIND the bad
- * name is copied into bad (size badlen).
+ * name is copied into bad (size badlen); a kind that exists but is not
+ * accepted in this place (dpo_kind_accepted) gives DPO_ERR_BATCH.
  */
-extern int	dpo_parse_loss(const char *text, DpoSpec *spec, char *bad, size_t badlen);
+extern int	dpo_parse_loss(const char *text, DpoSpec *spec, int per_row,
+						   char *bad, size_t badlen);
 
 /* Set the default parameters (beta 0.1, reverse KL, alpha 1, eps 1e-3, tau 0.05) */
 extern void dpo_spec_defaults(DpoSpec *spec);

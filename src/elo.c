@@ -6,7 +6,10 @@
  * E = 1 / (1 + 10^((R_loser - R_winner) / scale)), actual score S = 1
  * (0.5 for a tie), R_winner += k (S - E), R_loser -= k (S - E).  New items
  * start at initial.  The result depends on the order, so the aggregate has
- * no combine function (PostgreSQL never splits an aggregate with ORDER BY).
+ * no combine function (PostgreSQL never splits an aggregate with ORDER BY)
+ * and keeps an `internal` state: it is the one pgpref aggregate that Citus
+ * cannot split.  One C entry point per SQL signature (bigint, text items):
+ * nothing depends on the calling expression tree.
  */
 #include "postgres.h"
 
@@ -17,7 +20,6 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
-#include "catalog/pg_type_d.h"
 #include "utils/jsonb.h"
 
 #include "common.h"
@@ -105,16 +107,13 @@ EloItem(FunctionCallInfo fcinfo, EloState *st, MemoryContext ctx, int argno, boo
 	return i;
 }
 
-PG_FUNCTION_INFO_V1(pref_elo_trans);
-
-/* elo transition: (state, winner, loser [, tie [, k [, initial, scale]]]) */
-Datum
-pref_elo_trans(PG_FUNCTION_ARGS)
+/* Shared body of the elo accumulate functions: (state, winner, loser [, tie [, k [, initial, scale]]]) */
+static Datum
+EloAccum(FunctionCallInfo fcinfo, bool istext)
 {
 	MemoryContext aggctx;
 	EloState   *st;
 	int			nargs = PG_NARGS();
-	bool		istext;
 	double		k = ELO_DEFAULT_K,
 				initial = ELO_DEFAULT_INITIAL,
 				scale = ELO_DEFAULT_SCALE,
@@ -124,8 +123,7 @@ pref_elo_trans(PG_FUNCTION_ARGS)
 	int			w,
 				l;
 
-	aggctx = PrefAggContext(fcinfo, "pref_elo_trans");
-	istext = get_fn_expr_argtype(fcinfo->flinfo, 1) == TEXTOID;
+	aggctx = PrefAggContext(fcinfo, "pref.elo_accum");
 	if (PG_ARGISNULL(0))
 	{
 		st = MemoryContextAllocZero(aggctx, sizeof(EloState));
@@ -165,6 +163,24 @@ pref_elo_trans(PG_FUNCTION_ARGS)
 	st->games[l]++;
 	st->rows_used++;
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(pref_elo_accum_int);
+
+/* elo accumulate, bigint items */
+Datum
+pref_elo_accum_int(PG_FUNCTION_ARGS)
+{
+	return EloAccum(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(pref_elo_accum_text);
+
+/* elo accumulate, text items */
+Datum
+pref_elo_accum_text(PG_FUNCTION_ARGS)
+{
+	return EloAccum(fcinfo, true);
 }
 
 PG_FUNCTION_INFO_V1(pref_elo_final);

@@ -1,28 +1,24 @@
 /*
- * tally.c - the pref.tally aggregate family and the pref.tally type: item
- * keys and sparse outcome counts per item pair, mergeable, parallel safe,
- * with a JSON text form that reproduces the value exactly.
+ * tally.c - the pref.tally value and its in-memory state: hash tables of
+ * items and item-pair cells (TallyState), the canonical flat value
+ * (TallyStateFinal), merging with overflow checks, the one validator of
+ * every flat tally (TallyValidate) and the flatten/expand methods that
+ * make pref.tally an aggregate state type.
  */
 #include "postgres.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "common/hashfn.h"
-#include "common/shortest_dec.h"
+#include "common/int.h"
 #include "fmgr.h"
-#include "funcapi.h"
 #include "lib/stringinfo.h"
-#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "utils/builtins.h"
-#include "utils/float.h"
-#include "utils/json.h"
-#include "utils/jsonb.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
 
 #include "common.h"
-#include "prefdata.h"
 #include "tally.h"
 #include "tally_state.h"
 
@@ -65,6 +61,33 @@ ItemHash(TallyState *st, int idx)
 	return Mix64((uint64) st->keys[idx]);
 }
 
+/*
+ * Hash of a cell from its two keys (bigint) or key hashes (text): one mix
+ * of the pair.  Without position it is symmetric, so that a comparison
+ * finds its cell from the two keys alone, whichever was given first.
+ */
+static inline uint32
+CellHash(bool position, uint64 a, uint64 b)
+{
+	if (!position && a > b)
+	{
+		uint64		t = a;
+
+		a = b;
+		b = t;
+	}
+	return Mix64(a * UINT64CONST(0x9e3779b97f4a7c15) + b);
+}
+
+/* Hash of the cell of state items a and b */
+static inline uint32
+CellHashOf(TallyState *st, int a, int b)
+{
+	if (st->text)
+		return CellHash(st->position, st->hashes[a], st->hashes[b]);
+	return CellHash(st->position, (uint64) st->keys[a], (uint64) st->keys[b]);
+}
+
 /* Rebuild the item slot table for the current items */
 static void
 RehashItems(TallyState *st, int need)
@@ -95,7 +118,7 @@ RehashCells(TallyState *st, int need)
 		return;
 	for (int i = 0; i < st->ncells; i++)
 	{
-		uint32		h = Mix64(((uint64) st->cells[i].a << 32) | (uint32) st->cells[i].b) & st->cell_mask;
+		uint32		h = CellHashOf(st, st->cells[i].a, st->cells[i].b) & st->cell_mask;
 
 		while (st->cell_slots[h])
 			h = (h + 1) & st->cell_mask;
@@ -208,7 +231,7 @@ TallyStateItemText(TallyState *st, const char *key, int len)
 TallyCell *
 TallyStateCell(TallyState *st, int a, int b)
 {
-	uint32		h = Mix64(((uint64) a << 32) | (uint32) b) & st->cell_mask;
+	uint32		h = CellHashOf(st, a, b) & st->cell_mask;
 	uint32		s;
 	TallyCell  *c;
 
@@ -241,9 +264,21 @@ TallyStateCell(TallyState *st, int a, int b)
 	return c;
 }
 
+/* Error for counts or weights that overflow */
+void
+TallyOutOfRange(const char *what, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("tally %s out of range", what),
+			 errdetail("%s", detail),
+			 errhint("Counts are bigint and weights double precision; sums of either must stay in range.")));
+}
+
 /*
- * Add weight w of outcome (relative to a) between items a and b; without
- * position the cell is stored with the smaller state index first.
+ * Add n rows of weight w of outcome (relative to a) between items a and b;
+ * without position the cell is stored with the smaller state index first.
+ * Counts and weights are checked for overflow.
  */
 void
 TallyStateAdd(TallyState *st, int a, int b, int outcome, int64 n, double w)
@@ -260,8 +295,104 @@ TallyStateAdd(TallyState *st, int a, int b, int outcome, int64 n, double w)
 			outcome = 1 - outcome;
 	}
 	c = TallyStateCell(st, a, b);
-	c->n[outcome] += n;
+	if (unlikely(pg_add_s64_overflow(c->n[outcome], n, &c->n[outcome])))
+		TallyOutOfRange("count", "The number of comparisons of an item pair exceeds the bigint range.");
 	c->w[outcome] += w;
+	if (unlikely(!isfinite(c->w[outcome])))
+		TallyOutOfRange("weight", "The summed weight of an item pair is not finite.");
+}
+
+/* Add one row of weight w and outcome (relative to the cell's a) to cell c */
+static inline void
+AddOne(TallyCell *c, int outcome, double w)
+{
+	if (unlikely(c->n[outcome] == PG_INT64_MAX))
+		TallyOutOfRange("count", "The number of comparisons of an item pair exceeds the bigint range.");
+	c->n[outcome]++;
+	c->w[outcome] += w;
+	if (unlikely(!isfinite(c->w[outcome])))
+		TallyOutOfRange("weight", "The summed weight of an item pair is not finite.");
+}
+
+/* The outcome seen from the other item */
+#define FLIP_OUTCOME(o) ((o) == TALLY_TIE ? TALLY_TIE : 1 - (o))
+
+/*
+ * Add one row between bigint items ka and kb (outcome relative to ka).  The
+ * row's cell is found from the two keys in one probe; a new item or a new
+ * item pair goes the long way (item indices, then TallyStateAdd).
+ */
+void
+TallyStateAddRowInt(TallyState *st, int64 ka, int64 kb, int outcome, double w)
+{
+	uint32		h = CellHash(st->position, (uint64) ka, (uint64) kb) & st->cell_mask;
+	uint32		s;
+
+	Assert(!st->text);
+	while ((s = st->cell_slots[h]) != 0)
+	{
+		TallyCell  *c = &st->cells[s - 1];
+		int64		ca = st->keys[c->a],
+					cb = st->keys[c->b];
+
+		if (ca == ka && cb == kb)
+		{
+			AddOne(c, outcome, w);
+			return;
+		}
+		if (!st->position && ca == kb && cb == ka)
+		{
+			AddOne(c, FLIP_OUTCOME(outcome), w);
+			return;
+		}
+		h = (h + 1) & st->cell_mask;
+	}
+	TallyStateAdd(st, TallyStateItemInt(st, ka), TallyStateItemInt(st, kb), outcome, 1, w);
+}
+
+/* Whether state item i is the text key (key, len) of hash hash */
+static inline bool
+SameText(const TallyState *st, int i, const char *key, int len, uint32 hash)
+{
+	return st->hashes[i] == hash && st->lens[i] == len && memcmp(st->strs[i], key, len) == 0;
+}
+
+/* Add one row between text items a and b (outcome relative to a); see TallyStateAddRowInt */
+void
+TallyStateAddRowText(TallyState *st, const char *a, int la, const char *b, int lb, int outcome, double w)
+{
+	uint32		ha = hash_bytes((const unsigned char *) a, la),
+				hb = hash_bytes((const unsigned char *) b, lb);
+	uint32		h = CellHash(st->position, ha, hb) & st->cell_mask;
+	uint32		s;
+
+	Assert(st->text);
+	while ((s = st->cell_slots[h]) != 0)
+	{
+		TallyCell  *c = &st->cells[s - 1];
+
+		if (SameText(st, c->a, a, la, ha) && SameText(st, c->b, b, lb, hb))
+		{
+			AddOne(c, outcome, w);
+			return;
+		}
+		if (!st->position && SameText(st, c->a, b, lb, hb) && SameText(st, c->b, a, la, ha))
+		{
+			AddOne(c, FLIP_OUTCOME(outcome), w);
+			return;
+		}
+		h = (h + 1) & st->cell_mask;
+	}
+	TallyStateAdd(st, TallyStateItemText(st, a, la), TallyStateItemText(st, b, lb), outcome, 1, w);
+}
+
+/* Add to the rows used and skipped, checking overflow */
+void
+TallyStateCountRows(TallyState *st, int64 used, int64 skipped)
+{
+	if (pg_add_s64_overflow(st->rows_used, used, &st->rows_used) ||
+		pg_add_s64_overflow(st->rows_skipped, skipped, &st->rows_skipped))
+		TallyOutOfRange("row count", "The number of rows used or skipped exceeds the bigint range.");
 }
 
 /* Forget presentation order: fold every cell into its canonical pair */
@@ -286,27 +417,25 @@ TallyStateDropPosition(TallyState *st)
 		pfree(old);
 }
 
-/* qsort context for sorting item indices by key */
-static TallyState *sort_state;
-
 /* Compare two state items by key (bigint order, or bytes for text) */
 static int
-CompareItems(const void *pa, const void *pb)
+CompareItems(const void *pa, const void *pb, void *arg)
 {
+	const TallyState *st = arg;
 	int			a = *(const int *) pa;
 	int			b = *(const int *) pb;
 
-	if (sort_state->text)
+	if (st->text)
 	{
-		int			la = sort_state->lens[a],
-					lb = sort_state->lens[b];
-		int			c = memcmp(sort_state->strs[a], sort_state->strs[b], Min(la, lb));
+		int			la = st->lens[a],
+					lb = st->lens[b];
+		int			c = memcmp(st->strs[a], st->strs[b], Min(la, lb));
 
 		if (c != 0)
 			return c;
 		return (la > lb) - (la < lb);
 	}
-	return (sort_state->keys[a] > sort_state->keys[b]) - (sort_state->keys[a] < sort_state->keys[b]);
+	return (st->keys[a] > st->keys[b]) - (st->keys[a] < st->keys[b]);
 }
 
 /* Compare cells by (a, b) */
@@ -321,7 +450,11 @@ CompareCells(const void *pa, const void *pb)
 	return (a->b > b->b) - (a->b < b->b);
 }
 
-/* Build the canonical tally value of a state (the state is not modified) */
+/*
+ * Build the canonical tally value of a state (the state is not modified):
+ * items sorted by key, cells by (a, b), empty cells left out.  This is the
+ * flatten method of the pref.tally state.
+ */
 PrefTally *
 TallyStateFinal(TallyState *st)
 {
@@ -331,19 +464,17 @@ TallyStateFinal(TallyState *st)
 	Size		size;
 	PrefTally  *t;
 	int			nc = 0;
+	double		wsum = 0;
 
 	for (int i = 0; i < n; i++)
 		perm[i] = i;
-	sort_state = st;
-	qsort(perm, n, sizeof(int), CompareItems);
-	sort_state = NULL;
+	qsort_arg(perm, n, sizeof(int), CompareItems, st);
 	for (int i = 0; i < n; i++)
 		rank[perm[i]] = i;
 
 	size = TALLY_SIZE(n, st->ncells, st->textlen, st->text);
 	PrefCheckMemory((double) size, "pref.tally");
 	t = palloc0(size);
-	SET_VARSIZE(t, size);
 	t->version = TALLY_VERSION;
 	t->flags = (st->text ? TALLY_TEXT : 0) | (st->position ? TALLY_POSITION : 0);
 	t->nitems = n;
@@ -379,18 +510,15 @@ TallyStateFinal(TallyState *st)
 		}
 		dst->n[2] = src->n[2];
 		dst->w[2] = src->w[2];
+		wsum += dst->w[0] + dst->w[1] + dst->w[2];
 		nc++;
 	}
+	if (!isfinite(wsum))
+		TallyOutOfRange("weight", "The total weight of the tally is not finite.");
 	qsort(t->cells, nc, sizeof(TallyCell), CompareCells);
-	if (nc < st->ncells)
-	{
-		/* move keys down and fix the size */
-		Size		newsize = TALLY_SIZE(n, nc, st->textlen, st->text);
-
-		t->ncells = nc;
-		SET_VARSIZE(t, newsize);
-	}
+	/* the keys go right after the cells actually kept */
 	t->ncells = nc;
+	SET_VARSIZE(t, TALLY_SIZE(n, nc, st->textlen, st->text));
 	if (st->text)
 	{
 		int32	   *offs = TALLY_TEXT_OFFS(t);
@@ -417,23 +545,32 @@ TallyStateFinal(TallyState *st)
 	return t;
 }
 
-/* Add a whole tally into a state (keys must be of the same kind) */
+/* Error unless a tally of text keys and one of kind text can be merged */
+static void
+CheckSameKeys(bool text, bool sttext)
+{
+	if (text != sttext)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot merge a tally of %s items with a tally of %s items",
+						text ? "text" : "bigint", sttext ? "text" : "bigint")));
+}
+
+/* Add a whole validated tally into a state (keys must be of the same kind) */
 void
 TallyStateMerge(TallyState *st, const PrefTally *t)
 {
 	int		   *map;
 	bool		text = (t->flags & TALLY_TEXT) != 0;
 
-	if (text != st->text)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("cannot merge a tally of %s items with a tally of %s items",
-						text ? "text" : "bigint", st->text ? "text" : "bigint")));
+	CheckSameKeys(text, st->text);
 	if (!(t->flags & TALLY_POSITION))
 		TallyStateDropPosition(st);
 	map = palloc(sizeof(int) * Max(t->nitems, 1));
 	for (int i = 0; i < t->nitems; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (text)
 		{
 			int32	   *offs = TALLY_TEXT_OFFS(t);
@@ -453,63 +590,117 @@ TallyStateMerge(TallyState *st, const PrefTally *t)
 			if (c->n[o] > 0)
 				TallyStateAdd(st, map[c->a], map[c->b], o, c->n[o], c->w[o]);
 	}
-	st->rows_used += t->rows_used;
-	st->rows_skipped += t->rows_skipped;
+	TallyStateCountRows(st, t->rows_used, t->rows_skipped);
 	pfree(map);
 }
 
-/* Report a malformed stored tally */
-static void
-TallyCorrupt(const char *what, const char *detail)
+/* Add another state into st (src is not modified) */
+void
+TallyStateMergeState(TallyState *st, const TallyState *src)
 {
+	int		   *map;
+
+	CheckSameKeys(src->text, st->text);
+	if (!src->position)
+		TallyStateDropPosition(st);
+	map = palloc(sizeof(int) * Max(src->nitems, 1));
+	for (int i = 0; i < src->nitems; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		map[i] = st->text ? TallyStateItemText(st, src->strs[i], src->lens[i])
+			: TallyStateItemInt(st, src->keys[i]);
+	}
+	for (int i = 0; i < src->ncells; i++)
+	{
+		const TallyCell *c = &src->cells[i];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int o = 0; o < 3; o++)
+			if (c->n[o] > 0)
+				TallyStateAdd(st, map[c->a], map[c->b], o, c->n[o], c->w[o]);
+	}
+	TallyStateCountRows(st, src->rows_used, src->rows_skipped);
+	pfree(map);
+}
+
+static void TallyInvalid(TallySource src, const char *detail) pg_attribute_noreturn();
+
+/* Report a malformed tally: syntax error for text, binary error otherwise */
+static void
+TallyInvalid(TallySource src, const char *detail)
+{
+	if (src == TALLY_FROM_TEXT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type tally"),
+				 errdetail("%s", detail),
+				 errhint(TALLY_TEXT_HINT)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s for type tally", what),
+			 errmsg(src == TALLY_FROM_BINARY ? "invalid binary tally" : "invalid pref.tally value"),
 			 errdetail("%s", detail)));
 }
 
-/* Ensure t is well formed: header, sizes, sorted unique keys and cells, counts */
+/*
+ * The one validator of pref.tally, run on every text and binary input and
+ * on every state that enters an aggregate support function.  It ensures:
+ * version and reserved fields; sizes consistent with the byte length; keys
+ * unique and sorted (bigint order, text by bytes), text keys free of NUL
+ * and valid in the database encoding; cells referring to two different
+ * items, canonical (a < b) without position, sorted and unique, not empty;
+ * counts not negative, weights finite and not negative (no -0) and zero
+ * without rows; per-cell and total count sums within bigint; total weight
+ * finite; rows_used equal to the sum of the counts.
+ */
 void
-TallyValidate(const PrefTally *t, Size size, const char *what)
+TallyValidate(const PrefTally *t, Size size, TallySource src)
 {
 	bool		text;
+	int64		total = 0;
+	double		wsum = 0;
+	int			enc = GetDatabaseEncoding();
 
 	if (size < TALLY_HDRSZ)
-		TallyCorrupt(what, "The value is truncated.");
+		TallyInvalid(src, "The value is truncated.");
 	if (t->version != TALLY_VERSION)
-		TallyCorrupt(what, psprintf("Unsupported version %d.", t->version));
+		TallyInvalid(src, psprintf("Unsupported version %d.", t->version));
 	if ((t->flags & ~TALLY_FLAGS_MASK) != 0 || t->unused != 0 || t->reserved != 0)
-		TallyCorrupt(what, "Reserved fields are not zero.");
+		TallyInvalid(src, "Reserved fields are not zero.");
 	if (t->nitems < 0 || t->nitems > TALLY_MAX_ITEMS || t->ncells < 0 || t->textlen < 0 ||
 		t->rows_used < 0 || t->rows_skipped < 0)
-		TallyCorrupt(what, "Negative or too large counts.");
+		TallyInvalid(src, "Negative or too large counts.");
 	text = (t->flags & TALLY_TEXT) != 0;
 	if (!text && t->textlen != 0)
-		TallyCorrupt(what, "A bigint tally has text key bytes.");
+		TallyInvalid(src, "A bigint tally has text key bytes.");
 	if ((double) TALLY_SIZE(t->nitems, t->ncells, t->textlen, text) != (double) size)
-		TallyCorrupt(what, "The value is truncated or has trailing bytes.");
+		TallyInvalid(src, "The value is truncated or has trailing bytes.");
 	if (text)
 	{
 		const int32 *offs = TALLY_TEXT_OFFS(t);
 		const char *data = TALLY_TEXT_DATA(t);
 
 		if (offs[0] != 0 || offs[t->nitems] != t->textlen)
-			TallyCorrupt(what, "Key offsets are inconsistent.");
+			TallyInvalid(src, "Key offsets are inconsistent.");
 		for (int i = 0; i < t->nitems; i++)
 		{
 			int			la = offs[i + 1] - offs[i];
 
-			if (la < 0)
-				TallyCorrupt(what, "Key offsets are not increasing.");
+			if (la < 0 || offs[i + 1] > t->textlen)
+				TallyInvalid(src, "Key offsets are not increasing.");
 			if (memchr(data + offs[i], '\0', la) != NULL)
-				TallyCorrupt(what, "A text key contains a NUL byte.");
+				TallyInvalid(src, "A text key contains a NUL byte.");
+			if (!pg_verify_mbstr(enc, data + offs[i], la, true))
+				TallyInvalid(src, psprintf("Text key %d is not valid in the database encoding %s.",
+										   i, GetDatabaseEncodingName()));
 			if (i > 0)
 			{
 				int			lb = offs[i] - offs[i - 1];
 				int			c = memcmp(data + offs[i - 1], data + offs[i], Min(la, lb));
 
 				if (c > 0 || (c == 0 && lb >= la))
-					TallyCorrupt(what, "Keys are not sorted and unique.");
+					TallyInvalid(src, "Keys are not sorted and unique.");
 			}
 		}
 	}
@@ -519,25 +710,67 @@ TallyValidate(const PrefTally *t, Size size, const char *what)
 
 		for (int i = 1; i < t->nitems; i++)
 			if (keys[i - 1] >= keys[i])
-				TallyCorrupt(what, "Keys are not sorted and unique.");
+				TallyInvalid(src, "Keys are not sorted and unique.");
 	}
 	for (int i = 0; i < t->ncells; i++)
 	{
 		const TallyCell *c = &t->cells[i];
+		int64		cellsum = 0;
 
 		if (c->a < 0 || c->b < 0 || c->a >= t->nitems || c->b >= t->nitems || c->a == c->b)
-			TallyCorrupt(what, "A cell refers to a missing item or to an item compared with itself.");
+			TallyInvalid(src, "A cell refers to a missing item or to an item compared with itself.");
 		if (!(t->flags & TALLY_POSITION) && c->a > c->b)
-			TallyCorrupt(what, "A cell without presentation order is not canonical.");
+			TallyInvalid(src, "A cell without presentation order is not canonical.");
 		if (i > 0 && CompareCells(&t->cells[i - 1], c) >= 0)
-			TallyCorrupt(what, "Cells are not sorted and unique.");
-		if (c->n[0] + c->n[1] + c->n[2] <= 0)
-			TallyCorrupt(what, "A cell is empty.");
+			TallyInvalid(src, "Cells are not sorted and unique.");
 		for (int o = 0; o < 3; o++)
-			if (c->n[o] < 0 || !isfinite(c->w[o]) || c->w[o] < 0 || (c->n[o] == 0 && c->w[o] != 0))
-				TallyCorrupt(what, "A cell has a negative count or an invalid weight.");
+		{
+			if (c->n[o] < 0 || !isfinite(c->w[o]) || c->w[o] < 0 || signbit(c->w[o]) ||
+				(c->n[o] == 0 && c->w[o] != 0))
+				TallyInvalid(src, "A cell has a negative count or an invalid weight.");
+			if (pg_add_s64_overflow(cellsum, c->n[o], &cellsum))
+				TallyOutOfRange("count", psprintf("The counts of cell %d sum past the bigint range.", i));
+			wsum += c->w[o];
+		}
+		if (cellsum == 0)
+			TallyInvalid(src, "A cell is empty.");
+		if (pg_add_s64_overflow(total, cellsum, &total))
+			TallyOutOfRange("count", "The counts of the tally sum past the bigint range.");
 	}
+	if (!isfinite(wsum))
+		TallyOutOfRange("weight", "The total weight of the tally is not finite.");
+	if (total != t->rows_used)
+		TallyInvalid(src, psprintf("rows_used is " INT64_FORMAT " but the cells count " INT64_FORMAT " rows.",
+								   t->rows_used, total));
 }
+
+/* Flatten method of the pref.tally state: the canonical value */
+static struct varlena *
+TallyFlatten(void *state)
+{
+	return (struct varlena *) TallyStateFinal((TallyState *) state);
+}
+
+/* Expand method of the pref.tally state: validate, then rebuild the hash tables */
+static void *
+TallyExpand(const struct varlena *flat, MemoryContext ctx)
+{
+	const PrefTally *t = (const PrefTally *) flat;
+	TallyState *st;
+
+	if (!VARATT_IS_4B_U(flat))
+		elog(ERROR, "pref.tally state is not a plain varlena");
+	TallyValidate(t, VARSIZE(flat), TALLY_FROM_STATE);
+	st = TallyStateCreate(ctx, (t->flags & TALLY_TEXT) != 0, (t->flags & TALLY_POSITION) != 0);
+	TallyStateMerge(st, t);
+	return st;
+}
+
+const PrefStateMethods TallyStateMethods = {
+	"pref.tally",
+	TallyFlatten,
+	TallyExpand
+};
 
 /* Binary search for a bigint key */
 int

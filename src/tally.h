@@ -68,8 +68,27 @@ typedef struct PrefTally
 #define DatumGetPrefTallyP(x)	((PrefTally *) PG_DETOAST_DATUM(x))
 #define PG_GETARG_TALLY_P(n)	DatumGetPrefTallyP(PG_GETARG_DATUM(n))
 
-/* Error unless t is a well-formed tally of exactly size bytes */
-extern void TallyValidate(const PrefTally *t, Size size, const char *what);
+/* Hint of every pref.tally text input error */
+#define TALLY_TEXT_HINT "Use the form printed by pref.tally output: {\"version\": 1, \"keys\": \"bigint\", " \
+	"\"position\": false, \"rows_used\": n, \"rows_skipped\": n, \"items\": [...], " \
+	"\"cells\": [[a, b, a_wins, b_wins, ties, a_weight, b_weight, tie_weight], ...]}."
+
+/* Where a flat tally being validated comes from (decides the error wording) */
+typedef enum TallySource
+{
+	TALLY_FROM_TEXT,			/* tally_in, after canonicalizing the JSON */
+	TALLY_FROM_BINARY,			/* tally_recv */
+	TALLY_FROM_STATE			/* an aggregate state or support-function argument */
+} TallySource;
+
+/*
+ * The one validator of pref.tally: error unless t is a well-formed canonical
+ * tally of exactly size bytes (see tally.c for the rules).
+ */
+extern void TallyValidate(const PrefTally *t, Size size, TallySource src);
+
+/* Error for counts or weights that overflow (22003) */
+extern void TallyOutOfRange(const char *what, const char *detail) pg_attribute_noreturn();
 
 /* Index of a key in a tally or -1 */
 extern int	TallyFindInt(const PrefTally *t, int64 key);

@@ -21,10 +21,10 @@ CREATE TYPE @extschema@.tally (
 	STORAGE = extended
 );
 COMMENT ON TYPE @extschema@.tally IS
-'sufficient statistics of pairwise comparisons: sorted item keys (bigint or text) and sparse counts and summed weights of wins, losses and ties per item pair (by presentation order when known), rows used and skipped; text form is JSON';
-COMMENT ON FUNCTION @extschema@.tally_in(cstring) IS 'text (JSON) input for pref.tally';
+'sufficient statistics of pairwise comparisons: sorted item keys (bigint or text) and sparse counts and summed weights of wins, losses and ties per item pair (by presentation order when known), rows used and skipped; text form is JSON; also the state type of the pref.tally, pref.tally_merge and pref.bt_fit aggregates';
+COMMENT ON FUNCTION @extschema@.tally_in(cstring) IS 'text (JSON) input for pref.tally: items and cells in any order (canonicalized, repeated cells summed with overflow checks), then the same validation as binary input';
 COMMENT ON FUNCTION @extschema@.tally_out(@extschema@.tally) IS 'text (JSON) output for pref.tally; input reproduces the value exactly';
-COMMENT ON FUNCTION @extschema@.tally_recv(internal) IS 'binary input for pref.tally (validated)';
+COMMENT ON FUNCTION @extschema@.tally_recv(internal) IS 'binary input for pref.tally: canonical form only; version, sizes, key order and encoding, cells, counts, weights and totals validated';
 COMMENT ON FUNCTION @extschema@.tally_send(@extschema@.tally) IS 'binary output for pref.tally';
 
 CREATE FUNCTION @extschema@.tally_eq(@extschema@.tally, @extschema@.tally) RETURNS boolean
@@ -57,160 +57,146 @@ CREATE FUNCTION @extschema@.tally_cells(t @extschema@.tally)
 COMMENT ON FUNCTION @extschema@.tally_cells(@extschema@.tally) IS
 'one row per item pair of a tally: outcome counts and summed weights (item_a shown first when the tally keeps position, else item_a < item_b)';
 
--- aggregate support
-CREATE FUNCTION @extschema@.tally_combine(internal, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.tally_serial(internal) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'pref_tally_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.tally_deserial(bytea, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.tally_final(internal) RETURNS @extschema@.tally
-	AS 'MODULE_PATHNAME', 'pref_tally_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_combine(internal, internal) IS 'pref.tally aggregate support: combine partial states';
-COMMENT ON FUNCTION @extschema@.tally_serial(internal) IS 'pref.tally aggregate support: serialize a state';
-COMMENT ON FUNCTION @extschema@.tally_deserial(bytea, internal) IS 'pref.tally aggregate support: deserialize and validate a state';
-COMMENT ON FUNCTION @extschema@.tally_final(internal) IS 'pref.tally aggregate support: canonical tally of a state';
+-- aggregate support: the state is a pref.tally (in memory a read/write
+-- expanded object, flattened only when output, sent or stored)
+CREATE FUNCTION @extschema@.tally_combine(@extschema@.tally, @extschema@.tally) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tally_final(@extschema@.tally) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_combine(@extschema@.tally, @extschema@.tally) IS
+'pref.tally aggregate support: add the second state into the first (NULL-safe; a flat state is validated; counts and weights checked for overflow)';
+COMMENT ON FUNCTION @extschema@.tally_final(@extschema@.tally) IS
+'pref.tally aggregate support: the canonical tally of a state';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, bigint, bigint) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, bigint, bigint) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(winner bigint, loser bigint) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(bigint, bigint) IS 'tally of comparisons: winner beat loser';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, bigint, bigint, boolean) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, bigint, bigint, boolean) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, boolean) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, boolean) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(winner bigint, loser bigint, tie boolean) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(bigint, bigint, boolean) IS 'tally of comparisons: winner beat loser, or a tie when tie is true';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, bigint, bigint, boolean, double precision) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, bigint, bigint, boolean, double precision) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, boolean, double precision) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, boolean, double precision) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(winner bigint, loser bigint, tie boolean, weight double precision) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(bigint, bigint, boolean, double precision) IS 'tally of weighted comparisons: winner beat loser, or a tie; weight finite and not negative';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, text, text) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, text, text) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(winner text, loser text) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(text, text) IS 'tally of comparisons between text items: winner beat loser';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, text, text, boolean) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, text, text, boolean) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, boolean) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, boolean) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(winner text, loser text, tie boolean) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(text, text, boolean) IS 'tally of comparisons between text items, with ties';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, text, text, boolean, double precision) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, text, text, boolean, double precision) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, boolean, double precision) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, boolean, double precision) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(winner text, loser text, tie boolean, weight double precision) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(text, text, boolean, double precision) IS 'tally of weighted comparisons between text items, with ties';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, bigint, bigint, text) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_outcome_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, bigint, bigint, text) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, text) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_outcome_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, text) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(first bigint, second bigint, outcome text) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(bigint, bigint, text) IS 'tally keeping presentation order: outcome > (first preferred), < (second preferred), = (tie)';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, bigint, bigint, text, double precision) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_outcome_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, bigint, bigint, text, double precision) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, text, double precision) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_outcome_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, bigint, bigint, text, double precision) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(first bigint, second bigint, outcome text, weight double precision) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(bigint, bigint, text, double precision) IS 'weighted tally keeping presentation order: outcome >, < or =';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, text, text, text) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_outcome_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, text, text, text) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, text) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_outcome_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, text) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(first text, second text, outcome text) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(text, text, text) IS 'tally of text items keeping presentation order: outcome >, < or =';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, text, text, text, double precision) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_outcome_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, text, text, text, double precision) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, text, double precision) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_outcome_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, text, text, text, double precision) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(first text, second text, outcome text, weight double precision) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(text, text, text, double precision) IS 'weighted tally of text items keeping presentation order: outcome >, < or =';
 
-CREATE FUNCTION @extschema@.tally_trans(internal, @extschema@.pair) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_trans_pair' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_trans(internal, @extschema@.pair) IS 'pref.tally aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_accum(@extschema@.tally, @extschema@.pair) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_accum_pair' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_accum(@extschema@.tally, @extschema@.pair) IS 'pref.tally aggregate support: add one comparison to the state';
 CREATE AGGREGATE @extschema@.tally(p @extschema@.pair) (
-	SFUNC = @extschema@.tally_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally(@extschema@.pair) IS 'tally of pref.pair values, keeping presentation order and weights';
 
-CREATE FUNCTION @extschema@.tally_merge_trans(internal, @extschema@.tally) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_tally_merge_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.tally_merge_trans(internal, @extschema@.tally) IS 'pref.tally_merge aggregate support: transition';
+CREATE FUNCTION @extschema@.tally_merge_accum(@extschema@.tally, @extschema@.tally) RETURNS @extschema@.tally
+	AS 'MODULE_PATHNAME', 'pref_tally_merge_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.tally_merge_accum(@extschema@.tally, @extschema@.tally) IS
+'pref.tally_merge aggregate support: add a stored tally to the state (validated; counts and weights checked for overflow)';
 CREATE AGGREGATE @extschema@.tally_merge(@extschema@.tally) (
-	SFUNC = @extschema@.tally_merge_trans, STYPE = internal, SSPACE = 65536,
+	SFUNC = @extschema@.tally_merge_accum, STYPE = @extschema@.tally, SSPACE = 65536,
 	FINALFUNC = @extschema@.tally_final,
 	COMBINEFUNC = @extschema@.tally_combine,
-	SERIALFUNC = @extschema@.tally_serial, DESERIALFUNC = @extschema@.tally_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.tally_merge(@extschema@.tally) IS

@@ -1,6 +1,13 @@
 /*
- * tally_agg.c - SQL glue of the pref.tally and pref.tally_merge aggregates:
- * transition, combine, serialize, deserialize and final functions.
+ * tally_agg.c - SQL glue of the pref.tally, pref.tally_merge and
+ * pref.bt_fit aggregates: accumulate, combine and final functions.
+ *
+ * The state is a pref.tally.  In memory it is a read/write expanded object
+ * (PrefState, state.h) owned by the aggregate context and wrapping a
+ * TallyState; it is flattened to the canonical pref.tally only when it is
+ * output, sent to another process or stored, and a flat state that comes
+ * back (parallel workers, Citus, a hand-written INITCOND) is validated by
+ * TallyValidate before it is expanded.
  */
 #include "postgres.h"
 
@@ -12,18 +19,46 @@
 
 #include "common.h"
 #include "prefdata.h"
+#include "state.h"
 #include "tally.h"
 #include "tally_state.h"
 
-/* The state argument, created empty on the first row */
-static TallyState *
-GetState(FunctionCallInfo fcinfo, bool text, bool position, const char *fname)
+/*
+ * The state of an accumulate call, created empty on the first row.  A state
+ * passed in flat (e.g. an INITCOND) is validated and must have the key kind
+ * of the signature; a positional state fed unordered comparisons forgets
+ * its presentation order.
+ */
+static inline PrefState *
+AccumState(FunctionCallInfo fcinfo, bool text, bool position)
 {
-	MemoryContext aggctx = PrefAggContext(fcinfo, fname);
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.tally_accum");
+	PrefState  *ps = PrefStateArg(fcinfo, 0, &TallyStateMethods, aggctx);
+	TallyState *st;
 
-	if (PG_ARGISNULL(0))
-		return TallyStateCreate(aggctx, text, position);
-	return (TallyState *) PG_GETARG_POINTER(0);
+	if (ps == NULL)
+	{
+		ps = PrefStateCreate(&TallyStateMethods, aggctx);
+		ps->state = TallyStateCreate(PrefStateMemory(ps), text, position);
+		return ps;
+	}
+	st = (TallyState *) ps->state;
+	if (unlikely(st->text != text))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot add %s items to a tally of %s items",
+						text ? "text" : "bigint", st->text ? "text" : "bigint")));
+	if (unlikely(st->position && !position))
+		TallyStateDropPosition(st);
+	return ps;
+}
+
+/* Count one skipped row and return the state */
+static Datum
+SkipRow(PrefState *ps)
+{
+	TallyStateCountRows((TallyState *) ps->state, 0, 1);
+	return PrefStateDatum(ps);
 }
 
 /* Weight argument at argno (default 1); negative or non-finite is an error */
@@ -41,6 +76,7 @@ ReadWeight(FunctionCallInfo fcinfo, int argno, double *w)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("comparison weight must be finite and not negative"),
 				 errdetail("Got %s.", float8out_internal(*w))));
+	*w += 0.0;					/* -0 counts as 0 */
 	return true;
 }
 
@@ -54,21 +90,8 @@ SelfComparison(const char *item)
 			 errdetail("Both items are %s.", item)));
 }
 
-/* Item index of argument argno (bigint or text) */
-static int
-ArgItem(FunctionCallInfo fcinfo, TallyState *st, int argno)
-{
-	if (st->text)
-	{
-		text	   *t = PG_GETARG_TEXT_PP(argno);
-
-		return TallyStateItemText(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-	}
-	return TallyStateItemInt(st, PG_GETARG_INT64(argno));
-}
-
 /* Check two item arguments differ */
-static void
+static inline void
 CheckDistinct(FunctionCallInfo fcinfo, bool istext)
 {
 	if (istext)
@@ -84,48 +107,60 @@ CheckDistinct(FunctionCallInfo fcinfo, bool istext)
 		SelfComparison(psprintf(INT64_FORMAT, PG_GETARG_INT64(1)));
 }
 
-/* Shared body of tally(winner, loser [, tie [, weight]]) */
-static Datum
-TransWinnerLoser(FunctionCallInfo fcinfo, bool istext)
+/* Add one used row of outcome between the items of arguments 1 and 2 */
+static inline void
+AddRow(FunctionCallInfo fcinfo, TallyState *st, int outcome, double w)
 {
-	TallyState *st = GetState(fcinfo, istext, false, "pref.tally");
+	if (st->text)
+	{
+		text	   *a = PG_GETARG_TEXT_PP(1);
+		text	   *b = PG_GETARG_TEXT_PP(2);
+
+		TallyStateAddRowText(st, VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a),
+							 VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), outcome, w);
+	}
+	else
+		TallyStateAddRowInt(st, PG_GETARG_INT64(1), PG_GETARG_INT64(2), outcome, w);
+	if (unlikely(st->rows_used == PG_INT64_MAX))
+		TallyStateCountRows(st, 1, 0);	/* raises the overflow error */
+	st->rows_used++;
+}
+
+/* Shared body of tally(winner, loser [, tie [, weight]]) */
+static inline Datum
+AccumWinnerLoser(FunctionCallInfo fcinfo, bool istext)
+{
+	PrefState  *ps = AccumState(fcinfo, istext, false);
+	TallyState *st = (TallyState *) ps->state;
 	bool		tie = false;
 	double		w;
-	int			a,
-				b;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (PG_NARGS() > 3 && PG_ARGISNULL(3)) ||
 		!ReadWeight(fcinfo, 4, &w))
-	{
-		st->rows_skipped++;
-		PG_RETURN_POINTER(st);
-	}
+		return SkipRow(ps);
 	if (PG_NARGS() > 3)
 		tie = PG_GETARG_BOOL(3);
 	CheckDistinct(fcinfo, istext);
-	a = ArgItem(fcinfo, st, 1);
-	b = ArgItem(fcinfo, st, 2);
-	TallyStateAdd(st, a, b, tie ? TALLY_TIE : TALLY_A, 1, w);
-	st->rows_used++;
-	PG_RETURN_POINTER(st);
+	AddRow(fcinfo, st, tie ? TALLY_TIE : TALLY_A, w);
+	return PrefStateDatum(ps);
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_trans_int);
+PG_FUNCTION_INFO_V1(pref_tally_accum_int);
 
-/* tally(winner bigint, loser bigint [, tie [, weight]]) transition */
+/* tally(winner bigint, loser bigint [, tie [, weight]]) accumulate */
 Datum
-pref_tally_trans_int(PG_FUNCTION_ARGS)
+pref_tally_accum_int(PG_FUNCTION_ARGS)
 {
-	return TransWinnerLoser(fcinfo, false);
+	return AccumWinnerLoser(fcinfo, false);
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_trans_text);
+PG_FUNCTION_INFO_V1(pref_tally_accum_text);
 
-/* tally(winner text, loser text [, tie [, weight]]) transition */
+/* tally(winner text, loser text [, tie [, weight]]) accumulate */
 Datum
-pref_tally_trans_text(PG_FUNCTION_ARGS)
+pref_tally_accum_text(PG_FUNCTION_ARGS)
 {
-	return TransWinnerLoser(fcinfo, true);
+	return AccumWinnerLoser(fcinfo, true);
 }
 
 /* Tally outcome code of '>', '<' or '=' (same codes as a pair's) */
@@ -145,187 +180,152 @@ ParseOutcome(text *o)
 }
 
 /* Shared body of tally(first, second, outcome [, weight]) */
-static Datum
-TransOutcome(FunctionCallInfo fcinfo, bool istext)
+static inline Datum
+AccumOutcome(FunctionCallInfo fcinfo, bool istext)
 {
-	TallyState *st = GetState(fcinfo, istext, true, "pref.tally");
+	PrefState  *ps = AccumState(fcinfo, istext, true);
+	TallyState *st = (TallyState *) ps->state;
 	double		w;
-	int			outcome,
-				a,
-				b;
+	int			outcome;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || !ReadWeight(fcinfo, 4, &w))
-	{
-		st->rows_skipped++;
-		PG_RETURN_POINTER(st);
-	}
+		return SkipRow(ps);
 	outcome = ParseOutcome(PG_GETARG_TEXT_PP(3));
 	CheckDistinct(fcinfo, istext);
-	a = ArgItem(fcinfo, st, 1);
-	b = ArgItem(fcinfo, st, 2);
-	TallyStateAdd(st, a, b, outcome, 1, w);
-	st->rows_used++;
-	PG_RETURN_POINTER(st);
+	AddRow(fcinfo, st, outcome, w);
+	return PrefStateDatum(ps);
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_trans_outcome_int);
+PG_FUNCTION_INFO_V1(pref_tally_accum_outcome_int);
 
-/* tally(first bigint, second bigint, outcome text [, weight]) transition */
+/* tally(first bigint, second bigint, outcome text [, weight]) accumulate */
 Datum
-pref_tally_trans_outcome_int(PG_FUNCTION_ARGS)
+pref_tally_accum_outcome_int(PG_FUNCTION_ARGS)
 {
-	return TransOutcome(fcinfo, false);
+	return AccumOutcome(fcinfo, false);
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_trans_outcome_text);
+PG_FUNCTION_INFO_V1(pref_tally_accum_outcome_text);
 
-/* tally(first text, second text, outcome text [, weight]) transition */
+/* tally(first text, second text, outcome text [, weight]) accumulate */
 Datum
-pref_tally_trans_outcome_text(PG_FUNCTION_ARGS)
+pref_tally_accum_outcome_text(PG_FUNCTION_ARGS)
 {
-	return TransOutcome(fcinfo, true);
+	return AccumOutcome(fcinfo, true);
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_trans_pair);
+PG_FUNCTION_INFO_V1(pref_tally_accum_pair);
 
-/* tally(pref.pair) transition: keeps presentation order and weight */
+/* tally(pref.pair) accumulate: keeps presentation order and weight */
 Datum
-pref_tally_trans_pair(PG_FUNCTION_ARGS)
+pref_tally_accum_pair(PG_FUNCTION_ARGS)
 {
-	TallyState *st = GetState(fcinfo, false, true, "pref.tally");
+	PrefState  *ps = AccumState(fcinfo, false, true);
+	TallyState *st = (TallyState *) ps->state;
 	PrefPair   *p;
-	int			a,
-				b;
 
 	if (PG_ARGISNULL(1))
-	{
-		st->rows_skipped++;
-		PG_RETURN_POINTER(st);
-	}
+		return SkipRow(ps);
 	p = PG_GETARG_PAIR_P(1);
-	if (p->first == p->second || p->outcome > PAIR_TIE)
+	if (p->first == p->second || p->outcome > PAIR_TIE || !isfinite(p->weight) || !(p->weight > 0))
 		elog(ERROR, "corrupt pref.pair value");
-	a = TallyStateItemInt(st, p->first);
-	b = TallyStateItemInt(st, p->second);
 	/* PAIR_FIRST/SECOND/TIE coincide with TALLY_A/B/TIE */
-	TallyStateAdd(st, a, b, p->outcome, 1, p->weight);
-	st->rows_used++;
-	PG_RETURN_POINTER(st);
+	TallyStateAddRowInt(st, p->first, p->second, p->outcome, p->weight);
+	TallyStateCountRows(st, 1, 0);
+	return PrefStateDatum(ps);
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_merge_trans);
-
-/* tally_merge(pref.tally) transition: add a stored tally */
-Datum
-pref_tally_merge_trans(PG_FUNCTION_ARGS)
+/*
+ * Add the tally in datum d (flat: validated first; or an expanded state)
+ * into state ps, creating the state when ps is NULL.
+ */
+static PrefState *
+MergeInto(PrefState *ps, Datum d, MemoryContext aggctx)
 {
-	TallyState *st;
-	PrefTally  *t;
-
-	PrefAggContext(fcinfo, "pref.tally_merge");
-	if (PG_ARGISNULL(1))
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
 	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	t = PG_GETARG_TALLY_P(1);
-	st = GetState(fcinfo, (t->flags & TALLY_TEXT) != 0, (t->flags & TALLY_POSITION) != 0,
-				  "pref.tally_merge");
-	TallyStateMerge(st, t);
-	PG_RETURN_POINTER(st);
-}
+		const TallyState *src = PrefStateRead(d, &TallyStateMethods);
 
-PG_FUNCTION_INFO_V1(pref_tally_combine);
-
-/* Combine two partial states into the first */
-Datum
-pref_tally_combine(PG_FUNCTION_ARGS)
-{
-	TallyState *s1,
-			   *s2;
-	int		   *map;
-
-	PrefAggContext(fcinfo, "pref.tally_combine");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	s2 = (TallyState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-	{
-		/* copy s2 into the aggregate context */
-		MemoryContext aggctx = PrefAggContext(fcinfo, "pref.tally_combine");
-
-		if (s2->ctx == aggctx)
-			PG_RETURN_POINTER(s2);
-		s1 = TallyStateCreate(aggctx, s2->text, s2->position);
+		if (ps == NULL)
+		{
+			ps = PrefStateCreate(&TallyStateMethods, aggctx);
+			ps->state = TallyStateCreate(PrefStateMemory(ps), src->text, src->position);
+		}
+		TallyStateMergeState((TallyState *) ps->state, src);
 	}
 	else
-		s1 = (TallyState *) PG_GETARG_POINTER(0);
+	{
+		PrefTally  *t = DatumGetPrefTallyP(d);
 
-	if (s1->text != s2->text)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("cannot merge a tally of text items with a tally of bigint items")));
-	if (!s2->position)
-		TallyStateDropPosition(s1);
-	map = palloc(sizeof(int) * Max(s2->nitems, 1));
-	for (int i = 0; i < s2->nitems; i++)
-		map[i] = s1->text ? TallyStateItemText(s1, s2->strs[i], s2->lens[i])
-			: TallyStateItemInt(s1, s2->keys[i]);
-	for (int i = 0; i < s2->ncells; i++)
-		for (int o = 0; o < 3; o++)
-			if (s2->cells[i].n[o] > 0)
-				TallyStateAdd(s1, map[s2->cells[i].a], map[s2->cells[i].b], o,
-							  s2->cells[i].n[o], s2->cells[i].w[o]);
-	s1->rows_used += s2->rows_used;
-	s1->rows_skipped += s2->rows_skipped;
-	pfree(map);
-	PG_RETURN_POINTER(s1);
+		TallyValidate(t, VARSIZE(t), TALLY_FROM_STATE);
+		if (ps == NULL)
+		{
+			ps = PrefStateCreate(&TallyStateMethods, aggctx);
+			ps->state = TallyStateCreate(PrefStateMemory(ps), (t->flags & TALLY_TEXT) != 0,
+										 (t->flags & TALLY_POSITION) != 0);
+		}
+		TallyStateMerge((TallyState *) ps->state, t);
+		if ((Pointer) t != DatumGetPointer(d))
+			pfree(t);
+	}
+	return ps;
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_serial);
-
-/* Serialize a state as the bytes of its canonical tally value */
-Datum
-pref_tally_serial(PG_FUNCTION_ARGS)
+/* Shared body of the merge accumulate and the combine function */
+static Datum
+MergeStates(FunctionCallInfo fcinfo, const char *fname)
 {
-	TallyState *st = (TallyState *) PG_GETARG_POINTER(0);
+	MemoryContext aggctx = PrefAggContext(fcinfo, fname);
+	PrefState  *ps = PrefStateArg(fcinfo, 0, &TallyStateMethods, aggctx);
 
-	PG_RETURN_BYTEA_P((bytea *) TallyStateFinal(st));
+	if (PG_ARGISNULL(1))
+	{
+		if (ps == NULL)
+			PG_RETURN_NULL();
+		return PrefStateDatum(ps);
+	}
+	ps = MergeInto(ps, PG_GETARG_DATUM(1), aggctx);
+	return PrefStateDatum(ps);
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_deserial);
+PG_FUNCTION_INFO_V1(pref_tally_merge_accum);
 
-/* Deserialize: validate the bytes, rebuild the hash tables */
+/* tally_merge(pref.tally) accumulate: add a stored tally (NULL skipped) */
 Datum
-pref_tally_deserial(PG_FUNCTION_ARGS)
+pref_tally_merge_accum(PG_FUNCTION_ARGS)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.tally_deserial");
-	Size		len = VARSIZE_ANY_EXHDR(b);
-	PrefTally  *t = palloc(len + VARHDRSZ);
-	TallyState *st;
-
-	memcpy((char *) t + VARHDRSZ, VARDATA_ANY(b), len);
-	SET_VARSIZE(t, len + VARHDRSZ);
-	TallyValidate(t, len + VARHDRSZ, "serialized state");
-	st = TallyStateCreate(aggctx, (t->flags & TALLY_TEXT) != 0, (t->flags & TALLY_POSITION) != 0);
-	TallyStateMerge(st, t);
-	pfree(t);
-	PG_RETURN_POINTER(st);
+	return MergeStates(fcinfo, "pref.tally_merge_accum");
 }
 
-PG_FUNCTION_INFO_V1(pref_tally_final);
+PG_FUNCTION_INFO_V1(pref_tally_state_combine);
+
+/* Combine two partial states (either may be NULL) into the first */
+Datum
+pref_tally_state_combine(PG_FUNCTION_ARGS)
+{
+	return MergeStates(fcinfo, "pref.tally_combine");
+}
+
+/* The canonical flat tally of a state-typed argument (see tally_state.h) */
+PrefTally *
+TallyStateValue(Datum d)
+{
+	PrefTally  *t;
+
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+		return TallyStateFinal((TallyState *) PrefStateRead(d, &TallyStateMethods));
+	t = DatumGetPrefTallyP(d);
+	TallyValidate(t, VARSIZE(t), TALLY_FROM_STATE);
+	return t;
+}
+
+PG_FUNCTION_INFO_V1(pref_tally_state_final);
 
 /* Final: the canonical tally value (the state is left untouched) */
 Datum
-pref_tally_final(PG_FUNCTION_ARGS)
+pref_tally_state_final(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(TallyStateFinal((TallyState *) PG_GETARG_POINTER(0)));
+	PG_RETURN_POINTER(TallyStateValue(PG_GETARG_DATUM(0)));
 }

@@ -25,7 +25,7 @@ OLD_DATA="
 CREATE TABLE keep (id int PRIMARY KEY, p pref.pair, r pref.ranking, t pref.tally, m pref.bt_model);
 INSERT INTO keep VALUES
  (1, '17>42', '3>1=4>2',
-  '{\"version\": 1, \"keys\": \"bigint\", \"position\": false, \"rows_used\": 5, \"rows_skipped\": 0, \"items\": [1, 2, 3], \"cells\": [[0, 1, 2, 1, 0, 2, 1, 0], [0, 2, 1, 0, 1, 1, 0, 1], [1, 2, 1, 1, 0, 1, 1, 0]]}',
+  '{\"version\": 1, \"keys\": \"bigint\", \"position\": false, \"rows_used\": 7, \"rows_skipped\": 0, \"items\": [1, 2, 3], \"cells\": [[0, 1, 2, 1, 0, 2, 1, 0], [0, 2, 1, 0, 1, 1, 0, 1], [1, 2, 1, 1, 0, 1, 1, 0]]}',
   NULL),
  (2, '7=9*2.5', '1>2', NULL, NULL);
 UPDATE keep SET m = pref.bradley_terry(t) WHERE id = 1;

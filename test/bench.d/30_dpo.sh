@@ -52,4 +52,15 @@ echo "dpo: avg(pref.dpo_loss(...)) ${avgl} ms (x$(ratio "$avgl" "$floor") floor)
 echo "dpo: parallel (2 workers) floor ${parfloor} ms, dpo_metrics ${par} ms (x$(ratio "$par" "$parfloor") parallel floor)"
 echo "dpo: numpy same metrics ${np_ms} ms in memory (dpo_metrics x$(ratio "$met" "$np_ms") numpy); export: binary COPY ${export_ms} ms + parse ${parse_ms} ms"
 echo "dpo: loss agrees: pgpref ${pg_loss}, numpy ${np_loss}"
-psql -X -q -c "DROP TABLE bench_dpo" >/dev/null
+# text round trip of a state (what Citus does with each partial state):
+# the 192-byte sum state, and an aot state keeping 10000 rows (32 bytes each)
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE AGGREGATE bench_dpo_partial(float8, float8, float8, float8, float8, text)
+  (SFUNC = pref.dpo_metrics_accum, STYPE = pref.dpo_state)" -c "CREATE TABLE bench_dpo_state AS
+  SELECT bench_dpo_partial(pc, pr, rc, rr, 0.1, 'sigmoid') AS sums,
+         (SELECT bench_dpo_partial(pc, pr, rc, rr, 0.1, 'aot') FROM (SELECT * FROM bench_dpo LIMIT 10000) s) AS aot
+  FROM bench_dpo" >/dev/null 2>&1 || { echo "dpo: state setup failed"; exit 1; }
+rt_sums=$(median_ms "SELECT sum(length(sums::text::pref.dpo_state::text)) FROM bench_dpo_state, generate_series(1, 100000);" 3)
+rt_aot=$(median_ms "SELECT sum(length(aot::text::pref.dpo_state::text)) FROM bench_dpo_state, generate_series(1, 100);" 3)
+sizes=$(psql -X -At -c "SELECT 'text ' || length(sums::text) || ' and ' || length(aot::text) || ' chars' FROM bench_dpo_state")
+echo "dpo: text round trip (out + in, validated) of a pref.dpo_state: sums $(awk -v t="$rt_sums" 'BEGIN { printf "%.2f", t * 1000 / 100000 }') µs, aot state of 10000 rows $(awk -v t="$rt_aot" 'BEGIN { printf "%.2f", t / 100 }') ms ($sizes)"
+psql -X -q -c "DROP TABLE bench_dpo_state" -c "DROP AGGREGATE bench_dpo_partial(float8, float8, float8, float8, float8, text)" -c "DROP TABLE bench_dpo" >/dev/null

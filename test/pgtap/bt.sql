@@ -1,6 +1,6 @@
 -- pgTAP: Bradley-Terry second half (MM, bootstrap, Elo, Plackett-Luce, evaluation): identities and error codes
 BEGIN;
-SELECT plan(14);
+SELECT plan(19);
 CREATE TEMP TABLE tap_t AS SELECT pref.tally(w::bigint, l::bigint) AS t
 FROM (SELECT 1 + g % 5 AS w, 1 + (g * 3 + 1 + g % 2) % 5 AS l FROM generate_series(1, 400) g) s WHERE w <> l;
 -- MM and Newton agree within 1e-8 on every strength
@@ -32,5 +32,18 @@ SELECT throws_ok($$SELECT * FROM tap_t, pref.bt_bootstrap(t, 1)$$, '22023', 'rou
 SELECT throws_ok($$SELECT pref.elo(1::bigint, 1::bigint)$$, '22000', 'winner and loser are the same item', 'Elo self-comparison');
 SELECT throws_ok($$SELECT pref.plackett_luce('1>2'::pref.ranking)$$, '22000', 'the maximum likelihood estimate does not exist', 'PL without an MLE');
 SELECT throws_ok($$SELECT pref.elo(1::bigint, 2::bigint, false, 'NaN')$$, '22023', 'Elo k must be positive and finite', 'NaN k');
+-- one entry point per signature: text items work like bigint items
+SELECT is((SELECT pref.elo(w::text, l::text ORDER BY i) FROM (VALUES (1, 1, 2), (2, 2, 3), (3, 1, 3)) v(i, w, l)),
+          (SELECT pref.elo(w::bigint, l::bigint ORDER BY i) FROM (VALUES (1, 1, 2), (2, 2, 3), (3, 1, 3)) v(i, w, l)),
+          'Elo over text items equals Elo over bigint items');
+CREATE TEMP TABLE tap_flat_text AS SELECT pref.bradley_terry(pref.tally(w, l)) AS m FROM (VALUES ('a', 'b'), ('b', 'a')) v(w, l);
+SELECT ok((SELECT abs((pref.bt_eval((SELECT m FROM tap_flat_text), w, l)->>'log_loss')::float8 - ln(2)) < 1e-12
+           FROM (VALUES ('a', 'b'), ('b', 'a')) v(w, l)), 'bt_eval with text items');
+SELECT is((SELECT pref.bt_fit(w, l)::text FROM (SELECT 1 + g % 5 AS w, 1 + (g * 3 + 1 + g % 2) % 5 AS l FROM generate_series(1, 400) g) s WHERE w <> l),
+          (SELECT pref.bradley_terry(t)::text FROM tap_t), 'bt_fit equals bradley_terry(tally)');
+SELECT throws_ok($$SELECT pref.bt_eval_final(ARRAY[1, 'NaN', 0, 0, 0]::float8[])$$, '22000',
+                 'pref.bt_eval state must hold finite values that are not negative', 'bt_eval state with NaN');
+SELECT throws_ok($$SELECT pref.bt_eval_combine(ARRAY[1, 0, 0]::float8[], NULL)$$, '22000',
+                 'pref.bt_eval state must be a float8 array of 5 elements', 'bt_eval state of 3 elements');
 SELECT * FROM finish();
 ROLLBACK;

@@ -5,7 +5,7 @@
 --                                                            measured worst 1e-9)
 --   aggregates           relative 1e-12 against numpy's TRL-style batch metrics
 BEGIN;
-SELECT plan(84);
+SELECT plan(96);
 
 CREATE TEMP TABLE fx (id int, loss text, divergence text, beta float8, label_smoothing float8, alpha float8,
   epsilon float8, tau float8, reward_mean float8, pc float8, pr float8, rc float8, rr float8,
@@ -110,6 +110,53 @@ SELECT ok(m.n = x.n AND m.skipped = x.skipped AND pg_temp.close(m.loss, x.v1) AN
           format('dpo_metrics %s: n, skipped and all 8 metrics match the reference to 1e-12', m.name))
 FROM m JOIN bx x USING (name) ORDER BY m.name;
 SELECT is(count(*), 7::bigint, 'seven dpo_metrics configurations compared') FROM m JOIN bx USING (name);
+
+-- split and combine as Citus does: one partial pref.dpo_state per slice id % 3, each
+-- through text, folded with the combine function, against the same reference
+CREATE AGGREGATE pg_temp.dpo_p(float8, float8, float8, float8, float8, text, float8, text)
+  (SFUNC = pref.dpo_metrics_accum, STYPE = pref.dpo_state);
+CREATE AGGREGATE pg_temp.dpo_fold(pref.dpo_state)
+  (SFUNC = pref.dpo_metrics_combine, STYPE = pref.dpo_state, FINALFUNC = pref.dpo_metrics_final);
+CREATE AGGREGATE pg_temp.kto_p(float8, float8, boolean, float8, float8, float8, float8, float8)
+  (SFUNC = pref.kto_metrics_accum, STYPE = pref.dpo_state);
+CREATE AGGREGATE pg_temp.kto_fold(pref.dpo_state)
+  (SFUNC = pref.kto_metrics_combine, STYPE = pref.dpo_state, FINALFUNC = pref.kto_metrics_final);
+CREATE AGGREGATE pg_temp.racc_p(float8, float8, float8, float8, float8, float8)
+  (SFUNC = pref.ranking_accuracy_accum, STYPE = pref.dpo_state);
+CREATE AGGREGATE pg_temp.racc_fold(pref.dpo_state)
+  (SFUNC = pref.ranking_accuracy_combine, STYPE = pref.dpo_state, FINALFUNC = pref.ranking_accuracy_final);
+CREATE TEMP TABLE cfg (name text, beta float8, loss text, weighted boolean, options text);
+INSERT INTO cfg VALUES ('sigmoid', 0.1, 'sigmoid', false, NULL), ('ipo_b0.5', 0.5, 'ipo', false, NULL),
+  ('mix', 0.1, '0.8*sigmoid + 0.2*bco_pair', false, NULL), ('weighted', 0.1, 'sigmoid', true, NULL),
+  ('robust_js', 0.1, 'robust', false, 'label_smoothing=0.1, divergence=js_divergence'),
+  ('aot', 0.1, 'aot', false, NULL), ('aot_unpaired', 0.1, 'aot_unpaired', false, 'label_smoothing=0.2');
+CREATE TEMP TABLE ms AS
+SELECT name, (pg_temp.dpo_fold(s::pref.dpo_state)).* FROM (
+  SELECT c.name, pg_temp.dpo_p(pc, pr, rc, rr, c.beta, c.loss, CASE WHEN c.weighted THEN w ELSE 1 END, c.options)::text AS s
+  FROM b, cfg c GROUP BY c.name, b.id % 3) p GROUP BY name;
+SELECT ok(m.n = x.n AND m.skipped = x.skipped AND pg_temp.close(m.loss, x.v1) AND pg_temp.close(m.rewards_chosen, x.v2)
+          AND pg_temp.close(m.rewards_rejected, x.v3) AND pg_temp.close(m.rewards_accuracy, x.v4)
+          AND pg_temp.close(m.rewards_margin, x.v5) AND pg_temp.close(m.logps_chosen, x.v6)
+          AND pg_temp.close(m.logps_rejected, x.v7) AND pg_temp.close(m.margin_std, x.v8),
+          format('dpo_metrics %s from 3 partial states through text matches the reference to 1e-12', m.name))
+FROM ms m JOIN bx x USING (name) ORDER BY m.name;
+CREATE TEMP TABLE kcfg (name text, swapped boolean, beta float8, dw float8, uw float8);
+INSERT INTO kcfg VALUES ('kto_0.1_1', false, 0.1, 1, 1), ('kto_0.5_1.33', false, 0.5, 1.0, 1.33), ('kto_0.1_1_swapped', true, 0.1, 1, 1);
+SELECT ok(k.n = x.n AND k.skipped = x.skipped AND pg_temp.close(k.loss, x.v1) AND pg_temp.close(k.rewards_chosen, x.v2)
+          AND pg_temp.close(k.rewards_rejected, x.v3) AND pg_temp.close(k.kl, x.v4) AND pg_temp.close(k.rewards_margin, x.v5)
+          AND pg_temp.close(k.logps_chosen, x.v6) AND pg_temp.close(k.logps_rejected, x.v7) AND k.n_desirable = x.v8,
+          format('kto_metrics %s from partial states through text matches the reference', k.name))
+FROM (SELECT name, (pg_temp.kto_fold(s::pref.dpo_state)).* FROM (
+        SELECT c.name, pg_temp.kto_p(pc, rc, desirable, CASE WHEN swapped THEN kl_rc ELSE kl_pc END,
+                                            CASE WHEN swapped THEN kl_pc ELSE kl_rc END, c.beta, c.dw, c.uw)::text AS s
+        FROM b, kcfg c GROUP BY c.name, b.id % 3) p GROUP BY name) k JOIN bx x USING (name) ORDER BY k.name;
+SELECT ok(r.n = x.n AND r.skipped = x.skipped AND r.ranking_accuracy = x.v1 AND r.reference_accuracy = x.v2
+          AND r.reward_accuracy = x.v3 AND r.idealized_accuracy = x.v4,
+          'ranking_accuracy from partial states through text matches the reference')
+FROM (SELECT (pg_temp.racc_fold(s::pref.dpo_state)).* FROM (
+        SELECT pg_temp.racc_p(pc, pr, rc, rr, 0.1, prob)::text AS s FROM b GROUP BY id % 3) p) r, bx x
+WHERE x.name = 'ranking';
+SELECT is((SELECT count(DISTINCT id % 3) FILTER (WHERE pc IS NOT NULL) FROM b), 3::bigint, 'the reference rows fall into three slices, each with rows');
 
 -- aggregate = mean of the per-row function
 SELECT ok(pg_temp.close((pref.dpo_metrics(pc, pr, rc, rr, 0.1, k)).loss, avg(pref.dpo_loss(pc, pr, rc, rr, 0.1, k))),

@@ -1,6 +1,6 @@
--- pgTAP: properties of pref.pair and pref.ranking
+-- pgTAP: properties of pref.pair, pref.ranking and pref.tally
 BEGIN;
-SELECT plan(12);
+SELECT plan(20);
 
 -- n items in groups g_1..g_k imply n(n-1)/2 pairs, sum g(g-1)/2 of them ties
 SELECT is((SELECT count(*) FROM pref.pairs('3>1=4>2')), 6::bigint, '4 items imply 6 pairs');
@@ -43,6 +43,32 @@ SELECT is((SELECT count(*) FROM pp WHERE NOT pref.is_tie(p) AND
 SELECT is((SELECT count(*) FROM pp WHERE p::text::pref.pair <> p), 0::bigint, 'text round trip of 450 pairs');
 SELECT throws_ok($$SELECT '17>17'::pref.pair$$, '22P02', 'invalid input syntax for type pair: "17>17"',
                  'self-comparison is rejected');
+
+-- pref.tally: 30 random weighted tallies read back bit for bit from text; merge is associative
+-- (dyadic weights with small sums, so every summation order is exact)
+CREATE TEMP TABLE tt AS
+SELECT g, pref.tally(w, l, g % 3 = 0 AND i % 4 = 0, (i * g % 97) / 8.0 + 1.0 / 1024) AS t
+FROM generate_series(1, 30) g, LATERAL (SELECT i, (i * 7919 + g) % (3 + g) AS w, (i * 104729 + 2 * g) % (4 + g) AS l
+                                        FROM generate_series(1, 50 + g) i) s
+WHERE w <> l GROUP BY g;
+SELECT is((SELECT count(*) FROM tt WHERE NOT (t::text::pref.tally OPERATOR(pref.=) t)), 0::bigint,
+          'text round trip of 30 random tallies is exact');
+SELECT ok((SELECT pref.tally_merge(t) FROM tt) OPERATOR(pref.=)
+          (SELECT pref.tally_merge(m) FROM (SELECT pref.tally_merge(t) AS m FROM tt GROUP BY g % 4) x),
+          'tally_merge is associative');
+SELECT is((SELECT (pref.tally_stats(pref.tally_merge(t))).rows_used FROM tt),
+          (SELECT sum(a_wins + b_wins + ties)::bigint FROM tt, pref.tally_cells(t)), 'rows_used is the sum of the cell counts');
+-- pref.tally input and merge errors: SQLSTATEs
+SELECT throws_ok($$SELECT '{"version":1,"keys":"bigint","position":false,"rows_used":9223372036854775807,"rows_skipped":0,"items":[1,2],"cells":[[0,1,9223372036854775807,0,0,1,0,0],[0,1,9223372036854775807,0,0,1,0,0]]}'::pref.tally$$,
+                 '22003', 'tally count out of range', 'repeated cells overflowing bigint');
+SELECT throws_ok($$SELECT '{"version":1,"keys":"bigint","position":false,"rows_used":2,"rows_skipped":0,"items":[1,2],"cells":[[0,1,1,0,0,1e308,0,0],[0,1,1,0,0,1e308,0,0]]}'::pref.tally$$,
+                 '22003', 'tally weight out of range', 'weights 1e308 twice');
+SELECT throws_ok($$SELECT '{"version":1,"keys":"bigint","position":false,"rows_used":4,"rows_skipped":0,"items":[1,2],"cells":[[0,1,2,1,0,2,1,0]]}'::pref.tally$$,
+                 '22P02', 'invalid input syntax for type tally', 'rows_used inconsistent with the cells');
+SELECT throws_ok($$SELECT pref.tally_merge(t) FROM (VALUES ('{"version":1,"keys":"bigint","position":false,"rows_used":9223372036854775807,"rows_skipped":0,"items":[1,2],"cells":[[0,1,9223372036854775807,0,0,1,0,0]]}'::pref.tally), ('{"version":1,"keys":"bigint","position":false,"rows_used":1,"rows_skipped":0,"items":[1,2],"cells":[[0,1,1,0,0,1,0,0]]}')) v(t)$$,
+                 '22003', 'tally count out of range', 'tally_merge overflow');
+SELECT throws_ok($$SELECT pref.tally(1::bigint, 2::bigint, false, 1e308) FROM generate_series(1, 2)$$,
+                 '22003', 'tally weight out of range', 'accumulated weight overflow');
 
 SELECT * FROM finish();
 ROLLBACK;
