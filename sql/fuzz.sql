@@ -80,6 +80,24 @@ INSERT INTO sample SELECT 'pref.ranking_state', fuzz.pl_p(r::pref.ranking)::text
   FROM (VALUES ('3>1=4>2'), ('1>2'), ('2>3>1')) v(r);
 INSERT INTO sample SELECT 'pref.ranking_state', fuzz.pl_prior_p(r::pref.ranking, 0.5)::text
   FROM (VALUES ('3>1'), ('1>2>3')) v(r);
+
+CREATE AGGREGATE fuzz.gram_partial(real[]) (SFUNC = pref.gram_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE fuzz.moments_partial(float8[]) (SFUNC = pref.moments_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE fuzz.pca_partial(float8[], int) (SFUNC = pref.pca_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE fuzz.ridge_partial(float8[], float8, float8) (SFUNC = pref.ridge_accum, STYPE = pref.gram_state);
+INSERT INTO sample SELECT 'pref.gram_state', fuzz.gram_partial(x)::text FROM (VALUES ('{1,2,3}'::real[]), ('{-4,5,0.5}')) v(x);
+INSERT INTO sample SELECT 'pref.gram_state', fuzz.gram_partial(x)::text FROM (VALUES (NULL::real[])) v(x);
+INSERT INTO sample SELECT 'pref.gram_state', fuzz.moments_partial(x)::text FROM (VALUES ('{1e8,2}'::float8[]), ('{3,-1e-300}'), (NULL)) v(x);
+INSERT INTO sample SELECT 'pref.gram_state', fuzz.pca_partial(x, 2)::text FROM (VALUES ('{1,2,3}'::float8[]), ('{2,0,1}'), ('{0,1,1}')) v(x);
+INSERT INTO sample SELECT 'pref.gram_state', fuzz.ridge_partial(x, y, 0.5)::text FROM (VALUES ('{1,2}'::float8[], 3::float8), ('{0,1}', -1), ('{2,2}', NULL)) v(x, y);
+CREATE AGGREGATE fuzz.pass_partial(real[], real[], float8, float8[], float8[])
+  (SFUNC = pref.reward_pass_accum, STYPE = pref.reward_state);
+INSERT INTO sample SELECT 'pref.reward_state', fuzz.pass_partial(c, r, wt, '{0.5,-1}', '{0.1,0.25,1}')::text
+FROM (VALUES ('{1,2}'::real[], '{0,1}'::real[], 1::float8), ('{3,1}', '{1,1}', 2.5), (NULL, '{1,1}', 1)) v(c, r, wt);
+INSERT INTO sample SELECT 'pref.reward_state', fuzz.pass_partial(c, r, 1, NULL, '{0,0,0}')::text
+FROM (VALUES ('{1,2,3}'::real[], '{0,1,0}'::real[])) v(c, r);
+DROP AGGREGATE fuzz.gram_partial(real[]), fuzz.moments_partial(float8[]), fuzz.pca_partial(float8[], int),
+  fuzz.ridge_partial(float8[], float8, float8), fuzz.pass_partial(real[], real[], float8, float8[], float8[]);
 -- every base type in pref has samples (a new type cannot escape the fuzz)
 SELECT t.oid::regtype AS type_without_samples
 FROM pg_type t

@@ -81,6 +81,187 @@ SET pgpref.max_memory = '64kB';
 SELECT pref.gram(array_fill(1::real, ARRAY[200]));
 RESET pgpref.max_memory;
 
+-- pref.gram_state: the transition state as a value.  Partial aggregates
+-- (the transition without the final function) and a fold with the combine
+-- function, as Citus runs them on its workers and coordinator.
+CREATE AGGREGATE gram_part(float8[]) (SFUNC = pref.gram_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE gram_part(real[]) (SFUNC = pref.gram_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE moments_part(float8[]) (SFUNC = pref.moments_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE pca_part(float8[], integer) (SFUNC = pref.pca_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE ridge_part(float8[], float8, float8) (SFUNC = pref.ridge_accum, STYPE = pref.gram_state);
+CREATE AGGREGATE gram_fold(pref.gram_state) (SFUNC = pref.gram_combine, STYPE = pref.gram_state);
+-- split and combine: four slices (one all-NULL, one empty), each state through its
+-- text form, folded and finished, equals the one-pass result.  Tolerances: summation
+-- order and the shift change of combine (slices start at different rows); n exact
+CREATE TEMP TABLE gram_slices AS
+  SELECT s, gram_part(x)::text AS g, gram_part(x::real[])::text AS gr, moments_part(x)::text AS m,
+         pca_part(x, 2)::text AS p, ridge_part(x, y, 0.5)::text AS r
+  FROM (SELECT id % 3 AS s, x, y FROM gram_x
+        UNION ALL SELECT 3, NULL, NULL FROM generate_series(1, 4)) q GROUP BY s
+  UNION ALL SELECT 4, NULL, NULL, NULL, NULL, NULL;
+SELECT count(*) AS slices, count(g) AS states FROM gram_slices;
+SELECT rel_err(pref.gram_final(f.g), w.g) < 1e-13 AS gram_same,
+       rel_err(pref.gram_final(f.gr), w.gr) < 1e-13 AS gram_real_same,
+       (pref.moments_final(f.m)).n = (w.m).n AS n_same, (pref.moments_final(f.m)).n_skipped AS n_skipped,
+       rel_err((pref.moments_final(f.m)).mean, (w.m).mean) < 1e-13 AS mean_same,
+       rel_err((pref.moments_final(f.m)).covariance, (w.m).covariance) < 1e-10 AS cov_same,
+       rel_err((pref.pca_final(f.p)).components, (w.p).components) < 1e-8 AS pca_same,
+       rel_err((pref.ridge_final(f.r)).weights, (w.r).weights) < 1e-9 AS ridge_same,
+       (pref.ridge_final(f.r)).n_skipped AS ridge_skipped
+FROM (SELECT gram_fold(g::pref.gram_state) AS g, gram_fold(gr::pref.gram_state) AS gr, gram_fold(m::pref.gram_state) AS m,
+             gram_fold(p::pref.gram_state) AS p, gram_fold(r::pref.gram_state) AS r FROM gram_slices) f,
+     (SELECT pref.gram(x) AS g, pref.gram(x::real[]) AS gr, pref.moments(x) AS m, pref.pca(x, 2) AS p, pref.ridge_fit(x, y, 0.5) AS r
+      FROM (SELECT x, y FROM gram_x UNION ALL SELECT NULL, NULL FROM generate_series(1, 4)) q) w;
+-- a stored state continues: rows 1..150 as a text constant (INITCOND), then rows 151..300
+CREATE TEMP TABLE gram_head AS SELECT gram_part(x) AS g, moments_part(x) AS m FROM gram_x WHERE id <= 150;
+DO $$ BEGIN
+  EXECUTE format('CREATE AGGREGATE gram_cont(float8[]) (SFUNC = pref.gram_accum, STYPE = pref.gram_state, FINALFUNC = pref.gram_final, INITCOND = %L)',
+                 (SELECT g::text FROM gram_head));
+  EXECUTE format('CREATE AGGREGATE moments_cont(float8[]) (SFUNC = pref.moments_accum, STYPE = pref.gram_state, FINALFUNC = pref.moments_final, INITCOND = %L)',
+                 (SELECT m::text FROM gram_head));
+  EXECUTE format('CREATE AGGREGATE gram_wrong(float8[]) (SFUNC = pref.gram_accum, STYPE = pref.gram_state, FINALFUNC = pref.gram_final, INITCOND = %L)',
+                 (SELECT m::text FROM gram_head));
+END $$;
+SELECT rel_err(gram_cont(x), (SELECT pref.gram(x) FROM gram_x)) < 1e-13 AS gram_continued,
+       (moments_cont(x)).n AS n, rel_err((moments_cont(x)).covariance, ref('cov')) < 1e-9 AS cov_continued
+FROM gram_x WHERE id > 150;
+SELECT gram_wrong(x) FROM gram_x;
+-- final functions: NULL state gives NULL; a state of another aggregate is an error
+SELECT pref.gram_final(NULL) IS NULL AS gram_null, pref.moments_final(NULL) IS NULL AS moments_null,
+       pref.pca_final(NULL) IS NULL AS pca_null, pref.ridge_final(NULL) IS NULL AS ridge_null;
+SELECT gram_fold(s) IS NULL AS fold_of_nulls FROM (VALUES (NULL::pref.gram_state), (NULL)) v(s);
+SELECT pref.moments_final(g::pref.gram_state) FROM gram_slices WHERE s = 0;
+-- combine checks the states agree: aggregate, dimension, k, lambda
+SELECT gram_fold(s) FROM (SELECT gram_part(x) FROM (VALUES (ARRAY[1, 2]::float8[])) v(x)
+                          UNION ALL SELECT gram_part(x) FROM (VALUES (ARRAY[1, 2, 3]::float8[])) v(x)) q(s);
+SELECT gram_fold(s) FROM (SELECT g::pref.gram_state FROM gram_slices WHERE s = 0
+                          UNION ALL SELECT m::pref.gram_state FROM gram_slices WHERE s = 1) q(s);
+SELECT gram_fold(s) FROM (SELECT pca_part(x, 1) FROM gram_x WHERE id = 1
+                          UNION ALL SELECT pca_part(x, 2) FROM gram_x WHERE id = 2) q(s);
+SELECT gram_fold(s) FROM (SELECT ridge_part(x, y, 1) FROM gram_x WHERE id = 1
+                          UNION ALL SELECT ridge_part(x, y, 2) FROM gram_x WHERE id = 2) q(s);
+-- text input is validated like a wire format.  Layout: version, kind (uint8), flags
+-- (uint16), magic (uint32), d, k (int32), n, n_skipped (int64), lambda; then shift, sum, S
+CREATE FUNCTION st_bytes(pref.gram_state) RETURNS bytea LANGUAGE sql AS $$ SELECT decode(substr($1::text, 4), 'base64') $$;
+CREATE FUNCTION st_text(bytea) RETURNS text LANGUAGE sql AS $$ SELECT 'v1:' || translate(encode($1, 'base64'), E'\n', '') $$;
+CREATE TEMP TABLE gram_small AS
+  SELECT st_bytes(moments_part(x)) AS m, st_bytes(gram_part(x)) AS g, st_bytes(ridge_part(x, y, 0.5)) AS r
+  FROM (VALUES (ARRAY[1, 2]::float8[], 1::float8), (ARRAY[3, 5], 2)) v(x, y);
+SELECT length(m) AS moments_bytes, length(g) AS gram_bytes, length(r) AS ridge_bytes,
+       (pref.moments_final(st_text(m)::pref.gram_state)).covariance AS cov FROM gram_small;
+SELECT 'v2:AAAA'::pref.gram_state;
+SELECT 'v1:@@@@'::pref.gram_state;
+SELECT ''::pref.gram_state;
+SELECT st_text(substr(m, 1, 30))::pref.gram_state FROM gram_small;
+SELECT st_text(substr(m, 1, 100))::pref.gram_state FROM gram_small;
+SELECT st_text(m || '\x00'::bytea)::pref.gram_state FROM gram_small;
+SELECT st_text(set_byte(m, 0, 2))::pref.gram_state FROM gram_small;
+SELECT st_text(set_byte(m, 4, 0))::pref.gram_state FROM gram_small;
+SELECT st_text(set_byte(m, 2, 1))::pref.gram_state FROM gram_small;
+SELECT st_text(set_byte(m, 1, 7))::pref.gram_state FROM gram_small;
+SELECT st_text(set_byte(m, 23, 128))::pref.gram_state FROM gram_small;
+SELECT st_text(overlay(m placing '\x0000000000000000'::bytea from 17))::pref.gram_state FROM gram_small;
+SELECT st_text(overlay(m placing '\xffffff7f'::bytea from 9))::pref.gram_state FROM gram_small;
+SELECT st_text(set_byte(m, 8, 3))::pref.gram_state FROM gram_small;
+SELECT st_text(set_byte(g, 12, 1))::pref.gram_state FROM gram_small;
+SELECT st_text(overlay(r placing '\x000000000000f0bf'::bytea from 33))::pref.gram_state FROM gram_small;
+SELECT st_text(overlay(m placing '\x000000000000f87f'::bytea from 57))::pref.gram_state FROM gram_small;
+SELECT st_text(overlay(m placing '\x000000000000f07f'::bytea from 97))::pref.gram_state FROM gram_small;
+-- a state with only skipped rows is valid and finishes as NULL
+SELECT pref.gram_final(st_text('\x01000000'::bytea || substr(g, 5, 4) || '\x0000000000000000' || '\x0000000000000000'
+                               || '\x0500000000000000' || '\x0000000000000000')::pref.gram_state) IS NULL AS empty_state
+FROM gram_small;
+-- binary COPY round trip of the states (send and receive), and receive validates
+CREATE TEMP TABLE gram_copy AS SELECT s, g::pref.gram_state AS g, m::pref.gram_state AS m, r::pref.gram_state AS r FROM gram_slices;
+\copy gram_copy TO 'results/gram_state.bin' (FORMAT binary)
+CREATE TEMP TABLE gram_copy2 (LIKE gram_copy);
+\copy gram_copy2 FROM 'results/gram_state.bin' (FORMAT binary)
+SELECT count(*) AS rows, bool_and(a.g::text IS NOT DISTINCT FROM b.g::text AND a.m::text IS NOT DISTINCT FROM b.m::text
+                                  AND a.r::text IS NOT DISTINCT FROM b.r::text) AS same
+FROM gram_copy a JOIN gram_copy2 b USING (s);
+CREATE FUNCTION pg_temp.recv_test(field bytea) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  lo oid;
+  res text;
+  det text;
+BEGIN
+  lo := lo_from_bytea(0, '\x5047434f50590aff0d0a00'::bytea || '\x00000000' || '\x00000000' || '\x0001'
+        || int4send(length(field)) || field || '\xffff'::bytea);
+  PERFORM lo_export(lo, 'pgpref_gram_recv_test.bin');
+  PERFORM lo_unlink(lo);
+  CREATE TEMP TABLE recv_t (v pref.gram_state);
+  BEGIN
+    COPY recv_t FROM 'pgpref_gram_recv_test.bin' (FORMAT binary);
+    SELECT CASE WHEN st_bytes(v) = field THEN 'ok: same bytes' ELSE 'ok: different bytes' END INTO res FROM recv_t;
+  EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
+    res := 'ERROR ' || SQLSTATE || ': ' || SQLERRM || ': ' || det;
+  END;
+  DROP TABLE recv_t;
+  RETURN res;
+END $$;
+SELECT pg_temp.recv_test(m) AS valid FROM gram_small;
+SELECT pg_temp.recv_test(substr(m, 1, 60)) AS truncated FROM gram_small;
+SELECT pg_temp.recv_test(overlay(m placing '\x000000000000f87f'::bytea from 57)) AS nan FROM gram_small;
+-- bounded mutation fuzz of the text input (seeded): 3000 mutated states (bytes set,
+-- truncated, appended); each is rejected (22P02/22P03) or read; a state that is read
+-- prints back to the same text, and the final functions give a value or a data error
+-- (any other error, or a crash, fails the test)
+CREATE FUNCTION pg_temp.fuzz_gram(seed float8, n int) RETURNS TABLE (mutations int, rejected int, accepted int, round_trips boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  srcs bytea[] := ARRAY(SELECT m FROM gram_small UNION ALL SELECT g FROM gram_small UNION ALL SELECT r FROM gram_small);
+  b bytea;
+  t text;
+  v pref.gram_state;
+  k int;
+BEGIN
+  PERFORM setseed(seed);
+  mutations := 0; rejected := 0; accepted := 0; round_trips := true;
+  FOR i IN 1..n LOOP
+    b := srcs[1 + (i % 3)];
+    k := floor(random() * 4)::int;
+    IF k = 0 THEN
+      b := substr(b, 1, floor(random() * length(b))::int);
+    ELSIF k = 1 THEN
+      b := b || decode(lpad(to_hex(floor(random() * 65536)::int), 4, '0'), 'hex');
+    ELSE
+      FOR j IN 1..k LOOP
+        b := set_byte(b, floor(random() * length(b))::int, floor(random() * 256)::int);
+      END LOOP;
+    END IF;
+    mutations := mutations + 1;
+    t := st_text(b);
+    BEGIN
+      v := t::pref.gram_state;
+    EXCEPTION WHEN invalid_text_representation OR invalid_binary_representation THEN
+      rejected := rejected + 1;
+      CONTINUE;
+    END;
+    accepted := accepted + 1;
+    round_trips := round_trips AND v::text = t;
+    BEGIN
+      PERFORM pref.gram_final(v);
+    EXCEPTION WHEN data_exception OR numeric_value_out_of_range OR program_limit_exceeded THEN NULL;
+    END;
+    BEGIN
+      PERFORM pref.moments_final(v);
+    EXCEPTION WHEN data_exception OR numeric_value_out_of_range OR program_limit_exceeded THEN NULL;
+    END;
+    BEGIN
+      PERFORM pref.ridge_final(v);
+    EXCEPTION WHEN data_exception OR numeric_value_out_of_range OR program_limit_exceeded THEN NULL;
+    END;
+  END LOOP;
+  RETURN NEXT;
+END $$;
+SELECT mutations, rejected > 0 AS some_rejected, accepted > 0 AS some_accepted, round_trips
+FROM pg_temp.fuzz_gram(0.25, 3000);
+DROP FUNCTION st_bytes(pref.gram_state), st_text(bytea);
+DROP AGGREGATE gram_cont(float8[]);
+DROP AGGREGATE moments_cont(float8[]);
+DROP AGGREGATE gram_wrong(float8[]);
+
 -- forced parallel plans give the serial answer (20k rows, 2 workers, leader off)
 CREATE TABLE gram_big AS
   SELECT g AS id, ARRAY[sin(g), cos(0.7 * g) + 100, (g % 17) / 3.0, sqrt(g)]::real[] AS x, (g % 11)::float8 AS y

@@ -124,6 +124,109 @@ SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[''NaN'']::float8[]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]::float8[] UNION ALL SELECT 3, 4, ARRAY[0.1]');
 SELECT * FROM pref.bt_fit_contextual('SELECT winner, loser, covariates FROM bt_battles', confidence => 1);
 
+-- pref.reward_state: the pass state as a value.  Partial passes over slices (one
+-- all-NULL, one empty) through their text form, folded with the combine function,
+-- equal the one-pass result (1e-12 relative: summation order only; counts exact)
+CREATE AGGREGATE pass_part(real[], real[], float8, float8[], float8[])
+  (SFUNC = pref.reward_pass_accum, STYPE = pref.reward_state);
+CREATE AGGREGATE pass_fold(pref.reward_state) (SFUNC = pref.reward_pass_combine, STYPE = pref.reward_state);
+CREATE TEMP TABLE pass_slices AS
+  SELECT s, pass_part(chosen, rejected, weight, '{0.5,-0.5,0.25,0}', '{0.1,0.2,1}')::text AS h,
+         pass_part(chosen, rejected, weight, '{0.5,-0.5,0.25,0}', '{0.1,0.2,0}')::text AS g
+  FROM (SELECT id % 3 AS s, chosen, rejected, weight FROM rw_pairs
+        UNION ALL SELECT 3, NULL, NULL, 1 FROM generate_series(1, 5)) q GROUP BY s
+  UNION ALL SELECT 4, NULL, NULL;
+SELECT rel_err(pref.reward_pass_final(f.h), w.h) < 1e-12 AS hessian_pass_same,
+       rel_err(pref.reward_pass_final(f.g), w.g) < 1e-12 AS gradient_pass_same,
+       (pref.reward_pass_final(f.h))[2:3] AS n_and_skipped, array_length(pref.reward_pass_final(f.h), 1) AS len,
+       array_length(pref.reward_pass_final(f.g), 1) AS gradient_len
+FROM (SELECT pass_fold(h::pref.reward_state) AS h, pass_fold(g::pref.reward_state) AS g FROM pass_slices) f,
+     (SELECT pref.reward_pass(chosen, rejected, weight, '{0.5,-0.5,0.25,0}', '{0.1,0.2,1}') AS h,
+             pref.reward_pass(chosen, rejected, weight, '{0.5,-0.5,0.25,0}', '{0.1,0.2,0}') AS g
+      FROM (SELECT chosen, rejected, weight FROM rw_pairs UNION ALL SELECT NULL, NULL, 1 FROM generate_series(1, 5)) q) w;
+SELECT pref.reward_pass_final(NULL) IS NULL AS final_null,
+       (SELECT pass_fold(s) IS NULL FROM (VALUES (NULL::pref.reward_state), (NULL)) v(s)) AS fold_of_nulls,
+       (SELECT pref.reward_pass(chosen, rejected, weight, NULL, '{0,0,1}') IS NULL FROM rw_pairs WHERE false) AS empty_null;
+-- w and params must be the same on every row and in every combined state
+SELECT pref.reward_pass(chosen, rejected, weight, CASE WHEN id = 5 THEN '{1,0,0,0}'::float8[] END, '{0,0,1}') FROM rw_pairs;
+SELECT pref.reward_pass(chosen, rejected, weight, NULL, CASE WHEN id = 5 THEN '{0,0,0}' ELSE '{0,0,1}' END::float8[]) FROM rw_pairs;
+SELECT pref.reward_pass(chosen, rejected, weight, NULL, NULL) FROM rw_pairs;
+SELECT pass_fold(s) FROM (SELECT pass_part(chosen, rejected, weight, NULL, '{0,0,1}') FROM rw_pairs WHERE id < 10
+                          UNION ALL SELECT pass_part(chosen, rejected, weight, '{1,0,0,0}', '{0,0,1}') FROM rw_pairs WHERE id > 10) q(s);
+SELECT pass_fold(s) FROM (SELECT pass_part(chosen, rejected, weight, NULL, '{0,0,1}') FROM rw_pairs WHERE id < 10
+                          UNION ALL SELECT pass_part(chosen, rejected, weight, NULL, '{0,0,0}') FROM rw_pairs WHERE id > 10) q(s);
+SELECT pass_fold(s) FROM (SELECT pass_part(chosen, rejected, weight, NULL, '{0,0,1}') FROM rw_pairs WHERE id < 10
+                          UNION ALL SELECT pass_part(chosen[1:3], rejected[1:3], weight, NULL, '{0,0,1}') FROM rw_pairs WHERE id > 10) q(s);
+-- text input is validated like a wire format.  Layout: version, flags (uint8), reserved
+-- (uint16), magic (uint32), d, reserved (int32), n, n_skipped (int64), target, margin,
+-- sums of weights, losses, correct (float8); then w, g, H
+CREATE FUNCTION st_bytes(pref.reward_state) RETURNS bytea LANGUAGE sql AS $$ SELECT decode(substr($1::text, 4), 'base64') $$;
+CREATE FUNCTION st_text(bytea) RETURNS text LANGUAGE sql AS $$ SELECT 'v1:' || translate(encode($1, 'base64'), E'\n', '') $$;
+CREATE TEMP TABLE pass_small AS SELECT st_bytes(pass_part(chosen, rejected, weight, NULL, '{0,0,1}')) AS b FROM rw_pairs WHERE id <= 3;
+SELECT length(b) AS bytes, st_text(b)::pref.reward_state::text = st_text(b) AS text_round_trip FROM pass_small;
+SELECT 'x1:AAAA'::pref.reward_state;
+SELECT st_text(substr(b, 1, 40))::pref.reward_state FROM pass_small;
+SELECT st_text(substr(b, 1, length(b) - 8))::pref.reward_state FROM pass_small;
+SELECT st_text(b || '\x00'::bytea)::pref.reward_state FROM pass_small;
+SELECT st_text(set_byte(b, 0, 9))::pref.reward_state FROM pass_small;
+SELECT st_text(set_byte(b, 5, 0))::pref.reward_state FROM pass_small;
+SELECT st_text(set_byte(b, 1, 3))::pref.reward_state FROM pass_small;
+SELECT st_text(set_byte(b, 12, 1))::pref.reward_state FROM pass_small;
+SELECT st_text(set_byte(b, 1, 0))::pref.reward_state FROM pass_small;
+SELECT st_text(set_byte(b, 31, 255))::pref.reward_state FROM pass_small;
+SELECT st_text(overlay(b placing '\x000000000000e03f'::bytea from 33))::pref.reward_state FROM pass_small;
+SELECT st_text(overlay(b placing '\x000000000000f0bf'::bytea from 57))::pref.reward_state FROM pass_small;
+SELECT st_text(overlay(b placing '\x000000000000f87f'::bytea from 105))::pref.reward_state FROM pass_small;
+-- binary COPY round trip
+CREATE TEMP TABLE pass_copy AS SELECT s, h::pref.reward_state AS h, g::pref.reward_state AS g FROM pass_slices;
+\copy pass_copy TO 'results/reward_state.bin' (FORMAT binary)
+CREATE TEMP TABLE pass_copy2 (LIKE pass_copy);
+\copy pass_copy2 FROM 'results/reward_state.bin' (FORMAT binary)
+SELECT count(*) AS rows, bool_and(a.h::text IS NOT DISTINCT FROM b.h::text AND a.g::text IS NOT DISTINCT FROM b.g::text) AS same
+FROM pass_copy a JOIN pass_copy2 b USING (s);
+-- bounded mutation fuzz of the text input (seeded), as for pref.gram_state: rejected
+-- (22P02/22P03) or read back to the same text, and the final function does not fail
+CREATE FUNCTION pg_temp.fuzz_pass(seed float8, n int) RETURNS TABLE (mutations int, rejected int, accepted int, round_trips boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  src bytea := (SELECT b FROM pass_small);
+  b bytea;
+  t text;
+  v pref.reward_state;
+  k int;
+BEGIN
+  PERFORM setseed(seed);
+  mutations := 0; rejected := 0; accepted := 0; round_trips := true;
+  FOR i IN 1..n LOOP
+    b := src;
+    k := floor(random() * 4)::int;
+    IF k = 0 THEN
+      b := substr(b, 1, floor(random() * length(b))::int);
+    ELSIF k = 1 THEN
+      b := b || decode(lpad(to_hex(floor(random() * 65536)::int), 4, '0'), 'hex');
+    ELSE
+      FOR j IN 1..k LOOP
+        b := set_byte(b, floor(random() * length(b))::int, floor(random() * 256)::int);
+      END LOOP;
+    END IF;
+    mutations := mutations + 1;
+    t := st_text(b);
+    BEGIN
+      v := t::pref.reward_state;
+    EXCEPTION WHEN invalid_text_representation OR invalid_binary_representation THEN
+      rejected := rejected + 1;
+      CONTINUE;
+    END;
+    accepted := accepted + 1;
+    round_trips := round_trips AND v::text = t;
+    PERFORM pref.reward_pass_final(v);
+  END LOOP;
+  RETURN NEXT;
+END $$;
+SELECT mutations, rejected > 0 AS some_rejected, accepted > 0 AS some_accepted, round_trips
+FROM pg_temp.fuzz_pass(0.5, 3000);
+DROP FUNCTION st_bytes(pref.reward_state), st_text(bytea);
+
 -- forced parallel: the pass aggregate runs as Partial Aggregate; reward_fit equals the serial fit
 CREATE TABLE rw_big AS SELECT (g - 1) * 400 + p.id AS id, p.chosen, p.rejected, p.weight
   FROM rw_pairs p, generate_series(1, 60) g;

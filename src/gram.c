@@ -1,29 +1,40 @@
 /*
  * gram.c - SQL glue of the BLAS aggregates: pref.gram, pref.moments,
- * pref.pca and pref.ridge_fit over real[] / double precision[] rows.
+ * pref.pca and pref.ridge_fit over real[] / double precision[] rows, and
+ * their transition state type pref.gram_state.
  *
- * The transition state buffers rows in blocks and folds each full block
- * with one syrk (gram_core.c); combine adds states (changing the shift of
- * one of them when they differ), serial/deserial write a versioned bytea.
+ * In memory the state (GramState) is a read/write expanded object owned by
+ * the aggregate context (state.h).  It buffers rows in blocks and folds
+ * each full block with one syrk (gram_core.c); combine adds two states,
+ * moving the second onto the first one's shift when they differ.  The flat
+ * form, written only when the state is output, sent, stored or passed
+ * between processes, has the buffer folded in (little-endian):
+ *
+ *   version uint8 (1), kind uint8, flags uint16 (zero), magic uint32 "GRAM",
+ *   d int32, k int32, n int64, n_skipped int64, lambda float8,
+ *   then, when d > 0: shift (p doubles; not for pref.gram), sum (p), S (p x p)
+ *
+ * with p = d, or d + 1 for ridge_fit (the columns x and y).  Its expand
+ * function is the one validator of text, binary and combine input.
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "lib/stringinfo.h"
-#include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "common.h"
 #include "gram_core.h"
 #include "linalg.h"
 #include "reward.h"
+#include "state.h"
 
 #define GRAM_RAW		0		/* pref.gram: no shift, raw X^T X */
 #define GRAM_MOMENTS	1		/* pref.moments */
@@ -32,57 +43,95 @@
 
 #define GRAM_MAGIC		0x4752414d	/* "GRAM" */
 #define GRAM_VERSION	1
+#define GRAM_TYPE		"pref.gram_state"
 
 static const char *const GRAM_NAMES[] = {"pref.gram", "pref.moments", "pref.pca", "pref.ridge_fit"};
+static const char *const GRAM_FINALS[] = {"pref.gram_final", "pref.moments_final", "pref.pca_final", "pref.ridge_final"};
 
 typedef struct GramState
 {
 	int			kind;			/* GRAM_* */
 	int			d;				/* dimension of x (0 until the first row) */
 	int			p;				/* stored columns: d, or d + 1 for ridge */
-	int			k;				/* pca: components requested */
-	double		lambda;			/* ridge: penalty */
+	int			k;				/* pca: components requested; else 0 */
+	double		lambda;			/* ridge: penalty; else 0 */
 	int64		n;				/* rows folded or buffered */
 	int64		nskipped;		/* NULL rows */
 	int			blockrows;
-	int			nbuf;
+	int			nbuf;			/* rows in buf not yet folded */
 	double	   *shift;			/* p, or NULL for GRAM_RAW */
 	double	   *sum;			/* p */
 	double	   *S;				/* p x p */
-	double	   *buf;			/* blockrows x p, NULL for deserialized states */
+	double	   *buf;			/* blockrows x p; NULL until a transition needs it */
 } GramState;
 
-/* Wire header of a serialized state */
+/* Header of the flat form */
 typedef struct GramWire
 {
-	uint32		magic;
 	uint8		version;
 	uint8		kind;
 	uint16		flags;			/* reserved, zero */
+	uint32		magic;
 	int32		d;
-	int32		p;
 	int32		k;
-	int32		unused;			/* reserved, zero */
 	int64		n;
 	int64		nskipped;
 	double		lambda;
 } GramWire;
 
-/* Allocate a state in the aggregate context */
-static GramState *
-GramNew(int kind)
+StaticAssertDecl(sizeof(GramWire) == 40, "GramWire must have no padding");
+
+static struct varlena *GramFlatten(void *state);
+static void *GramExpand(const struct varlena *flat, MemoryContext ctx);
+
+static const PrefStateMethods GramMethods = {GRAM_TYPE, GramFlatten, GramExpand};
+
+/* Stored columns for dimension d */
+static inline int
+GramColumns(int kind, int d)
 {
-	GramState  *st = palloc0(sizeof(GramState));
+	return kind == GRAM_RIDGE && d > 0 ? d + 1 : d;
+}
+
+/* Bytes of the flat payload (header and arrays), as a double for limit checks */
+static double
+GramFlatBytes(int kind, int d)
+{
+	double		p = GramColumns(kind, d);
+
+	if (d == 0)
+		return sizeof(GramWire);
+	return sizeof(GramWire) + sizeof(double) * (p * p + (kind == GRAM_RAW ? 1.0 : 2.0) * p);
+}
+
+/* A state without rows in ctx */
+static GramState *
+GramNew(MemoryContext ctx, int kind, int k, double lambda)
+{
+	GramState  *st = MemoryContextAllocZero(ctx, sizeof(GramState));
 
 	st->kind = kind;
+	st->k = k;
+	st->lambda = lambda;
 	return st;
 }
 
-/* Ensure the state has buffers for dimension d */
+/* Ensure the row buffer exists */
 static void
-GramAllocate(GramState *st, int d, bool withbuf)
+GramAllocBuffer(GramState *st, MemoryContext ctx)
 {
-	int			p = st->kind == GRAM_RIDGE ? d + 1 : d;
+	if (st->buf == NULL)
+		st->buf = MemoryContextAllocHuge(ctx, sizeof(double) * (Size) st->blockrows * st->p);
+}
+
+/*
+ * Ensure the state has arrays for dimension d (S zeroed when zero, the row
+ * buffer when withbuf), within pgpref.max_memory.
+ */
+static void
+GramAllocate(GramState *st, int d, bool withbuf, bool zero, MemoryContext ctx)
+{
+	int			p = GramColumns(st->kind, d);
 	double		bytes;
 
 	st->d = d;
@@ -91,17 +140,28 @@ GramAllocate(GramState *st, int d, bool withbuf)
 	bytes = sizeof(double) * ((double) p * p + 2.0 * p +
 							  (withbuf ? (double) st->blockrows * p : 0.0));
 	PrefCheckMemory(bytes, GRAM_NAMES[st->kind]);
-	st->S = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) p * p);
-	memset(st->S, 0, sizeof(double) * (Size) p * p);
-	st->sum = palloc0(sizeof(double) * p);
+	st->S = MemoryContextAllocHuge(ctx, sizeof(double) * (Size) p * p);
+	if (zero)
+		PrefZeroLarge(st->S, (Size) p * p);
+	st->sum = MemoryContextAllocZero(ctx, sizeof(double) * p);
 	if (st->kind != GRAM_RAW)
-		st->shift = palloc0(sizeof(double) * p);
+		st->shift = MemoryContextAllocZero(ctx, sizeof(double) * p);
 	if (withbuf)
-		st->buf = MemoryContextAllocHuge(CurrentMemoryContext,
-										 sizeof(double) * (Size) st->blockrows * p);
+		GramAllocBuffer(st, ctx);
 }
 
-/* Fold the buffered rows */
+/* Error when the accumulated sums left the double precision range */
+static void
+GramOverflow(const GramState *st)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: the sums overflow the double precision range", GRAM_NAMES[st->kind]),
+			 errdetail("Products of the input elements summed to more than 1.8e308."),
+			 errhint("Scale the input down.")));
+}
+
+/* Fold the buffered rows; the sums and the diagonal must stay finite */
 static void
 GramFlush(GramState *st)
 {
@@ -110,6 +170,21 @@ GramFlush(GramState *st)
 	PrefApplyBlasThreads();
 	gram_fold_block(st->p, st->nbuf, st->buf, st->shift, st->sum, st->S);
 	st->nbuf = 0;
+	/* |S_ij| <= sqrt(S_ii S_jj): finite sums and diagonal bound the rest */
+	for (int j = 0; j < st->p; j++)
+		if (!isfinite(st->sum[j]) || !isfinite(st->S[(Size) j * st->p + j]))
+			GramOverflow(st);
+}
+
+/* Count one row in *count, with an overflow check */
+static void
+GramCount(int64 *count, const GramState *st)
+{
+	if (unlikely(*count == PG_INT64_MAX))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: row count out of range", GRAM_NAMES[st->kind])));
+	(*count)++;
 }
 
 /* Dimension of a vector argument, with a clear error for bad shapes */
@@ -127,48 +202,68 @@ VectorDim(ArrayType *arr, const char *name)
 	return ARR_DIMS(arr)[0];
 }
 
-/*
- * Common transition: add row x (and y for ridge) to the state, creating it
- * in the aggregate context on the first call.
- */
-static GramState *
-GramAddRow(FunctionCallInfo fcinfo, int kind, bool isnull, Datum xdatum, double y)
+/* Ensure a state given to a transition belongs to it (kind, k, lambda) */
+static void
+GramCheckContinue(const GramState *st, int kind, int k, double lambda)
 {
-	MemoryContext aggcxt,
-				old;
+	if (st->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s cannot continue a %s of %s", GRAM_NAMES[kind], GRAM_TYPE, GRAM_NAMES[st->kind])));
+	if (kind == GRAM_PCA && st->k != k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.pca: k must be the same on every row"),
+				 errdetail("Got %d after %d.", k, st->k)));
+	if (kind == GRAM_RIDGE && st->lambda != lambda)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.ridge_fit: lambda must be the same on every row"),
+				 errdetail("Got %g after %g.", lambda, st->lambda)));
+}
+
+/*
+ * Common transition: add row x (argument 1; y for ridge) to the state
+ * (argument 0), creating it in the aggregate context on the first call.
+ * skip: the row has a NULL and is only counted.
+ */
+static Datum
+GramAccum(FunctionCallInfo fcinfo, int kind, Oid elemtype, int k, double lambda,
+		  bool skip, double y)
+{
+	MemoryContext aggctx = PrefAggContext(fcinfo, GRAM_NAMES[kind]);
+	PrefState  *ps = PrefStateArg(fcinfo, 0, &GramMethods, aggctx);
 	GramState  *st;
 	ArrayType  *x;
 	int			dim;
 	double	   *row;
 
-	aggcxt = PrefAggContext(fcinfo, GRAM_NAMES[kind]);
-
-	st = PG_ARGISNULL(0) ? NULL : (GramState *) PG_GETARG_POINTER(0);
-	if (st == NULL)
+	if (ps == NULL)
 	{
-		old = MemoryContextSwitchTo(aggcxt);
-		st = GramNew(kind);
-		MemoryContextSwitchTo(old);
+		ps = PrefStateCreate(&GramMethods, aggctx);
+		ps->state = GramNew(PrefStateMemory(ps), kind, k, lambda);
 	}
-	if (isnull)
+	st = (GramState *) ps->state;
+	GramCheckContinue(st, kind, k, lambda);
+	if (skip)
 	{
-		st->nskipped++;
-		return st;
+		GramCount(&st->nskipped, st);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
 	}
 
-	x = DatumGetArrayTypeP(xdatum);
+	x = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_ELEMTYPE(x) != elemtype)
+		elog(ERROR, "%s: x has element type %u, expected %u", GRAM_NAMES[kind], ARR_ELEMTYPE(x), elemtype);
 	dim = VectorDim(x, "x");
 	if (st->d == 0)
-	{
-		old = MemoryContextSwitchTo(aggcxt);
-		GramAllocate(st, dim, true);
-		MemoryContextSwitchTo(old);
-	}
+		GramAllocate(st, dim, true, true, PrefStateMemory(ps));
 	else if (dim != st->d)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("%s: row has dimension %d, expected %d", GRAM_NAMES[kind], dim, st->d),
 				 errdetail("Every x must have the same number of elements as the first row.")));
+	else if (st->buf == NULL)
+		GramAllocBuffer(st, PrefStateMemory(ps));
 
 	row = st->buf + (Size) st->nbuf * st->p;
 	PrefReadVectorInto(x, row, st->d, "x");
@@ -177,39 +272,52 @@ GramAddRow(FunctionCallInfo fcinfo, int kind, bool isnull, Datum xdatum, double 
 	/* the first row is the shift for the covariance-style aggregates */
 	if (st->n == 0 && st->shift != NULL)
 		memcpy(st->shift, row, sizeof(double) * st->p);
-	st->n++;
+	GramCount(&st->n, st);
 	if (++st->nbuf == st->blockrows)
 		GramFlush(st);
-	return st;
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-PG_FUNCTION_INFO_V1(pref_gram_accum);
+PG_FUNCTION_INFO_V1(pref_gram_accum_real);
 
-/* pref.gram transition */
+/* pref.gram transition, real[] rows */
 Datum
-pref_gram_accum(PG_FUNCTION_ARGS)
+pref_gram_accum_real(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(GramAddRow(fcinfo, GRAM_RAW, PG_ARGISNULL(1),
-								 PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1), 0));
+	return GramAccum(fcinfo, GRAM_RAW, FLOAT4OID, 0, 0, PG_ARGISNULL(1), 0);
 }
 
-PG_FUNCTION_INFO_V1(pref_moments_accum);
+PG_FUNCTION_INFO_V1(pref_gram_accum_double);
 
-/* pref.moments transition */
+/* pref.gram transition, double precision[] rows */
 Datum
-pref_moments_accum(PG_FUNCTION_ARGS)
+pref_gram_accum_double(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(GramAddRow(fcinfo, GRAM_MOMENTS, PG_ARGISNULL(1),
-								 PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1), 0));
+	return GramAccum(fcinfo, GRAM_RAW, FLOAT8OID, 0, 0, PG_ARGISNULL(1), 0);
 }
 
-PG_FUNCTION_INFO_V1(pref_pca_accum);
+PG_FUNCTION_INFO_V1(pref_moments_accum_real);
 
-/* pref.pca transition: k must be the same on every row */
+/* pref.moments transition, real[] rows */
 Datum
-pref_pca_accum(PG_FUNCTION_ARGS)
+pref_moments_accum_real(PG_FUNCTION_ARGS)
 {
-	GramState  *st;
+	return GramAccum(fcinfo, GRAM_MOMENTS, FLOAT4OID, 0, 0, PG_ARGISNULL(1), 0);
+}
+
+PG_FUNCTION_INFO_V1(pref_moments_accum_double);
+
+/* pref.moments transition, double precision[] rows */
+Datum
+pref_moments_accum_double(PG_FUNCTION_ARGS)
+{
+	return GramAccum(fcinfo, GRAM_MOMENTS, FLOAT8OID, 0, 0, PG_ARGISNULL(1), 0);
+}
+
+/* pref.pca's k (argument 2): not NULL, at least 1 */
+static int
+PcaK(FunctionCallInfo fcinfo)
+{
 	int			k;
 
 	if (PG_ARGISNULL(2))
@@ -222,297 +330,386 @@ pref_pca_accum(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("pref.pca: k must be at least 1"),
 				 errdetail("Got %d.", k)));
-	st = GramAddRow(fcinfo, GRAM_PCA, PG_ARGISNULL(1),
-					PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1), 0);
-	if (st->k == 0)
-		st->k = k;
-	else if (st->k != k)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("pref.pca: k must be the same on every row"),
-				 errdetail("Got %d after %d.", k, st->k)));
-	PG_RETURN_POINTER(st);
+	return k;
 }
 
-PG_FUNCTION_INFO_V1(pref_ridge_accum);
+PG_FUNCTION_INFO_V1(pref_pca_accum_real);
 
-/* pref.ridge_fit transition: rows with NULL x or y are skipped */
+/* pref.pca transition, real[] rows; k must be the same on every row */
 Datum
-pref_ridge_accum(PG_FUNCTION_ARGS)
+pref_pca_accum_real(PG_FUNCTION_ARGS)
 {
-	GramState  *st;
-	double		lambda,
-				y = 0;
+	return GramAccum(fcinfo, GRAM_PCA, FLOAT4OID, PcaK(fcinfo), 0, PG_ARGISNULL(1), 0);
+}
+
+PG_FUNCTION_INFO_V1(pref_pca_accum_double);
+
+/* pref.pca transition, double precision[] rows */
+Datum
+pref_pca_accum_double(PG_FUNCTION_ARGS)
+{
+	return GramAccum(fcinfo, GRAM_PCA, FLOAT8OID, PcaK(fcinfo), 0, PG_ARGISNULL(1), 0);
+}
+
+/*
+ * pref.ridge_fit's arguments: lambda (argument 3) not NULL, non-negative
+ * and finite; y (argument 2) finite unless NULL.  Returns whether the row
+ * is skipped (NULL x or y).
+ */
+static bool
+RidgeArgs(FunctionCallInfo fcinfo, double *lambda, double *y)
+{
 	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
 
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("pref.ridge_fit: lambda must not be NULL")));
-	lambda = PG_GETARG_FLOAT8(3);
-	if (!isfinite(lambda) || lambda < 0)
+	*lambda = PG_GETARG_FLOAT8(3);
+	if (!isfinite(*lambda) || *lambda < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("pref.ridge_fit: lambda must be non-negative and finite"),
-				 errdetail("Got %g.", lambda)));
+				 errdetail("Got %g.", *lambda)));
+	*y = 0;
 	if (!skip)
 	{
-		y = PG_GETARG_FLOAT8(2);
-		PrefCheckFinite(y, "y");
+		*y = PG_GETARG_FLOAT8(2);
+		PrefCheckFinite(*y, "y");
 	}
-	st = GramAddRow(fcinfo, GRAM_RIDGE, skip, skip ? (Datum) 0 : PG_GETARG_DATUM(1), y);
-	if (st->n + st->nskipped == 1)
-		st->lambda = lambda;
-	else if (st->lambda != lambda)
+	return skip;
+}
+
+PG_FUNCTION_INFO_V1(pref_ridge_accum_real);
+
+/* pref.ridge_fit transition, real[] rows; rows with NULL x or y are skipped */
+Datum
+pref_ridge_accum_real(PG_FUNCTION_ARGS)
+{
+	double		lambda,
+				y;
+	bool		skip = RidgeArgs(fcinfo, &lambda, &y);
+
+	return GramAccum(fcinfo, GRAM_RIDGE, FLOAT4OID, 0, lambda, skip, y);
+}
+
+PG_FUNCTION_INFO_V1(pref_ridge_accum_double);
+
+/* pref.ridge_fit transition, double precision[] rows */
+Datum
+pref_ridge_accum_double(PG_FUNCTION_ARGS)
+{
+	double		lambda,
+				y;
+	bool		skip = RidgeArgs(fcinfo, &lambda, &y);
+
+	return GramAccum(fcinfo, GRAM_RIDGE, FLOAT8OID, 0, lambda, skip, y);
+}
+
+/*
+ * Fold state b into a (a's arrays live in ctx): same aggregate, dimension,
+ * k and lambda; counts checked for overflow; b is only read (its buffer,
+ * if any, is folded first, which does not change its value).
+ */
+static void
+GramMerge(GramState *a, GramState *b, MemoryContext ctx)
+{
+	int64		n,
+				nskipped;
+	Size		pp;
+
+	if (a->kind != b->kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot combine a %s of %s with one of %s", GRAM_TYPE,
+						GRAM_NAMES[a->kind], GRAM_NAMES[b->kind])));
+	if (a->d > 0 && b->d > 0 && a->d != b->d)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: cannot combine states of dimensions %d and %d", GRAM_NAMES[a->kind], a->d, b->d),
+				 errdetail("Every x must have the same number of elements.")));
+	if (a->kind == GRAM_PCA && a->k != b->k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.pca: k must be the same on every row"),
+				 errdetail("The states have k = %d and %d.", a->k, b->k)));
+	if (a->kind == GRAM_RIDGE && a->lambda != b->lambda)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("pref.ridge_fit: lambda must be the same on every row"),
-				 errdetail("Got %g after %g.", lambda, st->lambda)));
-	PG_RETURN_POINTER(st);
-}
-
-/* Ensure two states describe the same aggregate */
-static void
-GramCheckCompatible(GramState *a, GramState *b)
-{
-	if (a->kind != b->kind)
-		elog(ERROR, "pgpref: cannot combine states of different aggregates");
-	if (a->d != 0 && b->d != 0 && a->d != b->d)
+				 errdetail("The states have lambda = %g and %g.", a->lambda, b->lambda)));
+	if (pg_add_s64_overflow(a->n, b->n, &n) ||
+		pg_add_s64_overflow(a->nskipped, b->nskipped, &nskipped))
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s: row has dimension %d, expected %d", GRAM_NAMES[a->kind], b->d, a->d),
-				 errdetail("Every x must have the same number of elements.")));
-	if (a->kind == GRAM_PCA && a->k != 0 && b->k != 0 && a->k != b->k)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("pref.pca: k must be the same on every row")));
-	if (a->kind == GRAM_RIDGE && a->n + a->nskipped > 0 && b->n + b->nskipped > 0 &&
-		a->lambda != b->lambda)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("pref.ridge_fit: lambda must be the same on every row")));
-}
-
-PG_FUNCTION_INFO_V1(pref_gram_combine);
-
-/* Combine two states: b is folded into a (or a copy of b when a is empty) */
-Datum
-pref_gram_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt,
-				old;
-	GramState  *a,
-			   *b;
-
-	aggcxt = PrefAggContext(fcinfo, "pref_gram_combine");
-	a = PG_ARGISNULL(0) ? NULL : (GramState *) PG_GETARG_POINTER(0);
-	b = PG_ARGISNULL(1) ? NULL : (GramState *) PG_GETARG_POINTER(1);
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
-	if (a == NULL)
-	{
-		/* copy b into the aggregate context, without a row buffer */
-		old = MemoryContextSwitchTo(aggcxt);
-		a = GramNew(b->kind);
-		a->k = b->k;
-		a->lambda = b->lambda;
-		a->nskipped = b->nskipped;
-		if (b->d > 0)
-		{
-			GramFlush(b);
-			GramAllocate(a, b->d, false);
-			a->n = b->n;
-			memcpy(a->S, b->S, sizeof(double) * (Size) a->p * a->p);
-			memcpy(a->sum, b->sum, sizeof(double) * a->p);
-			if (a->shift)
-				memcpy(a->shift, b->shift, sizeof(double) * a->p);
-		}
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(a);
-	}
-
-	GramCheckCompatible(a, b);
-	if (a->k == 0)
-		a->k = b->k;
-	if (a->n + a->nskipped == 0)
-		a->lambda = b->lambda;
-	a->nskipped += b->nskipped;
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: row count out of range", GRAM_NAMES[a->kind])));
+	a->nskipped = nskipped;
 	if (b->n == 0)
-		PG_RETURN_POINTER(a);
-	GramFlush(a);
+		return;
 	GramFlush(b);
+	GramFlush(a);
+	pp = (Size) b->p * b->p;
 	if (a->d == 0)
 	{
-		old = MemoryContextSwitchTo(aggcxt);
-		GramAllocate(a, b->d, false);
-		MemoryContextSwitchTo(old);
+		/* a copy of b (a keeps no row buffer until a transition needs one) */
+		GramAllocate(a, b->d, false, false, ctx);
+		PrefCopyLarge(a->S, b->S, pp);
+		memcpy(a->sum, b->sum, sizeof(double) * a->p);
 		if (a->shift)
 			memcpy(a->shift, b->shift, sizeof(double) * a->p);
+		a->n = n;
+		return;
 	}
 	PrefApplyBlasThreads();
-	if (a->shift != NULL && a->n > 0 &&
-		memcmp(a->shift, b->shift, sizeof(double) * a->p) != 0)
+	PrefAddLarge(a->S, b->S, pp);
+	if (a->shift != NULL && memcmp(a->shift, b->shift, sizeof(double) * a->p) != 0)
 	{
+		/* b's sums around a's shift; the rank-2 correction goes into a->S */
+		double	   *bsum = palloc(sizeof(double) * a->p);
 		double	   *work = palloc(sizeof(double) * 4 * a->p);
 
-		/* move b onto a's shift; b is not used afterwards */
-		gram_reshift(b->p, (double) b->n, b->shift, a->shift, b->sum, b->S, work);
+		memcpy(bsum, b->sum, sizeof(double) * a->p);
+		gram_reshift(a->p, (double) b->n, b->shift, a->shift, bsum, a->S, work);
+		linalg_axpy(a->p, 1.0, bsum, a->sum);
+		pfree(bsum);
 		pfree(work);
 	}
-	else if (a->shift != NULL && a->n == 0)
-		memcpy(a->shift, b->shift, sizeof(double) * a->p);
-	linalg_axpy(a->p, 1.0, b->sum, a->sum);
-	/* matrix sum: one axpy over the p*p entries */
-	if ((double) a->p * a->p <= (double) INT_MAX)
-		linalg_axpy(a->p * a->p, 1.0, b->S, a->S);
 	else
-		for (int i = 0; i < a->p; i++)
-			linalg_axpy(a->p, 1.0, b->S + (Size) i * a->p, a->S + (Size) i * a->p);
-	a->n += b->n;
-	PG_RETURN_POINTER(a);
+		linalg_axpy(a->p, 1.0, b->sum, a->sum);
+	a->n = n;
+	if (!PrefAllFinite(a->sum, a->p) || !PrefAllFinite(a->S, pp))
+		GramOverflow(a);
 }
 
-PG_FUNCTION_INFO_V1(pref_gram_serialize);
+PG_FUNCTION_INFO_V1(pref_gram_combine_state);
 
-/* Serialize a state (after folding its buffer) into a versioned bytea */
+/*
+ * Combine function of the gram family: the second state is folded into the
+ * first (a new state in the aggregate context when the first is NULL).
+ */
 Datum
-pref_gram_serialize(PG_FUNCTION_ARGS)
+pref_gram_combine_state(PG_FUNCTION_ARGS)
 {
-	GramState  *st;
-	GramWire	hdr;
-	Size		bytes;
-	bytea	   *out;
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.gram_combine");
+	PrefState  *ps;
+	GramState  *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		ps = PrefStateArg(fcinfo, 0, &GramMethods, aggctx);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
+	}
+	b = (GramState *) PrefStateRead(PG_GETARG_DATUM(1), &GramMethods);
+	ps = PrefStateArg(fcinfo, 0, &GramMethods, aggctx);
+	if (ps == NULL)
+	{
+		ps = PrefStateCreate(&GramMethods, aggctx);
+		ps->state = GramNew(PrefStateMemory(ps), b->kind, b->k, b->lambda);
+	}
+	GramMerge((GramState *) ps->state, b, PrefStateMemory(ps));
+	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
+/* Flat form of a state (buffer folded first); see the file header */
+static struct varlena *
+GramFlatten(void *state)
+{
+	GramState  *st = (GramState *) state;
+	double		bytes = GramFlatBytes(st->kind, st->d);
+	GramWire	h;
+	struct varlena *out;
 	char	   *p;
 
-	PrefAggContext(fcinfo, "pref_gram_serialize");
-	st = (GramState *) PG_GETARG_POINTER(0);
-	GramFlush(st);
-
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.magic = GRAM_MAGIC;
-	hdr.version = GRAM_VERSION;
-	hdr.kind = (uint8) st->kind;
-	hdr.d = st->d;
-	hdr.p = st->p;
-	hdr.k = st->k;
-	hdr.n = st->n;
-	hdr.nskipped = st->nskipped;
-	hdr.lambda = st->lambda;
-
-	bytes = sizeof(GramWire);
-	if (st->d > 0)
-		bytes += sizeof(double) * ((Size) st->p * st->p + 2 * (Size) st->p);
 	if (bytes + VARHDRSZ > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s: state of dimension %d is too large to pass between parallel workers",
+				 errmsg("%s: a state of dimension %d is too large to output, store or pass between processes",
 						GRAM_NAMES[st->kind], st->d),
+				 errdetail("Its flat form would take %.0f MB; a value is limited to 1 GB.", bytes / 1048576.0),
 				 errhint("Disable parallel query for this statement (SET max_parallel_workers_per_gather = 0).")));
-	out = palloc(bytes + VARHDRSZ);
-	SET_VARSIZE(out, bytes + VARHDRSZ);
+	GramFlush(st);
+	memset(&h, 0, sizeof(h));
+	h.version = GRAM_VERSION;
+	h.kind = (uint8) st->kind;
+	h.magic = GRAM_MAGIC;
+	h.d = st->d;
+	h.k = st->k;
+	h.n = st->n;
+	h.nskipped = st->nskipped;
+	h.lambda = st->lambda;
+
+	out = palloc(VARHDRSZ + (Size) bytes);
+	SET_VARSIZE(out, VARHDRSZ + (Size) bytes);
 	p = VARDATA(out);
-	memcpy(p, &hdr, sizeof(hdr));
-	p += sizeof(hdr);
+	memcpy(p, &h, sizeof(h));
+	p += sizeof(h);
 	if (st->d > 0)
 	{
-		/* the raw Gram state has no shift: zeros are written */
-		if (st->shift)
+		if (st->kind != GRAM_RAW)
+		{
 			memcpy(p, st->shift, sizeof(double) * st->p);
-		else
-			memset(p, 0, sizeof(double) * st->p);
-		p += sizeof(double) * st->p;
+			p += sizeof(double) * st->p;
+		}
 		memcpy(p, st->sum, sizeof(double) * st->p);
 		p += sizeof(double) * st->p;
-		memcpy(p, st->S, sizeof(double) * (Size) st->p * st->p);
+		PrefCopyLarge((double *) p, st->S, (Size) st->p * st->p);
 	}
-	PG_RETURN_BYTEA_P(out);
+	return out;
 }
 
-PG_FUNCTION_INFO_V1(pref_gram_deserialize);
-
-/* Rebuild a state from its bytea, checking magic, version and sizes */
-Datum
-pref_gram_deserialize(PG_FUNCTION_ARGS)
+/* Read n doubles that must all be finite */
+static void
+ReadFinite(PrefWire *w, double *dst, Size n)
 {
-	MemoryContext aggcxt,
-				old;
-	bytea	   *in;
-	GramWire	hdr;
-	GramState  *st;
-	Size		len,
-				want;
-	const char *p;
-
-	aggcxt = PrefAggContext(fcinfo, "pref_gram_deserialize");
-	in = PG_GETARG_BYTEA_PP(0);
-	len = VARSIZE_ANY_EXHDR(in);
-	p = VARDATA_ANY(in);
-	if (len < sizeof(GramWire))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("deserialized gram state is truncated")));
-	memcpy(&hdr, p, sizeof(hdr));
-	p += sizeof(hdr);
-	if (hdr.magic != GRAM_MAGIC || hdr.version != GRAM_VERSION || hdr.kind > GRAM_RIDGE ||
-		hdr.d < 0 || hdr.p != (hdr.kind == GRAM_RIDGE && hdr.d > 0 ? hdr.d + 1 : hdr.d) ||
-		hdr.n < 0 || hdr.nskipped < 0 || (hdr.d == 0) != (hdr.n == 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid gram state"),
-				 errdetail("Bad magic, version, kind or dimensions.")));
-	want = sizeof(GramWire);
-	if (hdr.d > 0)
-		want += sizeof(double) * ((Size) hdr.p * hdr.p + 2 * (Size) hdr.p);
-	if (len != want)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("deserialized gram state is truncated"),
-				 errdetail("Got %zu bytes, expected %zu.", len, want)));
-
-	old = MemoryContextSwitchTo(aggcxt);
-	st = GramNew(hdr.kind);
-	st->k = hdr.k;
-	st->lambda = hdr.lambda;
-	st->nskipped = hdr.nskipped;
-	if (hdr.d > 0)
-	{
-		GramAllocate(st, hdr.d, false);
-		st->n = hdr.n;
-		if (st->shift)
-			memcpy(st->shift, p, sizeof(double) * st->p);
-		p += sizeof(double) * st->p;
-		memcpy(st->sum, p, sizeof(double) * st->p);
-		p += sizeof(double) * st->p;
-		memcpy(st->S, p, sizeof(double) * (Size) st->p * st->p);
-	}
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(st);
+	PrefWireReadArray(w, dst, n, sizeof(double));
+	for (Size i = 0; i < n; i++)
+		if (!isfinite(dst[i]))
+			PrefStateCorrupt(w->name, "The value holds a NaN or infinite sum.");
 }
 
-/* float8[] of n elements, or a rows x cols float8[][] */
+/*
+ * Validate a flat state completely and build it in ctx: version, magic,
+ * reserved fields, kind, counts, dimension (bounded by the 1 GB value
+ * limit), k and lambda for their aggregates, exact payload length, every
+ * number finite.
+ */
+static void *
+GramExpand(const struct varlena *flat, MemoryContext ctx)
+{
+	PrefWire	w;
+	GramWire	h;
+	GramState  *st;
+	double		want;
+
+	PrefWireInit(&w, flat, GRAM_TYPE);
+	PrefWireRead(&w, &h, sizeof(h));
+	if (h.version != GRAM_VERSION)
+		PrefStateCorrupt(GRAM_TYPE, psprintf("The value has version %d; this library reads version %d.",
+											 h.version, GRAM_VERSION));
+	PrefWireCheck(&w, h.magic == GRAM_MAGIC, "The value does not carry the pref.gram_state magic number.");
+	PrefWireCheck(&w, h.flags == 0, "Reserved header fields must be zero.");
+	if (h.kind > GRAM_RIDGE)
+		PrefStateCorrupt(GRAM_TYPE, psprintf("Unknown aggregate kind %d.", h.kind));
+	PrefWireCheck(&w, h.n >= 0 && h.nskipped >= 0, "Row counts must not be negative.");
+	PrefWireCheck(&w, h.d >= 0 && (h.d == 0) == (h.n == 0),
+				  "The dimension must be positive exactly when rows were used.");
+	want = GramFlatBytes(h.kind, h.d);
+	if (want + VARHDRSZ > MaxAllocSize)
+		PrefStateCorrupt(GRAM_TYPE, psprintf("The dimension %d is out of range.", h.d));
+	PrefWireCheck(&w, h.kind == GRAM_PCA ? h.k >= 1 : h.k == 0,
+				  "k must be positive in a pref.pca state and zero otherwise.");
+	PrefWireCheck(&w, h.kind == GRAM_RIDGE ? isfinite(h.lambda) && h.lambda >= 0 : h.lambda == 0,
+				  "lambda must be finite and non-negative in a pref.ridge_fit state and zero otherwise.");
+	/* the length before any allocation */
+	PrefWireCheck(&w, PrefWireLeft(&w) >= (Size) want - sizeof(GramWire), "The value is truncated.");
+	PrefWireCheck(&w, PrefWireLeft(&w) <= (Size) want - sizeof(GramWire), "The value has trailing bytes.");
+
+	st = GramNew(ctx, h.kind, h.k, h.lambda);
+	st->nskipped = h.nskipped;
+	if (h.d > 0)
+	{
+		GramAllocate(st, h.d, false, false, ctx);
+		st->n = h.n;
+		if (st->shift)
+			ReadFinite(&w, st->shift, st->p);
+		ReadFinite(&w, st->sum, st->p);
+		for (int i = 0; i < st->p; i++)
+		{
+			if ((i & 63) == 0)
+				CHECK_FOR_INTERRUPTS();
+			ReadFinite(&w, st->S + (Size) i * st->p, st->p);
+		}
+	}
+	PrefWireEnd(&w);
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(pref_gram_state_in);
+
+/* pref.gram_state text input: "v1:" and base64, validated */
+Datum
+pref_gram_state_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &GramMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_gram_state_out);
+
+/* pref.gram_state text output */
+Datum
+pref_gram_state_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &GramMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_gram_state_recv);
+
+/* pref.gram_state binary input, validated */
+Datum
+pref_gram_state_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &GramMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_gram_state_send);
+
+/* pref.gram_state binary output */
+Datum
+pref_gram_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &GramMethods));
+}
+
+/* float8[] of n elements, or a rows x cols float8[][] (built in place) */
 static ArrayType *
 MakeFloat8Array(const double *v, int rows, int cols)
 {
 	int			ndim = cols > 0 ? 2 : 1;
-	int			dims[2] = {rows, cols};
-	int			lbs[2] = {1, 1};
 	Size		n = (Size) rows * (cols > 0 ? cols : 1);
-	Datum	   *d = palloc(sizeof(Datum) * n);
+	Size		hdr = ARR_OVERHEAD_NONULLS(ndim);
+	ArrayType  *a;
 
-	for (Size i = 0; i < n; i++)
-		d[i] = Float8GetDatum(v[i]);
-	return construct_md_array(d, NULL, ndim, dims, lbs, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	if ((double) n * sizeof(double) + hdr > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a result of %d x %d elements is too large", rows, Max(cols, 1))));
+	a = palloc(hdr + sizeof(double) * n);
+	memset(a, 0, hdr);
+	SET_VARSIZE(a, hdr + sizeof(double) * n);
+	a->ndim = ndim;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = rows;
+	ARR_LBOUND(a)[0] = 1;
+	if (ndim == 2)
+	{
+		ARR_DIMS(a)[1] = cols;
+		ARR_LBOUND(a)[1] = 1;
+	}
+	PrefCopyLarge((double *) ARR_DATA_PTR(a), v, n);
+	return a;
 }
 
-/* Finished state, or NULL when no row was aggregated */
+/*
+ * The state argument of a final function, its buffer folded; NULL for a
+ * NULL state or one without rows.  The state must be of this aggregate.
+ */
 static GramState *
-GramFinal(FunctionCallInfo fcinfo)
+GramFinal(FunctionCallInfo fcinfo, int kind)
 {
 	GramState  *st;
 
-	PrefAggContext(fcinfo, "pgpref: final function");
-	st = PG_ARGISNULL(0) ? NULL : (GramState *) PG_GETARG_POINTER(0);
-	if (st == NULL || st->n == 0)
+	if (PG_ARGISNULL(0))
+		return NULL;
+	st = (GramState *) PrefStateRead(PG_GETARG_DATUM(0), &GramMethods);
+	if (st->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s needs a %s of %s, not of %s", GRAM_FINALS[kind], GRAM_TYPE,
+						GRAM_NAMES[kind], GRAM_NAMES[st->kind])));
+	if (st->n == 0)
 		return NULL;
 	GramFlush(st);
 	return st;
@@ -529,13 +726,13 @@ ResultDesc(FunctionCallInfo fcinfo)
 	return BlessTupleDesc(tupdesc);
 }
 
-PG_FUNCTION_INFO_V1(pref_gram_final);
+PG_FUNCTION_INFO_V1(pref_gram_final_state);
 
 /* pref.gram result: the d x d matrix X^T X */
 Datum
-pref_gram_final(PG_FUNCTION_ARGS)
+pref_gram_final_state(PG_FUNCTION_ARGS)
 {
-	GramState  *st = GramFinal(fcinfo);
+	GramState  *st = GramFinal(fcinfo, GRAM_RAW);
 
 	if (st == NULL)
 		PG_RETURN_NULL();
@@ -546,20 +743,21 @@ pref_gram_final(PG_FUNCTION_ARGS)
 static void
 GramCentered(GramState *st, double **mean, double **C)
 {
+	PrefCheckMemory(sizeof(double) * (double) st->p * st->p, GRAM_NAMES[st->kind]);
 	*mean = palloc(sizeof(double) * st->p);
 	*C = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) st->p * st->p);
-	memcpy(*C, st->S, sizeof(double) * (Size) st->p * st->p);
+	PrefCopyLarge(*C, st->S, (Size) st->p * st->p);
 	PrefApplyBlasThreads();
 	gram_center(st->p, (double) st->n, st->shift, st->sum, *C, *mean);
 }
 
-PG_FUNCTION_INFO_V1(pref_moments_final);
+PG_FUNCTION_INFO_V1(pref_moments_final_state);
 
 /* pref.moments result: (n, n_skipped, mean, covariance) */
 Datum
-pref_moments_final(PG_FUNCTION_ARGS)
+pref_moments_final_state(PG_FUNCTION_ARGS)
 {
-	GramState  *st = GramFinal(fcinfo);
+	GramState  *st = GramFinal(fcinfo, GRAM_MOMENTS);
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false};
@@ -584,13 +782,13 @@ pref_moments_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-PG_FUNCTION_INFO_V1(pref_pca_final);
+PG_FUNCTION_INFO_V1(pref_pca_final_state);
 
 /* pref.pca result: (n, mean, components, eigenvalues, explained_variance_ratio) */
 Datum
-pref_pca_final(PG_FUNCTION_ARGS)
+pref_pca_final_state(PG_FUNCTION_ARGS)
 {
-	GramState  *st = GramFinal(fcinfo);
+	GramState  *st = GramFinal(fcinfo, GRAM_PCA);
 	TupleDesc	tupdesc;
 	Datum		values[5];
 	bool		nulls[5] = {false};
@@ -630,6 +828,8 @@ pref_pca_final(PG_FUNCTION_ARGS)
 	wall = palloc(sizeof(double) * st->d);
 	work = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * linalg_eigen_work(st->d));
 	iwork = palloc(sizeof(int) * linalg_eigen_iwork(st->d));
+	/* one LAPACK call (dsyevd): not interruptible until it returns */
+	CHECK_FOR_INTERRUPTS();
 	rc = gram_pca(st->d, k, C, comp, eig, &total, wall, work, iwork);
 	PrefLinalgError(rc, "pref.pca");
 	for (int c = 0; c < k; c++)
@@ -642,13 +842,13 @@ pref_pca_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-PG_FUNCTION_INFO_V1(pref_ridge_final);
+PG_FUNCTION_INFO_V1(pref_ridge_final_state);
 
 /* pref.ridge_fit result: a pref.linear_model of kind ridge */
 Datum
-pref_ridge_final(PG_FUNCTION_ARGS)
+pref_ridge_final_state(PG_FUNCTION_ARGS)
 {
-	GramState  *st = GramFinal(fcinfo);
+	GramState  *st = GramFinal(fcinfo, GRAM_RIDGE);
 	PrefLinearModel m;
 	double	   *mean,
 			   *C,
@@ -665,7 +865,8 @@ pref_ridge_final(PG_FUNCTION_ARGS)
 	w = palloc(sizeof(double) * st->d);
 	work = MemoryContextAllocHuge(CurrentMemoryContext,
 								  sizeof(double) * ((Size) st->d * st->d + st->d));
-	rc = gram_ridge_solve(st->d, C, mean, st->lambda, w, &bias, &sse, &sst, work);
+	rc = gram_ridge_solve(st->d, C, mean, st->lambda, w, &bias, &sse, &sst, work,
+						  PrefInterruptTick);
 	if (rc == LINALG_NOT_SPD)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

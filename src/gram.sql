@@ -1,58 +1,77 @@
 -- BLAS aggregates over embeddings: gram, moments, pca, ridge_fit (src/gram.c)
 
-CREATE FUNCTION @extschema@.gram_accum(internal, x real[]) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_gram_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.gram_accum(internal, real[]) IS 'transition function of pref.gram';
-CREATE FUNCTION @extschema@.gram_accum(internal, x double precision[]) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_gram_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.gram_accum(internal, double precision[]) IS 'transition function of pref.gram';
-CREATE FUNCTION @extschema@.moments_accum(internal, x real[]) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_moments_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.moments_accum(internal, real[]) IS 'transition function of pref.moments';
-CREATE FUNCTION @extschema@.moments_accum(internal, x double precision[]) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_moments_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.moments_accum(internal, double precision[]) IS 'transition function of pref.moments';
-CREATE FUNCTION @extschema@.pca_accum(internal, x real[], k integer) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_pca_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.pca_accum(internal, real[], integer) IS 'transition function of pref.pca';
-CREATE FUNCTION @extschema@.pca_accum(internal, x double precision[], k integer) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_pca_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.pca_accum(internal, double precision[], integer) IS 'transition function of pref.pca';
-CREATE FUNCTION @extschema@.ridge_accum(internal, x real[], y double precision, lambda double precision) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_ridge_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.ridge_accum(internal, real[], double precision, double precision) IS 'transition function of pref.ridge_fit';
-CREATE FUNCTION @extschema@.ridge_accum(internal, x double precision[], y double precision, lambda double precision) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_ridge_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.ridge_accum(internal, double precision[], double precision, double precision) IS 'transition function of pref.ridge_fit';
+-- the transition state of the four aggregates
+CREATE TYPE @extschema@.gram_state;
 
-CREATE FUNCTION @extschema@.gram_combine(internal, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_gram_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.gram_combine(internal, internal) IS 'combine function of pref.gram, moments, pca and ridge_fit';
-CREATE FUNCTION @extschema@.gram_serialize(internal) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'pref_gram_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.gram_serialize(internal) IS 'serial function of pref.gram, moments, pca and ridge_fit';
-CREATE FUNCTION @extschema@.gram_deserialize(bytea, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_gram_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.gram_deserialize(bytea, internal) IS 'deserial function of pref.gram, moments, pca and ridge_fit';
+CREATE FUNCTION @extschema@.gram_state_in(cstring) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.gram_state_out(@extschema@.gram_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'pref_gram_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.gram_state_recv(internal) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.gram_state_send(@extschema@.gram_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'pref_gram_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION @extschema@.gram_final(internal) RETURNS double precision[]
-	AS 'MODULE_PATHNAME', 'pref_gram_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.gram_final(internal) IS 'final function of pref.gram';
+CREATE TYPE @extschema@.gram_state (
+	INPUT = @extschema@.gram_state_in,
+	OUTPUT = @extschema@.gram_state_out,
+	RECEIVE = @extschema@.gram_state_recv,
+	SEND = @extschema@.gram_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.gram_state IS
+'transition state of pref.gram, pref.moments, pref.pca and pref.ridge_fit: the aggregate, dimension, rows used and skipped, k or lambda, and the shifted column sums and cross-product matrix; text form "v1:" + base64 (validated on input)';
+COMMENT ON FUNCTION @extschema@.gram_state_in(cstring) IS 'text input for pref.gram_state ("v1:" + base64; validated)';
+COMMENT ON FUNCTION @extschema@.gram_state_out(@extschema@.gram_state) IS 'text output for pref.gram_state ("v1:" + base64)';
+COMMENT ON FUNCTION @extschema@.gram_state_recv(internal) IS 'binary input for pref.gram_state (validated)';
+COMMENT ON FUNCTION @extschema@.gram_state_send(@extschema@.gram_state) IS 'binary output for pref.gram_state';
 
+CREATE FUNCTION @extschema@.gram_accum(@extschema@.gram_state, x real[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_accum_real' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_accum(@extschema@.gram_state, real[]) IS 'transition function of pref.gram (real[] rows)';
+CREATE FUNCTION @extschema@.gram_accum(@extschema@.gram_state, x double precision[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_accum_double' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_accum(@extschema@.gram_state, double precision[]) IS 'transition function of pref.gram (double precision[] rows)';
+CREATE FUNCTION @extschema@.moments_accum(@extschema@.gram_state, x real[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_moments_accum_real' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.moments_accum(@extschema@.gram_state, real[]) IS 'transition function of pref.moments (real[] rows)';
+CREATE FUNCTION @extschema@.moments_accum(@extschema@.gram_state, x double precision[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_moments_accum_double' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.moments_accum(@extschema@.gram_state, double precision[]) IS 'transition function of pref.moments (double precision[] rows)';
+CREATE FUNCTION @extschema@.pca_accum(@extschema@.gram_state, x real[], k integer) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_pca_accum_real' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_accum(@extschema@.gram_state, real[], integer) IS 'transition function of pref.pca (real[] rows)';
+CREATE FUNCTION @extschema@.pca_accum(@extschema@.gram_state, x double precision[], k integer) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_pca_accum_double' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_accum(@extschema@.gram_state, double precision[], integer) IS 'transition function of pref.pca (double precision[] rows)';
+CREATE FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, x real[], y double precision, lambda double precision) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_ridge_accum_real' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, real[], double precision, double precision) IS 'transition function of pref.ridge_fit (real[] rows)';
+CREATE FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, x double precision[], y double precision, lambda double precision) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_ridge_accum_double' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, double precision[], double precision, double precision) IS 'transition function of pref.ridge_fit (double precision[] rows)';
+
+CREATE FUNCTION @extschema@.gram_combine(@extschema@.gram_state, @extschema@.gram_state) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_combine_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_combine(@extschema@.gram_state, @extschema@.gram_state) IS 'combine function of pref.gram, moments, pca and ridge_fit: adds two states of the same aggregate';
+
+CREATE FUNCTION @extschema@.gram_final(@extschema@.gram_state) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_gram_final_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_final(@extschema@.gram_state) IS 'final function of pref.gram';
 CREATE AGGREGATE @extschema@.gram(x real[]) (
-	SFUNC = @extschema@.gram_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.gram_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.gram_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.gram(real[]) IS
 'Gram matrix X^T X (d x d double precision[][]) of the rows, accumulated with BLAS syrk over row blocks';
 CREATE AGGREGATE @extschema@.gram(x double precision[]) (
-	SFUNC = @extschema@.gram_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.gram_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.gram_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.gram(double precision[]) IS
@@ -66,23 +85,21 @@ CREATE TYPE @extschema@.moments_result AS (
 );
 COMMENT ON TYPE @extschema@.moments_result IS
 'rows used, NULL rows skipped, column means and the sample covariance matrix (d x d, divisor n - 1; NULL for one row)';
-CREATE FUNCTION @extschema@.moments_final(internal) RETURNS @extschema@.moments_result
-	AS 'MODULE_PATHNAME', 'pref_moments_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.moments_final(internal) IS 'final function of pref.moments';
+CREATE FUNCTION @extschema@.moments_final(@extschema@.gram_state) RETURNS @extschema@.moments_result
+	AS 'MODULE_PATHNAME', 'pref_moments_final_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.moments_final(@extschema@.gram_state) IS 'final function of pref.moments';
 CREATE AGGREGATE @extschema@.moments(x real[]) (
-	SFUNC = @extschema@.moments_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.moments_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.moments_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.moments(real[]) IS
 'mean vector and sample covariance matrix of the rows (shifted accumulation, syrk over row blocks)';
 CREATE AGGREGATE @extschema@.moments(x double precision[]) (
-	SFUNC = @extschema@.moments_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.moments_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.moments_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.moments(double precision[]) IS
@@ -97,23 +114,21 @@ CREATE TYPE @extschema@.pca_result AS (
 );
 COMMENT ON TYPE @extschema@.pca_result IS
 'rows used, column means, the k principal axes as rows of a k x d matrix (largest entry of each positive), covariance eigenvalues (descending) and their share of the total variance';
-CREATE FUNCTION @extschema@.pca_final(internal) RETURNS @extschema@.pca_result
-	AS 'MODULE_PATHNAME', 'pref_pca_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.pca_final(internal) IS 'final function of pref.pca';
+CREATE FUNCTION @extschema@.pca_final(@extschema@.gram_state) RETURNS @extschema@.pca_result
+	AS 'MODULE_PATHNAME', 'pref_pca_final_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_final(@extschema@.gram_state) IS 'final function of pref.pca';
 CREATE AGGREGATE @extschema@.pca(x real[], k integer) (
-	SFUNC = @extschema@.pca_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.pca_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.pca_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.pca(real[], integer) IS
 'principal component analysis: top-k eigenvectors of the covariance (LAPACK dsyevd); project with pref.pca_project';
 CREATE AGGREGATE @extschema@.pca(x double precision[], k integer) (
-	SFUNC = @extschema@.pca_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.pca_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.pca_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.pca(double precision[], integer) IS
@@ -128,23 +143,21 @@ CREATE FUNCTION @extschema@.pca_project(x double precision[], mean double precis
 COMMENT ON FUNCTION @extschema@.pca_project(double precision[], double precision[], double precision[]) IS
 'coordinates of x on principal components: components (x - mean)';
 
-CREATE FUNCTION @extschema@.ridge_final(internal) RETURNS @extschema@.linear_model
-	AS 'MODULE_PATHNAME', 'pref_ridge_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.ridge_final(internal) IS 'final function of pref.ridge_fit';
+CREATE FUNCTION @extschema@.ridge_final(@extschema@.gram_state) RETURNS @extschema@.linear_model
+	AS 'MODULE_PATHNAME', 'pref_ridge_final_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ridge_final(@extschema@.gram_state) IS 'final function of pref.ridge_fit';
 CREATE AGGREGATE @extschema@.ridge_fit(x real[], y double precision, lambda double precision) (
-	SFUNC = @extschema@.ridge_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.ridge_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.ridge_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.ridge_fit(real[], double precision, double precision) IS
 'ridge regression y ~ w.x + b (intercept unpenalised) solved by Cholesky in the final function; a rating-style reward model (pref.linear_model)';
 CREATE AGGREGATE @extschema@.ridge_fit(x double precision[], y double precision, lambda double precision) (
-	SFUNC = @extschema@.ridge_accum, STYPE = internal, SSPACE = 1048576,
+	SFUNC = @extschema@.ridge_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
 	FINALFUNC = @extschema@.ridge_final,
 	COMBINEFUNC = @extschema@.gram_combine,
-	SERIALFUNC = @extschema@.gram_serialize, DESERIALFUNC = @extschema@.gram_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.ridge_fit(double precision[], double precision, double precision) IS

@@ -87,7 +87,7 @@ gram_center(int p, double n, const double *shift, const double *sum,
 int
 gram_ridge_solve(int d, const double *C, const double *mean, double lambda,
 				 double *w, double *bias, double *sse, double *sst,
-				 double *work)
+				 double *work, linalg_tick tick)
 {
 	int			p = d + 1;
 	double	   *A = work;
@@ -106,7 +106,7 @@ gram_ridge_solve(int d, const double *C, const double *mean, double lambda,
 		if (A[(size_t) i * d + i] > dmax)
 			dmax = A[(size_t) i * d + i];
 	}
-	rc = linalg_cholesky_solve(d, 1, A, w);
+	rc = linalg_cholesky_solve_tick(d, 1, A, w, tick);
 	if (rc != LINALG_OK)
 		return rc;
 	/* numerically singular: a pivot lost to rounding */

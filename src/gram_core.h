@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "linalg.h"
+
 /* Rows buffered per block for p columns (a syrk call per full block) */
 extern int	gram_block_rows(int p);
 
@@ -42,11 +44,12 @@ extern void gram_center(int p, double n, const double *shift, const double *sum,
  * of the columns (x_1..x_d, y) (p = d + 1) and their means: solves
  * (Cxx + lambda I) w = Cxy by Cholesky.  Returns LINALG_* codes.  work must
  * hold d * d + d doubles.  sse and sst are the training residual and total
- * sums of squares.
+ * sums of squares.  tick(), when not NULL, is called between the blocks of
+ * a large Cholesky factorisation (it may longjmp out, to cancel).
  */
 extern int	gram_ridge_solve(int d, const double *C, const double *mean, double lambda,
 							 double *w, double *bias, double *sse, double *sst,
-							 double *work);
+							 double *work, linalg_tick tick);
 
 /*
  * Principal components of a d x d covariance matrix (destroyed): the k

@@ -89,50 +89,68 @@ CREATE FUNCTION @extschema@.preference_strength(margins double precision[], ambi
 COMMENT ON FUNCTION @extschema@.preference_strength(double precision[], double precision) IS
 'ensemble preference strength of one pair from several models'' margins: mean, standard deviation and a verdict (likely_mislabeled when the mean is negative, ambiguous when |mean| < ambiguous_below, else consistent)';
 
--- one IRLS pass (used by reward_fit; parallel aggregate)
-CREATE FUNCTION @extschema@.reward_pass_accum(internal, chosen real[], rejected real[], weight double precision, w double precision[], params double precision[]) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_reward_pass_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.reward_pass_accum(internal, real[], real[], double precision, double precision[], double precision[]) IS
-'transition function of pref.reward_pass';
-CREATE FUNCTION @extschema@.reward_pass_accum(internal, chosen double precision[], rejected double precision[], weight double precision, w double precision[], params double precision[]) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_reward_pass_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.reward_pass_accum(internal, double precision[], double precision[], double precision, double precision[], double precision[]) IS
-'transition function of pref.reward_pass';
-CREATE FUNCTION @extschema@.reward_pass_combine(internal, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_reward_pass_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.reward_pass_combine(internal, internal) IS 'combine function of pref.reward_pass';
-CREATE FUNCTION @extschema@.reward_pass_serialize(internal) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'pref_reward_pass_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.reward_pass_serialize(internal) IS 'serial function of pref.reward_pass';
-CREATE FUNCTION @extschema@.reward_pass_deserialize(bytea, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'pref_reward_pass_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.reward_pass_deserialize(bytea, internal) IS 'deserial function of pref.reward_pass';
-CREATE FUNCTION @extschema@.reward_pass_final(internal) RETURNS double precision[]
-	AS 'MODULE_PATHNAME', 'pref_reward_pass_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.reward_pass_final(internal) IS 'final function of pref.reward_pass';
+-- one IRLS pass (used by reward_fit; parallel aggregate) and its state type
+CREATE TYPE @extschema@.reward_state;
+
+CREATE FUNCTION @extschema@.reward_state_in(cstring) RETURNS @extschema@.reward_state
+	AS 'MODULE_PATHNAME', 'pref_reward_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.reward_state_out(@extschema@.reward_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'pref_reward_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.reward_state_recv(internal) RETURNS @extschema@.reward_state
+	AS 'MODULE_PATHNAME', 'pref_reward_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.reward_state_send(@extschema@.reward_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'pref_reward_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.reward_state (
+	INPUT = @extschema@.reward_state_in,
+	OUTPUT = @extschema@.reward_state_out,
+	RECEIVE = @extschema@.reward_state_recv,
+	SEND = @extschema@.reward_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.reward_state IS
+'transition state of pref.reward_pass: the pass parameters and weights w, rows used and skipped, sums of weights, losses and correct pairs, gradient and (optionally) Hessian; text form "v1:" + base64 (validated on input)';
+COMMENT ON FUNCTION @extschema@.reward_state_in(cstring) IS 'text input for pref.reward_state ("v1:" + base64; validated)';
+COMMENT ON FUNCTION @extschema@.reward_state_out(@extschema@.reward_state) IS 'text output for pref.reward_state ("v1:" + base64)';
+COMMENT ON FUNCTION @extschema@.reward_state_recv(internal) IS 'binary input for pref.reward_state (validated)';
+COMMENT ON FUNCTION @extschema@.reward_state_send(@extschema@.reward_state) IS 'binary output for pref.reward_state';
+
+CREATE FUNCTION @extschema@.reward_pass_accum(@extschema@.reward_state, chosen real[], rejected real[], weight double precision, w double precision[], params double precision[]) RETURNS @extschema@.reward_state
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_accum_real' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_accum(@extschema@.reward_state, real[], real[], double precision, double precision[], double precision[]) IS
+'transition function of pref.reward_pass (real[] embeddings)';
+CREATE FUNCTION @extschema@.reward_pass_accum(@extschema@.reward_state, chosen double precision[], rejected double precision[], weight double precision, w double precision[], params double precision[]) RETURNS @extschema@.reward_state
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_accum_double' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_accum(@extschema@.reward_state, double precision[], double precision[], double precision, double precision[], double precision[]) IS
+'transition function of pref.reward_pass (double precision[] embeddings)';
+CREATE FUNCTION @extschema@.reward_pass_combine(@extschema@.reward_state, @extschema@.reward_state) RETURNS @extschema@.reward_state
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_combine_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_combine(@extschema@.reward_state, @extschema@.reward_state) IS
+'combine function of pref.reward_pass: adds two states of the same pass (same params and w)';
+CREATE FUNCTION @extschema@.reward_pass_final(@extschema@.reward_state) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_reward_pass_final_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_pass_final(@extschema@.reward_state) IS 'final function of pref.reward_pass';
 
 CREATE AGGREGATE @extschema@.reward_pass(chosen real[], rejected real[], weight double precision, w double precision[], params double precision[]) (
 	SFUNC = @extschema@.reward_pass_accum,
-	STYPE = internal,
+	STYPE = @extschema@.reward_state,
 	FINALFUNC = @extschema@.reward_pass_final,
 	COMBINEFUNC = @extschema@.reward_pass_combine,
-	SERIALFUNC = @extschema@.reward_pass_serialize,
-	DESERIALFUNC = @extschema@.reward_pass_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.reward_pass(real[], real[], double precision, double precision[], double precision[]) IS
-'one Newton/IRLS pass of pref.reward_fit at weights w: {d, n, skipped, weight sum, loss, correct, gradient, Hessian}; params = {label_smoothing, margin, want_hessian}';
+'one Newton/IRLS pass of pref.reward_fit at weights w: {d, n, skipped, weight sum, loss, correct, gradient, Hessian}; params = {label_smoothing, margin, want_hessian}; w and params the same on every row';
 CREATE AGGREGATE @extschema@.reward_pass(chosen double precision[], rejected double precision[], weight double precision, w double precision[], params double precision[]) (
 	SFUNC = @extschema@.reward_pass_accum,
-	STYPE = internal,
+	STYPE = @extschema@.reward_state,
 	FINALFUNC = @extschema@.reward_pass_final,
 	COMBINEFUNC = @extschema@.reward_pass_combine,
-	SERIALFUNC = @extschema@.reward_pass_serialize,
-	DESERIALFUNC = @extschema@.reward_pass_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.reward_pass(double precision[], double precision[], double precision, double precision[], double precision[]) IS
-'one Newton/IRLS pass of pref.reward_fit at weights w: {d, n, skipped, weight sum, loss, correct, gradient, Hessian}; params = {label_smoothing, margin, want_hessian}';
+'one Newton/IRLS pass of pref.reward_fit at weights w: {d, n, skipped, weight sum, loss, correct, gradient, Hessian}; params = {label_smoothing, margin, want_hessian}; w and params the same on every row';
 
 CREATE FUNCTION @extschema@.reward_fit(sql text, lambda double precision DEFAULT 1, max_iter integer DEFAULT 50,
 	tol double precision DEFAULT 1e-8, label_smoothing double precision DEFAULT 0,

@@ -18,12 +18,17 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/tuplestore.h"
 
 #include "common.h"
 #include "linalg.h"
 #include "query.h"
+#include "reward.h"
 #include "reward_core.h"
+
+/* Most items plus covariates of a fit (the Hessian is dense) */
+#define BT_MAX_PARAMS	20000
 
 /* qsort comparator for int64 */
 static int
@@ -132,7 +137,7 @@ BlockPass(void *arg, const double *w, double *g, double *H, double *loss, double
 	RewardStats st = {0, 0, 0};
 
 	memset(g, 0, sizeof(double) * p);
-	memset(H, 0, sizeof(double) * (Size) p * p);
+	PrefZeroLarge(H, (Size) p * p);
 	for (int64 start = 0; start < ds->n; start += ds->blockrows)
 	{
 		int			rows = (int) Min((int64) ds->blockrows, ds->n - start);
@@ -238,43 +243,64 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	nc = q->dim[2];
 	tie = q->ncols > 3 ? PREF_QUERY_BOOL(q, 3) : NULL;
 
-	/* items: sorted distinct ids */
-	PrefCheckMemory(sizeof(int64) * 2.0 * n + sizeof(int) * 2.0 * n, "pref.bt_fit_contextual");
-	ids = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * 2 * n);
-	for (int64 i = 0; i < n; i++)
+	/* items: distinct ids through a hash set (interruptible), then sorted */
 	{
-		if (win[i] == los[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("pref.bt_fit_contextual: an item cannot be compared with itself"),
-					 errdetail("Row " INT64_FORMAT " has winner = loser = " INT64_FORMAT ".", i + 1, win[i])));
-		ids[2 * i] = win[i];
-		ids[2 * i + 1] = los[i];
+		HASHCTL		ctl;
+		HTAB	   *seen;
+		HASH_SEQ_STATUS scan;
+		int64	   *key;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(int64);
+		ctl.hcxt = CurrentMemoryContext;
+		seen = hash_create("pref.bt_fit_contextual items", 1024, &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		for (int64 i = 0; i < n; i++)
+		{
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (win[i] == los[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("pref.bt_fit_contextual: an item cannot be compared with itself"),
+						 errdetail("Row " INT64_FORMAT " has winner = loser = " INT64_FORMAT ".", i + 1, win[i])));
+			(void) hash_search(seen, &win[i], HASH_ENTER, NULL);
+			(void) hash_search(seen, &los[i], HASH_ENTER, NULL);
+			if (hash_get_num_entries(seen) + nc > BT_MAX_PARAMS)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("pref.bt_fit_contextual: more than %d items and covariates are too many for a dense Hessian",
+								BT_MAX_PARAMS),
+						 errdetail("The first " INT64_FORMAT " rows name %ld items; there are %d covariates.",
+								   i + 1, hash_get_num_entries(seen), nc),
+						 errhint("Fit items with pref.bt_fit and use fewer items here.")));
+		}
+		ids = palloc(sizeof(int64) * hash_get_num_entries(seen));
+		hash_seq_init(&scan, seen);
+		while ((key = (int64 *) hash_seq_search(&scan)) != NULL)
+			ids[K++] = *key;
+		hash_destroy(seen);
+		qsort(ids, K, sizeof(int64), CmpInt64);
 	}
-	qsort(ids, 2 * n, sizeof(int64), CmpInt64);
-	for (int64 i = 0; i < 2 * n; i++)
-		if (i == 0 || ids[i] != ids[K - 1])
-			ids[K++] = ids[i];
 	if (K < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("pref.bt_fit_contextual needs at least 2 items")));
-	if ((double) K + nc > 20000)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("pref.bt_fit_contextual: %d items and %d covariates are too many for a dense Hessian", K, nc),
-				 errhint("Fit items with pref.bt_fit and use fewer items here.")));
 
 	/* parameters: items 1..K-1 (item 0 anchored) then covariates */
 	p = K - 1 + nc;
 	blockrows = (int) Max(64, Min(1024, 131072 / p));
 	PrefCheckMemory(sizeof(double) * (4.0 * p * p + (double) blockrows * (p + 3) + 6.0 * p),
 					"pref.bt_fit_contextual");
+	PrefCheckMemory(sizeof(int) * 2.0 * n, "pref.bt_fit_contextual");
 	wi = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int) * n);
 	li = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int) * n);
 	count = palloc0(sizeof(int64) * K);
 	for (int64 i = 0; i < n; i++)
 	{
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		wi[i] = FindItem(ids, K, win[i]);
 		li[i] = FindItem(ids, K, los[i]);
 		count[wi[i]]++;
@@ -298,7 +324,7 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	};
 	{
 		RewardNewtonResult nr;
-		int			rc = reward_newton(p, lambda, tol, max_iter, BlockPass, NULL, &ds,
+		int			rc = reward_newton(p, lambda, tol, max_iter, BlockPass, NULL, PrefInterruptTick, &ds,
 									   w, wbest, g, H, gtot, step, &nr);
 
 		if (rc == LINALG_NOT_SPD)
@@ -327,7 +353,7 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 		BlockPass(&ds, wbest, g, H, &loss, &wsum);
 		for (int j = 0; j < p; j++)
 			H[(Size) j * p + j] += lambda;
-		rc = linalg_spd_inverse(p, H);
+		rc = linalg_spd_inverse_tick(p, H, PrefInterruptTick);
 		if (rc == LINALG_NOT_SPD)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),

@@ -78,10 +78,10 @@ reward_block(int p, int nrows, double *Z, const double *wt,
 	}
 }
 
-/* Newton step on the penalised objective */
-int
-reward_newton_step(int p, double *H, const double *g, const double *w,
-				   double lambda, double *gtot, double *step)
+/* Newton step on the penalised objective; tick as for reward_newton */
+static int
+NewtonStep(int p, double *H, const double *g, const double *w, double lambda,
+		   double *gtot, double *step, linalg_tick tick)
 {
 	double		dmax = 0;
 	int			rc;
@@ -94,7 +94,7 @@ reward_newton_step(int p, double *H, const double *g, const double *w,
 		if (H[(size_t) j * p + j] > dmax)
 			dmax = H[(size_t) j * p + j];
 	}
-	rc = linalg_cholesky_solve(p, 1, H, step);
+	rc = linalg_cholesky_solve_tick(p, 1, H, step, tick);
 	if (rc != LINALG_OK)
 		return rc;
 	/* numerically singular: a squared pivot below 1e-14 of the largest diagonal */
@@ -102,6 +102,14 @@ reward_newton_step(int p, double *H, const double *g, const double *w,
 		if (H[(size_t) j * p + j] * H[(size_t) j * p + j] <= 1e-14 * dmax)
 			return LINALG_NOT_SPD;
 	return LINALG_OK;
+}
+
+/* Newton step on the penalised objective (one LAPACK solve) */
+int
+reward_newton_step(int p, double *H, const double *g, const double *w,
+				   double lambda, double *gtot, double *step)
+{
+	return NewtonStep(p, H, g, w, lambda, gtot, step, NULL);
 }
 
 /* L-BFGS two-loop recursion */
@@ -149,7 +157,7 @@ reward_lbfgs_direction(int p, int m, int count, int newest,
 /* Regularised Newton with step halving (see reward_core.h) */
 int
 reward_newton(int p, double lambda, double tol, int max_iter,
-			  RewardEvalFn eval, RewardAcceptFn accept, void *arg,
+			  RewardEvalFn eval, RewardAcceptFn accept, linalg_tick tick, void *arg,
 			  double *w, double *wbest, double *g, double *H,
 			  double *gtot, double *step, RewardNewtonResult *res)
 {
@@ -198,7 +206,7 @@ reward_newton(int p, double lambda, double tol, int max_iter,
 		if (res->iter >= max_iter)
 			break;
 		{
-			int			rc = reward_newton_step(p, H, g, w, lambda, gtot, step);
+			int			rc = NewtonStep(p, H, g, w, lambda, gtot, step, tick);
 			double		smax = 0,
 						wmax = 0;
 

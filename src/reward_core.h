@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "linalg.h"
+
 /* Running sums of one pass */
 typedef struct RewardStats
 {
@@ -79,11 +81,14 @@ typedef struct RewardNewtonResult
  * objective rises, converged when |grad J| <= tol * max(1, wsum) or the
  * step is below rounding, at most max_iter evaluations.  wbest receives
  * the best point; w, g, H, gtot and step (p each, H p x p) are work space.
- * accept may be NULL.  Returns LINALG_OK, or the reward_newton_step code
- * (LINALG_NOT_SPD: the penalised Hessian is singular) at once.
+ * accept may be NULL.  tick(), when not NULL, is called between the blocks
+ * of a large Cholesky factorisation (it may longjmp out, to cancel).
+ * Returns LINALG_OK, or the reward_newton_step code (LINALG_NOT_SPD: the
+ * penalised Hessian is singular) at once.
  */
 extern int	reward_newton(int p, double lambda, double tol, int max_iter,
-						  RewardEvalFn eval, RewardAcceptFn accept, void *arg,
+						  RewardEvalFn eval, RewardAcceptFn accept,
+						  linalg_tick tick, void *arg,
 						  double *w, double *wbest, double *g, double *H,
 						  double *gtot, double *step, RewardNewtonResult *res);
 

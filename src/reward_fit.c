@@ -9,6 +9,17 @@
  * iteration over the caller's query and solves by Cholesky; for dimensions
  * whose Hessian does not fit pgpref.max_memory it uses L-BFGS with
  * gradient-only passes.
+ *
+ * The pass state type pref.reward_state is a read/write expanded object in
+ * memory (state.h); its flat form, written only for output, send, storage
+ * or transfer between processes, has the row buffer folded in
+ * (little-endian):
+ *
+ *   version uint8 (1), flags uint8 (bit 0: Hessian), reserved uint16 (zero),
+ *   magic uint32 "RWDS", d int32, reserved int32 (zero), n int64,
+ *   n_skipped int64, target float8 (1 - label smoothing), margin float8,
+ *   sum of weights float8, loss float8, correct float8,
+ *   then, when d > 0: w (d doubles), g (d), H (d x d, with the Hessian flag)
  */
 #include "postgres.h"
 
@@ -16,6 +27,7 @@
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -30,49 +42,97 @@
 #include "linalg.h"
 #include "reward.h"
 #include "reward_core.h"
+#include "state.h"
 
-#define PASS_MAGIC		0x52505353	/* "RPSS" */
+#define PASS_MAGIC		0x52574453	/* "RWDS" */
 #define PASS_VERSION	1
-#define PASS_HDR		6			/* d, n, skipped, wsum, loss, correct */
+#define PASS_HDR		6			/* result: d, n, skipped, wsum, loss, correct */
+#define PASS_HESSIAN	0x01		/* flag: the state carries a Hessian */
+#define PASS_TYPE		"pref.reward_state"
 
 typedef struct PassState
 {
-	int			d;
+	int			d;				/* dimension (0 until the first row) */
 	bool		hessian;
 	double		target;			/* 1 - label smoothing */
 	double		offset;			/* margin */
 	int			blockrows;
-	int			nbuf;
+	int			nbuf;			/* rows in Z not yet folded */
 	int64		n;
 	int64		nskipped;
 	RewardStats stats;
-	double	   *w;				/* d */
+	double	   *w;				/* d: the weights of the pass */
+	bool		wzero;			/* w is all zeros (as a NULL w means) */
 	double	   *g;				/* d */
 	double	   *H;				/* d x d, or NULL */
-	double	   *Z;				/* blockrows x d */
-	double	   *wt;				/* blockrows */
-	double	   *tmp;			/* d: rejected row */
+	double	   *Z;				/* blockrows x d; the row buffers are NULL */
+	double	   *wt;				/* blockrows; until a transition needs them */
+	double	   *tmp;			/* d: rejected row, or w of a row */
 	double	   *scratch;		/* 2 blockrows */
 } PassState;
 
+/* Header of the flat form (see the file header) */
 typedef struct PassWire
 {
-	uint32		magic;
 	uint8		version;
-	uint8		hessian;
-	uint16		flags;			/* reserved, zero */
+	uint8		flags;			/* PASS_HESSIAN; other bits zero */
+	uint16		reserved;		/* zero */
+	uint32		magic;
 	int32		d;
 	int32		unused;			/* reserved, zero */
 	int64		n;
 	int64		nskipped;
+	double		target;
+	double		offset;
 	double		wsum;
 	double		loss;
 	double		correct;
 } PassWire;
 
-/* Allocate the accumulators (and the row buffers when withbuf) */
+StaticAssertDecl(sizeof(PassWire) == 72, "PassWire must have no padding");
+
+static struct varlena *PassFlatten(void *state);
+static void *PassExpand(const struct varlena *flat, MemoryContext ctx);
+
+static const PrefStateMethods PassMethods = {PASS_TYPE, PassFlatten, PassExpand};
+
+/* Bytes of the flat payload, as a double for limit checks */
+static double
+PassFlatBytes(int d, bool hessian)
+{
+	return sizeof(PassWire) + sizeof(double) * (2.0 * d + (hessian ? (double) d * d : 0.0));
+}
+
+/* A state without rows in ctx */
+static PassState *
+PassNew(MemoryContext ctx, double target, double offset, bool hessian)
+{
+	PassState  *st = MemoryContextAllocZero(ctx, sizeof(PassState));
+
+	st->target = target;
+	st->offset = offset;
+	st->hessian = hessian;
+	return st;
+}
+
+/* Ensure the row buffers exist */
 static void
-PassAllocate(PassState *st, int d, bool withbuf)
+PassAllocBuffers(PassState *st, MemoryContext ctx)
+{
+	if (st->Z != NULL)
+		return;
+	st->Z = MemoryContextAllocHuge(ctx, sizeof(double) * (Size) st->blockrows * st->d);
+	st->wt = MemoryContextAlloc(ctx, sizeof(double) * st->blockrows);
+	st->tmp = MemoryContextAlloc(ctx, sizeof(double) * st->d);
+	st->scratch = MemoryContextAlloc(ctx, sizeof(double) * 2 * st->blockrows);
+}
+
+/*
+ * Allocate the accumulators for dimension d (zeroed; the row buffers too
+ * when withbuf), within pgpref.max_memory.
+ */
+static void
+PassAllocate(PassState *st, int d, bool withbuf, MemoryContext ctx)
 {
 	double		bytes;
 
@@ -81,22 +141,28 @@ PassAllocate(PassState *st, int d, bool withbuf)
 	bytes = sizeof(double) * ((st->hessian ? (double) d * d : 0) + 3.0 * d +
 							  (withbuf ? (double) st->blockrows * (d + 3) : 0));
 	PrefCheckMemory(bytes, "pref.reward_pass");
-	st->w = palloc0(sizeof(double) * d);
-	st->g = palloc0(sizeof(double) * d);
+	st->w = MemoryContextAllocZero(ctx, sizeof(double) * d);
+	st->g = MemoryContextAllocZero(ctx, sizeof(double) * d);
 	if (st->hessian)
-		st->H = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) d * d);
-	if (st->H)
-		memset(st->H, 0, sizeof(double) * (Size) d * d);
-	if (withbuf)
 	{
-		st->Z = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) st->blockrows * d);
-		st->wt = palloc(sizeof(double) * st->blockrows);
-		st->tmp = palloc(sizeof(double) * d);
-		st->scratch = palloc(sizeof(double) * 2 * st->blockrows);
+		st->H = MemoryContextAllocHuge(ctx, sizeof(double) * (Size) d * d);
+		PrefZeroLarge(st->H, (Size) d * d);
 	}
+	if (withbuf)
+		PassAllocBuffers(st, ctx);
 }
 
-/* Fold the buffered block */
+/* Error when the sums left the double precision range */
+static void
+PassOverflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("pref.reward_pass: the sums overflow the double precision range"),
+			 errhint("Scale the embeddings or the weights down.")));
+}
+
+/* Fold the buffered block; the sums must stay finite */
 static void
 PassFlush(PassState *st)
 {
@@ -106,6 +172,24 @@ PassFlush(PassState *st)
 	reward_block(st->d, st->nbuf, st->Z, st->wt, NULL, st->target, st->w, st->offset,
 				 st->g, st->H, &st->stats, st->scratch);
 	st->nbuf = 0;
+	if (!isfinite(st->stats.wsum) || !isfinite(st->stats.loss) || !PrefAllFinite(st->g, st->d))
+		PassOverflow();
+	/* the Hessian is a sum of h_i z z^T: a finite diagonal bounds the rest */
+	if (st->H)
+		for (int j = 0; j < st->d; j++)
+			if (!isfinite(st->H[(Size) j * st->d + j]))
+				PassOverflow();
+}
+
+/* Count one row in *count, with an overflow check */
+static void
+PassCount(int64 *count)
+{
+	if (unlikely(*count == PG_INT64_MAX))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pref.reward_pass: row count out of range")));
+	(*count)++;
 }
 
 /* Dimension of a vector argument */
@@ -119,56 +203,129 @@ PassVectorDim(ArrayType *arr, const char *name)
 	return ARR_DIMS(arr)[0];
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_pass_accum);
+/*
+ * params (argument 5) = {label smoothing, margin, want Hessian}: not NULL,
+ * label smoothing in [0, 0.5); returns the target 1 - label smoothing.
+ */
+static double
+PassParams(FunctionCallInfo fcinfo, double *offset, bool *hessian)
+{
+	double		params[3];
+	ArrayType  *pa;
+	bool		plain;
+
+	if (PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("pref.reward_pass: params must not be NULL")));
+	pa = PG_GETARG_ARRAYTYPE_P(5);
+	/* read on every row: a plain float8[3] directly, anything else checked */
+	plain = ARR_ELEMTYPE(pa) == FLOAT8OID && ARR_NDIM(pa) == 1 && ARR_DIMS(pa)[0] == 3 &&
+		!ARR_HASNULL(pa);
+	if (plain)
+	{
+		memcpy(params, ARR_DATA_PTR(pa), sizeof(params));
+		plain = isfinite(params[0]) && isfinite(params[1]) && isfinite(params[2]);
+	}
+	if (!plain)
+		PrefReadVectorInto(pa, params, 3, "params");
+	if (params[0] < 0 || params[0] >= 0.5)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label_smoothing must be in [0, 0.5)"),
+				 errdetail("Got %g.", params[0])));
+	*offset = params[1];
+	*hessian = params[2] != 0;
+	return 1.0 - params[0];
+}
+
+/* The weights w (argument 4; NULL or empty means zeros) of dimension d into out */
+static void
+PassWeights(FunctionCallInfo fcinfo, int d, double *out)
+{
+	ArrayType  *wa = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
+
+	if (wa == NULL || ARR_NDIM(wa) == 0)
+		memset(out, 0, sizeof(double) * d);
+	else
+		PrefReadVectorInto(wa, out, d, "w");
+}
+
+/* Note whether the state's weights are all zeros */
+static void
+PassNoteZeroWeights(PassState *st)
+{
+	st->wzero = true;
+	for (int j = 0; j < st->d; j++)
+		if (st->w[j] != 0)
+			st->wzero = false;
+}
+
+/* Ensure the row's w (argument 4) is the state's weights (cheap when bitwise equal) */
+static void
+PassCheckWeights(FunctionCallInfo fcinfo, PassState *st)
+{
+	ArrayType  *wa = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
+	bool		same = true;
+
+	if (wa == NULL || ARR_NDIM(wa) == 0)
+		same = st->wzero;
+	else if (!(ARR_ELEMTYPE(wa) == FLOAT8OID && ARR_NDIM(wa) == 1 && ARR_DIMS(wa)[0] == st->d &&
+			   !ARR_HASNULL(wa) && memcmp(ARR_DATA_PTR(wa), st->w, sizeof(double) * st->d) == 0))
+	{
+		/* full checks, and equal values that differ in bits (0 and -0) */
+		PassWeights(fcinfo, st->d, st->tmp);
+		for (int j = 0; j < st->d; j++)
+			if (st->tmp[j] != st->w[j])
+				same = false;
+	}
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.reward_pass: w must be the same on every row")));
+}
 
 /*
  * Transition (chosen, rejected, weight, w, params): params = {label
- * smoothing, margin, want Hessian}; w NULL or empty means zeros.
+ * smoothing, margin, want Hessian} and w (NULL or empty: zeros) must be
+ * the same on every row.  elemtype: the element type of chosen/rejected.
  */
-Datum
-pref_reward_pass_accum(PG_FUNCTION_ARGS)
+static Datum
+PassAccum(FunctionCallInfo fcinfo, Oid elemtype)
 {
-	MemoryContext aggcxt,
-				old;
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.reward_pass");
+	PrefState  *ps = PrefStateArg(fcinfo, 0, &PassMethods, aggctx);
 	PassState  *st;
 	ArrayType  *c,
 			   *r;
-	double		weight;
+	double		weight,
+				target,
+				offset;
+	bool		hessian;
 	int			d;
 	double	   *row;
 
-	aggcxt = PrefAggContext(fcinfo, "pref.reward_pass");
-	st = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
-	if (st == NULL)
+	target = PassParams(fcinfo, &offset, &hessian);
+	if (ps == NULL)
 	{
-		ArrayType  *pa;
-		double		params[3];
-
-		if (PG_ARGISNULL(5))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("pref.reward_pass: params must not be NULL")));
-		pa = PG_GETARG_ARRAYTYPE_P(5);
-		PrefReadVectorInto(pa, params, 3, "params");
-		if (params[0] < 0 || params[0] >= 0.5)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("label_smoothing must be in [0, 0.5)"),
-					 errdetail("Got %g.", params[0])));
-		old = MemoryContextSwitchTo(aggcxt);
-		st = palloc0(sizeof(PassState));
-		st->target = 1.0 - params[0];
-		st->offset = params[1];
-		st->hessian = params[2] != 0;
-		MemoryContextSwitchTo(old);
+		ps = PrefStateCreate(&PassMethods, aggctx);
+		ps->state = PassNew(PrefStateMemory(ps), target, offset, hessian);
 	}
+	st = (PassState *) ps->state;
+	if (st->target != target || st->offset != offset || st->hessian != hessian)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.reward_pass: params must be the same on every row")));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 	{
-		st->nskipped++;
-		PG_RETURN_POINTER(st);
+		PassCount(&st->nskipped);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
 	}
 	c = PG_GETARG_ARRAYTYPE_P(1);
 	r = PG_GETARG_ARRAYTYPE_P(2);
+	if (ARR_ELEMTYPE(c) != elemtype || ARR_ELEMTYPE(r) != elemtype)
+		elog(ERROR, "pref.reward_pass: embeddings of element type %u and %u, expected %u",
+			 ARR_ELEMTYPE(c), ARR_ELEMTYPE(r), elemtype);
 	weight = PG_GETARG_FLOAT8(3);
 	if (!isfinite(weight) || weight < 0)
 		ereport(ERROR,
@@ -178,22 +335,20 @@ pref_reward_pass_accum(PG_FUNCTION_ARGS)
 	d = PassVectorDim(c, "chosen");
 	if (st->d == 0)
 	{
-		old = MemoryContextSwitchTo(aggcxt);
-		PassAllocate(st, d, true);
-		MemoryContextSwitchTo(old);
-		if (!PG_ARGISNULL(4))
-		{
-			ArrayType  *wa = PG_GETARG_ARRAYTYPE_P(4);
-
-			if (ARR_NDIM(wa) != 0)
-				PrefReadVectorInto(wa, st->w, d, "w");
-		}
+		PassAllocate(st, d, true, PrefStateMemory(ps));
+		PassWeights(fcinfo, d, st->w);
+		PassNoteZeroWeights(st);
 	}
 	else if (d != st->d)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("chosen has dimension %d, expected %d", d, st->d),
 				 errdetail("Every embedding must have the same number of elements as the first row.")));
+	else
+	{
+		PassAllocBuffers(st, PrefStateMemory(ps));
+		PassCheckWeights(fcinfo, st);
+	}
 	if (PassVectorDim(r, "rejected") != st->d)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -204,224 +359,309 @@ pref_reward_pass_accum(PG_FUNCTION_ARGS)
 	PrefReadVectorInto(r, st->tmp, st->d, "rejected");
 	linalg_axpy(st->d, -1.0, st->tmp, row);
 	st->wt[st->nbuf] = weight;
-	st->n++;
+	PassCount(&st->n);
 	if (++st->nbuf == st->blockrows)
 		PassFlush(st);
-	PG_RETURN_POINTER(st);
+	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_pass_combine);
+PG_FUNCTION_INFO_V1(pref_reward_pass_accum_real);
 
-/* Combine two pass states */
+/* pref.reward_pass transition, real[] embeddings */
 Datum
-pref_reward_pass_combine(PG_FUNCTION_ARGS)
+pref_reward_pass_accum_real(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt,
-				old;
-	PassState  *a,
-			   *b;
+	return PassAccum(fcinfo, FLOAT4OID);
+}
 
-	aggcxt = PrefAggContext(fcinfo, "pref_reward_pass_combine");
-	a = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
-	b = PG_ARGISNULL(1) ? NULL : (PassState *) PG_GETARG_POINTER(1);
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
+PG_FUNCTION_INFO_V1(pref_reward_pass_accum_double);
+
+/* pref.reward_pass transition, double precision[] embeddings */
+Datum
+pref_reward_pass_accum_double(PG_FUNCTION_ARGS)
+{
+	return PassAccum(fcinfo, FLOAT8OID);
+}
+
+/*
+ * Fold pass state b into a (a's arrays live in ctx): the same params,
+ * dimension and weights; counts checked for overflow, sums for finiteness.
+ * b is only read (its buffer, if any, is folded first).
+ */
+static void
+PassMerge(PassState *a, PassState *b, MemoryContext ctx)
+{
+	int64		n,
+				nskipped;
+
+	if (a->hessian != b->hessian || a->target != b->target || a->offset != b->offset)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.reward_pass: cannot combine states of passes with different params")));
+	if (a->d > 0 && b->d > 0 && a->d != b->d)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("pref.reward_pass: cannot combine states of dimensions %d and %d", a->d, b->d),
+				 errdetail("Every embedding must have the same number of elements.")));
+	if (a->d > 0 && b->d > 0 && memcmp(a->w, b->w, sizeof(double) * a->d) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pref.reward_pass: cannot combine states of passes at different weights w")));
+	if (pg_add_s64_overflow(a->n, b->n, &n) ||
+		pg_add_s64_overflow(a->nskipped, b->nskipped, &nskipped))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pref.reward_pass: row count out of range")));
+	a->nskipped = nskipped;
+	if (b->d == 0)
+		return;
 	PassFlush(b);
-	if (a == NULL)
+	PassFlush(a);
+	if (a->d == 0)
 	{
-		old = MemoryContextSwitchTo(aggcxt);
-		a = palloc0(sizeof(PassState));
-		a->target = b->target;
-		a->offset = b->offset;
-		a->hessian = b->hessian;
-		if (b->d > 0)
-			PassAllocate(a, b->d, false);
-		MemoryContextSwitchTo(old);
+		PassAllocate(a, b->d, false, ctx);
+		memcpy(a->w, b->w, sizeof(double) * a->d);
+		PassNoteZeroWeights(a);
 	}
-	else
-	{
-		PassFlush(a);
-		if (a->hessian != b->hessian)
-			elog(ERROR, "pref.reward_pass: cannot combine states with and without a Hessian");
-		if (a->d == 0 && b->d > 0)
-		{
-			old = MemoryContextSwitchTo(aggcxt);
-			PassAllocate(a, b->d, false);
-			MemoryContextSwitchTo(old);
-		}
-		else if (b->d > 0 && a->d != b->d)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("chosen has dimension %d, expected %d", b->d, a->d)));
-	}
-	a->n += b->n;
-	a->nskipped += b->nskipped;
+	a->n = n;
 	a->stats.wsum += b->stats.wsum;
 	a->stats.loss += b->stats.loss;
 	a->stats.correct += b->stats.correct;
-	if (b->d > 0)
-	{
-		linalg_axpy(a->d, 1.0, b->g, a->g);
-		if (a->H)
-			for (int i = 0; i < a->d; i++)
-				linalg_axpy(a->d, 1.0, b->H + (Size) i * a->d, a->H + (Size) i * a->d);
-	}
-	PG_RETURN_POINTER(a);
+	linalg_axpy(a->d, 1.0, b->g, a->g);
+	if (a->H)
+		PrefAddLarge(a->H, b->H, (Size) a->d * a->d);
+	if (!isfinite(a->stats.wsum) || !isfinite(a->stats.loss) || !isfinite(a->stats.correct) ||
+		!PrefAllFinite(a->g, a->d) || (a->H && !PrefAllFinite(a->H, (Size) a->d * a->d)))
+		PassOverflow();
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_pass_serialize);
+PG_FUNCTION_INFO_V1(pref_reward_pass_combine_state);
 
-/* Serialize a pass state */
+/* Combine two pass states (a new state in the aggregate context when the first is NULL) */
 Datum
-pref_reward_pass_serialize(PG_FUNCTION_ARGS)
+pref_reward_pass_combine_state(PG_FUNCTION_ARGS)
 {
-	PassState  *st;
-	PassWire	hdr;
-	Size		bytes;
-	bytea	   *out;
+	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.reward_pass_combine");
+	PrefState  *ps;
+	PassState  *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		ps = PrefStateArg(fcinfo, 0, &PassMethods, aggctx);
+		PG_RETURN_DATUM(PrefStateDatum(ps));
+	}
+	b = (PassState *) PrefStateRead(PG_GETARG_DATUM(1), &PassMethods);
+	ps = PrefStateArg(fcinfo, 0, &PassMethods, aggctx);
+	if (ps == NULL)
+	{
+		ps = PrefStateCreate(&PassMethods, aggctx);
+		ps->state = PassNew(PrefStateMemory(ps), b->target, b->offset, b->hessian);
+	}
+	PassMerge((PassState *) ps->state, b, PrefStateMemory(ps));
+	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
+/* Flat form of a pass state (buffer folded first); see the file header */
+static struct varlena *
+PassFlatten(void *state)
+{
+	PassState  *st = (PassState *) state;
+	double		bytes = PassFlatBytes(st->d, st->hessian);
+	PassWire	h;
+	struct varlena *out;
 	char	   *p;
 
-	PrefAggContext(fcinfo, "pref_reward_pass_serialize");
-	st = (PassState *) PG_GETARG_POINTER(0);
-	PassFlush(st);
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.magic = PASS_MAGIC;
-	hdr.version = PASS_VERSION;
-	hdr.hessian = st->hessian ? 1 : 0;
-	hdr.d = st->d;
-	hdr.n = st->n;
-	hdr.nskipped = st->nskipped;
-	hdr.wsum = st->stats.wsum;
-	hdr.loss = st->stats.loss;
-	hdr.correct = st->stats.correct;
-	bytes = sizeof(hdr) + sizeof(double) * ((Size) st->d * 3 +
-											(st->hessian ? (Size) st->d * st->d : 0));
-	/* target and offset travel in the payload's first two doubles */
-	bytes += 2 * sizeof(double);
 	if (bytes + VARHDRSZ > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("pref.reward_pass: state of dimension %d is too large to pass between parallel workers", st->d),
-				 errhint("Use method => 'lbfgs', or disable parallel query.")));
-	out = palloc(bytes + VARHDRSZ);
-	SET_VARSIZE(out, bytes + VARHDRSZ);
+				 errmsg("pref.reward_pass: a state of dimension %d is too large to output, store or pass between processes", st->d),
+				 errdetail("Its flat form would take %.0f MB; a value is limited to 1 GB.", bytes / 1048576.0),
+				 errhint("Use method => 'lbfgs', or disable parallel query (SET max_parallel_workers_per_gather = 0).")));
+	PassFlush(st);
+	memset(&h, 0, sizeof(h));
+	h.version = PASS_VERSION;
+	h.flags = st->hessian ? PASS_HESSIAN : 0;
+	h.magic = PASS_MAGIC;
+	h.d = st->d;
+	h.n = st->n;
+	h.nskipped = st->nskipped;
+	h.target = st->target;
+	h.offset = st->offset;
+	h.wsum = st->stats.wsum;
+	h.loss = st->stats.loss;
+	h.correct = st->stats.correct;
+	out = palloc(VARHDRSZ + (Size) bytes);
+	SET_VARSIZE(out, VARHDRSZ + (Size) bytes);
 	p = VARDATA(out);
-	memcpy(p, &hdr, sizeof(hdr));
-	p += sizeof(hdr);
-	memcpy(p, &st->target, sizeof(double));
-	p += sizeof(double);
-	memcpy(p, &st->offset, sizeof(double));
-	p += sizeof(double);
+	memcpy(p, &h, sizeof(h));
+	p += sizeof(h);
 	if (st->d > 0)
 	{
 		memcpy(p, st->w, sizeof(double) * st->d);
 		p += sizeof(double) * st->d;
 		memcpy(p, st->g, sizeof(double) * st->d);
 		p += sizeof(double) * st->d;
-		memset(p, 0, sizeof(double) * st->d);	/* reserved */
-		p += sizeof(double) * st->d;
 		if (st->hessian)
-			memcpy(p, st->H, sizeof(double) * (Size) st->d * st->d);
+			PrefCopyLarge((double *) p, st->H, (Size) st->d * st->d);
 	}
-	PG_RETURN_BYTEA_P(out);
+	return out;
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_pass_deserialize);
-
-/* Rebuild a pass state, checking magic, version and size */
-Datum
-pref_reward_pass_deserialize(PG_FUNCTION_ARGS)
+/* Read n doubles that must all be finite */
+static void
+PassReadFinite(PrefWire *w, double *dst, Size n)
 {
-	MemoryContext aggcxt,
-				old;
-	bytea	   *in;
-	PassWire	hdr;
-	PassState  *st;
-	Size		len,
-				want;
-	const char *p;
-
-	aggcxt = PrefAggContext(fcinfo, "pref_reward_pass_deserialize");
-	in = PG_GETARG_BYTEA_PP(0);
-	len = VARSIZE_ANY_EXHDR(in);
-	p = VARDATA_ANY(in);
-	if (len < sizeof(hdr))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("deserialized reward pass state is truncated")));
-	memcpy(&hdr, p, sizeof(hdr));
-	p += sizeof(hdr);
-	if (hdr.magic != PASS_MAGIC || hdr.version != PASS_VERSION || hdr.hessian > 1 ||
-		hdr.d < 0 || hdr.n < 0 || hdr.nskipped < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid reward pass state")));
-	want = sizeof(hdr) + 2 * sizeof(double) +
-		sizeof(double) * ((Size) hdr.d * 3 + (hdr.hessian ? (Size) hdr.d * hdr.d : 0));
-	if (len != want)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("deserialized reward pass state is truncated"),
-				 errdetail("Got %zu bytes, expected %zu.", len, want)));
-	old = MemoryContextSwitchTo(aggcxt);
-	st = palloc0(sizeof(PassState));
-	st->hessian = hdr.hessian;
-	memcpy(&st->target, p, sizeof(double));
-	p += sizeof(double);
-	memcpy(&st->offset, p, sizeof(double));
-	p += sizeof(double);
-	if (hdr.d > 0)
-	{
-		PassAllocate(st, hdr.d, false);
-		memcpy(st->w, p, sizeof(double) * st->d);
-		p += sizeof(double) * st->d;
-		memcpy(st->g, p, sizeof(double) * st->d);
-		p += sizeof(double) * st->d * 2;
-		if (st->hessian)
-			memcpy(st->H, p, sizeof(double) * (Size) st->d * st->d);
-	}
-	st->n = hdr.n;
-	st->nskipped = hdr.nskipped;
-	st->stats.wsum = hdr.wsum;
-	st->stats.loss = hdr.loss;
-	st->stats.correct = hdr.correct;
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(st);
+	PrefWireReadArray(w, dst, n, sizeof(double));
+	for (Size i = 0; i < n; i++)
+		if (!isfinite(dst[i]))
+			PrefStateCorrupt(w->name, "The value holds a NaN or infinite number.");
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_pass_final);
+/*
+ * Validate a flat pass state completely and build it in ctx: version,
+ * magic, flags and reserved fields, counts, dimension (bounded by the 1 GB
+ * value limit), target in (0.5, 1], finite margin and sums, exact length.
+ */
+static void *
+PassExpand(const struct varlena *flat, MemoryContext ctx)
+{
+	PrefWire	w;
+	PassWire	h;
+	PassState  *st;
+	double		want;
+	bool		hessian;
+
+	PrefWireInit(&w, flat, PASS_TYPE);
+	PrefWireRead(&w, &h, sizeof(h));
+	if (h.version != PASS_VERSION)
+		PrefStateCorrupt(PASS_TYPE, psprintf("The value has version %d; this library reads version %d.",
+											 h.version, PASS_VERSION));
+	PrefWireCheck(&w, h.magic == PASS_MAGIC, "The value does not carry the pref.reward_state magic number.");
+	PrefWireCheck(&w, (h.flags & ~PASS_HESSIAN) == 0 && h.reserved == 0 && h.unused == 0,
+				  "Reserved header fields must be zero.");
+	hessian = (h.flags & PASS_HESSIAN) != 0;
+	PrefWireCheck(&w, h.n >= 0 && h.nskipped >= 0, "Row counts must not be negative.");
+	PrefWireCheck(&w, h.d >= 0 && (h.d == 0) == (h.n == 0),
+				  "The dimension must be positive exactly when rows were used.");
+	want = PassFlatBytes(h.d, hessian);
+	if (want + VARHDRSZ > MaxAllocSize)
+		PrefStateCorrupt(PASS_TYPE, psprintf("The dimension %d is out of range.", h.d));
+	PrefWireCheck(&w, h.target > 0.5 && h.target <= 1.0,
+				  "The target must be in (0.5, 1] (label smoothing in [0, 0.5)).");
+	PrefWireCheck(&w, isfinite(h.offset), "The margin must be finite.");
+	PrefWireCheck(&w, isfinite(h.wsum) && isfinite(h.loss) && isfinite(h.correct) &&
+				  h.wsum >= 0 && h.loss >= 0 && h.correct >= 0,
+				  "The sums of weights, losses and correct pairs must be finite and non-negative.");
+	PrefWireCheck(&w, PrefWireLeft(&w) >= (Size) want - sizeof(PassWire), "The value is truncated.");
+	PrefWireCheck(&w, PrefWireLeft(&w) <= (Size) want - sizeof(PassWire), "The value has trailing bytes.");
+
+	st = PassNew(ctx, h.target, h.offset, hessian);
+	st->nskipped = h.nskipped;
+	if (h.d > 0)
+	{
+		PassAllocate(st, h.d, false, ctx);
+		st->n = h.n;
+		st->stats.wsum = h.wsum;
+		st->stats.loss = h.loss;
+		st->stats.correct = h.correct;
+		PassReadFinite(&w, st->w, st->d);
+		PassNoteZeroWeights(st);
+		PassReadFinite(&w, st->g, st->d);
+		if (hessian)
+			for (int i = 0; i < st->d; i++)
+			{
+				if ((i & 63) == 0)
+					CHECK_FOR_INTERRUPTS();
+				PassReadFinite(&w, st->H + (Size) i * st->d, st->d);
+			}
+	}
+	PrefWireEnd(&w);
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_state_in);
+
+/* pref.reward_state text input: "v1:" and base64, validated */
+Datum
+pref_reward_state_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &PassMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_state_out);
+
+/* pref.reward_state text output */
+Datum
+pref_reward_state_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &PassMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_state_recv);
+
+/* pref.reward_state binary input, validated */
+Datum
+pref_reward_state_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &PassMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_state_send);
+
+/* pref.reward_state binary output */
+Datum
+pref_reward_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &PassMethods));
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_pass_final_state);
 
 /*
  * Result float8[]: {d, n, skipped, sum of weights, loss, correct, g (d),
- * H (d x d, when requested)}; NULL when no row was used.
+ * H (d x d, when requested)}; NULL for a NULL state or one without rows.
  */
 Datum
-pref_reward_pass_final(PG_FUNCTION_ARGS)
+pref_reward_pass_final_state(PG_FUNCTION_ARGS)
 {
 	PassState  *st;
 	Size		len;
-	Datum	   *d;
-	Size		i = 0;
+	ArrayType  *a;
+	double	   *o;
 
-	PrefAggContext(fcinfo, "pref_reward_pass_final");
-	st = PG_ARGISNULL(0) ? NULL : (PassState *) PG_GETARG_POINTER(0);
-	if (st == NULL || st->n == 0)
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (PassState *) PrefStateRead(PG_GETARG_DATUM(0), &PassMethods);
+	if (st->n == 0)
 		PG_RETURN_NULL();
 	PassFlush(st);
 	len = PASS_HDR + st->d + (st->hessian ? (Size) st->d * st->d : 0);
-	d = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Datum) * len);
-	d[i++] = Float8GetDatum(st->d);
-	d[i++] = Float8GetDatum((double) st->n);
-	d[i++] = Float8GetDatum((double) st->nskipped);
-	d[i++] = Float8GetDatum(st->stats.wsum);
-	d[i++] = Float8GetDatum(st->stats.loss);
-	d[i++] = Float8GetDatum(st->stats.correct);
-	for (int j = 0; j < st->d; j++)
-		d[i++] = Float8GetDatum(st->g[j]);
+	if ((double) len * sizeof(double) + ARR_OVERHEAD_NONULLS(1) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("pref.reward_pass: a result of dimension %d is too large", st->d),
+				 errhint("Use method => 'lbfgs'.")));
+	a = palloc(ARR_OVERHEAD_NONULLS(1) + sizeof(double) * len);
+	memset(a, 0, ARR_OVERHEAD_NONULLS(1));
+	SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(1) + sizeof(double) * len);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = (int) len;
+	ARR_LBOUND(a)[0] = 1;
+	o = (double *) ARR_DATA_PTR(a);
+	o[0] = st->d;
+	o[1] = (double) st->n;
+	o[2] = (double) st->nskipped;
+	o[3] = st->stats.wsum;
+	o[4] = st->stats.loss;
+	o[5] = st->stats.correct;
+	memcpy(o + PASS_HDR, st->g, sizeof(double) * st->d);
 	if (st->hessian)
-		for (Size j = 0; j < (Size) st->d * st->d; j++)
-			d[i++] = Float8GetDatum(st->H[j]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(d, (int) len, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		PrefCopyLarge(o + PASS_HDR + st->d, st->H, (Size) st->d * st->d);
+	PG_RETURN_ARRAYTYPE_P(a);
 }
 
 /* ---- the driver ---------------------------------------------------------- */
@@ -753,7 +993,7 @@ pref_reward_fit(PG_FUNCTION_ARGS)
 
 		fc.res = &res;
 		fc.best = &best;
-		rc = reward_newton(d, lambda, tol, max_iter, NewtonEval, NewtonAccept, &fc,
+		rc = reward_newton(d, lambda, tol, max_iter, NewtonEval, NewtonAccept, PrefInterruptTick, &fc,
 						   w, wbest, g, H, gtot, dir, &nr);
 		if (rc == LINALG_NOT_SPD)
 			ereport(ERROR,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # BLAS aggregates and reward models: pref.gram over N rows of d = 256 real[]
 # (GFLOP/s, vs numpy X.T @ X on the same-size matrix in memory, vs the scan
-# floor sum(array_length(x, 1))), and pref.reward_fit time per Newton
-# iteration vs one scan of the pairs and vs the same Newton step in numpy.
+# floor sum(array_length(x, 1))), the text round trip of a 256 x 256
+# pref.gram_state, and pref.reward_fit time per Newton iteration vs one scan
+# of the pairs and vs the same Newton step in numpy.
 # Sizes: PGPREF_BENCH_GRAM_ROWS (1000000), PGPREF_BENCH_PAIRS (250000).
 source "$(dirname "$0")/../bench_lib.sh"
 PY="${PY:-/usr/bin/python3}"
@@ -42,6 +43,16 @@ echo "gram: $N rows x d=$D real[]; scan floor sum(array_length) ${floor} ms; num
 echo "gram: pref.gram serial ${gram} ms ($(gf "$gram") GFLOP/s, x$(ratio "$gram" "$floor") floor, x$(ratio "$gram" "$npms") numpy, x$(ratio "$gram" "$slow") slower-of-the-two)"
 echo "gram: pref.gram 2 workers ${gramp} ms ($(gf "$gramp") GFLOP/s, x$(ratio "$gramp" "$floor") floor, x$(ratio "$gramp" "$npms") numpy, x$(ratio "$gramp" "$slow") slower-of-the-two)"
 
+# pref.gram_state: text round trip of a 256 x 256 state (what Citus moves per worker)
+psql -X -q -v ON_ERROR_STOP=1 \
+	-c "CREATE AGGREGATE bench_gram_part(real[]) (SFUNC = pref.gram_accum, STYPE = pref.gram_state)" \
+	-c "CREATE TABLE bench_state AS SELECT bench_gram_part(x) AS s FROM (SELECT x FROM bench_emb LIMIT 5000) q" >/dev/null 2>&1 \
+	|| { echo "gram: state setup failed"; exit 1; }
+slen=$(psql -X -At -c "SELECT length(s::text) FROM bench_state")
+sout=$(median_ms "SELECT length(s::text) FROM bench_state;" 5)
+srt=$(median_ms "SELECT (s::text::pref.gram_state) IS NULL FROM bench_state;" 5)
+echo "gram: pref.gram_state 256x256 as text (${slen} characters): output ${sout} ms, round trip (output + validated input) ${srt} ms"
+
 # reward_fit: 3 Newton passes (max_iter => 3) timed as a whole, per iteration
 rfloor=$(PGOPTIONS="$SER" median_ms "SELECT sum(array_length(chosen, 1) + array_length(rejected, 1)) FROM bench_rw;" 3)
 rfit=$(PGOPTIONS="$SER" median_ms "SELECT (pref.reward_fit('SELECT chosen, rejected FROM bench_rw', max_iter => 3, tol => 1e-300)).iterations;" 1)
@@ -77,4 +88,4 @@ pylbfgs=${pyit#* }
 echo "reward_fit: $NP pairs x d=$D; scan floor ${rfloor} ms; numpy Newton iteration ${pynewton} ms; scipy L-BFGS-B full fit ${pylbfgs} ms"
 echo "reward_fit: serial ${periter} ms per Newton iteration (x$(ratio "$periter" "$rfloor") floor, x$(ratio "$periter" "$pynewton") numpy iteration)"
 echo "reward_fit: 2 workers ${periterp} ms per Newton iteration (x$(ratio "$periterp" "$rfloor") floor, x$(ratio "$periterp" "$pynewton") numpy iteration)"
-psql -X -q -c "DROP TABLE bench_emb, bench_pool, bench_rw" >/dev/null
+psql -X -q -c "DROP TABLE bench_emb, bench_pool, bench_rw, bench_state" -c "DROP AGGREGATE bench_gram_part(real[])" >/dev/null
