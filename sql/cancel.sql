@@ -46,9 +46,6 @@ ANALYZE cancel_emb, cancel_pairs, cancel_battles, cancel_tally, cancel_model, ca
 -- elsewhere: checked for the cancel, not for the time (delete the row once
 -- the fix is merged)
 CREATE TABLE cancel_known_slow (label text PRIMARY KEY, owner text NOT NULL);
-INSERT INTO cancel_known_slow VALUES
-	('select_subset, dense facility location, 15000 x 128', 'subset'),
-	('select_subset, dense facility location, 10000 x 128, double', 'subset');
 
 -- Run stmt under the session's statement_timeout; the error text, or a
 -- raise if the cancel came more than 1.5 s after the timeout or the call

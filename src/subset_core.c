@@ -763,6 +763,8 @@ FLBuildDense(FLState *st, int pre)
 		{
 			int			w = (int) (n - c0 < MIRROR_TILE ? n - c0 : MIRROR_TILE);
 
+			/* the first block-row touches every row of the matrix: cancel between tiles */
+			Tick(s);
 			for (int b = 0; b < w; b++)
 			{
 				int64_t		cj = c0 + b;
