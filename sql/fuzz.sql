@@ -80,6 +80,10 @@ INSERT INTO sample SELECT 'pref.ranking_state', fuzz.pl_p(r::pref.ranking)::text
   FROM (VALUES ('3>1=4>2'), ('1>2'), ('2>3>1')) v(r);
 INSERT INTO sample SELECT 'pref.ranking_state', fuzz.pl_prior_p(r::pref.ranking, 0.5)::text
   FROM (VALUES ('3>1'), ('1>2>3')) v(r);
+DROP AGGREGATE fuzz.dpo_p(float8, float8, float8, float8, float8, text, float8),
+  fuzz.aot_p(float8, float8, float8, float8, float8, text), fuzz.kto_p(float8, float8, boolean, float8, float8, float8),
+  fuzz.racc_p(float8, float8, float8, float8, float8), fuzz.agree_pair_p(text, text), fuzz.agree_unit_p(bigint, text),
+  fuzz.agree_value_p(bigint, float8), fuzz.pl_p(pref.ranking), fuzz.pl_prior_p(pref.ranking, float8);
 
 CREATE AGGREGATE fuzz.gram_partial(real[]) (SFUNC = pref.gram_accum, STYPE = pref.gram_state);
 CREATE AGGREGATE fuzz.moments_partial(float8[]) (SFUNC = pref.moments_accum, STYPE = pref.gram_state);
