@@ -23,6 +23,7 @@ check "no search_path changes in the install script" "! grep -qiE 'set[[:space:]
 check "META.json carries version $VERSION" "grep -q '\"version\": \"$VERSION\"' META.json"
 check "CHANGELOG.md has an entry for $VERSION" "grep -qE '^## \\[?$VERSION' CHANGELOG.md"
 check "control file: schema pref, trusted" "grep -qE '^schema *= *pref' pgpref.control && grep -qE '^trusted *= *true' pgpref.control"
+check "no entry point depends on get_fn_expr_argtype (Citus calls transition functions without an expression tree)" "! grep -l get_fn_expr_argtype src/*.c"
 check "numeric cores do not include postgres.h" "! grep -lE '#include.*postgres.h' src/linalg.c src/linalg.h src/*_core.c src/*_core.h"
 # Every C entry point named by a shipped install or upgrade script exists in
 # the library (older scripts' removed entry points live in src/compat.c).
