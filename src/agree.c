@@ -348,57 +348,10 @@ AgreeExpand(const struct varlena *flat, MemoryContext ctx)
 
 /* ---- type I/O ------------------------------------------------------------ */
 
-PG_FUNCTION_INFO_V1(pref_agreement_state_in);
-
-/* Text input: "v1:" and base64 of the flat form, validated */
-Datum
-pref_agreement_state_in(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &AgreeMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_agreement_state_out);
-
-/* Text output: "v1:" and base64 of the flat form */
-Datum
-pref_agreement_state_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &AgreeMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_agreement_state_recv);
-
-/* Binary input: the flat form's bytes, validated */
-Datum
-pref_agreement_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &AgreeMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_agreement_state_send);
-
-/* Binary output: the flat form's bytes */
-Datum
-pref_agreement_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &AgreeMethods));
-}
+/* Text ("v1:" + base64) and binary I/O, validated on input */
+PGPREF_STATE_TYPE_IO(agreement_state, &AgreeMethods)
 
 /* ---- transition and combine --------------------------------------------- */
-
-/*
- * Memory context that owns states: the aggregate's, or the caller's when a
- * support function is called directly (e.g. to merge stored states)
- */
-static MemoryContext
-StateContext(FunctionCallInfo fcinfo)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		ctx = CurrentMemoryContext;
-	return ctx;
-}
 
 /*
  * The state of a transition call with room for one more observation, or
@@ -408,7 +361,7 @@ StateContext(FunctionCallInfo fcinfo)
 static AgreeState *
 RowState(FunctionCallInfo fcinfo, int kind, PrefState **ps)
 {
-	MemoryContext ctx = StateContext(fcinfo);
+	MemoryContext ctx = PrefStateContext(fcinfo);
 	AgreeState *st;
 
 	*ps = PrefStateArg(fcinfo, 0, &AgreeMethods, ctx);
@@ -523,7 +476,7 @@ PG_FUNCTION_INFO_V1(pref_agreement_combine);
 Datum
 pref_agreement_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = StateContext(fcinfo);
+	MemoryContext ctx = PrefStateContext(fcinfo);
 	PrefState  *s1 = PrefStateArg(fcinfo, 0, &AgreeMethods, ctx);
 	AgreeState *s2;
 

@@ -477,41 +477,8 @@ DpoStateExpand(const struct varlena *flat, MemoryContext ctx)
 	return NULL;
 }
 
-PG_FUNCTION_INFO_V1(pref_dpo_state_in);
-
-/* Text input of pref.dpo_state ("v1:" and base64), validated */
-Datum
-pref_dpo_state_in(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &DpoStateMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_dpo_state_out);
-
-/* Text output of pref.dpo_state */
-Datum
-pref_dpo_state_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &DpoStateMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_dpo_state_recv);
-
-/* Binary input of pref.dpo_state, validated */
-Datum
-pref_dpo_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &DpoStateMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_dpo_state_send);
-
-/* Binary output of pref.dpo_state */
-Datum
-pref_dpo_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &DpoStateMethods));
-}
+/* Text ("v1:" + base64) and binary I/O, validated on input */
+PGPREF_STATE_TYPE_IO(dpo_state, &DpoStateMethods)
 
 /* ---- state arguments of the support functions ------------------------------ */
 

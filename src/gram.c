@@ -626,41 +626,8 @@ GramExpand(const struct varlena *flat, MemoryContext ctx)
 	return st;
 }
 
-PG_FUNCTION_INFO_V1(pref_gram_state_in);
-
-/* pref.gram_state text input: "v1:" and base64, validated */
-Datum
-pref_gram_state_in(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &GramMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_gram_state_out);
-
-/* pref.gram_state text output */
-Datum
-pref_gram_state_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &GramMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_gram_state_recv);
-
-/* pref.gram_state binary input, validated */
-Datum
-pref_gram_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &GramMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_gram_state_send);
-
-/* pref.gram_state binary output */
-Datum
-pref_gram_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &GramMethods));
-}
+/* Text ("v1:" + base64) and binary I/O, validated on input */
+PGPREF_STATE_TYPE_IO(gram_state, &GramMethods)
 
 /* float8[] of n elements, or a rows x cols float8[][] (built in place) */
 static ArrayType *

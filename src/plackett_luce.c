@@ -251,57 +251,10 @@ PlExpand(const struct varlena *flat, MemoryContext ctx)
 
 /* ---- type I/O ------------------------------------------------------------ */
 
-PG_FUNCTION_INFO_V1(pref_ranking_state_in);
-
-/* Text input: "v1:" and base64 of the flat form, validated */
-Datum
-pref_ranking_state_in(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &PlMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_ranking_state_out);
-
-/* Text output: "v1:" and base64 of the flat form */
-Datum
-pref_ranking_state_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &PlMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_ranking_state_recv);
-
-/* Binary input: the flat form's bytes, validated */
-Datum
-pref_ranking_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &PlMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_ranking_state_send);
-
-/* Binary output: the flat form's bytes */
-Datum
-pref_ranking_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &PlMethods));
-}
+/* Text ("v1:" + base64) and binary I/O, validated on input */
+PGPREF_STATE_TYPE_IO(ranking_state, &PlMethods)
 
 /* ---- transition and combine --------------------------------------------- */
-
-/*
- * Memory context that owns states: the aggregate's, or the caller's when a
- * support function is called directly (e.g. to merge stored states)
- */
-static MemoryContext
-StateContext(FunctionCallInfo fcinfo)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		ctx = CurrentMemoryContext;
-	return ctx;
-}
 
 /* Error unless a prior is finite and not negative */
 static void
@@ -330,7 +283,7 @@ SetPrior(PlState *st, double prior)
 static Datum
 PlAccum(FunctionCallInfo fcinfo, bool with_prior)
 {
-	MemoryContext ctx = StateContext(fcinfo);
+	MemoryContext ctx = PrefStateContext(fcinfo);
 	PrefState  *ps = PrefStateArg(fcinfo, 0, &PlMethods, ctx);
 	PlState    *st;
 
@@ -380,7 +333,7 @@ PG_FUNCTION_INFO_V1(pref_plackett_luce_combine);
 Datum
 pref_plackett_luce_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = StateContext(fcinfo);
+	MemoryContext ctx = PrefStateContext(fcinfo);
 	PrefState  *ps = PrefStateArg(fcinfo, 0, &PlMethods, ctx);
 	PlState    *a,
 			   *b;

@@ -581,41 +581,8 @@ PassExpand(const struct varlena *flat, MemoryContext ctx)
 	return st;
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_state_in);
-
-/* pref.reward_state text input: "v1:" and base64, validated */
-Datum
-pref_reward_state_in(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), &PassMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_reward_state_out);
-
-/* pref.reward_state text output */
-Datum
-pref_reward_state_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), &PassMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_reward_state_recv);
-
-/* pref.reward_state binary input, validated */
-Datum
-pref_reward_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), &PassMethods));
-}
-
-PG_FUNCTION_INFO_V1(pref_reward_state_send);
-
-/* pref.reward_state binary output */
-Datum
-pref_reward_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), &PassMethods));
-}
+/* Text ("v1:" + base64) and binary I/O, validated on input */
+PGPREF_STATE_TYPE_IO(reward_state, &PassMethods)
 
 PG_FUNCTION_INFO_V1(pref_reward_pass_final_state);
 

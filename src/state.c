@@ -66,6 +66,17 @@ PrefStateCreate(const PrefStateMethods *m, MemoryContext aggctx)
 	return ps;
 }
 
+/* Memory context for new states: the aggregate's, else the caller's */
+MemoryContext
+PrefStateContext(FunctionCallInfo fcinfo)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		ctx = CurrentMemoryContext;
+	return ctx;
+}
+
 /* The PrefState behind an expanded datum of family m, or NULL */
 static PrefState *
 StateOfDatum(Datum d, const PrefStateMethods *m)

@@ -77,6 +77,34 @@ extern Datum PrefStateRecv(StringInfo buf, const PrefStateMethods *m);
 extern bytea *PrefStateSend(Datum d, const PrefStateMethods *m);
 
 /*
+ * The four type I/O functions of a state type with the shared text and
+ * binary forms: pref_<name>_in/out/recv/send over the family's methods.
+ */
+#define PGPREF_STATE_TYPE_IO(name, methods) \
+	PG_FUNCTION_INFO_V1(pref_##name##_in); \
+	Datum pref_##name##_in(PG_FUNCTION_ARGS); \
+	Datum pref_##name##_in(PG_FUNCTION_ARGS) \
+	{ PG_RETURN_DATUM(PrefStateIn(PG_GETARG_CSTRING(0), (methods))); } \
+	PG_FUNCTION_INFO_V1(pref_##name##_out); \
+	Datum pref_##name##_out(PG_FUNCTION_ARGS); \
+	Datum pref_##name##_out(PG_FUNCTION_ARGS) \
+	{ PG_RETURN_CSTRING(PrefStateOut(PG_GETARG_DATUM(0), (methods))); } \
+	PG_FUNCTION_INFO_V1(pref_##name##_recv); \
+	Datum pref_##name##_recv(PG_FUNCTION_ARGS); \
+	Datum pref_##name##_recv(PG_FUNCTION_ARGS) \
+	{ PG_RETURN_DATUM(PrefStateRecv((StringInfo) PG_GETARG_POINTER(0), (methods))); } \
+	PG_FUNCTION_INFO_V1(pref_##name##_send); \
+	Datum pref_##name##_send(PG_FUNCTION_ARGS); \
+	Datum pref_##name##_send(PG_FUNCTION_ARGS) \
+	{ PG_RETURN_BYTEA_P(PrefStateSend(PG_GETARG_DATUM(0), (methods))); }
+
+/*
+ * Memory context that owns new states: the aggregate's, or the caller's when
+ * a support function is called directly (e.g. to merge stored states)
+ */
+extern MemoryContext PrefStateContext(FunctionCallInfo fcinfo);
+
+/*
  * Shared wire reader for expand functions: a cursor over a flat value's
  * payload whose reads fail with one message naming the type.
  */
