@@ -108,6 +108,13 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("level must be between 0 and 1 (exclusive)")));
 
+	/* no comparisons, no leaderboard: no rows (docs/conventions.md) */
+	if (t->nitems == 0)
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		return (Datum) 0;
+	}
+
 	/* the full-data fit (checks options and existence) */
 	m = BtFitTally(t, prior, ties, order_effect, 100, 1e-10, BT_METHOD_AUTO);
 	n = m->nitems;

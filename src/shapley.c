@@ -89,17 +89,22 @@ CheckNotNull(FunctionCallInfo fcinfo, int argno, const char *what, const char *n
 				 errmsg("%s: argument %s must not be NULL", what, name)));
 }
 
-/* Ensure a query produced rows and had no NULLs in required columns */
+/*
+ * Ensure a query had no NULLs in required columns and produced rows (the
+ * training query may be empty: no rows to value, no rows out)
+ */
 static void
 CheckRead(PrefQueryResult *res, const char *what, const char *which, const char *cols)
 {
+	bool		empty_ok = strcmp(which, "training") == 0;
+
 	if (res->skipped > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: the %s query returned " INT64_FORMAT " rows with NULL %s",
 						what, which, res->skipped, cols),
 				 errhint("Filter them out in the query, e.g. WHERE ... IS NOT NULL.")));
-	if (res->nrows == 0)
+	if (res->nrows == 0 && !empty_ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("%s: the %s query returned no rows", what, which)));
@@ -154,8 +159,8 @@ CheckUniqueIds(const int64 *id, int n, const char *what)
 	pfree(s);
 }
 
-/* Run both inner queries and check what came back */
-static void
+/* Run both inner queries and check what came back; false if no training rows */
+static bool
 ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, ShapleyData *dat)
 {
 	PrefQueryResult *tr,
@@ -176,6 +181,8 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 		CheckRead(tr, a->what, "training", "id, chosen or rejected");
 		va = PrefReadQuery(valid_sql, cols, 3, vwhat);
 		CheckRead(va, a->what, "validation", "id, chosen or rejected");
+		if (tr->nrows == 0)
+			return false;
 		dat->x = PairDifferences(tr, a->what, "training");
 		dat->v = PairDifferences(va, a->what, "validation");
 		dat->y = dat->vy = NULL;
@@ -202,6 +209,8 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 		CheckRead(tr, a->what, "training", "id, features or label");
 		va = PrefReadQuery(valid_sql, vcols, 2, vwhat);
 		CheckRead(va, a->what, "validation", "features or label");
+		if (tr->nrows == 0)
+			return false;
 		dat->x = PREF_QUERY_VECTOR(tr, 1);
 		dat->y = PREF_QUERY_INT8(tr, 2);
 		dat->v = PREF_QUERY_VECTOR(va, 0);
@@ -222,6 +231,7 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: k = %d is larger than the %d training rows", a->what, a->k, dat->n),
 				 errhint("Use k between 1 and the number of training rows.")));
+	return true;
 }
 
 /* Normalize rows for cosine, or compute squared norms for l2 */
@@ -802,7 +812,13 @@ RunValuation(FunctionCallInfo fcinfo, ShapleyArgs *a, const char *train_sql, con
 	work = AllocSetContextCreate(CurrentMemoryContext, "pgpref shapley", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
 
-	ReadData(train_sql, valid_sql, a, &dat);
+	if (!ReadData(train_sql, valid_sql, a, &dat))
+	{
+		/* no training rows: nothing to value (docs/conventions.md) */
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(work);
+		return (Datum) 0;
+	}
 	values = palloc0(sizeof(double) * dat.n);
 	if (a->method == METHOD_EXACT)
 		RunExact(a, &dat, values);

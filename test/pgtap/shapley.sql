@@ -9,8 +9,8 @@ SET LOCAL client_min_messages = warning;
 CREATE TEMP VIEW tr AS SELECT id, features, label FROM shap_a_train;
 CREATE TEMP VIEW va AS SELECT features, label FROM shap_a_valid;
 
-SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr WHERE false', 'SELECT * FROM va')$$,
-  '22000', 'knn_shapley: the training query returned no rows', 'empty training set');
+SELECT is_empty($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr WHERE false', 'SELECT * FROM va')$$,
+  'empty training set: no rows to value, no rows out (docs/conventions.md)');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr', 'SELECT * FROM va WHERE false')$$,
   '22000', 'knn_shapley: the validation query returned no rows', 'empty validation set');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr', 'SELECT * FROM va', -1)$$,
