@@ -68,13 +68,10 @@ SQL_PARTS = \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 
-# Upgrade scripts: one per release step, each assembled from the pieces in
-# src/upgrade--FROM--TO/ (one piece per change, in file-name order), so that
-# every SQL change of a release lands together with its upgrade statements.
-# Earlier releases' install scripts are kept frozen in src/.
-UPGRADES   = $(patsubst src/upgrade--%/,$(EXTENSION)--%.sql,$(sort $(dir $(wildcard src/upgrade--*/*.sql))))
+# Upgrade scripts pgpref--A--B.sql and earlier releases' frozen install
+# scripts live in src/ and install through this wildcard.
 DATA       = $(wildcard src/$(EXTENSION)--*.sql)
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES)
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(DATA_built) results regression.diffs regression.out
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
@@ -114,13 +111,6 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control Makefile
 
 # The version is compiled into these objects
 src/pgpref.o src/compat.o: $(EXTENSION).control
-
-# (secondary expansion: the pieces of each step are its prerequisites)
-.SECONDEXPANSION:
-$(UPGRADES): $(EXTENSION)--%.sql: $$(wildcard src/upgrade--$$*/*.sql) Makefile
-	( printf '%s\n' '-- pgpref upgrade $*: generated from src/upgrade--$*/ by the Makefile; do not edit' \
-	    '\echo Use "ALTER EXTENSION pgpref UPDATE" to load this file. \quit'; \
-	  for f in $(sort $(wildcard src/upgrade--$*/*.sql)); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done ) > $@
 
 .PHONY: test demo bench deps
 deps:

@@ -32,7 +32,9 @@ cat pgpref--*.sql src/pgpref--*.sql 2>/dev/null | grep -oE "'MODULE_PATHNAME', *
 check "every C symbol named by a shipped script exists in pgpref.so" \
 	"test -s pgpref.so && ! comm -23 '$NEEDED' <(nm -D --defined-only pgpref.so | awk '{print \$3}' | sort -u) | grep ."
 check "every shipped older install script has an upgrade path to $VERSION" \
-	"for f in src/pgpref--*.sql; do v=\${f#src/pgpref--}; v=\${v%.sql}; test -d src/upgrade--\$v--$VERSION || exit 1; done"
+	"for f in \$(ls src/pgpref--*.sql | grep -v -- '--.*--'); do v=\${f#src/pgpref--}; v=\${v%.sql}; test -s src/pgpref--\$v--$VERSION.sql || exit 1; done"
+check "upgrade scripts start with the ALTER EXTENSION guard" \
+	"for f in src/pgpref--*--*.sql; do grep -q 'ALTER EXTENSION pgpref UPDATE.*quit' \$f || exit 1; done"
 # The C code builds warning-free with clang too (Debian's server headers
 # package pulls in a versioned clang for bitcode): a copy of the tree built
 # with -Werror, without bitcode; skipped when no clang is installed.

@@ -1,4 +1,0 @@
--- pgpref 0.1.0 -> 0.2.0.
--- Pieces of this upgrade live in src/upgrade--0.1.0--0.2.0/, one per change,
--- applied in file-name order.  test/upgrade.sh checks that an upgraded
--- install has exactly the catalog of a fresh 0.2.0 install.
