@@ -109,6 +109,9 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control Makefile
 	    '\echo Use "CREATE EXTENSION pgpref" to load this file. \quit'; \
 	  for f in $(SQL_PARTS); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done ) > $@
 
+# Headers: every object depends on all of them (coarse, never stale)
+$(OBJS): $(wildcard src/*.h)
+
 # The version is compiled into these objects
 src/pgpref.o src/compat.o: $(EXTENSION).control
 

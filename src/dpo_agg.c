@@ -62,7 +62,6 @@ typedef struct DpoCallSite
 	double		checked_beta;	/* beta last checked with the cached spec */
 	int32		mode;			/* DPO_MODE_* */
 	DpoSpec		cspec;			/* the constant spec (DPO_MODE_CONST, _SIGMOID) */
-	const ExpandedObjectMethods *eoh_methods;	/* of a PrefState seen here */
 } DpoCallSite;
 
 /* Merge the pending margin block into mean_m / m2 */
@@ -227,41 +226,22 @@ DpoAddRow(DpoAggState *st, double beta, const DpoRow *row, double loss, double w
 }
 
 /*
- * The state argument of a dpo_metrics transition, never NULL.  Per row the
- * state is the read/write expanded object this function returned for the
- * previous row; that case is recognised inline with the same tests as
- * PrefStateArg (expanded read/write datum, a PrefState of pref.dpo_state
- * whose context is a child of the aggregate's, kind dpo_metrics), a
- * function call less per row.  Anything else goes through DpoStateArg,
- * which validates flat input; a NULL state starts a new one.
+ * The state argument of a dpo_metrics transition, never NULL: the state of
+ * the previous row (PrefStateArg's inline test), a validated flat input, or
+ * a new state for a NULL one
  */
 static pg_attribute_always_inline PrefState *
 DpoMetricsStateArg(FunctionCallInfo fcinfo, DpoCallSite *cs, MemoryContext ctx)
 {
-	PrefState  *ps;
+	PrefState  *ps = PrefStateArg(fcinfo, 0, &DpoStateMethods, ctx);
 
-	if (likely(!PG_ARGISNULL(0) && cs->eoh_methods != NULL))
-	{
-		Pointer		p = DatumGetPointer(PG_GETARG_DATUM(0));
-
-		if (VARATT_IS_EXTERNAL_EXPANDED_RW(p))
-		{
-			varatt_expanded ve;
-
-			memcpy(&ve, VARDATA_EXTERNAL(p), sizeof(ve));
-			ps = (PrefState *) ve.eohptr;
-			if (ps->hdr.eoh_methods == cs->eoh_methods && ps->methods == &DpoStateMethods &&
-				PrefStateMemory(ps)->parent == ctx &&
-				((DpoStateHead *) ps->state)->kind == DPO_STATE_DPO)
-				return ps;
-		}
-	}
-	ps = DpoStateArg(fcinfo, 0, DPO_STATE_DPO, ctx);
+	(void) cs;
 	if (ps == NULL)
-		ps = DpoStateNew(DPO_STATE_DPO, ctx);
-	/* the expanded-object methods of every PrefState, for the test above */
-	cs->eoh_methods = ps->hdr.eoh_methods;
-	return ps;
+		return DpoStateNew(DPO_STATE_DPO, ctx);
+	if (likely(((DpoStateHead *) ps->state)->kind == DPO_STATE_DPO))
+		return ps;
+	/* a state of another family: DpoStateArg names both in its error */
+	return DpoStateArg(fcinfo, 0, DPO_STATE_DPO, ctx);
 }
 
 /*

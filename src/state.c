@@ -17,7 +17,7 @@
 static Size StateGetFlatSize(ExpandedObjectHeader *eohptr);
 static void StateFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
 
-static const ExpandedObjectMethods StateEOHMethods = {
+const ExpandedObjectMethods PrefStateEOHMethods = {
 	StateGetFlatSize,
 	StateFlattenInto
 };
@@ -61,7 +61,7 @@ PrefStateCreate(const PrefStateMethods *m, MemoryContext aggctx)
 
 	objctx = AllocSetContextCreate(aggctx, "pgpref state", ALLOCSET_DEFAULT_SIZES);
 	ps = MemoryContextAllocZero(objctx, sizeof(PrefState));
-	EOH_init_header(&ps->hdr, &StateEOHMethods, objctx);
+	EOH_init_header(&ps->hdr, &PrefStateEOHMethods, objctx);
 	ps->methods = m;
 	return ps;
 }
@@ -86,15 +86,15 @@ StateOfDatum(Datum d, const PrefStateMethods *m)
 	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
 		return NULL;
 	eoh = DatumGetEOHP(d);
-	if (eoh->eoh_methods != &StateEOHMethods || ((PrefState *) eoh)->methods != m)
+	if (eoh->eoh_methods != &PrefStateEOHMethods || ((PrefState *) eoh)->methods != m)
 		return NULL;
 	return (PrefState *) eoh;
 }
 
-/* State argument of a transition or combine function (see state.h) */
+/* State argument of a transition or combine function: the cases PrefStateArg's inline test does not take */
 PrefState *
-PrefStateArg(FunctionCallInfo fcinfo, int argno, const PrefStateMethods *m,
-			 MemoryContext aggctx)
+PrefStateArgSlow(FunctionCallInfo fcinfo, int argno, const PrefStateMethods *m,
+				 MemoryContext aggctx)
 {
 	Datum		d;
 	PrefState  *ps;

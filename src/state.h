@@ -27,6 +27,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/expandeddatum.h"
+#include "utils/memutils.h"
 
 typedef struct PrefStateMethods
 {
@@ -61,8 +62,35 @@ extern PrefState *PrefStateCreate(const PrefStateMethods *m, MemoryContext aggct
  * state of this family; otherwise a validated expanded copy of the flat
  * value, owned by aggctx.
  */
-extern PrefState *PrefStateArg(FunctionCallInfo fcinfo, int argno,
-							   const PrefStateMethods *m, MemoryContext aggctx);
+extern PrefState *PrefStateArgSlow(FunctionCallInfo fcinfo, int argno,
+								   const PrefStateMethods *m, MemoryContext aggctx);
+
+/* The expanded-object methods of every PrefState */
+extern const ExpandedObjectMethods PrefStateEOHMethods;
+
+/*
+ * Per row the state is the read/write object the transition returned for
+ * the previous row: that case is recognised inline, a call less per row.
+ */
+static inline PrefState *
+PrefStateArg(FunctionCallInfo fcinfo, int argno, const PrefStateMethods *m,
+			 MemoryContext aggctx)
+{
+	if (!PG_ARGISNULL(argno))
+	{
+		Pointer		p = DatumGetPointer(PG_GETARG_DATUM(argno));
+
+		if (VARATT_IS_EXTERNAL_EXPANDED_RW(p))
+		{
+			PrefState  *ps = (PrefState *) DatumGetEOHP(PointerGetDatum(p));
+
+			if (ps->hdr.eoh_methods == &PrefStateEOHMethods && ps->methods == m &&
+				MemoryContextGetParent(PrefStateMemory(ps)) == aggctx)
+				return ps;
+		}
+	}
+	return PrefStateArgSlow(fcinfo, argno, m, aggctx);
+}
 
 /*
  * Read-only view of a state value (flat or expanded): the family's struct.
