@@ -256,3 +256,10 @@ FROM pass_par p;
 DROP TABLE rw_big, rw_model, rw_pairs, rw_expect, bt_battles, bt_expect;
 DROP FUNCTION rel_err(float8[], float8[]);
 DROP FUNCTION sql_grad_norm(float8[], float8, float8, float8, boolean);
+
+-- no data, no model (docs/conventions.md): an empty query, or one whose rows
+-- all have NULLs, gives NULL from reward_fit and no rows from bt_fit_contextual
+SELECT pref.reward_fit('SELECT ARRAY[1.0]::float8[], ARRAY[0.0]::float8[] WHERE false') IS NULL AS empty_fit_is_null;
+SELECT pref.reward_fit('SELECT NULL::float8[], ARRAY[0.0]::float8[] FROM generate_series(1, 3)') IS NULL AS all_null_fit_is_null;
+SELECT count(*) AS contextual_rows FROM pref.bt_fit_contextual('SELECT 1::bigint, 2::bigint, ARRAY[1.0]::float8[] WHERE false');
+SELECT count(*) AS contextual_rows FROM pref.bt_fit_contextual('SELECT NULL::bigint, 2::bigint, ARRAY[1.0]::float8[]');

@@ -233,10 +233,11 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	q = PrefReadQuery(sql, cols, 4, "pref.bt_fit_contextual");
 	n = q->nrows;
 	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("pref.bt_fit_contextual: the query returned no usable comparisons"),
-				 errdetail(INT64_FORMAT " rows had NULLs and were skipped.", q->skipped)));
+	{
+		/* no data, no model: no rows (docs/conventions.md) */
+		InitMaterializedSRF(fcinfo, 0);
+		return (Datum) 0;
+	}
 	win = PREF_QUERY_INT8(q, 0);
 	los = PREF_QUERY_INT8(q, 1);
 	cov = PREF_QUERY_VECTOR(q, 2);

@@ -903,7 +903,11 @@ pref_reward_fit(PG_FUNCTION_ARGS)
 	if (SPI_execute(dimq, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "pref.reward_fit: could not read the first row");
 	if (SPI_processed == 0)
-		NoPairsError();
+	{
+		/* no usable pair (none, or all with NULLs): no model */
+		SPI_finish();
+		PG_RETURN_NULL();
+	}
 	{
 		bool		isnull;
 		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
