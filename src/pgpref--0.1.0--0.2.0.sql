@@ -1905,3 +1905,55 @@ BEGIN
 	EXECUTE pg_catalog.format('GRANT SELECT, USAGE, UPDATE ON SEQUENCE @extschema@.runs_run_id_seq TO %s WITH GRANT OPTION', owner);
 END
 $$;
+
+-- ---- issue 13: BI columns
+-- BI tools quote column names that are SQL keywords PostgreSQL does not list
+-- as unreserved (docs/conventions.md): the leaderboard views' "position"
+-- becomes place.  Renaming keeps the views' grants, comments and any user
+-- view built on them.  The history table pref.leaderboard keeps its column
+-- "position": pg_dump writes a 0.1.0 database's config tables as COPY with
+-- their column names, which must restore into 0.2.0.
+-- Dashboard views expose plain SQL types only: job_status.definer becomes
+-- text (a type change, so the view is dropped and created again).
+
+ALTER VIEW @extschema@.leaderboard_current RENAME COLUMN position TO place;
+ALTER VIEW @extschema@.leaderboard_daily RENAME COLUMN position TO place;
+COMMENT ON VIEW @extschema@.leaderboard_current IS
+'latest leaderboard per job: item, rating, standard error, interval (lower, upper), interval-aware rank, place, wins, losses, ties, games, comparisons read, when computed, run id';
+COMMENT ON COLUMN @extschema@.leaderboard_current.place IS 'place 1, 2, ... by rating, ties by item (a plain running number; rank is the interval-aware one)';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.place IS 'place 1, 2, ... by rating, ties by item (a plain running number; rank is the interval-aware one)';
+
+DROP VIEW @extschema@.job_status;
+CREATE VIEW @extschema@.job_status WITH (security_invoker = true) AS
+SELECT j.job, j.kind,
+	l.status AS last_status, l.started AS last_started, l.finished AS last_finished,
+	l.error AS last_error,
+	(SELECT pg_catalog.max(r.finished) FROM @extschema@.runs r
+	 WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'succeeded') AS last_success,
+	(SELECT pg_catalog.count(*) FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job) AS runs,
+	(SELECT pg_catalog.count(*) FROM @extschema@.runs r
+	 WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'failed') AS failures,
+	j.definer::pg_catalog.text AS definer
+FROM @extschema@.jobs j
+LEFT JOIN LATERAL (SELECT r.* FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job
+	ORDER BY r.run_id DESC LIMIT 1) l ON true;
+COMMENT ON VIEW @extschema@.job_status IS 'one row per curation job: last run, last success, run and failure counts, definer';
+COMMENT ON COLUMN @extschema@.job_status.job IS 'job name';
+COMMENT ON COLUMN @extschema@.job_status.kind IS 'job kind';
+COMMENT ON COLUMN @extschema@.job_status.last_status IS 'status of the latest run: running, succeeded, failed or skipped (NULL: never run)';
+COMMENT ON COLUMN @extschema@.job_status.last_started IS 'when the latest run started';
+COMMENT ON COLUMN @extschema@.job_status.last_finished IS 'when the latest run finished';
+COMMENT ON COLUMN @extschema@.job_status.last_error IS 'error of the latest run, if it failed or was skipped';
+COMMENT ON COLUMN @extschema@.job_status.last_success IS 'when the latest succeeded run finished';
+COMMENT ON COLUMN @extschema@.job_status.runs IS 'number of runs logged';
+COMMENT ON COLUMN @extschema@.job_status.failures IS 'number of failed runs logged';
+COMMENT ON COLUMN @extschema@.job_status.definer IS 'role whose rights the job runs with, as text (NULL: defined before pgpref 0.2.0, cannot run until redefined)';
+
+DO $$
+DECLARE
+	owner pg_catalog.text := (SELECT e.extowner::pg_catalog.regrole::pg_catalog.text FROM pg_catalog.pg_extension e
+	                          WHERE e.extname OPERATOR(pg_catalog.=) 'pgpref');
+BEGIN
+	EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.job_status TO %s WITH GRANT OPTION', owner);
+END
+$$;
