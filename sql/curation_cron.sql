@@ -64,9 +64,9 @@ SELECT cron.unschedule('pgpref_regress_fail');
 SELECT DISTINCT ON (d.command) d.status, d.command, split_part(d.return_message, E'\n', 1) AS return_message FROM cron.job_run_details d
 WHERE d.command LIKE '%pref.run_job(''cron\_%' ORDER BY d.command, d.runid;
 -- the curator's job ran as the curator, in the superuser's pg_cron session
-SELECT l.item, l.position, j.definer, r.run_as, r.called_by = current_user AS called_by_superuser
+SELECT l.item, l.place, j.definer, r.run_as, r.called_by = current_user AS called_by_superuser
 FROM pref.leaderboard_current l JOIN pref.jobs j USING (job) JOIN pref.runs r USING (run_id)
-WHERE l.job = 'cron_curator' ORDER BY l.position;
+WHERE l.job = 'cron_curator' ORDER BY l.place;
 -- the failed run is logged although the CALL failed
 SELECT status, error FROM pref.runs WHERE job = 'cron_fail' AND status <> 'running' ORDER BY run_id LIMIT 1;
 SELECT count(*) > 0 AS ran, bool_and(status = 'succeeded') AS succeeded, bool_and(rows_read = 5) AS rows_read

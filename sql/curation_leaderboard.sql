@@ -35,9 +35,9 @@ FROM pref.leaderboard_state s WHERE s.job = 'arena';
 
 -- the current leaderboard equals pref.ratings(pref.bt_fit(...)) over all rows
 SELECT item, round(rating::numeric, 6) AS rating, round(std_error::numeric, 6) AS std_error,
-       round(lower::numeric, 6) AS lower, round(upper::numeric, 6) AS upper, rank, position,
+       round(lower::numeric, 6) AS lower, round(upper::numeric, 6) AS upper, rank, place,
        wins, losses, ties, games, comparisons, run_id - (SELECT base FROM lb_base) AS run
-FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY position;
+FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY place;
 WITH ref AS (SELECT * FROM pref.ratings((SELECT pref.bt_fit(winner, loser) FROM lb_comps)))
 SELECT count(*) AS items,
        max(abs(c.rating - ref.rating)) < 1e-9 AS rating_1e9,
@@ -45,9 +45,9 @@ SELECT count(*) AS items,
        max(abs(c.lower - ref.lower) + abs(c.upper - ref.upper)) < 1e-9 AS interval_1e9,
        bool_and(c.rank = ref.rank AND c.wins = ref.wins AND c.losses = ref.losses AND c.games = ref.games) AS counts_equal
 FROM pref.leaderboard_current c JOIN ref USING (item) WHERE c.job = 'arena';
--- position is the order by rating (ties by item)
-SELECT bool_and(position = p) AS position_ok
-FROM (SELECT position, row_number() OVER (ORDER BY rating DESC, item) AS p FROM pref.leaderboard_current WHERE job = 'arena') s;
+-- place is the order by rating (ties by item)
+SELECT bool_and(place = p) AS place_ok
+FROM (SELECT place, row_number() OVER (ORDER BY rating DESC, item) AS p FROM pref.leaderboard_current WHERE job = 'arena') s;
 
 -- history: one leaderboard per run; the daily view keeps each day's last run
 SELECT run_id - (SELECT base FROM lb_base) AS run, count(*) AS items, max(comparisons) AS comparisons
@@ -78,7 +78,7 @@ WITH ref AS (SELECT * FROM pref.ratings(pref.bradley_terry((SELECT pref.tally(wi
                                         scale => 'logit', level => 0.9))
 SELECT c.item, round(c.rating::numeric, 6) AS rating, round(c.lower::numeric, 6) AS lower, round(c.upper::numeric, 6) AS upper,
        c.ties, abs(c.rating - ref.rating) < 1e-12 AND abs(c.upper - ref.upper) < 1e-12 AS equals_direct
-FROM pref.leaderboard_current c JOIN ref USING (item) WHERE c.job = 'arena_text' ORDER BY c.position;
+FROM pref.leaderboard_current c JOIN ref USING (item) WHERE c.job = 'arena_text' ORDER BY c.place;
 SELECT (pref.tally_stats(tally)).rows_skipped FROM pref.leaderboard_state WHERE job = 'arena_text';
 
 -- bad input: no source, wrong columns, a graph the MLE cannot fit (prior 0), an empty source
@@ -99,7 +99,7 @@ CALL pref.run_job('lb_chain');
 SELECT count(*) AS state_rows FROM pref.leaderboard_state WHERE job = 'lb_chain';  -- rolled back with the failed run
 SELECT pref.define_job('lb_chain', 'leaderboard', '{"source": "SELECT * FROM lb_chain", "prior": 1}');
 CALL pref.run_job('lb_chain');
-SELECT item, rank, position FROM pref.leaderboard_current WHERE job = 'lb_chain' ORDER BY position;
+SELECT item, rank, place FROM pref.leaderboard_current WHERE job = 'lb_chain' ORDER BY place;
 SELECT pref.define_job('lb_empty', 'leaderboard', '{"source": "SELECT * FROM lb_chain WHERE false"}');
 CALL pref.run_job('lb_empty');
 SELECT job, status, rows_read, rows_written, error FROM pref.runs

@@ -54,7 +54,7 @@ GRANT SELECT ON rated TO regress_pgpref_curator;     -- the curator's source tab
 SELECT c.relname,
        (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM pref.%I', c.relname), false, true, '')))[1]::text::int AS rows
 FROM pg_class c WHERE c.relnamespace = 'pref'::regnamespace AND c.relkind IN ('r', 'v') ORDER BY 1;
-SELECT item, rank, games FROM pref.leaderboard_current WHERE job = 'owner_board' ORDER BY position;
+SELECT item, rank, games FROM pref.leaderboard_current WHERE job = 'owner_board' ORDER BY place;
 SELECT '1>2'::pref.pair AS pair, pref.chosen('1>2') AS chosen;
 -- ... and changes nothing, runs nothing
 SELECT pref.define_job('dash', 'binarize', '{"source": "SELECT 1, 2, 3"}');

@@ -561,7 +561,7 @@ SELECT j.job, j.kind,
 	(SELECT pg_catalog.count(*) FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job) AS runs,
 	(SELECT pg_catalog.count(*) FROM @extschema@.runs r
 	 WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'failed') AS failures,
-	j.definer
+	j.definer::pg_catalog.text AS definer
 FROM @extschema@.jobs j
 LEFT JOIN LATERAL (SELECT r.* FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job
 	ORDER BY r.run_id DESC LIMIT 1) l ON true;
@@ -575,7 +575,7 @@ COMMENT ON COLUMN @extschema@.job_status.last_error IS 'error of the latest run,
 COMMENT ON COLUMN @extschema@.job_status.last_success IS 'when the latest succeeded run finished';
 COMMENT ON COLUMN @extschema@.job_status.runs IS 'number of runs logged';
 COMMENT ON COLUMN @extschema@.job_status.failures IS 'number of failed runs logged';
-COMMENT ON COLUMN @extschema@.job_status.definer IS 'role whose rights the job runs with (NULL: defined before pgpref 0.2.0, cannot run until redefined)';
+COMMENT ON COLUMN @extschema@.job_status.definer IS 'role whose rights the job runs with, as text (NULL: defined before pgpref 0.2.0, cannot run until redefined)';
 
 CREATE VIEW @extschema@.data_health_daily WITH (security_invoker = true) AS
 SELECT h.job, h.day, h.labels, h.items, h.annotators, h.tie_rate, h.agreement,

@@ -157,13 +157,13 @@ COMMENT ON FUNCTION @extschema@.job_leaderboard(bigint, jsonb) IS
 'job kind leaderboard: params source (query of id, winner, loser [, tie]), with_ties, full (true: re-read everything), prior, ties, scale, level; tallies only comparisons with an id above the last one read, merges into the stored tally, refits, appends to pref.leaderboard';
 
 CREATE VIEW @extschema@.leaderboard_current WITH (security_invoker = true) AS
-SELECT l.job, l.item, l.rating, l.std_error, l.lower, l.upper, l.rank, l.position,
+SELECT l.job, l.item, l.rating, l.std_error, l.lower, l.upper, l.rank, l.position AS place,
 	l.wins, l.losses, l.ties, l.games, l.comparisons, l.computed_at, l.run_id
 FROM @extschema@.leaderboard l
 WHERE l.run_id OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.run_id) FROM @extschema@.leaderboard x
 	WHERE x.job OPERATOR(pg_catalog.=) l.job);
 COMMENT ON VIEW @extschema@.leaderboard_current IS
-'latest leaderboard per job: item, rating, standard error, interval (lower, upper), interval-aware rank, position, wins, losses, ties, games, comparisons read, when computed, run id';
+'latest leaderboard per job: item, rating, standard error, interval (lower, upper), interval-aware rank, place, wins, losses, ties, games, comparisons read, when computed, run id';
 COMMENT ON COLUMN @extschema@.leaderboard_current.job IS 'leaderboard job';
 COMMENT ON COLUMN @extschema@.leaderboard_current.item IS 'item (model) as text';
 COMMENT ON COLUMN @extschema@.leaderboard_current.rating IS 'rating on the job''s scale (Elo: 400/ln 10 theta + 1000, or logit)';
@@ -171,7 +171,7 @@ COMMENT ON COLUMN @extschema@.leaderboard_current.std_error IS 'standard error o
 COMMENT ON COLUMN @extschema@.leaderboard_current.lower IS 'lower end of the rating''s interval at the job''s level (default 95%)';
 COMMENT ON COLUMN @extschema@.leaderboard_current.upper IS 'upper end of the rating''s interval';
 COMMENT ON COLUMN @extschema@.leaderboard_current.rank IS 'interval-aware rank: 1 + the number of items whose lower end is above this item''s upper end';
-COMMENT ON COLUMN @extschema@.leaderboard_current.position IS 'position 1, 2, ... by rating, ties by item';
+COMMENT ON COLUMN @extschema@.leaderboard_current.place IS 'place 1, 2, ... by rating, ties by item (a plain running number; rank is the interval-aware one)';
 COMMENT ON COLUMN @extschema@.leaderboard_current.wins IS 'comparisons the item won';
 COMMENT ON COLUMN @extschema@.leaderboard_current.losses IS 'comparisons the item lost';
 COMMENT ON COLUMN @extschema@.leaderboard_current.ties IS 'comparisons the item tied';
@@ -182,7 +182,7 @@ COMMENT ON COLUMN @extschema@.leaderboard_current.run_id IS 'run that computed t
 
 CREATE VIEW @extschema@.leaderboard_daily WITH (security_invoker = true) AS
 SELECT l.job, (l.computed_at AT TIME ZONE 'UTC')::date AS day, l.item, l.rating, l.std_error, l.lower, l.upper,
-	l.rank, l.position, l.games, l.comparisons, l.computed_at, l.run_id
+	l.rank, l.position AS place, l.games, l.comparisons, l.computed_at, l.run_id
 FROM @extschema@.leaderboard l
 WHERE l.run_id OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.run_id) FROM @extschema@.leaderboard x
 	WHERE x.job OPERATOR(pg_catalog.=) l.job
@@ -197,7 +197,7 @@ COMMENT ON COLUMN @extschema@.leaderboard_daily.std_error IS 'standard error of 
 COMMENT ON COLUMN @extschema@.leaderboard_daily.lower IS 'lower end of the rating''s interval at the job''s level (default 95%)';
 COMMENT ON COLUMN @extschema@.leaderboard_daily.upper IS 'upper end of the rating''s interval';
 COMMENT ON COLUMN @extschema@.leaderboard_daily.rank IS 'interval-aware rank: 1 + the number of items whose lower end is above this item''s upper end';
-COMMENT ON COLUMN @extschema@.leaderboard_daily.position IS 'position 1, 2, ... by rating, ties by item';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.place IS 'place 1, 2, ... by rating, ties by item (a plain running number; rank is the interval-aware one)';
 COMMENT ON COLUMN @extschema@.leaderboard_daily.games IS 'comparisons of the item';
 COMMENT ON COLUMN @extschema@.leaderboard_daily.comparisons IS 'comparisons read by the job so far';
 COMMENT ON COLUMN @extschema@.leaderboard_daily.computed_at IS 'when the run computed the leaderboard';

@@ -1816,7 +1816,7 @@ SELECT j.job, j.kind,
 	(SELECT pg_catalog.count(*) FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job) AS runs,
 	(SELECT pg_catalog.count(*) FROM @extschema@.runs r
 	 WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'failed') AS failures,
-	j.definer
+	j.definer::pg_catalog.text AS definer
 FROM @extschema@.jobs j
 LEFT JOIN LATERAL (SELECT r.* FROM @extschema@.runs r WHERE r.job OPERATOR(pg_catalog.=) j.job
 	ORDER BY r.run_id DESC LIMIT 1) l ON true;
@@ -1834,7 +1834,7 @@ COMMENT ON COLUMN @extschema@.job_status.last_error IS 'error of the latest run,
 COMMENT ON COLUMN @extschema@.job_status.last_success IS 'when the latest succeeded run finished';
 COMMENT ON COLUMN @extschema@.job_status.runs IS 'number of runs logged';
 COMMENT ON COLUMN @extschema@.job_status.failures IS 'number of failed runs logged';
-COMMENT ON COLUMN @extschema@.job_status.definer IS 'role whose rights the job runs with (NULL: defined before pgpref 0.2.0, cannot run until redefined)';
+COMMENT ON COLUMN @extschema@.job_status.definer IS 'role whose rights the job runs with, as text (NULL: defined before pgpref 0.2.0, cannot run until redefined)';
 COMMENT ON COLUMN @extschema@.data_health_daily.job IS 'health job';
 COMMENT ON COLUMN @extschema@.data_health_daily.day IS 'date of the labels'' latest versions';
 COMMENT ON COLUMN @extschema@.data_health_daily.labels IS 'labels of the day after de-duplication (the latest label of each item and annotator)';
@@ -1964,3 +1964,20 @@ CREATE FUNCTION @extschema@.bt_fit_contextual(sql text, lambda double precision 
 	AS 'MODULE_PATHNAME', 'pref_bt_fit_contextual' LANGUAGE C VOLATILE STRICT ROWS 100;
 COMMENT ON FUNCTION @extschema@.bt_fit_contextual(text, double precision, integer, double precision, double precision) IS
 'contextual Bradley-Terry ("style control"): the query yields (winner, loser, covariates double precision[] [, tie]); item ratings (logit scale, mean 0) and covariate coefficients with Wald intervals';
+-- ---- issue 13: BI columns
+-- BI tools quote column names that are SQL keywords PostgreSQL does not list
+-- as unreserved (docs/conventions.md): the leaderboard views' "position"
+-- becomes place.  Renaming keeps the views' grants, comments and any user
+-- view built on them.  The history table pref.leaderboard keeps its column
+-- "position": pg_dump writes a 0.1.0 database's config tables as COPY with
+-- their column names, which must restore into 0.2.0.
+-- Dashboard views expose plain SQL types only: job_status.definer is text
+-- (cast in the views section above, where the column is added).
+
+ALTER VIEW @extschema@.leaderboard_current RENAME COLUMN position TO place;
+ALTER VIEW @extschema@.leaderboard_daily RENAME COLUMN position TO place;
+COMMENT ON VIEW @extschema@.leaderboard_current IS
+'latest leaderboard per job: item, rating, standard error, interval (lower, upper), interval-aware rank, place, wins, losses, ties, games, comparisons read, when computed, run id';
+COMMENT ON COLUMN @extschema@.leaderboard_current.place IS 'place 1, 2, ... by rating, ties by item (a plain running number; rank is the interval-aware one)';
+COMMENT ON COLUMN @extschema@.leaderboard_daily.place IS 'place 1, 2, ... by rating, ties by item (a plain running number; rank is the interval-aware one)';
+

@@ -25,6 +25,12 @@ PKGS=(
 	python3-numpy
 	python3-scipy
 	gnuplot-nox
+	# BI driver test (test/bi.sh): psqlODBC with pyodbc, pgJDBC with a JDK
+	odbc-postgresql
+	unixodbc
+	python3-pyodbc
+	libpostgresql-jdbc-java
+	default-jdk-headless
 )
 
 missing=()

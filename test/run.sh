@@ -180,19 +180,29 @@ run_upgrade() {
 	count "$out" "$rc" '^ok ' '^not ok '
 }
 
+run_bi() {
+	local out rc
+	log "BI drivers: psqlODBC and pgJDBC read every table and view"
+	out="$(bash test/bi.sh 2>&1)"
+	rc=$?
+	printf '%s\n' "$out"
+	count "$out" "$rc" '^ok ' '^not ok '
+}
+
 case "$MODE" in
 	demo)
 		run_demo
 		exit $?
 		;;
 	test)
-		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade)
-		only="${PGPREF_ONLY:-static unit regress tap upgrade}"
+		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade bi)
+		only="${PGPREF_ONLY:-static unit regress tap upgrade bi}"
 		case " $only " in *" static "*) run_static ;; esac
 		case " $only " in *" unit "*) run_unit ;; esac
 		case " $only " in *" regress "*) run_regress ;; esac
 		case " $only " in *" tap "*) run_pgtap ;; esac
 		case " $only " in *" upgrade "*) run_upgrade ;; esac
+		case " $only " in *" bi "*) run_bi ;; esac
 		echo "$PASSED passed, $FAILED failed"
 		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 		exit $?

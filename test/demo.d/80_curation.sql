@@ -104,7 +104,7 @@ CALL pg_temp.fight(300);    -- tomorrow's battles: the next run tallies only the
 CALL pref.run_job('arena');
 SELECT run_id, status, rows_read, rows_written FROM pref.runs WHERE job = 'arena' ORDER BY run_id;
 SELECT item AS model, round(rating) AS elo, round(lower) AS lower, round(upper) AS upper, rank, wins, losses, games
-FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY position;
+FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY place;
 \echo '### Active labelling: the next comparisons that would narrow the leaderboard most'
 SELECT item_a, item_b, round(win_prob::numeric, 3) AS win_prob, round(std_error::numeric, 3) AS std_error_diff,
        round(score::numeric, 6) AS score
@@ -117,7 +117,7 @@ FROM pref.next_comparisons((SELECT pref.bradley_terry(tally) FROM pref.leaderboa
 \pset fieldsep ' '
 \set lbfile :tmpdir '/leaderboard.dat'
 \o :lbfile
-SELECT position - 1, item, rating, lower, upper FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY position;
+SELECT place - 1, item, rating, lower, upper FROM pref.leaderboard_current WHERE job = 'arena' ORDER BY place;
 \o
 \set relfile :tmpdir '/reliability.dat'
 \o :relfile
