@@ -171,6 +171,7 @@ def run_page(page, accept):
             ok = False
             msgs.append('%s:%d: cron block failed (psql exit %d):' % (page, b.start + 1, crc))
             msgs.append('\n'.join('    ' + line for line in normalise(cout)[-25:]))
+    rewrites = []
     for n, b in enumerate(main + cron):
         got = outputs.get(n)
         if got is None:
@@ -184,15 +185,16 @@ def run_page(page, accept):
         have = normalise(got)
         if want != have:
             if accept:
-                new = '\n'.join(have) + '\n'
-                lines[b.expected.start + 1:b.expected.end] = [new]
-                b.expected.body = new
+                rewrites.append((b.expected, '\n'.join(have) + '\n'))
                 continue
             ok = False
             msgs.append('%s:%d: output differs:' % (page, b.expected.start + 1))
             msgs.extend('    ' + d.rstrip('\n') for d in
                         difflib.unified_diff(want, have, 'expected', 'actual', lineterm='', n=2))
-    if accept:
+    if accept and rewrites:
+        # from the end, so the line numbers of earlier blocks stay valid
+        for e, new in sorted(rewrites, key=lambda r: -r[0].start):
+            lines[e.start + 1:e.end] = [new]
         with open(path, 'w') as f:
             f.write(''.join(lines))
     admin('DROP DATABASE IF EXISTS %s;' % db)
