@@ -72,7 +72,7 @@ SELECT dataset, status, rows_read, rows_written FROM pref.runs r JOIN pref.valua
 SET client_min_messages = warning;
 WITH ref AS (SELECT * FROM pref.data_shapley('SELECT id, features, label FROM val_train ORDER BY id',
                                              'SELECT features, label FROM val_valid', method => 'banzhaf',
-                                             permutations => 300, seed => 7, tolerance => 0, k => 3))
+                                             permutations => 300, seed => 7, tol => 0, k => 3))
 SELECT count(*) AS rows_valued, max(abs(v.value - ref.value)) AS max_diff, max(abs(v.std_error - ref.std_error)) AS max_se_diff
 FROM pref.data_values v JOIN ref USING (id) WHERE v.job = 'val_mc';
 SELECT array_agg(s.id ORDER BY s.pick) = (SELECT array_agg(id ORDER BY pick) FROM pref.select_subset(

@@ -115,14 +115,14 @@ SELECT round(sum(estimate)::numeric, 12) AS ratings_sum_to_zero
 FROM pref.bt_fit_contextual('SELECT winner, loser, covariates, tie FROM bt_battles') WHERE term = 'item';
 -- 90% intervals
 SELECT round(((upper - lower) / (2 * std_error))::numeric, 9) AS z_90
-FROM pref.bt_fit_contextual('SELECT winner, loser, covariates FROM bt_battles', confidence => 0.9) LIMIT 1;
+FROM pref.bt_fit_contextual('SELECT winner, loser, covariates FROM bt_battles', level => 0.9) LIMIT 1;
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 1, ARRAY[0.5]::float8[]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]::float8[] WHERE false');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]::float8[] UNION ALL SELECT 2, 1, ARRAY[0.5, 1]::float8[]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[''NaN'']::float8[]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]::float8[] UNION ALL SELECT 3, 4, ARRAY[0.1]');
-SELECT * FROM pref.bt_fit_contextual('SELECT winner, loser, covariates FROM bt_battles', confidence => 1);
+SELECT * FROM pref.bt_fit_contextual('SELECT winner, loser, covariates FROM bt_battles', level => 1);
 
 -- pref.reward_state: the pass state as a value.  Partial passes over slices (one
 -- all-NULL, one empty) through their text form, folded with the combine function,

@@ -61,7 +61,7 @@ WITH cases(m, meth, extra) AS (VALUES ('tmc', 'shapley', 0.0), ('beta', 'beta16_
 got AS MATERIALIZED (
   SELECT c.m, c.meth, s.* FROM cases c, LATERAL pref.data_shapley(
     'SELECT id, features, label FROM shap_b_train ORDER BY id', 'SELECT features, label FROM shap_b_valid',
-    method => c.m, k => 3, permutations => 4000, tolerance => 0, truncation => 0) s)
+    method => c.m, k => 3, permutations => 4000, tol => 0, truncation => 0) s)
 SELECT g.m, count(*) AS n, bool_and(abs(g.value - e.value) <= 3 * g.std_error) AS within_3_se,
        max(g.std_error) < 0.01 AS se_small
 FROM got g JOIN shap_expect e ON e.dataset = 'b' AND e.k = 3 AND e.metric = 'l2' AND e.method = g.meth AND e.id = g.id
@@ -70,7 +70,7 @@ GROUP BY 1 ORDER BY 1;
 -- Beta(4, 4) weights: alpha and beta are used
 SELECT bool_and(abs(s.value - e.value) <= 3 * s.std_error) AS within_3_se
 FROM pref.data_shapley('SELECT id, features, label FROM shap_b_train ORDER BY id', 'SELECT features, label FROM shap_b_valid',
-  method => 'beta', alpha => 4, beta => 4, k => 3, permutations => 4000, tolerance => 0) s
+  method => 'beta', alpha => 4, beta => 4, k => 3, permutations => 4000, tol => 0) s
 JOIN shap_expect e ON e.dataset = 'b' AND e.k = 3 AND e.metric = 'l2' AND e.method = 'beta4_4' AND e.id = s.id;
 
 -- leave-one-out equals U(all) - U(all without i) computed directly
@@ -83,7 +83,7 @@ WITH cases(m, meth) AS (VALUES ('loo', 'logistic_loo'), ('tmc', 'logistic_shaple
 got AS MATERIALIZED (
   SELECT c.m, c.meth, s.* FROM cases c, LATERAL pref.data_shapley(
     'SELECT id, features, label FROM shap_b_train ORDER BY id', 'SELECT features, label FROM shap_b_valid',
-    method => c.m, utility => 'logistic', permutations => 1000, tolerance => 0, truncation => 0) s)
+    method => c.m, utility => 'logistic', permutations => 1000, tol => 0, truncation => 0) s)
 SELECT g.m, count(*) AS n,
        bool_and(CASE WHEN g.m = 'loo' THEN abs(g.value - e.value) < 1e-12
                      ELSE abs(g.value - e.value) <= 3 * g.std_error END) AS matches_reference
@@ -105,14 +105,14 @@ SELECT count(DISTINCT (id, value)) AS distinct_banzhaf FROM (VALUES (1), (2)) x(
 -- convergence: a loose tolerance stops early and says so
 SET client_min_messages = notice;
 SELECT count(*) FROM pref.data_shapley('SELECT id, features, label FROM shap_b_train ORDER BY id', 'SELECT features, label FROM shap_b_valid',
-  permutations => 5000, tolerance => 0.5, k => 3);
+  permutations => 5000, tol => 0.5, k => 3);
 SELECT count(*) FROM pref.data_shapley('SELECT id, features, label FROM shap_b_train ORDER BY id', 'SELECT features, label FROM shap_b_valid',
-  permutations => 60, tolerance => 0, k => 3);
+  permutations => 60, tol => 0, k => 3);
 SET client_min_messages = warning;
 
 -- truncation (Ghorbani & Zou) with the default 0.01 still lands near the exact values
 SELECT max(abs(s.value - e.value)) < 0.02 AS near_exact
-FROM pref.data_shapley('SELECT id, features, label FROM shap_b_train ORDER BY id', 'SELECT features, label FROM shap_b_valid', permutations => 2000, tolerance => 0, k => 3) s
+FROM pref.data_shapley('SELECT id, features, label FROM shap_b_train ORDER BY id', 'SELECT features, label FROM shap_b_valid', permutations => 2000, tol => 0, k => 3) s
 JOIN shap_expect e ON e.dataset = 'b' AND e.k = 3 AND e.metric = 'l2' AND e.method = 'shapley' AND e.id = s.id;
 
 -- preference pairs: KNN on difference vectors with symmetric augmentation
@@ -121,7 +121,7 @@ WITH cases(m, meth, metric) AS (VALUES ('exact', 'shapley', 'l2'), ('exact', 'sh
 got AS MATERIALIZED (
   SELECT c.m, c.meth, c.metric, s.* FROM cases c, LATERAL pref.pair_shapley(
     'SELECT id, chosen, rejected FROM shap_p_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_p_valid',
-    method => c.m, k => 3, metric => c.metric, permutations => 4000, tolerance => 0, truncation => 0, utility => 'knn') s)
+    method => c.m, k => 3, metric => c.metric, permutations => 4000, tol => 0, truncation => 0, utility => 'knn') s)
 SELECT g.m, g.metric, count(*) AS n,
        bool_and(CASE WHEN g.m IN ('exact', 'loo') THEN abs(g.value - e.value) < 1e-12 AND g.std_error IS NULL
                      ELSE abs(g.value - e.value) <= 3 * g.std_error END) AS matches_reference
@@ -145,7 +145,7 @@ WITH cases(m, meth) AS (VALUES ('loo', 'reward_loo'), ('tmc', 'reward_shapley'),
 got AS MATERIALIZED (
   SELECT c.m, c.meth, s.* FROM cases c, LATERAL pref.pair_shapley(
     'SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid',
-    method => c.m, utility => 'reward', permutations => 3000, tolerance => 0, truncation => 0, seed => 11) s)
+    method => c.m, utility => 'reward', permutations => 3000, tol => 0, truncation => 0, seed => 11) s)
 SELECT g.m, count(*) AS n,
        bool_and(CASE WHEN g.m = 'loo' THEN abs(g.value - e.value) < 1e-12 AND g.std_error IS NULL
                      ELSE abs(g.value - e.value) <= 3 * g.std_error END) AS matches_reference,
@@ -155,7 +155,7 @@ GROUP BY 1 ORDER BY 1;
 -- the TMC values next to the exact ones: the two reversed pairs (25, 28) are the most harmful
 SELECT s.id, round(s.value::numeric, 3) AS tmc, round(e.value::numeric, 3) AS exact
 FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid',
-                       method => 'tmc', permutations => 3000, tolerance => 0, truncation => 0, seed => 11) s
+                       method => 'tmc', permutations => 3000, tol => 0, truncation => 0, seed => 11) s
 JOIN shap_expect e ON e.dataset = 'r' AND e.method = 'reward_shapley' AND e.id = s.id ORDER BY s.value;
 -- leave-one-out equals U(all) - U(all without i) computed directly in SQL: pref.reward_fit on the
 -- coalition, U = share of validation pairs with pref.reward_margin > 0 (a margin of 0 counts 1/2)
@@ -180,7 +180,7 @@ JOIN shap_expect e ON e.dataset = 'r' AND e.method = 'reward_utility_all' WHERE 
 -- efficiency without truncation: every permutation's marginals sum to U(all) - U(empty) = 2/3 - 1/2
 SELECT abs(sum(value) - (2.0 / 3 - 0.5)) < 1e-12 AS efficiency
 FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid',
-                       method => 'tmc', permutations => 100, tolerance => 0, truncation => 0);
+                       method => 'tmc', permutations => 100, tol => 0, truncation => 0);
 -- defaults: reward for the Monte-Carlo methods, knn for exact
 SELECT bool_and(a.value = b.value AND a.std_error = b.std_error) AS tmc_default_is_reward, count(*)
 FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'tmc', permutations => 200) a
@@ -207,8 +207,8 @@ FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY i
 JOIN pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'loo', lambda => 1000) b USING (id);
 -- the NOTICE names the utility
 SET client_min_messages = notice;
-SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', permutations => 100, tolerance => 0);
-SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', permutations => 100, tolerance => 0, utility => 'knn', k => 3);
+SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', permutations => 100, tol => 0);
+SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', permutations => 100, tol => 0, utility => 'knn', k => 3);
 SET client_min_messages = warning;
 
 -- bad input: clear errors
@@ -233,7 +233,7 @@ SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 
 SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', utility => 'svm');
 SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', utility => 'logistic');
 SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', permutations => 0);
-SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', tolerance => 'NaN');
+SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', tol => 'NaN');
 SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', alpha => 0);
 SELECT * FROM pref.data_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', seed => NULL);
 SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train', 'SELECT id, chosen, rejected FROM shap_p_valid', method => 'shapley');
@@ -280,7 +280,7 @@ RESET pgpref.max_memory;
 CREATE TEMP TABLE big_pairs AS SELECT g AS id, (SELECT array_agg(random() + 0.2) FROM generate_series(1, 48) WHERE g > 0)::float8[] AS chosen,
   (SELECT array_agg(random()) FROM generate_series(1, 48) WHERE g > 0)::float8[] AS rejected FROM generate_series(1, 3000) g;
 SET statement_timeout = '300ms';
-SELECT count(*) FROM pref.data_shapley('SELECT id, features, label FROM big_train', 'SELECT features, label FROM big_valid LIMIT 200', permutations => 100000, tolerance => 0);
+SELECT count(*) FROM pref.data_shapley('SELECT id, features, label FROM big_train', 'SELECT features, label FROM big_valid LIMIT 200', permutations => 100000, tol => 0);
 -- ... also inside one permutation: its 3,000 reward-model re-fits of up to 3,000 pairs (d = 48)
 -- take about 3 s; the cancel must come well before the permutation ends
 DO $$

@@ -370,7 +370,7 @@ Datum
 pref_bradley_terry(PG_FUNCTION_ARGS)
 {
 	PrefTally  *t = PG_GETARG_TALLY_P(0);
-	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), TIES_NAMES, "ties model");
+	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), TIES_NAMES, "ties");
 
 	if (t->nitems == 0)
 		PG_RETURN_NULL();
@@ -386,7 +386,7 @@ pref_bradley_terry_method(PG_FUNCTION_ARGS)
 {
 	PrefTally  *t = PG_GETARG_TALLY_P(0);
 	int			method = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), METHOD_NAMES, "method");
-	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), TIES_NAMES, "ties model");
+	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), TIES_NAMES, "ties");
 	int			max_iter = PG_GETARG_INT32(4);
 
 	if (t->nitems == 0)

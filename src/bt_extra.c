@@ -68,7 +68,7 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 	uint64		seed = (uint64) PG_GETARG_INT64(2);
 	double		level = PG_GETARG_FLOAT8(3);
 	double		prior = PG_GETARG_FLOAT8(4);
-	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(5)), BT_TIES_NAMES, "ties model");
+	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(5)), BT_TIES_NAMES, "ties");
 	int			scale = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(6)), BOOT_SCALE_NAMES, "scale");
 	bool		order_effect = PG_GETARG_BOOL(7);
 	double		f = scale == 0 ? 400.0 / log(10.0) : 1.0;

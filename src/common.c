@@ -46,7 +46,7 @@ PrefParseOption(const char *value, const char *const *names, const char *optname
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown %s \"%s\"", optname, value),
+			 errmsg("invalid value for argument %s: \"%s\"", optname, value),
 			 errhint("Valid values are: %s.", PrefNameList(names))));
 	return -1;					/* keep compiler quiet */
 }

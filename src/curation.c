@@ -153,7 +153,7 @@ pref_binarize(PG_FUNCTION_ARGS)
 	PrefCheckNotNull(fcinfo, 2, "min_margin");
 	PrefCheckNotNull(fcinfo, 3, "seed");
 	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	strategy = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), binarize_strategies, "binarize strategy");
+	strategy = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), binarize_strategies, "strategy");
 	min_margin = PG_GETARG_FLOAT8(2);
 	PrefCheckFinite(min_margin, "min_margin");
 	if (min_margin < 0)
@@ -373,7 +373,7 @@ pref_majority_vote(PG_FUNCTION_ARGS)
 	PrefCheckNotNull(fcinfo, 0, "sql");
 	PrefCheckNotNull(fcinfo, 1, "ties");
 	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), tie_policies, "tie policy");
+	ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), tie_policies, "ties");
 
 	InitMaterializedSRF(fcinfo, 0);
 	lb = ReadLabels(sql, "majority_vote");

@@ -80,7 +80,7 @@ JobKindFunction(Oid self, const char *kind, Oid roleid)
 	if (!OidIsValid(funcoid))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown job kind \"%s\"", kind),
+				 errmsg("invalid value for argument kind: unknown job kind \"%s\"", kind),
 				 errhint("SELECT * FROM pref.job_kinds() lists the kinds this installation can run.")));
 
 	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));

@@ -202,7 +202,7 @@ AS $$
 		('valuation', 7, 'utility', 'string', false, NULL, 'knn', 'passed to pref.data_shapley'),
 		('valuation', 8, 'permutations', 'integer', false, NULL, '1000', 'passed to pref.data_shapley'),
 		('valuation', 9, 'seed', 'integer', false, NULL, '42', 'passed to pref.data_shapley'),
-		('valuation', 10, 'tolerance', 'number', false, NULL, '0.005', 'passed to pref.data_shapley'),
+		('valuation', 10, 'tol', 'number', false, NULL, '0.005', 'passed to pref.data_shapley'),
 		('valuation', 11, 'subset', 'string', false, NULL, NULL,
 		 'query yielding (id, embedding [, quality]) for pref.select_subset; without it no subset is picked'),
 		('valuation', 12, 'subset_k', 'integer', false, 'subset', NULL, 'rows to pick'),
@@ -210,7 +210,8 @@ AS $$
 		('valuation', 14, 'subset_metric', 'string', false, NULL, 'cosine', 'passed to pref.select_subset'),
 		('valuation', 15, 'subset_lambda', 'number', false, NULL, NULL, 'passed to pref.select_subset'),
 		('valuation', 16, 'subset_seed', 'integer', false, NULL, NULL, 'passed to pref.select_subset'),
-		('valuation', 17, 'exclude_harmful', 'boolean', false, NULL, 'true', 'pick only among rows valued >= 0 in this run')
+		('valuation', 17, 'exclude_harmful', 'boolean', false, NULL, 'true', 'pick only among rows valued >= 0 in this run'),
+		('valuation', 18, 'tolerance', 'number', false, NULL, NULL, 'the 0.1.0 name of tol, read when tol is absent')
 	) p(kind, n, key, type, required, required_with, default_value, description)
 	WHERE p.kind OPERATOR(pg_catalog.=) job_kind_params.kind
 	ORDER BY p.n
@@ -245,7 +246,7 @@ BEGIN
 	WHERE NOT EXISTS (SELECT 1 FROM @extschema@.job_kind_params(kind) s WHERE s.key OPERATOR(pg_catalog.=) k);
 	IF bad IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown %s %s for job kind "%s"',
+			MESSAGE = pg_catalog.format('invalid value for argument params: unknown %s %s for job kind "%s"',
 				CASE WHEN nbad OPERATOR(pg_catalog.>) 1 THEN 'parameters' ELSE 'parameter' END, bad, kind),
 			HINT = pg_catalog.format('Parameters of kind %s: %s.', kind, valid);
 	END IF;
@@ -301,7 +302,7 @@ BEGIN
 	END IF;
 	IF kind OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT k FROM @extschema@.job_kinds() k)) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown job kind "%s"', kind),
+			MESSAGE = pg_catalog.format('invalid value for argument kind: unknown job kind "%s"', kind),
 			HINT = pg_catalog.format('Valid kinds are: %s.',
 				(SELECT pg_catalog.string_agg(k, ', ') FROM @extschema@.job_kinds() k));
 	END IF;

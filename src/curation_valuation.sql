@@ -91,7 +91,8 @@ BEGIN
 	END IF;
 	IF NOT method OPERATOR(pg_catalog.=) ANY ('{knn,tmc,beta,banzhaf,loo}'::pg_catalog.text[]) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown valuation method "%s" (valid: knn, tmc, beta, banzhaf, loo)', method);
+			MESSAGE = pg_catalog.format('invalid value for job parameter method: "%s"', method),
+			HINT = 'Valid values are: knn, tmc, beta, banzhaf, loo.';
 	END IF;
 	IF subset IS NOT NULL AND subset_k IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -112,7 +113,8 @@ BEGIN
 			utility => COALESCE(params OPERATOR(pg_catalog.->>) 'utility', 'knn'),
 			permutations => COALESCE((params OPERATOR(pg_catalog.->>) 'permutations')::integer, 1000),
 			seed => COALESCE((params OPERATOR(pg_catalog.->>) 'seed')::bigint, 42),
-			tolerance => COALESCE((params OPERATOR(pg_catalog.->>) 'tolerance')::double precision, 0.005),
+			tol => COALESCE((params OPERATOR(pg_catalog.->>) 'tol')::double precision,
+				(params OPERATOR(pg_catalog.->>) 'tolerance')::double precision, 0.005),
 			k => kk, metric => metric) x;
 	END IF;
 	GET DIAGNOSTICS rows_read = ROW_COUNT;
@@ -137,7 +139,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.job_valuation(bigint, jsonb) IS
-'job kind valuation: params dataset, train (query of id, features, label), valid (query of features, label), method (knn = exact KNN-Shapley, or tmc, beta, banzhaf, loo), k, metric, utility, permutations, seed, tolerance; optional subset (query of id, embedding [, quality]), subset_k, subset_method, subset_metric, subset_lambda, subset_seed, exclude_harmful (default true); writes pref.data_values and pref.training_subset';
+'job kind valuation: params dataset, train (query of id, features, label), valid (query of features, label), method (knn = exact KNN-Shapley, or tmc, beta, banzhaf, loo), k, metric, utility, permutations, seed, tol; optional subset (query of id, embedding [, quality]), subset_k, subset_method, subset_metric, subset_lambda, subset_seed, exclude_harmful (default true); writes pref.data_values and pref.training_subset';
 
 CREATE VIEW @extschema@.valuation_summary WITH (security_invoker = true) AS
 SELECT v.job, v.dataset, v.run_id, r.finished AS computed_at,

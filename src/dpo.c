@@ -97,7 +97,7 @@ ParseLossOrError(const char *s, DpoSpec *spec, bool per_row)
 		case DPO_ERR_KIND:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown loss kind \"%s\"", bad),
+					 errmsg("invalid value for argument loss: unknown kind \"%s\"", bad),
 					 errhint("Valid kinds are: %s.", KindList(per_row))));
 			break;
 		case DPO_ERR_BATCH:
@@ -117,7 +117,7 @@ ParseLossOrError(const char *s, DpoSpec *spec, bool per_row)
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid loss \"%s\"", s),
+					 errmsg("invalid value for argument loss: \"%s\"", s),
 					 errdetail("A loss is a kind, or a mixture of weighted kinds such as '0.8*sigmoid + 0.2*bco_pair'."),
 					 errhint("Valid kinds are: %s.", KindList(per_row))));
 	}
@@ -167,7 +167,7 @@ ParseOptions(char *s, DpoSpec *spec)
 			if (*p != '=')
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid options \"%s\"", s),
+						 errmsg("invalid value for argument options: \"%s\"", s),
 						 errdetail("Options are written name=value, separated by commas."),
 						 errhint("Valid options are: %s.", PrefNameList(OPTION_NAMES))));
 		}
@@ -182,7 +182,7 @@ ParseOptions(char *s, DpoSpec *spec)
 		/* trim trailing blanks of the value */
 		for (char *e = val + strlen(val); e > val && isspace((unsigned char) e[-1]); e--)
 			e[-1] = '\0';
-		which = PrefParseOption(name, OPTION_NAMES, "option");
+		which = PrefParseOption(name, OPTION_NAMES, "options");
 		switch (which)
 		{
 			case 0:

@@ -317,7 +317,7 @@ pref_pair_make_outcome(PG_FUNCTION_ARGS)
 	if (outcome < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown outcome \"%s\"", text_to_cstring(o)),
+				 errmsg("invalid value for argument outcome: \"%s\"", text_to_cstring(o)),
 				 errhint("Use \">\" (first preferred), \"<\" (second preferred) or \"=\" (tie).")));
 	PG_RETURN_PAIR_P(PrefMakePair(first, second, outcome, weight));
 }

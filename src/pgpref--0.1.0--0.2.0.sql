@@ -1317,7 +1317,7 @@ AS $$
 		('valuation', 7, 'utility', 'string', false, NULL, 'knn', 'passed to pref.data_shapley'),
 		('valuation', 8, 'permutations', 'integer', false, NULL, '1000', 'passed to pref.data_shapley'),
 		('valuation', 9, 'seed', 'integer', false, NULL, '42', 'passed to pref.data_shapley'),
-		('valuation', 10, 'tolerance', 'number', false, NULL, '0.005', 'passed to pref.data_shapley'),
+		('valuation', 10, 'tol', 'number', false, NULL, '0.005', 'passed to pref.data_shapley'),
 		('valuation', 11, 'subset', 'string', false, NULL, NULL,
 		 'query yielding (id, embedding [, quality]) for pref.select_subset; without it no subset is picked'),
 		('valuation', 12, 'subset_k', 'integer', false, 'subset', NULL, 'rows to pick'),
@@ -1325,7 +1325,8 @@ AS $$
 		('valuation', 14, 'subset_metric', 'string', false, NULL, 'cosine', 'passed to pref.select_subset'),
 		('valuation', 15, 'subset_lambda', 'number', false, NULL, NULL, 'passed to pref.select_subset'),
 		('valuation', 16, 'subset_seed', 'integer', false, NULL, NULL, 'passed to pref.select_subset'),
-		('valuation', 17, 'exclude_harmful', 'boolean', false, NULL, 'true', 'pick only among rows valued >= 0 in this run')
+		('valuation', 17, 'exclude_harmful', 'boolean', false, NULL, 'true', 'pick only among rows valued >= 0 in this run'),
+		('valuation', 18, 'tolerance', 'number', false, NULL, NULL, 'the 0.1.0 name of tol, read when tol is absent')
 	) p(kind, n, key, type, required, required_with, default_value, description)
 	WHERE p.kind OPERATOR(pg_catalog.=) job_kind_params.kind
 	ORDER BY p.n
@@ -1360,7 +1361,7 @@ BEGIN
 	WHERE NOT EXISTS (SELECT 1 FROM @extschema@.job_kind_params(kind) s WHERE s.key OPERATOR(pg_catalog.=) k);
 	IF bad IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown %s %s for job kind "%s"',
+			MESSAGE = pg_catalog.format('invalid value for argument params: unknown %s %s for job kind "%s"',
 				CASE WHEN nbad OPERATOR(pg_catalog.>) 1 THEN 'parameters' ELSE 'parameter' END, bad, kind),
 			HINT = pg_catalog.format('Parameters of kind %s: %s.', kind, valid);
 	END IF;
@@ -1416,7 +1417,7 @@ BEGIN
 	END IF;
 	IF kind OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT k FROM @extschema@.job_kinds() k)) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown job kind "%s"', kind),
+			MESSAGE = pg_catalog.format('invalid value for argument kind: unknown job kind "%s"', kind),
 			HINT = pg_catalog.format('Valid kinds are: %s.',
 				(SELECT pg_catalog.string_agg(k, ', ') FROM @extschema@.job_kinds() k));
 	END IF;
@@ -1754,7 +1755,8 @@ BEGIN
 	END IF;
 	IF NOT method OPERATOR(pg_catalog.=) ANY ('{knn,tmc,beta,banzhaf,loo}'::pg_catalog.text[]) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown valuation method "%s" (valid: knn, tmc, beta, banzhaf, loo)', method);
+			MESSAGE = pg_catalog.format('invalid value for job parameter method: "%s"', method),
+			HINT = 'Valid values are: knn, tmc, beta, banzhaf, loo.';
 	END IF;
 	IF subset IS NOT NULL AND subset_k IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -1775,7 +1777,8 @@ BEGIN
 			utility => COALESCE(params OPERATOR(pg_catalog.->>) 'utility', 'knn'),
 			permutations => COALESCE((params OPERATOR(pg_catalog.->>) 'permutations')::integer, 1000),
 			seed => COALESCE((params OPERATOR(pg_catalog.->>) 'seed')::bigint, 42),
-			tolerance => COALESCE((params OPERATOR(pg_catalog.->>) 'tolerance')::double precision, 0.005),
+			tol => COALESCE((params OPERATOR(pg_catalog.->>) 'tol')::double precision,
+				(params OPERATOR(pg_catalog.->>) 'tolerance')::double precision, 0.005),
 			k => kk, metric => metric) x;
 	END IF;
 	GET DIAGNOSTICS rows_read = ROW_COUNT;
@@ -1800,7 +1803,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.job_valuation(bigint, jsonb) IS
-'job kind valuation: params dataset, train (query of id, features, label), valid (query of features, label), method (knn = exact KNN-Shapley, or tmc, beta, banzhaf, loo), k, metric, utility, permutations, seed, tolerance; optional subset (query of id, embedding [, quality]), subset_k, subset_method, subset_metric, subset_lambda, subset_seed, exclude_harmful (default true); writes pref.data_values and pref.training_subset';
+'job kind valuation: params dataset, train (query of id, features, label), valid (query of features, label), method (knn = exact KNN-Shapley, or tmc, beta, banzhaf, loo), k, metric, utility, permutations, seed, tol; optional subset (query of id, embedding [, quality]), subset_k, subset_method, subset_metric, subset_lambda, subset_seed, exclude_harmful (default true); writes pref.data_values and pref.training_subset';
 
 -- ---- views: security_invoker, the definer in job_status, comments on every column
 
@@ -1905,3 +1908,59 @@ BEGIN
 	EXECUTE pg_catalog.format('GRANT SELECT, USAGE, UPDATE ON SEQUENCE @extschema@.runs_run_id_seq TO %s WITH GRANT OPTION', owner);
 END
 $$;
+
+-- ---- issue 13: argument names settled across modules (tol, level)
+-- PostgreSQL cannot rename a function's arguments in place: drop and re-create.
+
+DROP FUNCTION @extschema@.data_shapley(text, text, text, text, integer, bigint, double precision, integer, text, double precision, double precision, double precision, double precision);
+CREATE FUNCTION @extschema@.data_shapley(
+	train_sql text,
+	valid_sql text,
+	method text DEFAULT 'tmc',
+	utility text DEFAULT 'knn',
+	permutations integer DEFAULT 1000,
+	seed bigint DEFAULT 42,
+	tol double precision DEFAULT 0.005,
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2',
+	alpha double precision DEFAULT 16,
+	beta double precision DEFAULT 1,
+	truncation double precision DEFAULT 0.01,
+	lambda double precision DEFAULT 1)
+RETURNS TABLE (id bigint, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_data_shapley'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.data_shapley(text, text, text, text, integer, bigint, double precision, integer, text, double precision, double precision, double precision, double precision) IS
+'Monte-Carlo data valuation of every training row (id, features, label): method tmc (truncated Monte-Carlo Shapley), beta (Beta(alpha, beta) Shapley), banzhaf (maximum-sample-reuse Data Banzhaf) or loo (leave-one-out); utility knn or logistic; reproducible for a seed, with per-value standard errors';
+
+DROP FUNCTION @extschema@.pair_shapley(text, text, text, integer, text, integer, bigint, double precision, double precision, double precision, double precision, text, double precision);
+CREATE FUNCTION @extschema@.pair_shapley(
+	train_sql text,
+	valid_sql text,
+	method text DEFAULT 'exact',
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2',
+	permutations integer DEFAULT 1000,
+	seed bigint DEFAULT 42,
+	tol double precision DEFAULT 0.005,
+	alpha double precision DEFAULT 16,
+	beta double precision DEFAULT 1,
+	truncation double precision DEFAULT 0.01,
+	utility text DEFAULT 'auto',
+	lambda double precision DEFAULT 1)
+RETURNS TABLE (id bigint, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_pair_shapley'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.pair_shapley(text, text, text, integer, text, integer, bigint, double precision, double precision, double precision, double precision, text, double precision) IS
+'data value of every training preference pair (id, chosen, rejected) for validation pair accuracy; utility reward (Bradley-Terry reward model on chosen - rejected, L2 lambda, re-fitted per coalition; default for tmc, beta, banzhaf, loo) or knn (KNN rule on difference vectors with symmetric augmentation; the only utility of method exact, the default)';
+
+DROP FUNCTION @extschema@.bt_fit_contextual(text, double precision, integer, double precision, double precision);
+CREATE FUNCTION @extschema@.bt_fit_contextual(sql text, lambda double precision DEFAULT 0, max_iter integer DEFAULT 50,
+	tol double precision DEFAULT 1e-10, level double precision DEFAULT 0.95)
+	RETURNS TABLE (term text, item bigint, covariate integer, estimate double precision, std_error double precision,
+		lower double precision, upper double precision, comparisons bigint)
+	AS 'MODULE_PATHNAME', 'pref_bt_fit_contextual' LANGUAGE C VOLATILE STRICT ROWS 100;
+COMMENT ON FUNCTION @extschema@.bt_fit_contextual(text, double precision, integer, double precision, double precision) IS
+'contextual Bradley-Terry ("style control"): the query yields (winner, loser, covariates double precision[] [, tie]); item ratings (logit scale, mean 0) and covariate coefficients with Wald intervals';

@@ -161,7 +161,7 @@ COMMENT ON FUNCTION @extschema@.reward_fit(text, double precision, integer, doub
 'Bradley-Terry reward model on embeddings: the query yields (chosen, rejected [, weight]); minimises sum weight * logistic loss of w.(chosen - rejected) - margin (label smoothing optional) + lambda/2 |w|^2 by Newton passes (parallel aggregate, syrk Hessian, Cholesky) or L-BFGS (method auto, newton, lbfgs)';
 
 CREATE FUNCTION @extschema@.bt_fit_contextual(sql text, lambda double precision DEFAULT 0, max_iter integer DEFAULT 50,
-	tol double precision DEFAULT 1e-10, confidence double precision DEFAULT 0.95)
+	tol double precision DEFAULT 1e-10, level double precision DEFAULT 0.95)
 	RETURNS TABLE (term text, item bigint, covariate integer, estimate double precision, std_error double precision,
 		lower double precision, upper double precision, comparisons bigint)
 	AS 'MODULE_PATHNAME', 'pref_bt_fit_contextual' LANGUAGE C VOLATILE STRICT ROWS 100;

@@ -165,7 +165,7 @@ BlockPass(void *arg, const double *w, double *g, double *H, double *loss, double
 PG_FUNCTION_INFO_V1(pref_bt_fit_contextual);
 
 /*
- * pref.bt_fit_contextual(sql, lambda, max_iter, tol, confidence): rows
+ * pref.bt_fit_contextual(sql, lambda, max_iter, tol, level): rows
  * (term, item, covariate, estimate, std_error, lower, upper, comparisons).
  */
 Datum
@@ -227,7 +227,7 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	if (!(conf > 0 && conf < 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("confidence must be between 0 and 1"),
+				 errmsg("level must be between 0 and 1"),
 				 errdetail("Got %g.", conf)));
 
 	q = PrefReadQuery(sql, cols, 4, "pref.bt_fit_contextual");

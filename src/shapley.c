@@ -762,7 +762,7 @@ RunSampled(const ShapleyArgs *a, ShapleyData *dat, double *values, double *se)
 					a->pairs && a->utility == UTIL_KNN ? "pair-knn" : utility_names[a->utility],
 					t, a->method == METHOD_BANZHAF ? "samples" : "permutations",
 					converged ? "converged" : "budget used"),
-			 converged ? errdetail("Largest relative change over the last %d was %.3g, under tolerance %g.",
+			 converged ? errdetail("Largest relative change over the last %d was %.3g, under tol %g.",
 								   CONVERGENCE_WINDOW, rel, a->tolerance) : 0));
 }
 
@@ -781,7 +781,7 @@ ParseCommon(ShapleyArgs *a)
 	if (!(a->tolerance >= 0.0) || !isfinite(a->tolerance))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: tolerance must be a finite number >= 0", a->what)));
+				 errmsg("%s: tol must be a finite number >= 0", a->what)));
 	if (!(a->truncation >= 0.0) || !isfinite(a->truncation))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -877,7 +877,7 @@ Datum
 pref_data_shapley(PG_FUNCTION_ARGS)
 {
 	static const char *const names[] = {"train_sql", "valid_sql", "method", "utility",
-		"permutations", "seed", "tolerance", "k", "metric", "alpha", "beta", "truncation", "lambda"};
+		"permutations", "seed", "tol", "k", "metric", "alpha", "beta", "truncation", "lambda"};
 	ShapleyArgs a = {0};
 
 	a.what = "data_shapley";
@@ -910,7 +910,7 @@ Datum
 pref_pair_shapley(PG_FUNCTION_ARGS)
 {
 	static const char *const names[] = {"train_sql", "valid_sql", "method", "k", "metric",
-		"permutations", "seed", "tolerance", "alpha", "beta", "truncation", "utility", "lambda"};
+		"permutations", "seed", "tol", "alpha", "beta", "truncation", "utility", "lambda"};
 	ShapleyArgs a = {0};
 	int			util;
 

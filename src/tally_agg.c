@@ -174,7 +174,7 @@ ParseOutcome(text *o)
 	if (outcome < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown outcome \"%s\"", text_to_cstring(o)),
+				 errmsg("invalid value for argument outcome: \"%s\"", text_to_cstring(o)),
 				 errhint("Valid values are: > (first preferred), < (second preferred), = (tie).")));
 	return outcome;
 }

@@ -32,6 +32,6 @@ for n in 5000 10000 40000; do
 	read -r p _ < <("$PY" test/ref/shapley_peer.py run "$DIR" $n 5 1)
 	echo "shapley: growth N=$n knn_shapley ${t} ms, numpy ${p} ms"
 done
-tmc=$(median_ms "SELECT sum(value) FROM pref.data_shapley('SELECT id, emb, label FROM shap_bt WHERE id <= 2000', 'SELECT emb, label FROM shap_bv WHERE label = label LIMIT 200', permutations => 20, tolerance => 0, truncation => 0);" 3)
+tmc=$(median_ms "SELECT sum(value) FROM pref.data_shapley('SELECT id, emb, label FROM shap_bt WHERE id <= 2000', 'SELECT emb, label FROM shap_bv WHERE label = label LIMIT 200', permutations => 20, tol => 0, truncation => 0);" 3)
 echo "shapley: data_shapley tmc knn N=2000 M=200, 20 permutations ${tmc} ms ($(ratio "$tmc" 20) ms per permutation)"
 psql -X -q -c "DROP TABLE shap_bt, shap_bv" >/dev/null

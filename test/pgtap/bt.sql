@@ -25,7 +25,7 @@ CREATE TEMP TABLE tap_flat AS SELECT pref.bradley_terry(pref.tally(w, l)) AS m F
 SELECT ok((SELECT abs((pref.bt_eval((SELECT m FROM tap_flat), w, l)->>'log_loss')::float8 - ln(2)) < 1e-12
            FROM (VALUES (1::bigint, 2::bigint), (2, 1)) v(w, l)), 'flat model log loss is ln 2');
 -- errors and their SQLSTATEs
-SELECT throws_ok($$SELECT pref.bradley_terry(t, 'lbfgs') FROM tap_t$$, '22023', 'unknown method "lbfgs"', 'unknown method');
+SELECT throws_ok($$SELECT pref.bradley_terry(t, 'lbfgs') FROM tap_t$$, '22023', 'invalid value for argument method: "lbfgs"', 'unknown method');
 SELECT throws_ok($$SELECT pref.bradley_terry(pref.tally(1::bigint, 2::bigint, true), 'mm', ties => 'davidson')$$, '22023',
                  'the MM method fits ties => ''none'' or ''half'' without order_effect', 'MM does not fit Davidson');
 SELECT throws_ok($$SELECT * FROM tap_t, pref.bt_bootstrap(t, 1)$$, '22023', 'rounds must be between 2 and 1000000', 'too few rounds');

@@ -70,7 +70,7 @@ SELECT ok((SELECT bool_and(b.margin = r2.mx - r.score)
            JOIN rr r ON r.response_id = b.rejected
            JOIN (SELECT prompt_id, max(score) AS mx FROM rr GROUP BY 1) r2 ON r2.prompt_id = b.prompt_id),
           'best_vs_random: chosen is the best, margin is best minus rejected');
-SELECT throws_ok($$SELECT * FROM pref.binarize('SELECT 1, 2, 3', 'nope')$$, '22023', 'unknown binarize strategy "nope"', 'unknown strategy');
+SELECT throws_ok($$SELECT * FROM pref.binarize('SELECT 1, 2, 3', 'nope')$$, '22023', 'invalid value for argument strategy: "nope"', 'unknown strategy');
 SELECT throws_ok($$SELECT * FROM pref.binarize('SELECT 1, 2')$$, '42804', NULL, 'wrong columns');
 
 -- Dawid-Skene with perfect annotators reproduces the labels with posterior near 1
@@ -81,7 +81,7 @@ SELECT ok((SELECT bool_and(label = CASE WHEN item_id % 2 = 0 THEN 'x' ELSE 'y' E
 SELECT ok((SELECT bool_and(accuracy > 0.99 AND converged) FROM pref.dawid_skene_annotators('SELECT * FROM dl')),
           'perfect annotators: accuracy > 0.99, converged');
 SELECT throws_ok($$CALL pref.run_job('no such job')$$, '42704', 'curation job "no such job" does not exist', 'unknown job');
-SELECT throws_ok($$SELECT pref.define_job('j', 'nope')$$, '22023', 'unknown job kind "nope"', 'unknown job kind');
+SELECT throws_ok($$SELECT pref.define_job('j', 'nope')$$, '22023', 'invalid value for argument kind: unknown job kind "nope"', 'unknown job kind');
 
 SELECT * FROM finish();
 ROLLBACK;

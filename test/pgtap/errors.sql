@@ -21,7 +21,7 @@ SELECT throws_ok($$SELECT '-9223372036854775809>1'::pref.ranking$$, '22003',
                  'item id out of range for type bigint in ranking: "-9223372036854775809>1"', 'ranking id out of range');
 SELECT throws_ok($$SELECT pref.pair(4, 4)$$, '22023', 'an item cannot be compared with itself', 'constructor self-comparison');
 SELECT throws_ok($$SELECT pref.pair(1, 2, weight => 'NaN')$$, '22023', 'pair weight must be positive and finite', 'constructor NaN weight');
-SELECT throws_ok($$SELECT pref.pair(1, 2, '?')$$, '22023', 'unknown outcome "?"', 'unknown outcome');
+SELECT throws_ok($$SELECT pref.pair(1, 2, '?')$$, '22023', 'invalid value for argument outcome: "?"', 'unknown outcome');
 SELECT throws_ok($$SELECT pref.ranking(ARRAY[1, 1]::bigint[])$$, '22023', 'item 1 appears more than once in the ranking', 'constructor repeat');
 SELECT throws_ok($$SELECT pref.ranking(ARRAY[1, NULL]::bigint[])$$, '22004', 'items must not contain NULL elements', 'constructor NULL element');
 SELECT throws_ok($$SELECT pref.ranking(ARRAY[1, 2]::bigint[], ARRAY[1.0])$$, '22000', 'items and scores have different lengths 2 and 1', 'mismatched lengths');

@@ -33,7 +33,7 @@ FROM (VALUES (0::float8)) v(m);
 SELECT throws_ok($$SELECT pref.gram(x) FROM (VALUES (ARRAY[1, 2]::real[]), (ARRAY[1]::real[])) v(x)$$, '22000',
                  'pref.gram: row has dimension 1, expected 2', 'ragged rows');
 SELECT throws_ok($$SELECT pref.reward_fit('SELECT chosen, rejected FROM cf', method => 'x')$$, '22023',
-                 'unknown method "x"', 'unknown method');
+                 'invalid value for argument method: "x"', 'unknown method');
 SELECT throws_ok($$SELECT pref.ridge_fit(x, 1, 0) FROM (VALUES (ARRAY[1, 1]::float8[]), (ARRAY[2, 2])) v(x)$$, '22000',
                  'pref.ridge_fit: the system is singular', 'singular ridge without lambda');
 -- the state types: text round trips, partial states folded by the combine function, hostile text

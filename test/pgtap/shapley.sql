@@ -30,11 +30,11 @@ SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr', 'SELECT NU
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT 1::bigint, features, label FROM tr', 'SELECT * FROM va')$$,
   '23505', 'knn_shapley: training id 1 appears more than once', 'duplicate ids');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr', 'SELECT * FROM va', metric => 'hamming')$$,
-  '22023', 'unknown metric "hamming"', 'unknown metric');
+  '22023', 'invalid value for argument metric: "hamming"', 'unknown metric');
 SELECT throws_ok($$SELECT * FROM pref.data_shapley('SELECT * FROM tr', 'SELECT * FROM va', method => 'owen')$$,
-  '22023', 'unknown method "owen"', 'unknown method');
+  '22023', 'invalid value for argument method: "owen"', 'unknown method');
 SELECT throws_ok($$SELECT * FROM pref.data_shapley('SELECT * FROM tr', 'SELECT * FROM va', utility => 'tree')$$,
-  '22023', 'unknown utility "tree"', 'unknown utility');
+  '22023', 'invalid value for argument utility: "tree"', 'unknown utility');
 SELECT throws_ok($$SELECT * FROM pref.data_shapley('SELECT * FROM tr', 'SELECT * FROM va', lambda => 0)$$,
   '22023', 'data_shapley: lambda must be positive and finite', 'lambda');
 SELECT throws_ok($$SELECT * FROM pref.data_shapley('SELECT * FROM tr', 'SELECT * FROM va', truncation => -1)$$,
@@ -71,7 +71,7 @@ SELECT ok((SELECT max(abs(s.value - e.value)) FROM pref.knn_shapley('SELECT id, 
 SELECT ok((SELECT abs(sum(s.value) - 0.375) FROM pref.knn_shapley('SELECT * FROM tr ORDER BY id', 'SELECT * FROM va', 8) s) < 1e-12,
           'efficiency with k = N: values sum to U(all) = 0.375');
 SELECT ok((SELECT bool_and(abs(s.value - e.value) <= 3 * s.std_error) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_p_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_p_valid',
-             method => 'tmc', k => 3, permutations => 2000, tolerance => 0, truncation => 0, seed => 1, utility => 'knn') s
+             method => 'tmc', k => 3, permutations => 2000, tol => 0, truncation => 0, seed => 1, utility => 'knn') s
            JOIN shap_expect e ON e.dataset = 'p' AND e.k = 3 AND e.metric = 'l2' AND e.method = 'shapley' AND e.id = s.id),
           'pair TMC within 3 standard errors of the exact pair-KNN Shapley values');
 SELECT ok((SELECT count(*) FROM pref.data_shapley('SELECT * FROM tr ORDER BY id', 'SELECT * FROM va', method => 'beta', seed => 5, permutations => 300)
@@ -83,13 +83,13 @@ SELECT ok((SELECT count(*) FROM pref.data_shapley('SELECT * FROM tr ORDER BY id'
 SELECT throws_ok($$SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', utility => 'reward')$$,
   '22023', 'pair_shapley: method exact needs the knn utility', 'exact refuses the reward utility');
 SELECT throws_ok($$SELECT * FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'tmc', utility => 'svm')$$,
-  '22023', 'unknown utility "svm"', 'unknown pair utility');
+  '22023', 'invalid value for argument utility: "svm"', 'unknown pair utility');
 SELECT ok((SELECT bool_and(abs(s.value - e.value) <= 3 * s.std_error) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid',
-             method => 'tmc', permutations => 2000, tolerance => 0, truncation => 0, seed => 1) s
+             method => 'tmc', permutations => 2000, tol => 0, truncation => 0, seed => 1) s
            JOIN shap_expect e ON e.dataset = 'r' AND e.method = 'reward_shapley' AND e.id = s.id),
           'reward TMC (default utility) within 3 standard errors of the exact Shapley values');
 SELECT ok((SELECT bool_and(abs(s.value - e.value) <= 3 * s.std_error) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid',
-             method => 'banzhaf', permutations => 4000, tolerance => 0, seed => 1) s
+             method => 'banzhaf', permutations => 4000, tol => 0, seed => 1) s
            JOIN shap_expect e ON e.dataset = 'r' AND e.method = 'reward_banzhaf' AND e.id = s.id),
           'reward Banzhaf within 3 standard errors of the exact Banzhaf values');
 SELECT ok((SELECT count(*) FROM pref.pair_shapley('SELECT id, chosen, rejected FROM shap_r_train ORDER BY id', 'SELECT id, chosen, rejected FROM shap_r_valid', method => 'banzhaf', seed => 5, permutations => 300)
