@@ -75,6 +75,35 @@ def parse(lines):
     return blocks
 
 
+def cells(line):
+    """Number of cells of a markdown table row (escaped pipes do not count)."""
+    return len(line.strip().replace('\\|', '').strip('|').split('|'))
+
+
+def check_tables(page, lines):
+    """Markdown tables that render broken: rows after a blank line, or rows
+    with more cells than the header (an unescaped | in a cell)."""
+    msgs = []
+    header = None
+    prev_row = False
+    for i, line in enumerate(lines):
+        if line.startswith('|'):
+            is_header = i + 1 < len(lines) and re.match(r'^\|\s*:?-{3,}', lines[i + 1])
+            if is_header:
+                header = cells(line)
+            elif header is None or (not prev_row and lines[i - 1].strip() == ''):
+                msgs.append('%s:%d: table row outside a table (no header separator row, or a blank line splits the table)' % (page, i + 1))
+            elif cells(line) > header and not re.match(r'^\|\s*:?-{3,}', line):
+                msgs.append('%s:%d: table row has %d cells, the header %d (escape | as \\|)'
+                            % (page, i + 1, cells(line), header))
+            prev_row = True
+        else:
+            prev_row = False
+            if line.strip():
+                header = None
+    return msgs
+
+
 def psql(db, script):
     """Run a psql script; return (exit status, stdout and stderr merged)."""
     p = subprocess.run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db],
@@ -124,10 +153,17 @@ def run_page(page, accept):
     path = os.path.join(ROOT, page)
     with open(path) as f:
         lines = f.readlines()
+    in_fence = False
+    prose = []
+    for line in lines:
+        if FENCE.match(line):
+            in_fence = not in_fence
+        prose.append('' if in_fence or FENCE.match(line) else line.rstrip('\n'))
+    tables = check_tables(page, prose)
     blocks = parse(lines)
     sql = [b for b in blocks if b.lang == 'sql']
     if not sql:
-        return None, '', []
+        return not tables, 'no sql blocks, tables checked', tables
     run = [b for b in sql if 'norun' not in b.flags]
     main = [b for b in run if 'cron' not in b.flags]
     cron = [b for b in run if 'cron' in b.flags]
@@ -154,7 +190,8 @@ def run_page(page, accept):
             script.append('\n')
         if 'error' in b.flags:
             script.append('\\set ON_ERROR_STOP 1\n')
-    ok = True
+    ok = not tables
+    msgs.extend(tables)
     rc, out = psql(db, ''.join(script))
     outputs = split_output(out, len(main))
     if rc != 0:
@@ -201,7 +238,7 @@ def run_page(page, accept):
     for r in sorted(roles() - before):
         admin('DROP OWNED BY "%s"; DROP ROLE "%s";' % (r, r))
     checked = sum(1 for b in main + cron if b.expected is not None)
-    summary = '%d blocks run, %d outputs compared, %d not run' % (len(run), checked, norun)
+    summary = '%d blocks run, %d outputs compared, %d not run; tables checked' % (len(run), checked, norun)
     return ok, summary, msgs
 
 
