@@ -14,7 +14,8 @@ Block info strings (the words after the opening fence):
                    blocks (pg_cron lives in one database per server)
   ```sql norun     not run, only counted (say why in the page)
   ```text / ```output right after a sql block (blank lines allowed between):
-                   psql's aligned output of that block, compared after
+                   psql's aligned output of that block (errors without
+                   CONTEXT lines: SHOW_CONTEXT never), compared after
                    normalising trailing spaces and psql's "psql:<file>:N: "
                    message prefixes; a mismatch prints a diff
 
@@ -180,7 +181,8 @@ def run_page(page, accept):
         rc, out = psql(db, 'CREATE EXTENSION pgpref;\n')
         if rc != 0:
             return False, 'cannot create extension', [out]
-    script = []
+    # CONTEXT lines name PL/pgSQL line numbers: not part of what a page shows
+    script = ['\\set SHOW_CONTEXT never\n']
     for n, b in enumerate(main):
         script.append('\\echo %s\n' % (MARK % n))
         if 'error' in b.flags:
@@ -200,7 +202,7 @@ def run_page(page, accept):
         msgs.append('%s:%d: block failed (psql exit %d):' % (page, main[failed].start + 1, rc))
         msgs.append('\n'.join('    ' + line for line in normalise(outputs.get(failed, out))[-25:]))
     for n, b in enumerate(cron):
-        body = 'BEGIN;\n' + b.body + ('' if b.body.endswith('\n') else '\n') + 'ROLLBACK;\n'
+        body = '\\set SHOW_CONTEXT never\nBEGIN;\n' + b.body + ('' if b.body.endswith('\n') else '\n') + 'ROLLBACK;\n'
         crc, cout = psql(os.environ.get('PGDOCTEST_CRON_DB', 'postgres'),
                          '\\echo %s\n%s' % (MARK % (len(main) + n), body))
         outputs.update(split_output(cout, 1))
