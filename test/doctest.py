@@ -247,7 +247,7 @@ def run_page(page, accept):
 def main():
     """Run the pages named on the command line, or README.md and docs/*.md."""
     args = sys.argv[1:]
-    accept = '--accept' in args
+    accept = '--accept' in args or os.environ.get('PGPREF_DOCS_ACCEPT') == '1'
     pages = [a for a in args if a != '--accept']
     if not pages:
         pages = ['README.md'] + sorted('docs/' + f for f in os.listdir(os.path.join(ROOT, 'docs'))
