@@ -189,20 +189,31 @@ run_bi() {
 	count "$out" "$rc" '^ok ' '^not ok '
 }
 
+run_docs() {
+	local out rc
+	log "doc tests: every sql block of README.md and docs/*.md (test/doctest.py)"
+	# PGPREF_DOCS="docs/dpo.md" runs only those pages
+	out="$(/usr/bin/python3 test/doctest.py ${PGPREF_DOCS:-} 2>&1)"
+	rc=$?
+	printf '%s\n' "$out"
+	count "$out" "$rc" '^ok ' '^not ok '
+}
+
 case "$MODE" in
 	demo)
 		run_demo
 		exit $?
 		;;
 	test)
-		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade bi)
-		only="${PGPREF_ONLY:-static unit regress tap upgrade bi}"
+		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade bi docs)
+		only="${PGPREF_ONLY:-static unit regress tap upgrade bi docs}"
 		case " $only " in *" static "*) run_static ;; esac
 		case " $only " in *" unit "*) run_unit ;; esac
 		case " $only " in *" regress "*) run_regress ;; esac
 		case " $only " in *" tap "*) run_pgtap ;; esac
 		case " $only " in *" upgrade "*) run_upgrade ;; esac
 		case " $only " in *" bi "*) run_bi ;; esac
+		case " $only " in *" docs "*) run_docs ;; esac
 		echo "$PASSED passed, $FAILED failed"
 		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 		exit $?
