@@ -47,6 +47,7 @@ OBJS = \
 	src/state.o \
 	src/groups_core.o \
 	src/groups.o \
+	src/reward_report.o \
 	src/compat.o
 
 SQL_PARTS = \
