@@ -79,3 +79,98 @@ SELECT count(*) AS replicates, sum(any_holm::int) <= 72 AS holm_fwer_ok, sum(any
        sum(any_raw::int) > 72 AS unadjusted_exceeds
 FROM (SELECT rep, bool_or(p_holm < 0.05) AS any_holm, bool_or(p_bh < 0.05) AS any_bh,
              bool_or(p_value < 0.05) AS any_raw FROM sim_p GROUP BY rep) r;
+
+-- ---- reward_report equals a direct SQL computation -------------------------------
+-- per row: correct = 1 when chosen > rejected, 1/2 on a tie; accuracy =
+-- sum(w * correct) / sum(w); effective n = sum(w)^2 / sum(w^2); Wilson
+-- interval at 95%; quantiles = percentile_cont
+CREATE FUNCTION wilson(p float8, n float8, z float8, OUT lo float8, OUT hi float8) LANGUAGE sql IMMUTABLE AS $$
+  SELECT greatest(0, (p + z*z/(2*n)) / (1 + z*z/n) - z / (1 + z*z/n) * sqrt(p*(1-p)/n + z*z/(4*n*n))),
+         least(1, (p + z*z/(2*n)) / (1 + z*z/n) + z / (1 + z*z/n) * sqrt(p*(1-p)/n + z*z/(4*n*n))) $$;
+CREATE TABLE rr_direct AS
+SELECT weighted, category, count(*) AS n, sum((chosen > rejected)::int) AS wins, sum((chosen = rejected)::int) AS ties,
+       sum(w) AS weight, sum(w) ^ 2 / sum(w * w) AS effective_n,
+       sum(w * CASE WHEN chosen > rejected THEN 1 WHEN chosen = rejected THEN 0.5 ELSE 0 END) / sum(w) AS accuracy,
+       avg(chosen - rejected) AS mean_margin,
+       percentile_cont(ARRAY[0.1, 0.25, 0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY chosen - rejected) AS q
+FROM (SELECT *, false AS weighted, 1.0::float8 AS w FROM rr_rows UNION ALL SELECT *, true, weight FROM rr_rows) s
+GROUP BY weighted, category;
+CREATE TABLE rr_reports AS
+SELECT false AS weighted, pref.reward_report(category, chosen, rejected) AS r FROM rr_rows
+UNION ALL SELECT true, pref.reward_report(category, chosen, rejected, weight) FROM rr_rows;
+SELECT d.weighted, count(*) AS categories,
+       bool_and(c.n = d.n AND c.wins = d.wins AND c.ties = d.ties) AS counts,
+       max(abs(c.weight - d.weight)) < 1e-9 AS weight,
+       max(abs(c.effective_n - d.effective_n)) < 1e-9 AS effective_n,
+       max(abs(c.accuracy - d.accuracy)) < 1e-12 AS accuracy,
+       max(abs(c.lower - (wilson(d.accuracy, d.effective_n, 1.959963984540054)).lo)) < 1e-12 AS lower,
+       max(abs(c.upper - (wilson(d.accuracy, d.effective_n, 1.959963984540054)).hi)) < 1e-12 AS upper,
+       max(abs(c.mean_margin - d.mean_margin)) < 1e-12 AS mean_margin,
+       bool_and(c.margin_quantiles = d.q) AS quantiles_exact
+FROM rr_reports r CROSS JOIN LATERAL pref.report_categories(r.r) c
+JOIN rr_direct d ON d.weighted = r.weighted AND d.category = c.category
+GROUP BY d.weighted ORDER BY 1;
+-- summary: pooled accuracy and interval, score = mean of category accuracies
+-- (RewardBench) or weighted by category_weights, overall margin quantiles
+SELECT r.weighted, s.categories, s.n,
+       abs(s.accuracy - (SELECT sum(accuracy * weight) / sum(weight) FROM rr_direct d WHERE d.weighted = r.weighted)) < 1e-12 AS pooled,
+       abs(s.score - (SELECT avg(accuracy) FROM rr_direct d WHERE d.weighted = r.weighted)) < 1e-12 AS macro_score,
+       abs(w.score - (SELECT sum(accuracy * CASE category WHEN 'chat' THEN 1 WHEN 'safety' THEN 3 ELSE 0 END) / 4
+                      FROM rr_direct d WHERE d.weighted = r.weighted)) < 1e-12 AS weighted_score,
+       s.margin_quantiles = (SELECT percentile_cont(ARRAY[0.1, 0.25, 0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY chosen - rejected)
+                             FROM rr_rows) AS quantiles_exact
+FROM rr_reports r, pref.report_summary(r.r) s, pref.report_summary(r.r, '{"chat": 1, "safety": 3}') w ORDER BY 1;
+SELECT round(accuracy::numeric, 6) AS accuracy, round(lower::numeric, 6) AS lower, round(upper::numeric, 6) AS upper,
+       round(score::numeric, 6) AS score, margin_quantiles
+FROM pref.report_summary((SELECT r FROM rr_reports WHERE NOT weighted), level => 0.9, quantiles => '{0, 0.5, 1}');
+-- ---- report_compare against scipy (two-proportion z-tests, adjusted p)
+SELECT x.weighted, x.against, count(*) AS tests,
+       max(abs(c.accuracy - f.accuracy)) < 1e-12 AND max(abs(c.other_accuracy - f.other_accuracy)) < 1e-12 AS accuracies,
+       max(abs(c.std_error - f.std_error)) < 1e-12 AS std_error,
+       max(abs(c.z - f.z)) < 1e-9 AS z,
+       max(abs(c.p_value - f.p_value)) < 1e-12 AS p,
+       max(abs(c.p_holm - f.p_holm)) < 1e-12 AS holm,
+       max(abs(c.p_bh - f.p_bh)) < 1e-12 AS bh
+FROM (SELECT r.weighted, a.against, r.r FROM rr_reports r, (VALUES ('rest'), ('pairwise')) a(against)) x
+CROSS JOIN LATERAL pref.report_compare(x.r, x.against) c
+JOIN rr_ref f ON f.weighted = x.weighted AND f.category = c.category AND f.other IS NOT DISTINCT FROM c.other
+GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT category, other, round(difference::numeric, 4) AS difference, round(z::numeric, 3) AS z, round(p_holm::numeric, 4) AS p_holm
+FROM pref.report_compare((SELECT r FROM rr_reports WHERE NOT weighted), 'pairwise');
+-- ---- the state: split and merged, text and binary round trips
+CREATE TABLE rr_parts AS
+SELECT category = 'chat' OR chosen > 0 AS part, pref.reward_report(category, chosen, rejected) AS r FROM rr_rows GROUP BY 1;
+CREATE AGGREGATE rr_fold(pref.reward_report) (SFUNC = pref.reward_report_combine, STYPE = pref.reward_report);
+SELECT count(*) AS categories,
+       bool_and(m.n = w.n AND m.wins = w.wins AND m.ties = w.ties AND m.accuracy = w.accuracy
+                AND m.lower = w.lower AND m.margin_quantiles = w.margin_quantiles) AS merged_equals_whole,
+       max(abs(m.mean_margin - w.mean_margin)) < 1e-12 AS mean_margin
+FROM pref.report_categories((SELECT rr_fold(r) FROM rr_parts)) m
+JOIN pref.report_categories((SELECT r FROM rr_reports WHERE NOT weighted)) w USING (category);
+SELECT bool_and(r::text = r::text::pref.reward_report::text) AS text_round_trip FROM rr_reports;
+-- empty input and NULL rows
+SELECT pref.reward_report(category, chosen, rejected) IS NULL AS empty_is_null FROM rr_rows WHERE false;
+SELECT n FROM pref.report_categories((SELECT pref.reward_report(c, x, y)
+  FROM (VALUES ('a', 1.0, 0.0), (NULL, 1, 0), ('a', NULL, 0), ('a', 2, NULL)) v(c, x, y)));
+SELECT count(*) FROM pref.report_categories(NULL);
+SELECT count(*) FROM pref.report_summary(NULL);
+SELECT count(*) FROM pref.report_compare(NULL);
+-- one category: nothing to compare against the rest
+SELECT count(*) FROM pref.report_compare((SELECT pref.reward_report('a', 1, 0)));
+-- weight 0 everywhere: accuracy NULL
+SELECT accuracy, lower FROM pref.report_categories((SELECT pref.reward_report('a', 1, 0, 0)));
+-- errors
+SELECT pref.reward_report('a', 'NaN', 0);
+SELECT pref.reward_report('a', 1, '-Infinity');
+SELECT pref.reward_report('a', 1e308, -1e308);
+SELECT pref.reward_report('a', 1, 0, -1);
+SELECT * FROM pref.report_categories((SELECT r FROM rr_reports LIMIT 1), level => 0);
+SELECT * FROM pref.report_categories((SELECT r FROM rr_reports LIMIT 1), quantiles => '{0.5, 2}');
+SELECT * FROM pref.report_categories((SELECT r FROM rr_reports LIMIT 1), quantiles => NULL);
+SELECT * FROM pref.report_summary((SELECT r FROM rr_reports LIMIT 1), '[1, 2]');
+SELECT * FROM pref.report_summary((SELECT r FROM rr_reports LIMIT 1), '{"chat": "x"}');
+SELECT * FROM pref.report_summary((SELECT r FROM rr_reports LIMIT 1), '{"chat": -1}');
+SELECT * FROM pref.report_compare((SELECT r FROM rr_reports LIMIT 1), 'all');
+SELECT 'garbage'::pref.reward_report;
+SELECT 'v1:AQAAAAEAAAA='::pref.reward_report;
+SELECT 'v1:AQAAAAAAAAA='::pref.reward_report;

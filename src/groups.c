@@ -221,9 +221,9 @@ pref_bt_compare(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(3))
 	{
 		char	   *key = text_to_cstring(PG_GETARG_TEXT_PP(3));
-		int			k = BtFindItem(ta, key, "anchor");
+		int			k = FindItemByName(ta, key);
 
-		for (int i = 0; i < c; i++)
+		for (int i = 0; i < c && k >= 0; i++)
 			if (ia[i] == k)
 				anc = i;
 		if (anc < 0)

@@ -106,5 +106,44 @@ for anchor in (None, 3):
             f(z[i]), f(p[i]), f(ph[i]), f(pb[i])))
     lines.append('INSERT INTO cmp_ref VALUES ' + ', '.join(vals) + ';')
 
+# ---- report_compare --------------------------------------------------------------
+# scores of a reward model on four categories with different true accuracies,
+# some exact ties (count half), and weights for the weighted report
+cats = {'chat': 0.75, 'code': 0.62, 'math': 0.60, 'safety': 0.85}
+rr = []
+for cat, acc in cats.items():
+    for k in range(150 + 40 * len(cat)):
+        c = np.round(rng.normal(0, 1), 2)
+        if rng.random() < 0.03:
+            r = c
+        else:
+            r = c - abs(np.round(rng.normal(0.5, 0.4), 2)) * (1 if rng.random() < acc else -1)
+        rr.append((cat, float(c), float(np.round(r, 2)), float(1 + (k % 3))))
+lines.append('CREATE TABLE rr_rows (category text, chosen float8, rejected float8, weight float8);')
+lines.append('INSERT INTO rr_rows VALUES ' + ', '.join("('%s', %r, %r, %r)" % r for r in rr) + ';')
+lines.append('CREATE TABLE rr_ref (weighted boolean, category text, other text, accuracy float8, other_accuracy float8, '
+             'std_error float8, z float8, p_value float8, p_holm float8, p_bh float8);')
+names = sorted(cats)
+for weighted in (False, True):
+    def stats(sel):
+        w = np.array([r[3] if weighted else 1.0 for r in rr if r[0] in sel])
+        corr = np.array([1.0 if r[1] > r[2] else (0.5 if r[1] == r[2] else 0.0) for r in rr if r[0] in sel])
+        return np.sum(w * corr) / np.sum(w), np.sum(w) ** 2 / np.sum(w * w)
+    tests = [(c, None, set([c]), set(names) - {c}) for c in names] + \
+            [(a, b, {a}, {b}) for i, a in enumerate(names) for b in names[i + 1:]]
+    for fam in (tests[:len(names)], tests[len(names):]):
+        res = []
+        for c, o, s1, s2 in fam:
+            p1, n1 = stats(s1); p2, n2 = stats(s2)
+            pool = (p1 * n1 + p2 * n2) / (n1 + n2)
+            se = np.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2))
+            z = (p1 - p2) / se
+            res.append([c, o, p1, p2, se, z, 2 * norm.sf(abs(z))])
+        ph = holm([r[6] for r in res]); pb = bh([r[6] for r in res])
+        lines.append('INSERT INTO rr_ref VALUES ' + ', '.join(
+            "(%s, '%s', %s, %r, %r, %r, %r, %r, %r, %r)" % (weighted, r[0], 'NULL' if r[1] is None else "'%s'" % r[1],
+                                                         r[2], r[3], r[4], r[5], r[6], ph[i], pb[i])
+            for i, r in enumerate(res)) + ';')
+
 open(OUT, 'w').write('\n'.join(lines) + '\n')
 print('wrote', OUT)
