@@ -48,6 +48,7 @@ OBJS = \
 	src/groups_core.o \
 	src/groups.o \
 	src/reward_report.o \
+	src/rso.o \
 	src/compat.o
 
 SQL_PARTS = \

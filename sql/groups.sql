@@ -174,3 +174,85 @@ SELECT * FROM pref.report_compare((SELECT r FROM rr_reports LIMIT 1), 'all');
 SELECT 'garbage'::pref.reward_report;
 SELECT 'v1:AQAAAAEAAAA='::pref.reward_report;
 SELECT 'v1:AQAAAAAAAAA='::pref.reward_report;
+
+-- ---- rejection sampling: first-round acceptance frequencies against
+-- exp((r - r_max) / beta), chi-square over 4,000 seeded prompts with the same
+-- six rewards (per_prompt = 6, so the first round is never cut short)
+CREATE TABLE rso_cand AS
+SELECT p AS prompt_id, k AS response_id, (ARRAY[2.0, 1.7, 1.2, 0.9, 0.4, -0.5])[k]::float8 AS reward
+FROM generate_series(1, 4000) p, generate_series(1, 6) k;
+CREATE TABLE rso_acc AS SELECT * FROM pref.rejection_sample('SELECT prompt_id, response_id, reward FROM rso_cand', 0.8, 6, 42);
+SELECT count(*) = 24000 AS all_accepted_eventually,
+       bool_and(round = 1) FILTER (WHERE response_id = 1) AS best_always_first_round
+FROM rso_acc;
+-- statistic: sum over the five responses below the max of (obs - n p)^2 / (n p (1 - p));
+-- 5 degrees of freedom, 99.9% critical value 20.515
+SELECT round(sum((obs - n * p) ^ 2 / (n * p * (1 - p)))::numeric, 2) < 20.515 AS chi_square_ok,
+       sum((obs - n * p) ^ 2 / (n * p * (1 - p))) > 0 AS not_degenerate
+FROM (SELECT response_id, count(*) FILTER (WHERE round = 1) AS obs, 4000 AS n,
+             exp((min(reward) - 2.0) / 0.8) AS p
+      FROM rso_acc WHERE response_id > 1 GROUP BY response_id) s;
+-- the same statistic against the wrong beta rejects (the test can fail)
+SELECT sum((obs - n * p) ^ 2 / (n * p * (1 - p))) > 20.515 AS wrong_beta_rejected
+FROM (SELECT response_id, count(*) FILTER (WHERE round = 1) AS obs, 4000 AS n,
+             exp((min(reward) - 2.0) / 1.0) AS p
+      FROM rso_acc WHERE response_id > 1 GROUP BY response_id) s;
+-- per_prompt = 2: two per prompt, in acceptance order, from the first rounds
+SELECT count(*) AS rows, count(DISTINCT prompt_id) AS prompts, max(accepted) AS max_accepted
+FROM pref.rejection_sample('SELECT prompt_id, response_id, reward FROM rso_cand', 0.8, 2, 42);
+-- reproducible; a prompt's draws do not depend on the other prompts; the seed matters
+SELECT (SELECT array_agg(r ORDER BY prompt_id, accepted) FROM pref.rejection_sample(
+          'SELECT * FROM rso_cand WHERE prompt_id IN (7, 9)', 0.8, 3, 42) r)
+     = (SELECT array_agg(r ORDER BY prompt_id, accepted) FROM pref.rejection_sample(
+          'SELECT * FROM rso_cand', 0.8, 3, 42) r WHERE prompt_id IN (7, 9)) AS independent_of_other_prompts,
+       (SELECT array_agg(response_id ORDER BY prompt_id, accepted) FROM pref.rejection_sample('SELECT * FROM rso_cand', 0.8, 3, 42))
+    <> (SELECT array_agg(response_id ORDER BY prompt_id, accepted) FROM pref.rejection_sample('SELECT * FROM rso_cand', 0.8, 3, 43))
+       AS seed_matters;
+SELECT * FROM pref.rejection_sample('SELECT prompt_id, response_id, reward FROM rso_cand WHERE prompt_id <= 2', 0.8, 3, 42);
+-- ---- rso_pairs against a brute-force pairing of rejection_sample's output
+CREATE TABLE rso_var AS
+SELECT p AS prompt_id, k AS response_id, round((sin(p * 7 + k * 3) * 2)::numeric, 1)::float8 AS reward
+FROM generate_series(1, 300) p, generate_series(1, 1 + p % 9) k;
+CREATE TABLE rso_var_acc AS SELECT * FROM pref.rejection_sample('SELECT * FROM rso_var', 0.5, 5, 3);
+CREATE TABLE rso_brute AS
+SELECT 'adjacent' AS pairing, a.prompt_id,
+       CASE WHEN a.reward > b.reward THEN a.response_id ELSE b.response_id END AS chosen_id,
+       CASE WHEN a.reward > b.reward THEN b.response_id ELSE a.response_id END AS rejected_id
+FROM rso_var_acc a JOIN rso_var_acc b ON a.prompt_id = b.prompt_id AND a.accepted % 2 = 1 AND b.accepted = a.accepted + 1
+WHERE a.reward <> b.reward
+UNION ALL
+SELECT 'all', a.prompt_id,
+       CASE WHEN a.reward > b.reward THEN a.response_id ELSE b.response_id END,
+       CASE WHEN a.reward > b.reward THEN b.response_id ELSE a.response_id END
+FROM rso_var_acc a JOIN rso_var_acc b ON a.prompt_id = b.prompt_id AND a.accepted < b.accepted
+WHERE a.reward <> b.reward;
+SELECT m.pairing, count(*) AS pairs,
+       count(*) = (SELECT count(*) FROM rso_brute b WHERE b.pairing = m.pairing) AS same_count,
+       NOT EXISTS (SELECT prompt_id, chosen_id, rejected_id FROM pref.rso_pairs('SELECT * FROM rso_var', 0.5, 5, 3, m.pairing)
+                   EXCEPT ALL SELECT prompt_id, chosen_id, rejected_id FROM rso_brute b WHERE b.pairing = m.pairing) AS same_pairs,
+       bool_and(p.chosen_reward > p.rejected_reward) AS chosen_higher
+FROM (VALUES ('adjacent'), ('all')) m(pairing)
+CROSS JOIN LATERAL pref.rso_pairs('SELECT * FROM rso_var', 0.5, 5, 3, m.pairing) p
+GROUP BY m.pairing ORDER BY 1;
+-- ---- reward-augmented pairs: two conditioned pairs per pair with distinct rewards
+CREATE TABLE aug_in AS SELECT * FROM pref.rso_pairs('SELECT * FROM rso_var', 0.5, 5, 3, 'all');
+INSERT INTO aug_in VALUES (9999, 1, 2, 0.5, 0.5);
+SELECT count(*) = 2 * (SELECT count(*) FROM aug_in WHERE chosen_reward <> rejected_reward) AS two_per_pair,
+       bool_and(a.target_reward = a.chosen_reward) AS chosen_has_target,
+       bool_and(a.flipped = (a.chosen_reward < a.rejected_reward)) AS flipped_iff_lower,
+       count(*) FILTER (WHERE NOT flipped) = (SELECT count(*) FROM aug_in WHERE chosen_reward <> rejected_reward) AS originals_kept
+FROM pref.reward_augmented_pairs('SELECT prompt_id, chosen_id, rejected_id, chosen_reward, rejected_reward FROM aug_in') a;
+SELECT * FROM pref.reward_augmented_pairs($$VALUES (1, 10, 11, 7.5, 3.0), (2, 20, 21, 1, 1)$$);
+-- empty input: no rows
+SELECT count(*) FROM pref.rejection_sample('SELECT * FROM rso_cand WHERE false', 1, 1);
+SELECT count(*) FROM pref.rso_pairs('SELECT * FROM rso_cand WHERE false', 1, 2);
+SELECT count(*) FROM pref.reward_augmented_pairs('SELECT 1, 2, 3, 1.0, 2.0 WHERE false');
+-- errors
+SELECT * FROM pref.rejection_sample('SELECT * FROM rso_cand', 0, 2);
+SELECT * FROM pref.rejection_sample('SELECT * FROM rso_cand', 'Infinity', 2);
+SELECT * FROM pref.rejection_sample('SELECT * FROM rso_cand', 1, 0);
+SELECT * FROM pref.rejection_sample('SELECT * FROM rso_cand', 1, 2, NULL);
+SELECT * FROM pref.rejection_sample('SELECT 1, 2, 0.5 UNION ALL SELECT 1, 2, 0.7', 1, 2);
+SELECT * FROM pref.rejection_sample($$SELECT 1, 2, 'NaN'::float8$$, 1, 2);
+SELECT * FROM pref.rso_pairs('SELECT * FROM rso_cand', 1, 2, 0, 'random');
+SELECT * FROM pref.reward_augmented_pairs($$SELECT 1, 2, 3, 'Infinity'::float8, 0.0$$);

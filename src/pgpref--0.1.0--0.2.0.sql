@@ -2059,3 +2059,26 @@ CREATE FUNCTION @extschema@.report_compare(r @extschema@.reward_report, against 
 	AS 'MODULE_PATHNAME', 'pref_report_compare' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION @extschema@.report_compare(@extschema@.reward_report, text) IS
 'accuracy differences across the categories of a reward report: each category against the rest (against => rest; other is NULL) or every pair (pairwise), pooled two-proportion z-test on effective sizes, two-sided p, Holm and Benjamini-Hochberg adjusted over the rows returned; NULL report: no rows';
+
+-- ---- statistical rejection sampling (RSO) and reward-augmented pairs ----------
+
+CREATE FUNCTION @extschema@.rejection_sample(sql text, beta double precision, per_prompt integer, seed bigint DEFAULT 0)
+	RETURNS TABLE (prompt_id bigint, response_id bigint, reward double precision, accepted integer, round integer)
+	AS 'MODULE_PATHNAME', 'pref_rejection_sample' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rejection_sample(text, double precision, integer, bigint) IS
+'statistical rejection sampling (RSO, Liu et al. 2023) over the query''s (prompt_id, response_id, reward) rows: per prompt, in rounds over the remaining responses in id order, accept each with probability exp((reward - max remaining reward) / beta) until per_prompt are accepted; accepted = acceptance order, round = round of acceptance; seeded per (seed, prompt)';
+
+CREATE FUNCTION @extschema@.rso_pairs(sql text, beta double precision, per_prompt integer, seed bigint DEFAULT 0,
+	pairing text DEFAULT 'adjacent')
+	RETURNS TABLE (prompt_id bigint, chosen_id bigint, rejected_id bigint, chosen_reward double precision,
+				   rejected_reward double precision)
+	AS 'MODULE_PATHNAME', 'pref_rso_pairs' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rso_pairs(text, double precision, integer, bigint, text) IS
+'preference pairs from pref.rejection_sample''s accepted responses (same arguments): pairing adjacent = the 1st with the 2nd accepted, the 3rd with the 4th, ...; all = every pair; the higher reward is chosen, equal rewards give no pair';
+
+CREATE FUNCTION @extschema@.reward_augmented_pairs(sql text)
+	RETURNS TABLE (prompt_id bigint, target_reward double precision, chosen_id bigint, rejected_id bigint,
+				   chosen_reward double precision, rejected_reward double precision, flipped boolean)
+	AS 'MODULE_PATHNAME', 'pref_reward_augmented_pairs' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.reward_augmented_pairs(text) IS
+'reward-augmented pairs (Zhang et al. 2024) of the query''s (prompt_id, chosen_id, rejected_id, chosen_reward, rejected_reward) rows: each pair with distinct rewards becomes two pairs conditioned on a target reward, target = chosen_reward preferring chosen and target = rejected_reward preferring rejected (flipped); pairs with equal rewards are skipped';
