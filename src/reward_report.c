@@ -172,6 +172,25 @@ GrowMargins(RrState *st, RrCat *c, int64 need)
 
 /* ---- flat form ------------------------------------------------------------ */
 
+static int	CatStructCmp(const void *x, const void *y);
+static int	DoubleCmp(const void *x, const void *y);
+
+/*
+ * Put a state in canonical order, categories by name and margins ascending,
+ * so that equal data has one flat form whatever the row or merge order
+ */
+static void
+Canonicalize(RrState *st)
+{
+	qsort(st->cats, st->ncat, sizeof(RrCat), CatStructCmp);
+	st->last = -1;
+	for (int i = 0; i < st->ncat; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		qsort(st->cats[i].margin, st->cats[i].n, sizeof(double), DoubleCmp);
+	}
+}
+
 /* Write a state as its flat varlena (see the file header) */
 static struct varlena *
 RrFlatten(void *state)
@@ -181,6 +200,8 @@ RrFlatten(void *state)
 	double		size = VARHDRSZ + sizeof(RrWire);
 	struct varlena *flat;
 	char	   *p;
+
+	Canonicalize(st);
 
 	for (int i = 0; i < st->ncat; i++)
 		size += sizeof(int32) + st->cats[i].len + sizeof(RrCatWire) + (double) st->cats[i].n * sizeof(double);
@@ -416,15 +437,22 @@ pref_reward_report_combine(PG_FUNCTION_ARGS)
 
 /* ---- readers --------------------------------------------------------------- */
 
-/* Order categories by name (bytes), ties impossible: names are distinct */
+/* Order categories by name (bytes); names are distinct */
 static int
-CatCmp(const void *x, const void *y)
+CatStructCmp(const void *x, const void *y)
 {
-	const RrCat *a = *(const RrCat *const *) x;
-	const RrCat *b = *(const RrCat *const *) y;
+	const RrCat *a = (const RrCat *) x;
+	const RrCat *b = (const RrCat *) y;
 	int			r = memcmp(a->name, b->name, Min(a->len, b->len));
 
 	return r != 0 ? r : (a->len > b->len) - (a->len < b->len);
+}
+
+/* The same over pointers */
+static int
+CatCmp(const void *x, const void *y)
+{
+	return CatStructCmp(*(const RrCat *const *) x, *(const RrCat *const *) y);
 }
 
 /* Ascending doubles */
@@ -515,15 +543,17 @@ Datum
 pref_report_categories(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	double		z = LevelZ(fcinfo, 1);
+	double		z;
 	int			nq;
-	double	   *q = ReadQuantiles(fcinfo, 2, &nq);
+	double	   *q;
 	RrState    *st;
 	RrCat	  **cats;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
+	z = LevelZ(fcinfo, 1);
+	q = ReadQuantiles(fcinfo, 2, &nq);
 	st = PrefStateRead(PG_GETARG_DATUM(0), &RrMethods);
 	cats = SortedCats(st);
 	for (int i = 0; i < st->ncat; i++)
@@ -595,10 +625,10 @@ Datum
 pref_report_summary(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	double		z = LevelZ(fcinfo, 2);
+	double		z;
 	int			nq;
-	double	   *q = ReadQuantiles(fcinfo, 3, &nq);
-	Jsonb	   *jb = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	double	   *q;
+	Jsonb	   *jb;
 	RrState    *st;
 	Datum		values[9];
 	bool		nulls[9] = {false};
@@ -615,14 +645,17 @@ pref_report_summary(PG_FUNCTION_ARGS)
 				k = 0;
 	double	   *m;
 
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	z = LevelZ(fcinfo, 2);
+	q = ReadQuantiles(fcinfo, 3, &nq);
+	jb = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	if (jb != NULL && !JB_ROOT_IS_OBJECT(jb))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("category_weights must be a JSON object"),
 				 errhint("Map categories to weights, e.g. '{\"chat\": 1, \"safety\": 2}'.")));
-	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;
 	st = PrefStateRead(PG_GETARG_DATUM(0), &RrMethods);
 	for (int i = 0; i < st->ncat; i++)
 	{
@@ -704,11 +737,11 @@ pref_report_compare(PG_FUNCTION_ARGS)
 			   *cj,
 			   *iwork;
 
-	PrefCheckNotNull(fcinfo, 1, "against");
-	against = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), AGAINST_NAMES, "against");
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
+	PrefCheckNotNull(fcinfo, 1, "against");
+	against = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), AGAINST_NAMES, "against");
 	st = PrefStateRead(PG_GETARG_DATUM(0), &RrMethods);
 	cats = SortedCats(st);
 	nc = st->ncat;
