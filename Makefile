@@ -45,6 +45,10 @@ OBJS = \
 	src/bt_io.o \
 	src/rng.o \
 	src/state.o \
+	src/groups_core.o \
+	src/groups.o \
+	src/reward_report.o \
+	src/rso.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -65,6 +69,7 @@ SQL_PARTS = \
 	src/bt_extra.sql \
 	src/elo.sql \
 	src/plackett_luce.sql \
+	src/groups.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 

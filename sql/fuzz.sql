@@ -102,6 +102,10 @@ INSERT INTO sample SELECT 'pref.reward_state', fuzz.pass_partial(c, r, 1, NULL, 
 FROM (VALUES ('{1,2,3}'::real[], '{0,1,0}'::real[])) v(c, r);
 DROP AGGREGATE fuzz.gram_partial(real[]), fuzz.moments_partial(float8[]), fuzz.pca_partial(float8[], int),
   fuzz.ridge_partial(float8[], float8, float8), fuzz.pass_partial(real[], real[], float8, float8[], float8[]);
+-- pref.reward_report: the aggregate returns its state
+INSERT INTO sample SELECT 'pref.reward_report', pref.reward_report(c, x, y, w)::text
+FROM (VALUES ('chat', 1.5::float8, 0.25::float8, 1::float8), ('code', -1, 2, 0.5), ('chat', 3, 3, 2), ('é"x', 0, -1e300, 1e-3)) v(c, x, y, w);
+INSERT INTO sample SELECT 'pref.reward_report', pref.reward_report(c, x, y)::text FROM (VALUES ('', 1::float8, 0::float8)) v(c, x, y);
 -- every base type in pref has samples (a new type cannot escape the fuzz)
 SELECT t.oid::regtype AS type_without_samples
 FROM pg_type t

@@ -91,7 +91,9 @@ INSERT INTO sc_cases VALUES
  ('pref.krippendorff_alpha(bigint,text)', 'unit, lab_a'),
  ('pref.krippendorff_alpha_interval(bigint,double precision)', 'unit, val'),
  ('pref.plackett_luce(pref.ranking)', 'rk'),
- ('pref.plackett_luce(pref.ranking,double precision)', 'rk, 0.5');
+ ('pref.plackett_luce(pref.ranking,double precision)', 'rk, 0.5'),
+ ('pref.reward_report(text,double precision,double precision)', 'lab_a, pc, pr'),
+ ('pref.reward_report(text,double precision,double precision,double precision)', 'lab_a, pc, pr, wt');
 
 -- Aggregates whose result depends on row order: no combine function, documented
 CREATE TABLE sc_order_dependent (name text PRIMARY KEY);
