@@ -10,6 +10,9 @@
   dashboard.py text HTML ID            text of the element with that id
   dashboard.py cell HTML ID ROW COL    text of a body cell of the first table
                                        inside that element (0-based)
+  dashboard.py rowof HTML ID KEY COL   the same, in the row whose first cell is KEY
+  dashboard.py rows HTML ID            number of body rows of that table
+  dashboard.py images HTML             number of drawn plots in the active tab
 """
 import base64
 import json
@@ -241,14 +244,27 @@ def load(html):
     return t.root
 
 
-def by_id(root, ident):
-    """The element with that id, inside the active tab when there is one."""
+def active_pane(root):
+    """The active tab, or the whole document when there is none."""
     pane = root.find(lambda n: "tab-pane" in n.attrs.get("class", "").split()
                      and "active" in n.attrs.get("class", "").split())
-    node = (pane or root).find(lambda n: n.attrs.get("id") == ident)
+    return pane or root
+
+
+def by_id(root, ident):
+    """The element with that id, inside the active tab when there is one."""
+    node = active_pane(root).find(lambda n: n.attrs.get("id") == ident)
     if node is None:
         sys.exit("no element with id %s in the active tab" % ident)
     return node
+
+
+def body_rows(root, ident):
+    """Cell texts of the body rows of the first table inside an element."""
+    table = by_id(root, ident).find(lambda n: n.tag == "table")
+    body = table.find(lambda n: n.tag == "tbody") if table else None
+    rows = body.find_all(lambda n: n.tag == "tr") if body else []
+    return [[c.text() for c in r.find_all(lambda n: n.tag in ("td", "th"))] for r in rows]
 
 
 def main(argv):
@@ -257,15 +273,26 @@ def main(argv):
     if len(argv) == 4 and argv[1] == "text":
         print(by_id(load(argv[2]), argv[3]).text())
         return 0
-    if len(argv) == 6 and argv[1] == "cell":
-        table = by_id(load(argv[2]), argv[3]).find(lambda n: n.tag == "table")
-        body = table.find(lambda n: n.tag == "tbody") if table else None
-        rows = body.find_all(lambda n: n.tag == "tr") if body else []
-        row, col = int(argv[4]), int(argv[5])
+    if len(argv) == 6 and argv[1] in ("cell", "rowof"):
+        rows = body_rows(load(argv[2]), argv[3])
+        if argv[1] == "cell":
+            row = int(argv[4])
+        else:
+            keys = [r[0] if r else None for r in rows]
+            row = keys.index(argv[4]) if argv[4] in keys else len(rows)
+        col = int(argv[5])
         if row >= len(rows):
             sys.exit("table in %s has %d rows" % (argv[3], len(rows)))
-        cells = rows[row].find_all(lambda n: n.tag in ("td", "th"))
-        print(cells[col].text() if col < len(cells) else "")
+        print(rows[row][col] if col < len(rows[row]) else "")
+        return 0
+    if len(argv) == 4 and argv[1] == "rows":
+        print(len(body_rows(load(argv[2]), argv[3])))
+        return 0
+    if len(argv) == 3 and argv[1] == "images":
+        pane = active_pane(load(argv[2]))
+        plots = pane.find_all(lambda n: "shiny-plot-output" in n.attrs.get("class", "").split())
+        print(sum(1 for p in plots
+                  if p.find(lambda n: n.tag == "img" and n.attrs.get("src", "").startswith("data:image/png"))))
         return 0
     sys.exit(__doc__)
 

@@ -241,8 +241,7 @@ server <- function(input, output, session) {
 		req(input$lb_job)
 		db_query("
 			SELECT d.day::text AS day, d.item, round(d.rating::numeric, 1)::text AS rating,
-			       round(d.lower::numeric, 1)::text AS lower, round(d.upper::numeric, 1)::text AS upper,
-			       d.rank::int AS rank, d.comparisons::text AS comparisons
+			       d.rank::int AS rank, d.games::text AS games, d.comparisons::text AS comparisons
 			FROM pref.leaderboard_daily d WHERE d.job = $1
 			ORDER BY d.day DESC, d.rating DESC, d.item LIMIT 18", list(input$lb_job))
 	}, striped = TRUE)
