@@ -132,13 +132,14 @@ ui <- function(request) {
 				card("val_selected", "Selected for training"),
 				card("val_method", "Computed (UTC)")),
 			fluidRow(
-				column(7, h4("Distribution of data values"), plotOutput("val_plot", height = "330px"),
-					note("pref.data_values: one value per training row; harmful = value < 0 (the row lowers validation utility).")),
-				column(5, h4("Summary"), tableOutput("val_summary"))),
-			fluidRow(
-				column(7, h4("Most harmful rows"), tableOutput("val_harmful_table")),
-				column(5, h4("Training subset"), tableOutput("val_subset"),
-					note("pref.training_subset: the first picks of the job's subset.")))),
+				column(7, h4("Distribution of data values"), plotOutput("val_plot", height = "300px"),
+					note("pref.data_values: one value per training row; harmful = value < 0 (the row lowers validation utility)."),
+					fluidRow(
+						column(6, h4("Most harmful rows"), tableOutput("val_harmful_table")),
+						column(6, h4("Training subset"), tableOutput("val_subset"),
+							note("pref.training_subset: the first picks.")))),
+				column(5, h4("Summary"), tableOutput("val_summary"),
+					note("pref.valuation_summary: the job's latest run.")))),
 		tabPanel(PAGES[["jobs"]], value = "jobs",
 			div(class = "card-row",
 				card("jobs_count", "Jobs"),
@@ -231,9 +232,9 @@ server <- function(input, output, session) {
 		d <- lb_runs()
 		req(nrow(d) > 0)
 		d$run <- factor(d$run_id)
-		ggplot(d, aes(x = comparisons, y = rating, colour = item)) +
+		ggplot(d, aes(x = run, y = rating, colour = item, group = item)) +
 			geom_line() + geom_point(size = 2) +
-			labs(x = "comparisons read (one point per run)", y = "rating", colour = NULL) +
+			labs(x = "run (pref.runs.run_id)", y = "rating", colour = NULL) +
 			theme_minimal(base_size = 14)
 	})
 	output$lb_daily_table <- renderTable({
@@ -379,10 +380,9 @@ server <- function(input, output, session) {
 		tick()
 		db_query("
 			SELECT run_id AS run, job, status,
-			       to_char(started, 'MM-DD HH24:MI:SS') AS started,
+			       to_char(started, 'HH24:MI:SS') AS started,
 			       coalesce(round(extract(epoch FROM finished - started)::numeric, 3)::text, '') AS seconds,
-			       coalesce(rows_read::text, '') AS rows_read, coalesce(rows_written::text, '') AS rows_written,
-			       coalesce(called_by::text, '') AS called_by
+			       coalesce(rows_read::text, '') AS rows_read, coalesce(rows_written::text, '') AS rows_written
 			FROM pref.runs ORDER BY status = 'failed' DESC, run_id DESC LIMIT 10")
 	})
 	output$jobs_count <- renderText(nrow(jobs()))
