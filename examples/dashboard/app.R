@@ -130,7 +130,7 @@ ui <- function(request) {
 				card("val_harmful", "Harmful rows"),
 				card("val_harmful_share", "Harmful share"),
 				card("val_selected", "Selected for training"),
-				card("val_method", "Computed (UTC)")),
+				card("val_computed", "Computed (UTC)")),
 			fluidRow(
 				column(7, h4("Distribution of data values"), plotOutput("val_plot", height = "300px"),
 					note("pref.data_values: one value per training row; harmful = value < 0 (the row lowers validation utility)."),
@@ -315,7 +315,7 @@ server <- function(input, output, session) {
 	output$val_harmful <- renderText(val()$harmful_rows)
 	output$val_harmful_share <- renderText(val()$harmful_share_txt)
 	output$val_selected <- renderText(val()$selected_rows)
-	output$val_method <- renderText(val()$computed)
+	output$val_computed <- renderText(val()$computed)
 	output$val_summary <- renderTable({
 		v <- val()
 		req(nrow(v) == 1)
