@@ -134,6 +134,13 @@ demo:
 bench:
 	bash test/run.sh bench
 
+.PHONY: dashboard
+# The Shiny dashboard (examples/dashboard) over the demo cluster, screenshots
+# of its four pages in headless Chromium (docs/img/dashboard_*.png) and a
+# check that they show the database's numbers; not part of make test.
+dashboard:
+	bash test/dashboard.sh
+
 .PHONY: valgrind fuzz
 # pg_regress with every backend under valgrind memcheck, against a
 # valgrind-aware, assert-enabled PostgreSQL 15 built once into

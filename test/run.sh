@@ -6,6 +6,8 @@
 #   bash test/run.sh test    # every pg_regress test and pgTAP suite
 #   bash test/run.sh bench   # benchmarks (ratios against a floor and peers)
 #   bash test/run.sh shell   # start a cluster and open psql on it
+#   bash test/run.sh dashboard  # demo data set, then test/dashboard.sh --inside
+#                               # (make dashboard; see test/dashboard.sh)
 #
 # Ends the test job with one line "N passed, N failed"; exit status is non-zero
 # on any failure.
@@ -225,7 +227,19 @@ case "$MODE" in
 	shell)
 		"${PSQL[@]}" || true
 		;;
+	dashboard)
+		# the demo's tables and jobs (its output in a log; the demo's gnuplot
+		# picture is put back as it was), then the dashboard and its checks
+		log "demo data set (database pgpref_demo)"
+		cp docs/img/curation_dashboard.svg "$TMPD/curation_dashboard.svg" 2>/dev/null
+		run_demo >"$TMPD/demo.log" 2>&1
+		rc=$?
+		if [ -f "$TMPD/curation_dashboard.svg" ]; then cp "$TMPD/curation_dashboard.svg" docs/img/curation_dashboard.svg; fi
+		[ "$rc" -eq 0 ] || { cat "$TMPD/demo.log"; die "demo failed"; }
+		bash test/dashboard.sh --inside
+		exit $?
+		;;
 	*)
-		die "unknown mode $MODE (demo, test, bench, shell)"
+		die "unknown mode $MODE (demo, test, bench, shell, dashboard)"
 		;;
 esac
