@@ -309,12 +309,18 @@ BuildIdMap(PrefQueryResult *res, int c, Datum *raw, Oid typid, Oid outtype, cons
 		IdSortArg	arg;
 		int64		k = -1;
 
+		MemoryContext sortctx,
+					old;
+
 		for (int64 i = 0; i < n; i++)
 			order[i] = i;
 		arg.raw = raw;
 		arg.ssup = (SortSupport) map->ssup;
-		qsort_arg(order, n, sizeof(int64), CompareRawIds, &arg);
 		map->values = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Datum) * n);
+		/* comparators may detoast into the current context: a short-lived one */
+		sortctx = AllocSetContextCreate(CurrentMemoryContext, "pgpref id sort", ALLOCSET_DEFAULT_SIZES);
+		old = MemoryContextSwitchTo(sortctx);
+		qsort_arg(order, n, sizeof(int64), CompareRawIds, &arg);
 		for (int64 i = 0; i < n; i++)
 		{
 			if (i == 0 || ApplySortComparator(raw[order[i]], false, raw[order[i - 1]], false,
@@ -322,8 +328,13 @@ BuildIdMap(PrefQueryResult *res, int c, Datum *raw, Oid typid, Oid outtype, cons
 				map->values[++k] = raw[order[i]];
 			key[order[i]] = k;
 			if ((i & 0xFFFF) == 0)
+			{
 				CHECK_FOR_INTERRUPTS();
+				MemoryContextReset(sortctx);
+			}
 		}
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(sortctx);
 		map->ndistinct = k + 1;
 		pfree(order);
 	}
@@ -612,10 +623,17 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const 
 				{
 					/* a copy in the outer context, detoasted (packed headers kept) */
 					Datum		d = vals[c];
+					bool		copied = false;
 
 					if (typlen[c] == -1)
-						d = PointerGetDatum(pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d)));
-					raw[c][res->nrows] = datumCopy(d, typbyval[c], typlen[c]);
+					{
+						struct varlena *v = (struct varlena *) DatumGetPointer(d);
+						struct varlena *dv = pg_detoast_datum_packed(v);
+
+						copied = dv != v;
+						d = PointerGetDatum(dv);
+					}
+					raw[c][res->nrows] = copied ? d : datumCopy(d, typbyval[c], typlen[c]);
 					rawbytes += typbyval[c] ? 0 : (double) datumGetSize(d, typbyval[c], typlen[c]);
 					continue;
 				}
