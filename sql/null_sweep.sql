@@ -53,6 +53,7 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	(NULL, NULL, 'double precision[]', 'ARRAY[0.5, 1.5, 2.5]::float8[]'),
 	(NULL, NULL, 'real[]', 'ARRAY[0.5, 1.5, 2.5]::real[]'),
 	(NULL, NULL, 'bigint[]', 'ARRAY[1, 2, 3]::bigint[]'),
+	(NULL, NULL, 'text[]', 'ARRAY[''a'']::text[]'),
 	(NULL, NULL, 'text', '''a'''),
 	(NULL, NULL, 'jsonb', '''{}''::jsonb'),
 	(NULL, NULL, 'name', '''pgpref_no_such_role''::name'),
@@ -132,6 +133,7 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	-- options whose default is NULL
 	(NULL, 'weights', 'double precision[]', 'NULL::float8[]'),
 	(NULL, 'initial', 'bigint[]', 'NULL::bigint[]'),
+	(NULL, 'initial', 'text[]', 'NULL::text[]'),
 	-- inner queries
 	(NULL, 'sql', 'text', '''SELECT id, embedding FROM null_sweep_emb'''),
 	('pref.binarize(%', 'sql', 'text', '''SELECT label::bigint, id, score FROM null_sweep_emb'''),

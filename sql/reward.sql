@@ -118,7 +118,7 @@ SELECT round(((upper - lower) / (2 * std_error))::numeric, 9) AS z_90
 FROM pref.bt_fit_contextual('SELECT winner, loser, covariates FROM bt_battles', level => 0.9) LIMIT 1;
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 1, ARRAY[0.5]::float8[]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]::float8[] WHERE false');
-SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]');
+SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[''0.5'']');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]::float8[] UNION ALL SELECT 2, 1, ARRAY[0.5, 1]::float8[]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[''NaN'']::float8[]');
 SELECT * FROM pref.bt_fit_contextual('SELECT 1, 2, ARRAY[0.5]::float8[] UNION ALL SELECT 3, 4, ARRAY[0.1]');

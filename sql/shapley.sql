@@ -217,7 +217,7 @@ SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train WHE
 SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid WHERE false');
 SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', 0);
 SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', 9);
-SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', NULL);
+SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', NULL::integer);
 SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', 3, 'manhattan');
 SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_a_valid', 3, 'cosine');
 SELECT * FROM pref.knn_shapley('SELECT id, features, label FROM shap_a_train', 'SELECT features, label FROM shap_b_valid');

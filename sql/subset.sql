@@ -69,8 +69,8 @@ SELECT * FROM pref.select_subset('SELECT id, emb FROM pts', 3, initial => '{10, 
 SELECT * FROM pref.select_subset('SELECT id, emb FROM pts', 3, initial => '{10, 10}');
 SELECT * FROM pref.select_subset('SELECT id, emb FROM pts', 3, initial => '{10, NULL}');
 SELECT * FROM pref.select_subset('SELECT id, emb, q FROM pts', 3, 'dpp', initial => '{10, 11}');
-SELECT * FROM pref.near_duplicates('SELECT id, emb FROM pts', 'Infinity');
-SELECT * FROM pref.near_duplicates('SELECT id, emb FROM pts', NULL);
+SELECT * FROM pref.near_duplicates('SELECT id, emb FROM pts', 'Infinity'::float8);
+SELECT * FROM pref.near_duplicates('SELECT id, emb FROM pts', NULL::float8);
 
 -- bad data
 SELECT * FROM pref.select_subset($$VALUES (1, '{1,0}'::real[]), (2, '{0,0}')$$, 2);
@@ -84,7 +84,7 @@ SELECT * FROM pref.select_subset('SELECT id FROM pts', 2);
 SELECT * FROM pref.select_subset('SELECT id, emb, q, q FROM pts', 2);
 SELECT * FROM pref.select_subset('SELECT id::text, emb FROM pts', 2);
 SELECT * FROM pref.select_subset('SELECT id, emb::text FROM pts', 2);
-SELECT * FROM pref.select_subset($$SELECT id, ARRAY[1, 2] FROM pts$$, 2);
+SELECT * FROM pref.select_subset($$SELECT id, ARRAY['1', '2'] FROM pts$$, 2);
 SELECT * FROM pref.select_subset('SELECT id, emb, q::text FROM pts', 2);
 SELECT * FROM pref.select_subset('SELECT id::float8, emb FROM pts', 2);
 SELECT * FROM pref.pareto_front('SELECT id, 1.0 FROM pts');

@@ -9,6 +9,9 @@
 #include "lib/stringinfo.h"
 #include "fmgr.h"
 #include "utils/array.h"
+#include "utils/arrayaccess.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
@@ -52,9 +55,11 @@ PrefParseOption(const char *value, const char *const *names, const char *optname
 }
 
 /*
- * Copy a float array into out (at most maxdim elements) without raising
- * errors; returns a PREF_VEC_* status, the array length in *len and, for
- * non-finite values, the 0-based position in *bad.
+ * Copy a real[], double precision[], numeric[], smallint[], integer[] or
+ * bigint[] array into out (exactly maxdim elements) without raising errors
+ * (a numeric beyond the double range raises PostgreSQL's own); returns a
+ * PREF_VEC_* status, the array length in *len and, for non-finite values,
+ * the 0-based position in *bad.
  */
 int
 PrefCopyVector(ArrayType *arr, double *out, int maxdim, int *len, int *bad)
@@ -64,7 +69,8 @@ PrefCopyVector(ArrayType *arr, double *out, int maxdim, int *len, int *bad)
 
 	*len = 0;
 	*bad = -1;
-	if (elt != FLOAT4OID && elt != FLOAT8OID)
+	if (elt != FLOAT4OID && elt != FLOAT8OID && elt != NUMERICOID &&
+		elt != INT2OID && elt != INT4OID && elt != INT8OID)
 		return PREF_VEC_BAD_TYPE;
 	if (ARR_NDIM(arr) > 1)
 		return PREF_VEC_MULTIDIM;
@@ -83,12 +89,47 @@ PrefCopyVector(ArrayType *arr, double *out, int maxdim, int *len, int *bad)
 		for (int i = 0; i < n; i++)
 			out[i] = src[i];
 	}
-	else
+	else if (elt == FLOAT4OID)
 	{
 		const float *src = (const float *) ARR_DATA_PTR(arr);
 
 		for (int i = 0; i < n; i++)
 			out[i] = (double) src[i];
+	}
+	else if (elt == INT2OID)
+	{
+		const int16 *src = (const int16 *) ARR_DATA_PTR(arr);
+
+		for (int i = 0; i < n; i++)
+			out[i] = (double) src[i];
+	}
+	else if (elt == INT4OID)
+	{
+		const int32 *src = (const int32 *) ARR_DATA_PTR(arr);
+
+		for (int i = 0; i < n; i++)
+			out[i] = (double) src[i];
+	}
+	else if (elt == INT8OID)
+	{
+		const int64 *src = (const int64 *) ARR_DATA_PTR(arr);
+
+		for (int i = 0; i < n; i++)
+			out[i] = (double) src[i];
+	}
+	else
+	{
+		/* numeric: variable width, walk the elements */
+		array_iter	it;
+
+		array_iter_setup(&it, (AnyArrayType *) arr);
+		for (int i = 0; i < n; i++)
+		{
+			bool		isnull;
+			Datum		d = array_iter_next(&it, &isnull, i, -1, false, TYPALIGN_INT);
+
+			out[i] = DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+		}
 	}
 	for (int i = 0; i < n; i++)
 		if (!isfinite(out[i]))
@@ -114,7 +155,7 @@ PrefVectorError(int status, const char *argname, const char *where,
 		case PREF_VEC_BAD_TYPE:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("%s must be real[] or double precision[]%s", argname, where)));
+					 errmsg("%s must be real[], double precision[], numeric[] or an integer array%s", argname, where)));
 			break;
 		case PREF_VEC_MULTIDIM:
 			ereport(ERROR,

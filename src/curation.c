@@ -21,6 +21,9 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* Argument number i of the bigint signature, in a call with id_type at idarg */
+#define ARGNO(i) (idarg >= 0 && (i) >= idarg ? (i) + 1 : (i))
+
 typedef struct StrIdx
 {
 	const char *s;
@@ -112,23 +115,22 @@ static const char *const binarize_strategies[] = {
 	"best_vs_random", "best_vs_worst", "all_pairs", "best_vs_all", NULL
 };
 
-PG_FUNCTION_INFO_V1(pref_binarize);
-
 /*
  * Ratings to preference pairs: the inner query yields (prompt_id,
  * response_id, score) or, with weights, (prompt_id, response_id, scores[]).
+ * idarg is the position of id_type, or -1 for the bigint signature.
  */
-Datum
-pref_binarize(PG_FUNCTION_ARGS)
+static Datum
+RunBinarize(FunctionCallInfo fcinfo, int idarg)
 {
 	static const PrefQueryColumn cols1[] = {
-		{"prompt_id", PREF_COL_INT8, false, false},
-		{"response_id", PREF_COL_INT8, false, false},
+		{"prompt_id", PREF_COL_ID, false, false},
+		{"response_id", PREF_COL_ID, false, false},
 		{"score", PREF_COL_FLOAT8, false, false},
 	};
 	static const PrefQueryColumn colsv[] = {
-		{"prompt_id", PREF_COL_INT8, false, false},
-		{"response_id", PREF_COL_INT8, false, false},
+		{"prompt_id", PREF_COL_ID, false, false},
+		{"response_id", PREF_COL_ID, false, false},
 		{"scores", PREF_COL_VECTOR, false, false},
 	};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -148,25 +150,26 @@ pref_binarize(PG_FUNCTION_ARGS)
 				npairs = 0,
 				maxgroup = 0;
 
-	PrefCheckNotNull(fcinfo, 0, "sql");
-	PrefCheckNotNull(fcinfo, 1, "strategy");
-	PrefCheckNotNull(fcinfo, 2, "min_margin");
-	PrefCheckNotNull(fcinfo, 3, "seed");
-	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	strategy = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), binarize_strategies, "strategy");
-	min_margin = PG_GETARG_FLOAT8(2);
+	PrefCheckNotNull(fcinfo, ARGNO(0), "sql");
+	PrefCheckNotNull(fcinfo, ARGNO(1), "strategy");
+	PrefCheckNotNull(fcinfo, ARGNO(2), "min_margin");
+	PrefCheckNotNull(fcinfo, ARGNO(3), "seed");
+	sql = text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0)));
+	strategy = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(1))), binarize_strategies, "strategy");
+	min_margin = PG_GETARG_FLOAT8(ARGNO(2));
 	PrefCheckFinite(min_margin, "min_margin");
 	if (min_margin < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("min_margin must not be negative"),
 				 errdetail("Pairs need the chosen score to exceed the rejected one by more than min_margin; ties never become pairs.")));
-	seed = (uint64) PG_GETARG_INT64(3);
-	if (!PG_ARGISNULL(4))
-		weights = PrefReadVector(PG_GETARG_ARRAYTYPE_P(4), &nweights, "weights");
+	seed = (uint64) PG_GETARG_INT64(ARGNO(3));
+	if (!PG_ARGISNULL(ARGNO(4)))
+		weights = PrefReadVector(PG_GETARG_ARRAYTYPE_P(ARGNO(4)), &nweights, "weights");
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQuery(sql, weights ? colsv : cols1, 3, "binarize");
+	res = PrefReadQueryIds(sql, weights ? colsv : cols1, 3, "binarize",
+						   idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
 
 	PrefCheckMemory((double) res->nrows * sizeof(CurationRow), "binarize");
 	rows = palloc(sizeof(CurationRow) * Max(res->nrows, 1));
@@ -196,16 +199,17 @@ pref_binarize(PG_FUNCTION_ARGS)
 			rows[i].score = PREF_QUERY_FLOAT8(res, 2)[i];
 	for (int64 i = 0; i < res->nrows; i++)
 	{
-		rows[i].prompt = PREF_QUERY_INT8(res, 0)[i];
-		rows[i].response = PREF_QUERY_INT8(res, 1)[i];
+		rows[i].prompt = PREF_QUERY_ID(res, 0)[i];
+		rows[i].response = PREF_QUERY_ID(res, 1)[i];
 	}
 
 	dup = curation_sort_rows(res->nrows, rows);
 	if (dup >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNIQUE_VIOLATION),
-				 errmsg("binarize: response " INT64_FORMAT " of prompt " INT64_FORMAT " appears more than once",
-						rows[dup].response, rows[dup].prompt),
+				 errmsg("binarize: response %s of prompt %s appears more than once",
+						PrefIdString(res->ids[1], rows[dup].response),
+						PrefIdString(res->ids[0], rows[dup].prompt)),
 				 errhint("Give each (prompt_id, response_id) one score, e.g. average repeated ratings first.")));
 
 	for (int64 s = 0; s < res->nrows;)
@@ -238,7 +242,9 @@ pref_binarize(PG_FUNCTION_ARGS)
 			nsingle++;
 		else
 		{
-			m = curation_binarize_prompt(e - s, rows + s, strategy, min_margin, seed, pairs);
+			m = curation_binarize_prompt(e - s, rows + s, strategy, min_margin,
+										 curation_prompt_stream(seed, PrefIdStreamKey(res->ids[0], rows[s].prompt)),
+										 pairs);
 			if (m == 0)
 				nnopair++;
 			for (int64 j = 0; j < m; j++)
@@ -246,9 +252,9 @@ pref_binarize(PG_FUNCTION_ARGS)
 				Datum		values[4];
 				bool		nulls[4] = {false, false, false, false};
 
-				values[0] = Int64GetDatum(rows[s].prompt);
-				values[1] = Int64GetDatum(pairs[j].chosen);
-				values[2] = Int64GetDatum(pairs[j].rejected);
+				values[0] = PrefIdDatum(res->ids[0], rows[s].prompt);
+				values[1] = PrefIdDatum(res->ids[1], pairs[j].chosen);
+				values[2] = PrefIdDatum(res->ids[1], pairs[j].rejected);
 				values[3] = Float8GetDatum(pairs[j].margin);
 				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			}
@@ -263,6 +269,24 @@ pref_binarize(PG_FUNCTION_ARGS)
 	PG_RETURN_NULL();
 }
 
+PG_FUNCTION_INFO_V1(pref_binarize);
+
+/* pref.binarize(sql, strategy, ...): integer ids, returned as bigint */
+Datum
+pref_binarize(PG_FUNCTION_ARGS)
+{
+	return RunBinarize(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_binarize_any);
+
+/* pref.binarize(sql, id_type, strategy, ...): ids of type id_type */
+Datum
+pref_binarize_any(PG_FUNCTION_ARGS)
+{
+	return RunBinarize(fcinfo, 1);
+}
+
 /* ---- labels: majority vote and Dawid-Skene ------------------------------ */
 
 typedef struct Labels
@@ -275,7 +299,8 @@ typedef struct Labels
 	int		   *item;
 	int		   *annot;
 	int		   *label;
-	int64	   *item_ids;
+	int64	   *item_ids;		/* keys of the item ids (query.h) */
+	const PrefIdMap *ids;		/* their mapping back to ids */
 	char	  **annot_names;
 	char	  **label_names;
 } Labels;
@@ -300,19 +325,23 @@ CompareObsKey(const void *a, const void *b)
 	return 0;
 }
 
-/* Read (item_id, annotator, label) rows, encode them, reject repeated labels */
+/*
+ * Read (item_id, annotator, label) rows, encode them, reject repeated
+ * labels; id_type: how to read the item ids (query.h)
+ */
 static Labels *
-ReadLabels(const char *sql, const char *what)
+ReadLabels(const char *sql, const char *what, Oid id_type)
 {
 	static const PrefQueryColumn cols[] = {
-		{"item_id", PREF_COL_INT8, false, false},
+		{"item_id", PREF_COL_ID, false, false},
 		{"annotator", PREF_COL_TEXT, false, false},
 		{"label", PREF_COL_TEXT, false, false},
 	};
-	PrefQueryResult *res = PrefReadQuery(sql, cols, 3, what);
+	PrefQueryResult *res = PrefReadQueryIds(sql, cols, 3, what, id_type);
 	Labels	   *lb = palloc0(sizeof(Labels));
 	ObsKey	   *keys;
 
+	lb->ids = res->ids[0];
 	lb->nobs = res->nrows;
 	lb->skipped = res->skipped;
 	if (lb->nobs == 0)
@@ -324,7 +353,7 @@ ReadLabels(const char *sql, const char *what)
 	lb->item = palloc(sizeof(int) * lb->nobs);
 	lb->annot = palloc(sizeof(int) * lb->nobs);
 	lb->label = palloc(sizeof(int) * lb->nobs);
-	lb->nitems = EncodeIds(lb->nobs, PREF_QUERY_INT8(res, 0), lb->item, &lb->item_ids);
+	lb->nitems = EncodeIds(lb->nobs, PREF_QUERY_ID(res, 0), lb->item, &lb->item_ids);
 	lb->nannot = EncodeStrings(lb->nobs, PREF_QUERY_TEXT(res, 1), lb->annot, &lb->annot_names);
 	lb->nclass = EncodeStrings(lb->nobs, PREF_QUERY_TEXT(res, 2), lb->label, &lb->label_names);
 
@@ -339,8 +368,9 @@ ReadLabels(const char *sql, const char *what)
 		if (CompareObsKey(&keys[i], &keys[i - 1]) == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("%s: annotator \"%s\" labelled item " INT64_FORMAT " more than once",
-							what, lb->annot_names[keys[i].annot], lb->item_ids[keys[i].item]),
+					 errmsg("%s: annotator \"%s\" labelled item %s more than once",
+							what, lb->annot_names[keys[i].annot],
+							PrefIdString(lb->ids, lb->item_ids[keys[i].item])),
 					 errhint("Keep one label per (item_id, annotator), e.g. the latest with SELECT DISTINCT ON (item_id, annotator) ... ORDER BY item_id, annotator, labelled_at DESC.")));
 	pfree(keys);
 	return lb;
@@ -357,11 +387,9 @@ NoteSkipped(const Labels *lb, const char *what)
 
 static const char *const tie_policies[] = {"null", "lowest", "drop", NULL};
 
-PG_FUNCTION_INFO_V1(pref_majority_vote);
-
-/* Majority label per item with a tie policy */
-Datum
-pref_majority_vote(PG_FUNCTION_ARGS)
+/* Majority label per item with a tie policy; idarg: position of id_type or -1 */
+static Datum
+RunMajorityVote(FunctionCallInfo fcinfo, int idarg)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *sql;
@@ -370,13 +398,14 @@ pref_majority_vote(PG_FUNCTION_ARGS)
 	int		   *counts;
 	int		   *total;
 
-	PrefCheckNotNull(fcinfo, 0, "sql");
-	PrefCheckNotNull(fcinfo, 1, "ties");
-	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(1)), tie_policies, "ties");
+	PrefCheckNotNull(fcinfo, ARGNO(0), "sql");
+	PrefCheckNotNull(fcinfo, ARGNO(1), "ties");
+	sql = text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0)));
+	ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(1))), tie_policies, "ties");
 
 	InitMaterializedSRF(fcinfo, 0);
-	lb = ReadLabels(sql, "majority_vote");
+	lb = ReadLabels(sql, "majority_vote",
+					idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
 	NoteSkipped(lb, "majority_vote");
 	if (lb->nobs == 0)
 		PG_RETURN_NULL();
@@ -409,7 +438,7 @@ pref_majority_vote(PG_FUNCTION_ARGS)
 		}
 		if (tied && ties == 2)
 			continue;
-		values[0] = Int64GetDatum(lb->item_ids[i]);
+		values[0] = PrefIdDatum(lb->ids, lb->item_ids[i]);
 		if (tied && ties == 0)
 			nulls[1] = true;
 		else
@@ -423,6 +452,24 @@ pref_majority_vote(PG_FUNCTION_ARGS)
 	PG_RETURN_NULL();
 }
 
+PG_FUNCTION_INFO_V1(pref_majority_vote);
+
+/* pref.majority_vote(sql, ties): integer item ids, returned as bigint */
+Datum
+pref_majority_vote(PG_FUNCTION_ARGS)
+{
+	return RunMajorityVote(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_majority_vote_any);
+
+/* pref.majority_vote(sql, id_type, ties): item ids of type id_type */
+Datum
+pref_majority_vote_any(PG_FUNCTION_ARGS)
+{
+	return RunMajorityVote(fcinfo, 1);
+}
+
 /* Let a long EM be cancelled */
 static void
 DsCheckInterrupts(void)
@@ -430,21 +477,24 @@ DsCheckInterrupts(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
-/* Read labels and run Dawid-Skene with the function's options */
+/*
+ * Read labels and run Dawid-Skene with the function's options; idarg is the
+ * position of id_type or -1, id_type how to read the item ids
+ */
 static DawidSkene *
-RunDawidSkene(FunctionCallInfo fcinfo, Labels **lbp, const char *what)
+RunDawidSkene(FunctionCallInfo fcinfo, int idarg, Oid id_type, Labels **lbp, const char *what)
 {
 	DawidSkene *ds = palloc0(sizeof(DawidSkene));
 	Labels	   *lb;
 	double		bytes;
 
-	PrefCheckNotNull(fcinfo, 0, "sql");
-	PrefCheckNotNull(fcinfo, 1, "max_iter");
-	PrefCheckNotNull(fcinfo, 2, "tol");
-	PrefCheckNotNull(fcinfo, 3, "smoothing");
-	ds->max_iter = PG_GETARG_INT32(1);
-	ds->tol = PG_GETARG_FLOAT8(2);
-	ds->smoothing = PG_GETARG_FLOAT8(3);
+	PrefCheckNotNull(fcinfo, ARGNO(0), "sql");
+	PrefCheckNotNull(fcinfo, ARGNO(1), "max_iter");
+	PrefCheckNotNull(fcinfo, ARGNO(2), "tol");
+	PrefCheckNotNull(fcinfo, ARGNO(3), "smoothing");
+	ds->max_iter = PG_GETARG_INT32(ARGNO(1));
+	ds->tol = PG_GETARG_FLOAT8(ARGNO(2));
+	ds->smoothing = PG_GETARG_FLOAT8(ARGNO(3));
 	if (ds->max_iter < 1 || ds->max_iter > 100000)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("max_iter must be between 1 and 100000")));
@@ -455,7 +505,7 @@ RunDawidSkene(FunctionCallInfo fcinfo, Labels **lbp, const char *what)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("smoothing must be finite and not negative")));
 
-	lb = ReadLabels(text_to_cstring(PG_GETARG_TEXT_PP(0)), what);
+	lb = ReadLabels(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0))), what, id_type);
 	NoteSkipped(lb, what);
 	*lbp = lb;
 	if (lb->nobs == 0)
@@ -513,11 +563,12 @@ Float8Array(const double *x, int rows, int cols, bool matrix)
 	return construct_md_array(d, NULL, 2, dims, lbs, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
-PG_FUNCTION_INFO_V1(pref_dawid_skene);
-
-/* One row per item: most probable label, its posterior, all posteriors */
-Datum
-pref_dawid_skene(PG_FUNCTION_ARGS)
+/*
+ * One row per item: most probable label, its posterior, all posteriors;
+ * idarg: position of id_type or -1
+ */
+static Datum
+RunDawidSkeneItems(FunctionCallInfo fcinfo, int idarg)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Labels	   *lb;
@@ -525,7 +576,9 @@ pref_dawid_skene(PG_FUNCTION_ARGS)
 	Datum		labels;
 
 	InitMaterializedSRF(fcinfo, 0);
-	ds = RunDawidSkene(fcinfo, &lb, "dawid_skene");
+	ds = RunDawidSkene(fcinfo, idarg,
+					   idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0),
+					   &lb, "dawid_skene");
 	if (ds == NULL)
 		PG_RETURN_NULL();
 	labels = PointerGetDatum(LabelArray(lb));
@@ -539,7 +592,7 @@ pref_dawid_skene(PG_FUNCTION_ARGS)
 		for (int k = 1; k < lb->nclass; k++)
 			if (p[k] > p[best])
 				best = k;
-		values[0] = Int64GetDatum(lb->item_ids[i]);
+		values[0] = PrefIdDatum(lb->ids, lb->item_ids[i]);
 		values[1] = CStringGetTextDatum(lb->label_names[best]);
 		values[2] = Float8GetDatum(p[best]);
 		values[3] = labels;
@@ -552,9 +605,30 @@ pref_dawid_skene(PG_FUNCTION_ARGS)
 	PG_RETURN_NULL();
 }
 
+PG_FUNCTION_INFO_V1(pref_dawid_skene);
+
+/* pref.dawid_skene(sql, max_iter, tol, smoothing): integer item ids, as bigint */
+Datum
+pref_dawid_skene(PG_FUNCTION_ARGS)
+{
+	return RunDawidSkeneItems(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_dawid_skene_any);
+
+/* pref.dawid_skene(sql, id_type, max_iter, tol, smoothing): item ids of type id_type */
+Datum
+pref_dawid_skene_any(PG_FUNCTION_ARGS)
+{
+	return RunDawidSkeneItems(fcinfo, 1);
+}
+
 PG_FUNCTION_INFO_V1(pref_dawid_skene_annotators);
 
-/* One row per annotator: accuracy and confusion matrix (true x given) */
+/*
+ * One row per annotator: accuracy and confusion matrix (true x given); the
+ * item ids are not returned, so they may have any type with a btree order
+ */
 Datum
 pref_dawid_skene_annotators(PG_FUNCTION_ARGS)
 {
@@ -566,7 +640,7 @@ pref_dawid_skene_annotators(PG_FUNCTION_ARGS)
 	int			k;
 
 	InitMaterializedSRF(fcinfo, 0);
-	ds = RunDawidSkene(fcinfo, &lb, "dawid_skene_annotators");
+	ds = RunDawidSkene(fcinfo, -1, PREF_ID_ANY, &lb, "dawid_skene_annotators");
 	if (ds == NULL)
 		PG_RETURN_NULL();
 	k = lb->nclass;

@@ -57,7 +57,7 @@ curation_sort_rows(int64_t n, CurationRow *rows)
 /* Emit the pairs one prompt yields under a strategy */
 int64_t
 curation_binarize_prompt(int64_t n, const CurationRow *rows, int strategy,
-						 double min_margin, uint64_t seed, CurationPair *out)
+						 double min_margin, uint64_t stream, CurationPair *out)
 {
 	int64_t		m = 0;
 	int64_t		first = -1;		/* first row the best beats by more than min_margin */
@@ -111,8 +111,8 @@ curation_binarize_prompt(int64_t n, const CurationRow *rows, int strategy,
 		case BINARIZE_BEST_VS_RANDOM:
 		default:
 			{
-				/* one stream per (seed, prompt), independent of row order */
-				uint64_t	st = seed + (uint64_t) rows[0].prompt * UINT64_C(0xD1B54A32D192ED03);
+				/* the caller's stream of this prompt: independent of row order */
+				uint64_t	st = stream;
 				uint64_t	r = pref_splitmix64(&st);
 				int64_t		j = first + (int64_t) (r % (uint64_t) (n - first));
 

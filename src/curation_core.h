@@ -46,11 +46,16 @@ extern int64_t curation_sort_rows(int64_t n, CurationRow *rows);
 /*
  * Pairs of one prompt whose n rows are sorted as above; out must hold
  * n * (n - 1) / 2 pairs for all_pairs, n - 1 otherwise.  Returns the number
- * of pairs written (pairs need margin > min_margin).
+ * of pairs written (pairs need margin > min_margin).  best_vs_random draws
+ * from stream, the random stream of this prompt (curation_prompt_stream).
  */
 extern int64_t curation_binarize_prompt(int64_t n, const CurationRow *rows,
 										int strategy, double min_margin,
-										uint64_t seed, CurationPair *out);
+										uint64_t stream, CurationPair *out);
+
+/* The random stream of a prompt: one per (seed, prompt key) */
+#define curation_prompt_stream(seed, key) \
+	((uint64_t) (seed) + (uint64_t) (key) * UINT64_C(0xD1B54A32D192ED03))
 
 /* ---- Dawid-Skene EM ----------------------------------------------------- */
 

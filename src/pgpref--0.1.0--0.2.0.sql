@@ -2099,3 +2099,162 @@ CREATE FUNCTION @extschema@.reward_augmented_pairs(sql text)
 	AS 'MODULE_PATHNAME', 'pref_reward_augmented_pairs' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.reward_augmented_pairs(text) IS
 'reward-augmented pairs (Zhang et al. 2024) of the query''s (prompt_id, chosen_id, rejected_id, chosen_reward, rejected_reward) rows: each pair with distinct rewards becomes two pairs conditioned on a target reward, target = chosen_reward preferring chosen and target = rejected_reward preferring rejected (flipped); pairs with equal rewards are skipped';
+
+-- ---- issue 13: any id type
+-- Overloads of the functions that read ids from an inner query, with an
+-- id_type argument; the bigint signatures keep their meaning.
+
+-- Ids of any type: the same functions with an id_type argument (e.g.
+-- id_type => NULL::uuid) return the training ids in that type; the
+-- training query's id column must have it.
+
+CREATE FUNCTION @extschema@.knn_shapley(
+	train_sql text,
+	valid_sql text,
+	id_type anyelement,
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2')
+RETURNS TABLE (id anyelement, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_knn_shapley_any'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.knn_shapley(text, text, anyelement, integer, text) IS
+'pref.knn_shapley with training ids of any type (id_type => NULL::text, NULL::uuid, ...), returned in that type; ties between equally distant rows go to the smaller id (text compared bytewise)';
+
+CREATE FUNCTION @extschema@.data_shapley(
+	train_sql text,
+	valid_sql text,
+	id_type anyelement,
+	method text DEFAULT 'tmc',
+	utility text DEFAULT 'knn',
+	permutations integer DEFAULT 1000,
+	seed bigint DEFAULT 42,
+	tol double precision DEFAULT 0.005,
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2',
+	alpha double precision DEFAULT 16,
+	beta double precision DEFAULT 1,
+	truncation double precision DEFAULT 0.01,
+	lambda double precision DEFAULT 1)
+RETURNS TABLE (id anyelement, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_data_shapley_any'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.data_shapley(text, text, anyelement, text, text, integer, bigint, double precision, integer, text, double precision, double precision, double precision, double precision) IS
+'pref.data_shapley with training ids of any type (id_type => NULL::text, NULL::uuid, ...), returned in that type; the same values as for integer ids in the same order';
+
+CREATE FUNCTION @extschema@.pair_shapley(
+	train_sql text,
+	valid_sql text,
+	id_type anyelement,
+	method text DEFAULT 'exact',
+	k integer DEFAULT 5,
+	metric text DEFAULT 'l2',
+	permutations integer DEFAULT 1000,
+	seed bigint DEFAULT 42,
+	tol double precision DEFAULT 0.005,
+	alpha double precision DEFAULT 16,
+	beta double precision DEFAULT 1,
+	truncation double precision DEFAULT 0.01,
+	utility text DEFAULT 'auto',
+	lambda double precision DEFAULT 1)
+RETURNS TABLE (id anyelement, value double precision, std_error double precision)
+AS 'MODULE_PATHNAME', 'pref_pair_shapley_any'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.pair_shapley(text, text, anyelement, text, integer, text, integer, bigint, double precision, double precision, double precision, double precision, text, double precision) IS
+'pref.pair_shapley with training pair ids of any type (id_type => NULL::text, NULL::uuid, ...), returned in that type; the validation query''s ids are not used and may have any type';
+
+-- Ids of any type: the same functions with an id_type argument (e.g.
+-- id_type => NULL::uuid) return the ids in that type; the query's id
+-- column must have it.  Ties go to the smaller id in the type's btree
+-- order, text compared bytewise (COLLATE "C").
+
+CREATE FUNCTION @extschema@.select_subset(
+	sql text,
+	k integer,
+	id_type anyelement,
+	method text DEFAULT 'facility_location',
+	metric text DEFAULT 'cosine',
+	lambda double precision DEFAULT NULL,
+	greedy text DEFAULT 'lazy',
+	epsilon double precision DEFAULT NULL,
+	gamma double precision DEFAULT NULL,
+	seed bigint DEFAULT NULL,
+	initial text[] DEFAULT NULL,
+	n_neighbors integer DEFAULT NULL,
+	single_precision boolean DEFAULT false,
+	OUT id anyelement,
+	OUT pick integer,
+	OUT gain double precision,
+	OUT objective double precision)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pref_select_subset_any' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 100;
+COMMENT ON FUNCTION @extschema@.select_subset(text, integer, anyelement, text, text, double precision, text, double precision, double precision, bigint, text[], integer, boolean) IS
+'pref.select_subset with ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s id has the type of id_type, initial gives ids in their text form, and the picks return them in id_type';
+
+CREATE FUNCTION @extschema@.near_duplicates(
+	sql text,
+	id_type anyelement,
+	threshold double precision DEFAULT 0.95,
+	metric text DEFAULT 'cosine',
+	gamma double precision DEFAULT NULL,
+	OUT id anyelement,
+	OUT group_id anyelement)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pref_near_duplicates_any' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 1000;
+COMMENT ON FUNCTION @extschema@.near_duplicates(text, anyelement, double precision, text, double precision) IS
+'pref.near_duplicates with ids of any type (id_type => NULL::text, NULL::uuid, ...); group_id is the smallest id of the group in the type''s btree order (text bytewise)';
+
+CREATE FUNCTION @extschema@.pareto_front(
+	sql text,
+	id_type anyelement,
+	OUT id anyelement,
+	OUT front integer)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pref_pareto_front_any' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 1000;
+COMMENT ON FUNCTION @extschema@.pareto_front(text, anyelement) IS
+'pref.pareto_front with ids of any type (id_type => NULL::text, NULL::uuid, ...), returned in that type';
+
+-- Ids of any type: the same functions with an id_type argument (e.g.
+-- id_type => NULL::uuid) return the ids in that type; the query's id
+-- columns must have it.
+
+CREATE FUNCTION @extschema@.binarize(
+	sql text,
+	id_type anyelement,
+	strategy text DEFAULT 'best_vs_random',
+	min_margin double precision DEFAULT 0,
+	seed bigint DEFAULT 0,
+	weights double precision[] DEFAULT NULL)
+RETURNS TABLE (prompt_id anyelement, chosen anyelement, rejected anyelement, margin double precision)
+AS 'MODULE_PATHNAME', 'pref_binarize_any'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.binarize(text, anyelement, text, double precision, bigint, double precision[]) IS
+'pref.binarize with prompt and response ids of any type (id_type => NULL::text, NULL::uuid, ...): both id columns of the query must have the type of id_type, and the pairs return them in it';
+
+CREATE FUNCTION @extschema@.majority_vote(sql text, id_type anyelement, ties text DEFAULT 'null')
+RETURNS TABLE (item_id anyelement, label text, votes integer, total integer, share double precision, tied boolean)
+AS 'MODULE_PATHNAME', 'pref_majority_vote_any'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.majority_vote(text, anyelement, text) IS
+'pref.majority_vote with item ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s item_id must have the type of id_type, and the result returns it in it';
+
+CREATE FUNCTION @extschema@.dawid_skene(
+	sql text,
+	id_type anyelement,
+	max_iter integer DEFAULT 100,
+	tol double precision DEFAULT 1e-6,
+	smoothing double precision DEFAULT 0.01)
+RETURNS TABLE (item_id anyelement, label text, probability double precision, labels text[],
+	probabilities double precision[], iterations integer, converged boolean, log_likelihood double precision)
+AS 'MODULE_PATHNAME', 'pref_dawid_skene_any'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.dawid_skene(text, anyelement, integer, double precision, double precision) IS
+'pref.dawid_skene with item ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s item_id must have the type of id_type, and the result returns it in it';

@@ -6,18 +6,31 @@
 
 #include <math.h>
 
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/execnodes.h"
+#include "parser/parse_coerce.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/sortsupport.h"
+#include "utils/typcache.h"
 
 #include "common.h"
 #include "query.h"
 
 #define QUERY_BATCH 1000
+
+/* Is typid one of the integer types whose values are their own keys */
+static bool
+IsIntegerId(Oid typid)
+{
+	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
+}
 
 /* Bytes one row of column c needs */
 static Size
@@ -35,6 +48,8 @@ ColumnWidth(PrefColKind kind, int dim)
 			return sizeof(bool);
 		case PREF_COL_TEXT:
 			return sizeof(char *);
+		case PREF_COL_ID:
+			return sizeof(int64);
 	}
 	return 0;
 }
@@ -49,23 +64,77 @@ KindName(PrefColKind kind)
 		case PREF_COL_FLOAT8:
 			return "a numeric type";
 		case PREF_COL_VECTOR:
-			return "real[] or double precision[]";
+			return "real[], double precision[], numeric[] or an integer array";
 		case PREF_COL_BOOL:
 			return "boolean";
 		case PREF_COL_TEXT:
 			return "text";
+		case PREF_COL_ID:
+			return "an integer type";
 	}
 	return "?";
 }
 
+/* The btree "less than" of a type's default operator class, or InvalidOid */
+static Oid
+IdLessThan(Oid typid)
+{
+	return lookup_type_cache(typid, TYPECACHE_LT_OPR)->lt_opr;
+}
+
+/* Ensure the id column c has a type usable under id_type */
+static void
+CheckIdColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what, Oid id_type)
+{
+	if (id_type == PREF_ID_INTEGER)
+	{
+		if (IsIntegerId(typid))
+			return;
+		if (TypeCategory(typid) == TYPCATEGORY_NUMERIC)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("%s: column %d (%s) of the query must be an integer type, not %s",
+							what, c + 1, col->name, format_type_be(typid)),
+					 errhint("Cast the column to bigint (%s::bigint).", col->name)));
+		if (OidIsValid(IdLessThan(typid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("%s: column %d (%s) of the query must be an integer type, not %s",
+							what, c + 1, col->name, format_type_be(typid)),
+					 errhint("Pass id_type => NULL::%s to get %s ids.",
+							 format_type_be(typid), format_type_be(typid))));
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s: column %d (%s) of the query must be an integer type, not %s",
+						what, c + 1, col->name, format_type_be(typid))));
+	}
+	if (id_type != PREF_ID_ANY && typid != id_type)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s: column %d (%s) of the query is %s, but id_type is %s",
+						what, c + 1, col->name, format_type_be(typid), format_type_be(id_type)),
+				 errdetail("The ids are returned in the type of id_type, so the query's ids must have that type."),
+				 errhint("Cast the column in the query (%s::%s), or pass id_type => NULL::%s.",
+						 col->name, format_type_be(id_type), format_type_be(typid))));
+	if (!IsIntegerId(typid) && !OidIsValid(IdLessThan(typid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s: column %d (%s) of the query has type %s, which has no default btree ordering",
+						what, c + 1, col->name, format_type_be(typid)),
+				 errhint("Use ids of type bigint, integer, text or uuid.")));
+}
+
 /* Ensure the query's column c has a type usable as kind */
 static void
-CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what)
+CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what, Oid id_type)
 {
 	bool		ok = false;
 
 	switch (col->kind)
 	{
+		case PREF_COL_ID:
+			CheckIdColumnType(typid, col, c, what, id_type);
+			return;
 		case PREF_COL_INT8:
 			ok = (typid == INT2OID || typid == INT4OID || typid == INT8OID);
 			break;
@@ -74,7 +143,9 @@ CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what)
 				  typid == INT2OID || typid == INT4OID || typid == INT8OID);
 			break;
 		case PREF_COL_VECTOR:
-			ok = (typid == FLOAT4ARRAYOID || typid == FLOAT8ARRAYOID);
+			ok = (typid == FLOAT4ARRAYOID || typid == FLOAT8ARRAYOID ||
+				  typid == NUMERICARRAYOID || typid == INT2ARRAYOID ||
+				  typid == INT4ARRAYOID || typid == INT8ARRAYOID);
 			break;
 		case PREF_COL_BOOL:
 			ok = (typid == BOOLOID);
@@ -97,6 +168,7 @@ StoreValue(PrefQueryResult *res, const PrefQueryColumn *col, int c, Oid typid,
 {
 	switch (col->kind)
 	{
+		case PREF_COL_ID:		/* integer ids; the others are kept as Datums */
 		case PREF_COL_INT8:
 			PREF_QUERY_INT8(res, c)[row] =
 				typid == INT2OID ? DatumGetInt16(d) :
@@ -167,9 +239,220 @@ VectorLength(Datum d, const char *name, int64 qrow, const char *what)
 	return len;
 }
 
-/* Run sql through a cursor and read every row */
+/* Does column col keep its ids as Datums (non-integer ids) */
+static bool
+RawId(const PrefQueryColumn *col, Oid typid)
+{
+	return col->kind == PREF_COL_ID && !IsIntegerId(typid);
+}
+
+/* Sort state of the ids of one column: their Datums and the btree order */
+typedef struct IdSortArg
+{
+	const Datum *raw;
+	SortSupport ssup;
+} IdSortArg;
+
+/* Order row numbers by their ids, then by row (qsort_arg comparator) */
+static int
+CompareRawIds(const void *a, const void *b, void *arg)
+{
+	const IdSortArg *s = (const IdSortArg *) arg;
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+	int			r = ApplySortComparator(s->raw[x], false, s->raw[y], false, s->ssup);
+
+	if (r != 0)
+		return r;
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* SortSupport of the default btree order of typid, text in COLLATE "C" */
+static SortSupport
+IdSortSupport(Oid typid)
+{
+	SortSupport ssup = palloc0(sizeof(SortSupportData));
+
+	ssup->ssup_cxt = CurrentMemoryContext;
+	ssup->ssup_collation = OidIsValid(get_typcollation(typid)) ? C_COLLATION_OID : InvalidOid;
+	ssup->ssup_nulls_first = false;
+	ssup->abbreviate = false;
+	PrepareSortSupportFromOrderingOp(IdLessThan(typid), ssup);
+	return ssup;
+}
+
+/*
+ * The key mapping of id column c: integer ids are their own keys; other
+ * ids (raw, one per kept row) become dense ranks in btree order.
+ */
+static PrefIdMap *
+BuildIdMap(PrefQueryResult *res, int c, Datum *raw, Oid typid, Oid outtype, const char *what)
+{
+	PrefIdMap  *map = palloc0(sizeof(PrefIdMap));
+	bool		isvarlena;
+	int64		n = res->nrows;
+
+	map->typid = typid;
+	map->outtype = outtype;
+	map->integer = IsIntegerId(typid);
+	get_typlenbyval(typid, &map->typlen, &map->typbyval);
+	getTypeOutputInfo(typid, &map->typoutput, &isvarlena);
+	if (map->integer)
+		return map;
+
+	map->ssup = IdSortSupport(typid);
+	PrefCheckMemory((double) n * (sizeof(int64) + sizeof(Datum)), what);
+	if (n > 0)
+	{
+		int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * n);
+		int64	   *key = PREF_QUERY_ID(res, c);
+		IdSortArg	arg;
+		int64		k = -1;
+
+		MemoryContext sortctx,
+					old;
+
+		for (int64 i = 0; i < n; i++)
+			order[i] = i;
+		arg.raw = raw;
+		arg.ssup = (SortSupport) map->ssup;
+		map->values = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Datum) * n);
+		/* comparators may detoast into the current context: a short-lived one */
+		sortctx = AllocSetContextCreate(CurrentMemoryContext, "pgpref id sort", ALLOCSET_DEFAULT_SIZES);
+		old = MemoryContextSwitchTo(sortctx);
+		qsort_arg(order, n, sizeof(int64), CompareRawIds, &arg);
+		for (int64 i = 0; i < n; i++)
+		{
+			if (i == 0 || ApplySortComparator(raw[order[i]], false, raw[order[i - 1]], false,
+											  (SortSupport) map->ssup) != 0)
+				map->values[++k] = raw[order[i]];
+			key[order[i]] = k;
+			if ((i & 0xFFFF) == 0)
+			{
+				CHECK_FOR_INTERRUPTS();
+				MemoryContextReset(sortctx);
+			}
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(sortctx);
+		map->ndistinct = k + 1;
+		pfree(order);
+	}
+	if (raw != NULL)
+		pfree(raw);
+	return map;
+}
+
+/* The id of a key as a Datum of map->outtype */
+Datum
+PrefIdDatum(const PrefIdMap *map, int64 key)
+{
+	if (!map->integer)
+	{
+		Assert(key >= 0 && key < map->ndistinct);
+		return map->values[key];
+	}
+	switch (map->outtype)
+	{
+		case INT2OID:
+			return Int16GetDatum((int16) key);
+		case INT4OID:
+			return Int32GetDatum((int32) key);
+		default:
+			return Int64GetDatum(key);
+	}
+}
+
+/* The id of a key in its text form */
+char *
+PrefIdString(const PrefIdMap *map, int64 key)
+{
+	if (map->integer)
+		return psprintf(INT64_FORMAT, key);
+	return OidOutputFunctionCall(map->typoutput, PrefIdDatum(map, key));
+}
+
+/* The key of an id value of type valtype, or -1 if it is not a query id */
+int64
+PrefIdLookup(const PrefIdMap *map, Datum value, Oid valtype)
+{
+	int64		lo = 0,
+				hi = map->ndistinct - 1;
+
+	switch (valtype)
+	{
+		case INT2OID:
+			return map->integer ? DatumGetInt16(value) : -1;
+		case INT4OID:
+			return map->integer ? DatumGetInt32(value) : -1;
+		case INT8OID:
+			return map->integer ? DatumGetInt64(value) : -1;
+	}
+	if (map->integer || valtype != map->typid)
+		return -1;
+	while (lo <= hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+		int			r = ApplySortComparator(value, false, map->values[mid], false,
+											(SortSupport) map->ssup);
+
+		if (r == 0)
+			return mid;
+		if (r > 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* Integer ids: the value; others: FNV-1a of the text form */
+uint64
+PrefIdStreamKey(const PrefIdMap *map, int64 key)
+{
+	const unsigned char *p;
+	uint64		h = UINT64CONST(0xcbf29ce484222325);
+
+	if (map->integer)
+		return (uint64) key;
+	for (p = (const unsigned char *) PrefIdString(map, key); *p; p++)
+	{
+		h ^= *p;
+		h *= UINT64CONST(0x100000001b3);
+	}
+	return h;
+}
+
+/* The type of result column idcol, checked to have a btree order */
+Oid
+PrefIdTypeOfResult(FunctionCallInfo fcinfo, int idcol)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			typid;
+
+	if (rsinfo == NULL || rsinfo->setDesc == NULL || idcol >= rsinfo->setDesc->natts)
+		elog(ERROR, "id type requested before the result was set up");
+	typid = TupleDescAttr(rsinfo->setDesc, idcol)->atttypid;
+	if (!IsIntegerId(typid) && !OidIsValid(IdLessThan(typid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("id_type %s has no default btree ordering", format_type_be(typid)),
+				 errdetail("Ids are sorted to break ties and to find repeated ids."),
+				 errhint("Use ids of type bigint, integer, text or uuid.")));
+	return typid;
+}
+
+/* Run sql through a cursor and read every row (integer ids only) */
 PrefQueryResult *
 PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what)
+{
+	return PrefReadQueryIds(sql, cols, ncols, what, PREF_ID_INTEGER);
+}
+
+/* Run sql through a cursor and read every row; ids as id_type says */
+PrefQueryResult *
+PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what,
+				 Oid id_type)
 {
 	MemoryContext outer = CurrentMemoryContext;
 	MemoryContext batchctx;
@@ -183,6 +466,10 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 	Datum	   *vals;
 	bool	   *nulls;
 	bool		first = true;
+	Datum	  **raw;			/* per column: non-integer ids of the kept rows */
+	int16	   *typlen;
+	bool	   *typbyval;
+	double		rawbytes = 0;	/* bytes of the copied non-integer ids */
 
 	while (nrequired < ncols && !cols[nrequired].optional)
 		nrequired++;
@@ -197,6 +484,10 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 	typids = palloc0(sizeof(Oid) * ncols);
 	vals = palloc0(sizeof(Datum) * ncols);
 	nulls = palloc0(sizeof(bool) * ncols);
+	raw = palloc0(sizeof(Datum *) * ncols);
+	typlen = palloc0(sizeof(int16) * ncols);
+	typbyval = palloc0(sizeof(bool) * ncols);
+	res->ids = palloc0(sizeof(PrefIdMap *) * ncols);
 	/* detoasted values and conversions live here, reset after every batch */
 	batchctx = AllocSetContextCreate(outer, "pgpref query batch", ALLOCSET_DEFAULT_SIZES);
 
@@ -242,7 +533,8 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 			for (int c = 0; c < natts; c++)
 			{
 				typids[c] = SPI_gettypeid(tupdesc, c + 1);
-				CheckColumnType(typids[c], &cols[c], c, what);
+				CheckColumnType(typids[c], &cols[c], c, what, id_type);
+				get_typlenbyval(typids[c], &typlen[c], &typbyval[c]);
 			}
 			first = false;
 		}
@@ -283,9 +575,10 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 							res->dim[c] = VectorLength(vals[c], cols[c].name, qrow, what);
 				for (int c = 0; c < res->ncols; c++)
 					rowbytes += (double) ColumnWidth(cols[c].kind, res->dim[c]) +
-						(cols[c].nullable ? sizeof(bool) : 0);
+						(cols[c].nullable ? sizeof(bool) : 0) +
+						(RawId(&cols[c], typids[c]) ? sizeof(Datum) : 0);
 				/* the rows themselves must fit; grow by doubling up to that */
-				PrefCheckMemory(rowbytes * (double) (res->nrows + 1), what);
+				PrefCheckMemory(rowbytes * (double) (res->nrows + 1) + rawbytes, what);
 				maxrows = floor((double) pgpref_max_memory_kb * 1024.0 / rowbytes);
 				newcap = cap == 0 ? 1024 : cap * 2;
 				if ((double) newcap > maxrows)
@@ -299,12 +592,16 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 						res->data[c] = MemoryContextAllocHuge(outer, w * newcap);
 						if (cols[c].nullable)
 							res->isnull[c] = MemoryContextAllocHuge(outer, sizeof(bool) * newcap);
+						if (RawId(&cols[c], typids[c]))
+							raw[c] = MemoryContextAllocHuge(outer, sizeof(Datum) * newcap);
 					}
 					else
 					{
 						res->data[c] = repalloc_huge(res->data[c], w * newcap);
 						if (cols[c].nullable)
 							res->isnull[c] = repalloc_huge(res->isnull[c], sizeof(bool) * newcap);
+						if (raw[c] != NULL)
+							raw[c] = repalloc_huge(raw[c], sizeof(Datum) * newcap);
 					}
 				}
 				cap = newcap;
@@ -322,6 +619,24 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 						PREF_QUERY_TEXT(res, c)[res->nrows] = NULL;
 					continue;
 				}
+				if (RawId(&cols[c], typids[c]))
+				{
+					/* a copy in the outer context, detoasted (packed headers kept) */
+					Datum		d = vals[c];
+					bool		copied = false;
+
+					if (typlen[c] == -1)
+					{
+						struct varlena *v = (struct varlena *) DatumGetPointer(d);
+						struct varlena *dv = pg_detoast_datum_packed(v);
+
+						copied = dv != v;
+						d = PointerGetDatum(dv);
+					}
+					raw[c][res->nrows] = copied ? d : datumCopy(d, typbyval[c], typlen[c]);
+					rawbytes += typbyval[c] ? 0 : (double) datumGetSize(d, typbyval[c], typlen[c]);
+					continue;
+				}
 				MemoryContextSwitchTo(batchctx);
 				StoreValue(res, &cols[c], c, typids[c], vals[c], res->nrows, qrow, what);
 				MemoryContextSwitchTo(outer);
@@ -335,5 +650,9 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 	SPI_cursor_close(portal);
 	SPI_finish();
 	MemoryContextDelete(batchctx);
+	for (int c = 0; c < res->ncols; c++)
+		if (cols[c].kind == PREF_COL_ID)
+			res->ids[c] = BuildIdMap(res, c, raw[c], typids[c],
+									 id_type == PREF_ID_INTEGER ? INT8OID : typids[c], what);
 	return res;
 }

@@ -48,6 +48,9 @@ static const char *const metric_names[] = {"l2", "cosine", NULL};
 
 #define CONVERGENCE_WINDOW 50
 
+/* Argument number i of the bigint signature, in a call with id_type at idarg */
+#define ARGNO(i) (idarg >= 0 && (i) >= idarg ? (i) + 1 : (i))
+
 /* What a call asked for */
 typedef struct ShapleyArgs
 {
@@ -72,7 +75,8 @@ typedef struct ShapleyData
 	int			n;				/* training rows (players) */
 	int			m;				/* validation rows */
 	int			d;
-	int64	   *id;
+	int64	   *id;				/* keys of the training ids (query.h) */
+	const PrefIdMap *ids;		/* their mapping back to ids */
 	double	   *x;				/* n x d (pairs: chosen - rejected) */
 	int64	   *y;				/* n labels (NULL for pairs) */
 	double	   *v;				/* m x d */
@@ -144,7 +148,7 @@ CmpInt64(const void *a, const void *b)
 
 /* Ensure training ids are unique */
 static void
-CheckUniqueIds(const int64 *id, int n, const char *what)
+CheckUniqueIds(const int64 *id, int n, const PrefIdMap *map, const char *what)
 {
 	int64	   *s = palloc(sizeof(int64) * n);
 
@@ -154,14 +158,18 @@ CheckUniqueIds(const int64 *id, int n, const char *what)
 		if (s[i] == s[i - 1])
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("%s: training id " INT64_FORMAT " appears more than once", what, s[i]),
+					 errmsg("%s: training id %s appears more than once", what, PrefIdString(map, s[i])),
 					 errhint("Every training row needs its own id.")));
 	pfree(s);
 }
 
-/* Run both inner queries and check what came back; false if no training rows */
+/*
+ * Run both inner queries and check what came back; false if no training
+ * rows.  id_type: how to read the training ids (query.h).
+ */
 static bool
-ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, ShapleyData *dat)
+ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Oid id_type,
+		 ShapleyData *dat)
 {
 	PrefQueryResult *tr,
 			   *va;
@@ -172,14 +180,15 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 	if (a->pairs)
 	{
 		static const PrefQueryColumn cols[] = {
-			{"id", PREF_COL_INT8, false, false},
+			{"id", PREF_COL_ID, false, false},
 			{"chosen", PREF_COL_VECTOR, false, false},
 			{"rejected", PREF_COL_VECTOR, false, false}
 		};
 
-		tr = PrefReadQuery(train_sql, cols, 3, twhat);
+		tr = PrefReadQueryIds(train_sql, cols, 3, twhat, id_type);
 		CheckRead(tr, a->what, "training", "id, chosen or rejected");
-		va = PrefReadQuery(valid_sql, cols, 3, vwhat);
+		/* validation ids are not used: any type */
+		va = PrefReadQueryIds(valid_sql, cols, 3, vwhat, PREF_ID_ANY);
 		CheckRead(va, a->what, "validation", "id, chosen or rejected");
 		if (tr->nrows == 0)
 			return false;
@@ -196,7 +205,7 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 	else
 	{
 		static const PrefQueryColumn tcols[] = {
-			{"id", PREF_COL_INT8, false, false},
+			{"id", PREF_COL_ID, false, false},
 			{"features", PREF_COL_VECTOR, false, false},
 			{"label", PREF_COL_INT8, false, false}
 		};
@@ -205,7 +214,7 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 			{"label", PREF_COL_INT8, false, false}
 		};
 
-		tr = PrefReadQuery(train_sql, tcols, 3, twhat);
+		tr = PrefReadQueryIds(train_sql, tcols, 3, twhat, id_type);
 		CheckRead(tr, a->what, "training", "id, features or label");
 		va = PrefReadQuery(valid_sql, vcols, 2, vwhat);
 		CheckRead(va, a->what, "validation", "features or label");
@@ -224,8 +233,9 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Sha
 	}
 	dat->n = (int) tr->nrows;
 	dat->m = (int) va->nrows;
-	dat->id = PREF_QUERY_INT8(tr, 0);
-	CheckUniqueIds(dat->id, dat->n, a->what);
+	dat->id = PREF_QUERY_ID(tr, 0);
+	dat->ids = tr->ids[0];
+	CheckUniqueIds(dat->id, dat->n, dat->ids, a->what);
 	if (a->k > dat->n && a->utility == UTIL_KNN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -796,9 +806,13 @@ ParseCommon(ShapleyArgs *a)
 				 errmsg("%s: lambda must be positive and finite", a->what)));
 }
 
-/* Run a valuation and return its rows */
+/*
+ * Run a valuation and return its rows; any_id: the overload with id_type
+ * (ids returned in the type of result column 0), else integer ids
+ */
 static Datum
-RunValuation(FunctionCallInfo fcinfo, ShapleyArgs *a, const char *train_sql, const char *valid_sql)
+RunValuation(FunctionCallInfo fcinfo, ShapleyArgs *a, const char *train_sql, const char *valid_sql,
+			 bool any_id)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ShapleyData dat;
@@ -812,7 +826,8 @@ RunValuation(FunctionCallInfo fcinfo, ShapleyArgs *a, const char *train_sql, con
 	work = AllocSetContextCreate(CurrentMemoryContext, "pgpref shapley", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
 
-	if (!ReadData(train_sql, valid_sql, a, &dat))
+	if (!ReadData(train_sql, valid_sql, a,
+				  any_id ? PrefIdTypeOfResult(fcinfo, 0) : PREF_ID_INTEGER, &dat))
 	{
 		/* no training rows: nothing to value (docs/conventions.md) */
 		MemoryContextSwitchTo(old);
@@ -834,7 +849,7 @@ RunValuation(FunctionCallInfo fcinfo, ShapleyArgs *a, const char *train_sql, con
 		Datum		vals[3];
 		bool		nulls[3] = {false, false, false};
 
-		vals[0] = Int64GetDatum(dat.id[i]);
+		vals[0] = PrefIdDatum(dat.ids, dat.id[i]);
 		vals[1] = Float8GetDatum(values[i]);
 		if (se == NULL || a->method == METHOD_LOO || isnan(se[i]))
 			nulls[2] = true;
@@ -846,35 +861,35 @@ RunValuation(FunctionCallInfo fcinfo, ShapleyArgs *a, const char *train_sql, con
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(pref_knn_shapley);
-
-/* pref.knn_shapley(train_sql, valid_sql, k, metric): exact KNN-Shapley */
-Datum
-pref_knn_shapley(PG_FUNCTION_ARGS)
+/*
+ * pref.knn_shapley(train_sql, valid_sql, [id_type,] k, metric): exact
+ * KNN-Shapley; idarg is the position of id_type or -1
+ */
+static Datum
+RunKnnShapley(FunctionCallInfo fcinfo, int idarg)
 {
 	ShapleyArgs a = {0};
 
 	a.what = "knn_shapley";
 	for (int i = 0; i < 4; i++)
-		CheckNotNull(fcinfo, i, a.what, (const char *[]) {"train_sql", "valid_sql", "k", "metric"}[i]);
+		CheckNotNull(fcinfo, ARGNO(i), a.what, (const char *[]) {"train_sql", "valid_sql", "k", "metric"}[i]);
 	a.method = METHOD_EXACT;
 	a.utility = UTIL_KNN;
-	a.k = PG_GETARG_INT32(2);
-	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), metric_names, "metric");
+	a.k = PG_GETARG_INT32(ARGNO(2));
+	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(3))), metric_names, "metric");
 	a.permutations = 1;
 	a.alpha = a.beta = a.lambda = 1.0;
-	return RunValuation(fcinfo, &a, text_to_cstring(PG_GETARG_TEXT_PP(0)),
-						text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	return RunValuation(fcinfo, &a, text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0))),
+						text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(1))), idarg >= 0);
 }
 
-PG_FUNCTION_INFO_V1(pref_data_shapley);
-
 /*
- * pref.data_shapley(train_sql, valid_sql, method, utility, permutations,
- * seed, tolerance, k, metric, alpha, beta, truncation, lambda)
+ * pref.data_shapley(train_sql, valid_sql, [id_type,] method, utility,
+ * permutations, seed, tolerance (tol with id_type), k, metric, alpha, beta,
+ * truncation, lambda); idarg is the position of id_type or -1
  */
-Datum
-pref_data_shapley(PG_FUNCTION_ARGS)
+static Datum
+RunDataShapley(FunctionCallInfo fcinfo, int idarg)
 {
 	static const char *const names[] = {"train_sql", "valid_sql", "method", "utility",
 		"permutations", "seed", "tol", "k", "metric", "alpha", "beta", "truncation", "lambda"};
@@ -882,32 +897,31 @@ pref_data_shapley(PG_FUNCTION_ARGS)
 
 	a.what = "data_shapley";
 	for (int i = 0; i < 13; i++)
-		CheckNotNull(fcinfo, i, a.what, names[i]);
-	a.method = 1 + PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), data_method_names, "method");
-	a.utility = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(3)), data_utility_names, "utility");
-	a.permutations = PG_GETARG_INT32(4);
-	a.seed = PG_GETARG_INT64(5);
-	a.tolerance = PG_GETARG_FLOAT8(6);
-	a.k = PG_GETARG_INT32(7);
-	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(8)), metric_names, "metric");
-	a.alpha = PG_GETARG_FLOAT8(9);
-	a.beta = PG_GETARG_FLOAT8(10);
-	a.truncation = PG_GETARG_FLOAT8(11);
-	a.lambda = PG_GETARG_FLOAT8(12);
-	return RunValuation(fcinfo, &a, text_to_cstring(PG_GETARG_TEXT_PP(0)),
-						text_to_cstring(PG_GETARG_TEXT_PP(1)));
+		CheckNotNull(fcinfo, ARGNO(i), a.what, i == 6 && idarg >= 0 ? "tol" : names[i]);
+	a.method = 1 + PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(2))), data_method_names, "method");
+	a.utility = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(3))), data_utility_names, "utility");
+	a.permutations = PG_GETARG_INT32(ARGNO(4));
+	a.seed = PG_GETARG_INT64(ARGNO(5));
+	a.tolerance = PG_GETARG_FLOAT8(ARGNO(6));
+	a.k = PG_GETARG_INT32(ARGNO(7));
+	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(8))), metric_names, "metric");
+	a.alpha = PG_GETARG_FLOAT8(ARGNO(9));
+	a.beta = PG_GETARG_FLOAT8(ARGNO(10));
+	a.truncation = PG_GETARG_FLOAT8(ARGNO(11));
+	a.lambda = PG_GETARG_FLOAT8(ARGNO(12));
+	return RunValuation(fcinfo, &a, text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0))),
+						text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(1))), idarg >= 0);
 }
 
-PG_FUNCTION_INFO_V1(pref_pair_shapley);
-
 /*
- * pref.pair_shapley(train_sql, valid_sql, method, k, metric, permutations,
- * seed, tolerance, alpha, beta, truncation, utility, lambda): utility auto
- * is knn for method exact (the only utility with an exact recursion) and
- * the Bradley-Terry reward model for the Monte-Carlo methods.
+ * pref.pair_shapley(train_sql, valid_sql, [id_type,] method, k, metric,
+ * permutations, seed, tolerance (tol with id_type), alpha, beta,
+ * truncation, utility, lambda): utility auto is knn for method exact (the
+ * only utility with an exact recursion) and the Bradley-Terry reward model
+ * for the Monte-Carlo methods.  idarg is the position of id_type or -1.
  */
-Datum
-pref_pair_shapley(PG_FUNCTION_ARGS)
+static Datum
+RunPairShapley(FunctionCallInfo fcinfo, int idarg)
 {
 	static const char *const names[] = {"train_sql", "valid_sql", "method", "k", "metric",
 		"permutations", "seed", "tol", "alpha", "beta", "truncation", "utility", "lambda"};
@@ -916,10 +930,10 @@ pref_pair_shapley(PG_FUNCTION_ARGS)
 
 	a.what = "pair_shapley";
 	for (int i = 0; i < 13; i++)
-		CheckNotNull(fcinfo, i, a.what, names[i]);
+		CheckNotNull(fcinfo, ARGNO(i), a.what, i == 7 && idarg >= 0 ? "tol" : names[i]);
 	a.pairs = true;
-	a.method = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(2)), method_names, "method");
-	util = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(11)), pair_utility_names, "utility");
+	a.method = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(2))), method_names, "method");
+	util = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(11))), pair_utility_names, "utility");
 	if (util == PAIR_UTIL_AUTO)
 		util = a.method == METHOD_EXACT ? PAIR_UTIL_KNN : PAIR_UTIL_REWARD;
 	if (util == PAIR_UTIL_REWARD && a.method == METHOD_EXACT)
@@ -929,15 +943,69 @@ pref_pair_shapley(PG_FUNCTION_ARGS)
 				 errdetail("Only the KNN utility has an exact closed form (Jia et al. 2019)."),
 				 errhint("Use utility => 'knn' with method => 'exact', or method tmc, beta, banzhaf or loo with utility => 'reward'.")));
 	a.utility = util == PAIR_UTIL_KNN ? UTIL_KNN : UTIL_REWARD;
-	a.k = PG_GETARG_INT32(3);
-	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(4)), metric_names, "metric");
-	a.permutations = PG_GETARG_INT32(5);
-	a.seed = PG_GETARG_INT64(6);
-	a.tolerance = PG_GETARG_FLOAT8(7);
-	a.alpha = PG_GETARG_FLOAT8(8);
-	a.beta = PG_GETARG_FLOAT8(9);
-	a.truncation = PG_GETARG_FLOAT8(10);
-	a.lambda = PG_GETARG_FLOAT8(12);
-	return RunValuation(fcinfo, &a, text_to_cstring(PG_GETARG_TEXT_PP(0)),
-						text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	a.k = PG_GETARG_INT32(ARGNO(3));
+	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(4))), metric_names, "metric");
+	a.permutations = PG_GETARG_INT32(ARGNO(5));
+	a.seed = PG_GETARG_INT64(ARGNO(6));
+	a.tolerance = PG_GETARG_FLOAT8(ARGNO(7));
+	a.alpha = PG_GETARG_FLOAT8(ARGNO(8));
+	a.beta = PG_GETARG_FLOAT8(ARGNO(9));
+	a.truncation = PG_GETARG_FLOAT8(ARGNO(10));
+	a.lambda = PG_GETARG_FLOAT8(ARGNO(12));
+	return RunValuation(fcinfo, &a, text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0))),
+						text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(1))), idarg >= 0);
+}
+
+PG_FUNCTION_INFO_V1(pref_knn_shapley);
+
+/* pref.knn_shapley(train_sql, valid_sql, k, metric): integer ids, returned as bigint */
+Datum
+pref_knn_shapley(PG_FUNCTION_ARGS)
+{
+	return RunKnnShapley(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_knn_shapley_any);
+
+/* pref.knn_shapley(train_sql, valid_sql, id_type, ...): ids of type id_type */
+Datum
+pref_knn_shapley_any(PG_FUNCTION_ARGS)
+{
+	return RunKnnShapley(fcinfo, 2);
+}
+
+PG_FUNCTION_INFO_V1(pref_data_shapley);
+
+/* pref.data_shapley(train_sql, valid_sql, method, ...): integer ids, returned as bigint */
+Datum
+pref_data_shapley(PG_FUNCTION_ARGS)
+{
+	return RunDataShapley(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_data_shapley_any);
+
+/* pref.data_shapley(train_sql, valid_sql, id_type, ...): ids of type id_type */
+Datum
+pref_data_shapley_any(PG_FUNCTION_ARGS)
+{
+	return RunDataShapley(fcinfo, 2);
+}
+
+PG_FUNCTION_INFO_V1(pref_pair_shapley);
+
+/* pref.pair_shapley(train_sql, valid_sql, method, ...): integer ids, returned as bigint */
+Datum
+pref_pair_shapley(PG_FUNCTION_ARGS)
+{
+	return RunPairShapley(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_pair_shapley_any);
+
+/* pref.pair_shapley(train_sql, valid_sql, id_type, ...): ids of type id_type */
+Datum
+pref_pair_shapley_any(PG_FUNCTION_ARGS)
+{
+	return RunPairShapley(fcinfo, 2);
 }

@@ -35,6 +35,9 @@ static const char *const greedy_names[] = {"lazy", "naive", "stochastic", NULL};
 /* Rows per near-duplicate block are limited to about this many bytes */
 #define NEARDUP_BLOCK_BYTES (32.0 * 1024 * 1024)
 
+/* Argument number i of the bigint signature, in a call with id_type at idarg */
+#define ARGNO(i) (idarg >= 0 && (i) >= idarg ? (i) + 1 : (i))
+
 /* State of the progress notices of one call */
 typedef struct SubsetProgressState
 {
@@ -134,7 +137,7 @@ IdCmp(const void *a, const void *b, void *arg)
 
 /* Sort row indices by id; error on a duplicate id */
 static int64 *
-SortedByIdUnique(const int64 *id, int64 n, const char *what)
+SortedByIdUnique(const int64 *id, int64 n, const PrefIdMap *map, const char *what)
 {
 	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
 
@@ -145,7 +148,7 @@ SortedByIdUnique(const int64 *id, int64 n, const char *what)
 		if (id[order[i]] == id[order[i - 1]])
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("%s: duplicate id " INT64_FORMAT " in the query", what, id[order[i]]),
+					 errmsg("%s: duplicate id %s in the query", what, PrefIdString(map, id[order[i]])),
 					 errhint("Each row needs a distinct id.")));
 	return order;
 }
@@ -161,7 +164,7 @@ static void
 SortResultById(PrefQueryResult *res, const char *what)
 {
 	int64		n = res->nrows;
-	int64	   *order = SortedByIdUnique(PREF_QUERY_INT8(res, 0), n, what);
+	int64	   *order = SortedByIdUnique(PREF_QUERY_ID(res, 0), n, res->ids[0], what);
 	bool	   *done = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
 	int			maxw = 1;
 	char	   *tmp;
@@ -203,6 +206,17 @@ SortResultById(PrefQueryResult *res, const char *what)
 	pfree(order);
 }
 
+/* Output function of an array element type (for messages) */
+static Oid
+ElementOutput(Oid elt)
+{
+	Oid			out;
+	bool		isvarlena;
+
+	getTypeOutputInfo(elt, &out, &isvarlena);
+	return out;
+}
+
 /* Row index of an id in ids sorted ascending, or -1 */
 static int64
 FindId(const int64 *id, int64 n, int64 key)
@@ -231,14 +245,14 @@ FindId(const int64 *id, int64 n, int64 key)
  * user how to find the ids of the offending rows.
  */
 static PrefQueryResult *
-ReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what)
+ReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what, Oid id_type)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	PrefQueryResult *volatile res = NULL;
 
 	PG_TRY();
 	{
-		res = PrefReadQuery(sql, cols, ncols, what);
+		res = PrefReadQueryIds(sql, cols, ncols, what, id_type);
 	}
 	PG_CATCH();
 	{
@@ -287,7 +301,7 @@ PrepareData(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool
 	sd->n = res->nrows;
 	sd->d = res->dim[1];
 	sd->x = PREF_QUERY_VECTOR(res, 1);
-	sd->id = PREF_QUERY_INT8(res, 0);
+	sd->id = PREF_QUERY_ID(res, 0);
 	sd->quality = NULL;
 	sd->metric = metric;
 	sd->gamma = has_gamma ? gamma : 1.0 / (double) sd->d;
@@ -300,7 +314,7 @@ PrepareData(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool
 	if (bad >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s: embedding of id " INT64_FORMAT " is a zero vector", what, sd->id[bad]),
+				 errmsg("%s: embedding of id %s is a zero vector", what, PrefIdString(res->ids[0], sd->id[bad])),
 				 errdetail("Cosine similarity is undefined for a zero vector."),
 				 errhint("Use metric => 'l2', or leave such rows out of the query.")));
 }
@@ -316,18 +330,17 @@ ResultBytes(const PrefQueryResult *res, int64 n)
 	return b;
 }
 
-PG_FUNCTION_INFO_V1(pref_select_subset);
-
 /*
- * pref.select_subset(sql, k, method, metric, lambda, greedy, epsilon, gamma,
- * seed, initial, n_neighbors, single_precision) -> (id, pick, gain,
- * objective) in pick order
+ * pref.select_subset(sql, k, [id_type,] method, metric, lambda, greedy,
+ * epsilon, gamma, seed, initial, n_neighbors, single_precision) -> (id,
+ * pick, gain, objective) in pick order.  idarg is the position of id_type,
+ * or -1 for the bigint signature.
  */
-Datum
-pref_select_subset(PG_FUNCTION_ARGS)
+static Datum
+RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 {
 	static const PrefQueryColumn cols[] = {
-		{"id", PREF_COL_INT8, false, false},
+		{"id", PREF_COL_ID, false, false},
 		{"embedding", PREF_COL_VECTOR, false, false},
 		{"quality", PREF_COL_FLOAT8, true, false},
 	};
@@ -342,7 +355,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 				epsilon = 0,
 				gamma = 0;
 	uint64		seed = 0;
-	bool		has_seed = !PG_ARGISNULL(8);
+	bool		has_seed = !PG_ARGISNULL(ARGNO(8));
 	PrefQueryResult *res;
 	SubsetData	sd;
 	SubsetResult out;
@@ -356,40 +369,41 @@ pref_select_subset(PG_FUNCTION_ARGS)
 	int			rc = SUBSET_OK;
 	char	   *tmp;
 	SubsetFLParams flp;
+	const PrefIdMap *ids;
 	int64		n_neighbors = 0;
-	bool		single = !PG_ARGISNULL(11) && PG_GETARG_BOOL(11);
+	bool		single = !PG_ARGISNULL(ARGNO(11)) && PG_GETARG_BOOL(ARGNO(11));
 
-	sql = TextArg(fcinfo, 0, "sql");
-	if (PG_ARGISNULL(1))
+	sql = TextArg(fcinfo, ARGNO(0), "sql");
+	if (PG_ARGISNULL(ARGNO(1)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("k must not be NULL")));
-	k = PG_GETARG_INT32(1);
+	k = PG_GETARG_INT32(ARGNO(1));
 	if (k <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be positive"),
 				 errdetail("Got %d.", k)));
-	tmp = TextArg(fcinfo, 2, "method");
+	tmp = TextArg(fcinfo, ARGNO(2), "method");
 	method = PrefParseOption(tmp, method_names, "method");
-	tmp = TextArg(fcinfo, 3, "metric");
+	tmp = TextArg(fcinfo, ARGNO(3), "metric");
 	metric = PrefParseOption(tmp, metric_names, "metric");
-	tmp = TextArg(fcinfo, 5, "greedy");
+	tmp = TextArg(fcinfo, ARGNO(5), "greedy");
 	greedy = PrefParseOption(tmp, greedy_names, "greedy");
 
 	if (method == METHOD_FL)
-		lambda = FloatArg(fcinfo, 4, "lambda", 1.0, 0.0, false, 1e300, false);
+		lambda = FloatArg(fcinfo, ARGNO(4), "lambda", 1.0, 0.0, false, 1e300, false);
 	else if (method == METHOD_MMR)
-		lambda = FloatArg(fcinfo, 4, "lambda", 0.5, 0.0, false, 1.0, false);
-	else if (!PG_ARGISNULL(4))
+		lambda = FloatArg(fcinfo, ARGNO(4), "lambda", 0.5, 0.0, false, 1.0, false);
+	else if (!PG_ARGISNULL(ARGNO(4)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("lambda applies only to methods facility_location and mmr")));
 	if (method == METHOD_FL && greedy == SUBSET_STOCHASTIC)
-		epsilon = FloatArg(fcinfo, 6, "epsilon", 0.01, 0.0, true, 1.0, true);
+		epsilon = FloatArg(fcinfo, ARGNO(6), "epsilon", 0.01, 0.0, true, 1.0, true);
 	else if (method == METHOD_DPP)
-		epsilon = FloatArg(fcinfo, 6, "epsilon", 1e-10, 0.0, true, 1e300, false);
-	else if (!PG_ARGISNULL(6))
+		epsilon = FloatArg(fcinfo, ARGNO(6), "epsilon", 1e-10, 0.0, true, 1e300, false);
+	else if (!PG_ARGISNULL(ARGNO(6)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("epsilon applies only to method dpp and to greedy => 'stochastic'")));
@@ -397,18 +411,18 @@ pref_select_subset(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("greedy applies only to method facility_location")));
-	if (!PG_ARGISNULL(7) && metric != SUBSET_L2)
+	if (!PG_ARGISNULL(ARGNO(7)) && metric != SUBSET_L2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
-	gamma = FloatArg(fcinfo, 7, "gamma", 0.0, 0.0, true, 1e300, false);
-	if (!PG_ARGISNULL(10))
+	gamma = FloatArg(fcinfo, ARGNO(7), "gamma", 0.0, 0.0, true, 1e300, false);
+	if (!PG_ARGISNULL(ARGNO(10)))
 	{
 		if (method != METHOD_FL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("n_neighbors applies only to method facility_location")));
-		n_neighbors = PG_GETARG_INT32(10);
+		n_neighbors = PG_GETARG_INT32(ARGNO(10));
 		if (n_neighbors <= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -420,17 +434,18 @@ pref_select_subset(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("single_precision applies only to dense facility location (without n_neighbors)")));
 	if (has_seed)
-		seed = (uint64) PG_GETARG_INT64(8);
+		seed = (uint64) PG_GETARG_INT64(ARGNO(8));
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	res = ReadQuery(sql, cols, 3, what);
+	res = ReadQuery(sql, cols, 3, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
+	ids = res->ids[0];
 	NoticeSkipped(res, what, "id, embedding or quality");
 	n = res->nrows;
 	if (n == 0)
 		return (Datum) 0;
 	PrefApplyBlasThreads();
-	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(7), what);
+	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(ARGNO(7)), what);
 	if (res->ncols == 3)
 	{
 		sd.quality = PREF_QUERY_FLOAT8(res, 2);
@@ -439,27 +454,45 @@ pref_select_subset(PG_FUNCTION_ARGS)
 				if (sd.quality[i] < 0)
 					ereport(ERROR,
 							(errcode(ERRCODE_DATA_EXCEPTION),
-							 errmsg("%s: quality of id " INT64_FORMAT " is negative", what, sd.id[i]),
+							 errmsg("%s: quality of id %s is negative", what, PrefIdString(ids, sd.id[i])),
 							 errdetail("The DPP kernel diag(q) S diag(q) needs non-negative qualities; got %g.",
 									   sd.quality[i])));
 	}
-	else if (method == METHOD_MMR && !PG_ARGISNULL(4))
+	else if (method == METHOD_MMR && !PG_ARGISNULL(ARGNO(4)))
 		ereport(NOTICE,
 				(errmsg("%s: the query has no quality column, so mmr ranks by diversity alone", what)));
 
-	if (!PG_ARGISNULL(9))
+	if (!PG_ARGISNULL(ARGNO(9)))
 	{
-		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(9);
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(ARGNO(9));
 		Datum	   *elems;
 		bool	   *nulls;
 		int			nelems;
+		Oid			elt = ARR_ELEMTYPE(arr);
+		int16		eltlen;
+		bool		eltbyval;
+		char		eltalign;
 		unsigned char *seen = palloc_extended(n, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 
 		if (ARR_NDIM(arr) > 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("initial must be a one-dimensional array")));
-		deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &nelems);
+		get_typlenbyvalalign(elt, &eltlen, &eltbyval, &eltalign);
+		deconstruct_array(arr, elt, eltlen, eltbyval, eltalign, &elems, &nulls, &nelems);
+		if (idarg >= 0)
+		{
+			/* text[]: the ids in their text form, read as the id type */
+			Oid			typinput,
+						typioparam;
+
+			getTypeInputInfo(ids->typid, &typinput, &typioparam);
+			for (int e = 0; e < nelems; e++)
+				if (!nulls[e])
+					elems[e] = OidInputFunctionCall(typinput, TextDatumGetCString(elems[e]),
+													typioparam, -1);
+			elt = ids->typid;
+		}
 		init = palloc(sizeof(int64) * Max(nelems, 1));
 		for (int e = 0; e < nelems; e++)
 		{
@@ -470,16 +503,17 @@ pref_select_subset(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("initial must not contain NULL elements")));
-			key = DatumGetInt64(elems[e]);
-			row = FindId(sd.id, n, key);
+			key = PrefIdLookup(ids, elems[e], elt);
+			row = key < 0 && !ids->integer ? -1 : FindId(sd.id, n, key);
 			if (row < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s: initial id " INT64_FORMAT " is not in the query result", what, key)));
+						 errmsg("%s: initial id %s is not in the query result", what,
+								OidOutputFunctionCall(ElementOutput(elt), elems[e]))));
 			if (seen[row])
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s: initial id " INT64_FORMAT " appears more than once", what, key)));
+						 errmsg("%s: initial id %s appears more than once", what, PrefIdString(ids, key))));
 			seen[row] = 1;
 			init[ninit++] = row;
 		}
@@ -613,7 +647,7 @@ pref_select_subset(PG_FUNCTION_ARGS)
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		values[0] = Int64GetDatum(sd.id[out.pick[t]]);
+		values[0] = PrefIdDatum(ids, sd.id[out.pick[t]]);
 		values[1] = Int32GetDatum((int32) (ninit + t + 1));
 		values[2] = Float8GetDatum(out.gain[t]);
 		nulls[2] = isnan(out.gain[t]);
@@ -623,19 +657,38 @@ pref_select_subset(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(pref_near_duplicates);
+PG_FUNCTION_INFO_V1(pref_select_subset);
 
-/* pref.near_duplicates(sql, threshold, metric, gamma) -> (id, group_id) */
+/* pref.select_subset(sql, k, method, ...): integer ids, returned as bigint */
 Datum
-pref_near_duplicates(PG_FUNCTION_ARGS)
+pref_select_subset(PG_FUNCTION_ARGS)
+{
+	return RunSelectSubset(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_select_subset_any);
+
+/* pref.select_subset(sql, k, id_type, method, ...): ids of type id_type */
+Datum
+pref_select_subset_any(PG_FUNCTION_ARGS)
+{
+	return RunSelectSubset(fcinfo, 2);
+}
+
+/*
+ * pref.near_duplicates(sql, [id_type,] threshold, metric, gamma) -> (id,
+ * group_id); idarg is the position of id_type or -1
+ */
+static Datum
+RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
 {
 	static const PrefQueryColumn cols[] = {
-		{"id", PREF_COL_INT8, false, false},
+		{"id", PREF_COL_ID, false, false},
 		{"embedding", PREF_COL_VECTOR, false, false},
 	};
 	const char *what = "near_duplicates";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *sql = TextArg(fcinfo, 0, "sql");
+	char	   *sql = TextArg(fcinfo, ARGNO(0), "sql");
 	double		threshold;
 	int			metric;
 	double		gamma;
@@ -648,27 +701,27 @@ pref_near_duplicates(PG_FUNCTION_ARGS)
 			   *group;
 	double		need;
 
-	if (PG_ARGISNULL(1))
+	if (PG_ARGISNULL(ARGNO(1)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("threshold must not be NULL")));
-	threshold = PG_GETARG_FLOAT8(1);
+	threshold = PG_GETARG_FLOAT8(ARGNO(1));
 	PrefCheckFinite(threshold, "threshold");
-	metric = PrefParseOption(TextArg(fcinfo, 2, "metric"), metric_names, "metric");
-	if (!PG_ARGISNULL(3) && metric != SUBSET_L2)
+	metric = PrefParseOption(TextArg(fcinfo, ARGNO(2), "metric"), metric_names, "metric");
+	if (!PG_ARGISNULL(ARGNO(3)) && metric != SUBSET_L2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
-	gamma = FloatArg(fcinfo, 3, "gamma", 0.0, 0.0, true, 1e300, false);
+	gamma = FloatArg(fcinfo, ARGNO(3), "gamma", 0.0, 0.0, true, 1e300, false);
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = ReadQuery(sql, cols, 2, what);
+	res = ReadQuery(sql, cols, 2, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
 	NoticeSkipped(res, what, "id or embedding");
 	n = res->nrows;
 	if (n == 0)
 		return (Datum) 0;
 	PrefApplyBlasThreads();
-	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(3), what);
+	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(ARGNO(3)), what);
 
 	block = (int) Min((double) n, Max(1.0, floor(NEARDUP_BLOCK_BYTES / (sizeof(double) * (double) n))));
 	need = ResultBytes(res, n) + (double) block * n * sizeof(double) + (double) n * 3 * sizeof(int64);
@@ -683,21 +736,40 @@ pref_near_duplicates(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
-		values[0] = Int64GetDatum(sd.id[i]);
-		values[1] = Int64GetDatum(group[i]);
+		values[0] = PrefIdDatum(res->ids[0], sd.id[i]);
+		values[1] = PrefIdDatum(res->ids[0], group[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(pref_pareto_front);
+PG_FUNCTION_INFO_V1(pref_near_duplicates);
 
-/* pref.pareto_front(sql) -> (id, front): non-dominated sorting, higher is better */
+/* pref.near_duplicates(sql, threshold, ...): integer ids, returned as bigint */
 Datum
-pref_pareto_front(PG_FUNCTION_ARGS)
+pref_near_duplicates(PG_FUNCTION_ARGS)
+{
+	return RunNearDuplicates(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_near_duplicates_any);
+
+/* pref.near_duplicates(sql, id_type, threshold, ...): ids of type id_type */
+Datum
+pref_near_duplicates_any(PG_FUNCTION_ARGS)
+{
+	return RunNearDuplicates(fcinfo, 1);
+}
+
+/*
+ * pref.pareto_front(sql [, id_type]) -> (id, front): non-dominated sorting,
+ * higher is better; any_id: the overload with id_type
+ */
+static Datum
+RunParetoFront(FunctionCallInfo fcinfo, bool any_id)
 {
 	static const PrefQueryColumn cols[] = {
-		{"id", PREF_COL_INT8, false, false},
+		{"id", PREF_COL_ID, false, false},
 		{"scores", PREF_COL_VECTOR, false, false},
 	};
 	const char *what = "pareto_front";
@@ -710,13 +782,13 @@ pref_pareto_front(PG_FUNCTION_ARGS)
 	const int64 *id;
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = ReadQuery(sql, cols, 2, what);
+	res = ReadQuery(sql, cols, 2, what, any_id ? PrefIdTypeOfResult(fcinfo, 0) : PREF_ID_INTEGER);
 	NoticeSkipped(res, what, "id or scores");
 	n = res->nrows;
 	if (n == 0)
 		return (Datum) 0;
 	id = PREF_QUERY_INT8(res, 0);
-	pfree(SortedByIdUnique(id, n, what));
+	pfree(SortedByIdUnique(id, n, res->ids[0], what));
 	PrefCheckMemory(ResultBytes(res, n) + (double) subset_pareto_work(n) + (double) n * (sizeof(int32) + sizeof(int64)), what);
 	front = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
 	work = palloc_extended(subset_pareto_work(n), MCXT_ALLOC_HUGE);
@@ -728,9 +800,27 @@ pref_pareto_front(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
-		values[0] = Int64GetDatum(id[i]);
+		values[0] = PrefIdDatum(res->ids[0], id[i]);
 		values[1] = Int32GetDatum(front[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_pareto_front);
+
+/* pref.pareto_front(sql): integer ids, returned as bigint */
+Datum
+pref_pareto_front(PG_FUNCTION_ARGS)
+{
+	return RunParetoFront(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(pref_pareto_front_any);
+
+/* pref.pareto_front(sql, id_type): ids of type id_type */
+Datum
+pref_pareto_front_any(PG_FUNCTION_ARGS)
+{
+	return RunParetoFront(fcinfo, true);
 }

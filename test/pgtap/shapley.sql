@@ -48,8 +48,8 @@ SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT * FROM tr', 'SELECT fe
   '42804', 'knn_shapley (validation query): the query returns 3 columns, expected (features, label)', 'too many columns');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT id::text, features, label FROM tr', 'SELECT * FROM va')$$,
   '42804', 'knn_shapley (training query): column 1 (id) of the query must be an integer type, not text', 'id type');
-SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT id, features::numeric[], label FROM tr', 'SELECT * FROM va')$$,
-  '42804', 'knn_shapley (training query): column 2 (features) of the query must be real[] or double precision[], not numeric[]', 'features type');
+SELECT throws_ok($$SELECT * FROM pref.knn_shapley('SELECT id, features::text[], label FROM tr', 'SELECT * FROM va')$$,
+  '42804', 'knn_shapley (training query): column 2 (features) of the query must be real[], double precision[], numeric[] or an integer array, not text[]', 'features type');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('VACUUM', 'SELECT * FROM va')$$,
   '22023', 'knn_shapley (training query): the query must be a SELECT that returns rows', 'utility statement');
 SELECT throws_ok($$SELECT * FROM pref.knn_shapley('DELETE FROM shap_a_train RETURNING id, features, label', 'SELECT * FROM va')$$,
