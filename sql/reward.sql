@@ -256,3 +256,13 @@ FROM pass_par p;
 DROP TABLE rw_big, rw_model, rw_pairs, rw_expect, bt_battles, bt_expect;
 DROP FUNCTION rel_err(float8[], float8[]);
 DROP FUNCTION sql_grad_norm(float8[], float8, float8, float8, boolean);
+
+-- integer[] and numeric[] embeddings in reward_fit equal the double precision fit
+CREATE TEMP TABLE rf_int AS
+  SELECT ARRAY[g % 5, (g * 3) % 4]::integer[] AS c, ARRAY[(g + 2) % 5, g % 3]::integer[] AS r
+  FROM generate_series(1, 60) g WHERE g % 5 <> (g + 2) % 5;
+SELECT (pref.reward_fit('SELECT c, r FROM rf_int', lambda => 1)).weights
+     = (pref.reward_fit('SELECT c::float8[], r::float8[] FROM rf_int', lambda => 1)).weights AS fit_int_exact,
+       (pref.reward_fit('SELECT c::numeric[], r::numeric[] FROM rf_int', lambda => 1)).weights
+     = (pref.reward_fit('SELECT c::float8[], r::float8[] FROM rf_int', lambda => 1)).weights AS fit_numeric_exact;
+DROP TABLE rf_int;
