@@ -288,6 +288,34 @@ SELECT rel_err(ARRAY(SELECT unnest(q.g)), (SELECT array_agg(v ORDER BY i, j) FRO
          SELECT i, j, sum(x[i]::float8 * x[j]::float8) AS v FROM gram_big, generate_series(1, 4) i, generate_series(1, 4) j GROUP BY i, j) t)) < 1e-12 AS gram_vs_sql
 FROM (SELECT pref.gram(x) AS g FROM gram_big) q;
 RESET ALL;
+
+-- integer[] and numeric[] rows: the same numbers as double precision rows
+-- (exact: integers and these decimals convert exactly or to the nearest double
+-- the same way float8[] input does), and they resolve without a cast
+CREATE TEMP TABLE gram_int AS
+  SELECT g AS id, ARRAY[g % 7, (g * 3) % 5, g % 2 - 1]::integer[] AS xi,
+         ARRAY[(g % 7) * 0.25, ((g * 3) % 5) * 0.5, g % 2 - 1]::numeric[] AS xn, (g % 4)::float8 AS y
+  FROM generate_series(1, 200) g;
+SELECT (SELECT pref.gram(xi) FROM gram_int) = (SELECT pref.gram(xi::float8[]) FROM gram_int) AS gram_int_exact,
+       (SELECT pref.gram(xn) FROM gram_int) = (SELECT pref.gram(xn::float8[]) FROM gram_int) AS gram_numeric_exact,
+       (SELECT pref.moments(xi) FROM gram_int) = (SELECT pref.moments(xi::float8[]) FROM gram_int) AS moments_int_exact,
+       (SELECT pref.moments(xn) FROM gram_int) = (SELECT pref.moments(xn::float8[]) FROM gram_int) AS moments_numeric_exact,
+       (SELECT (pref.pca(xi, 2)).components FROM gram_int) = (SELECT (pref.pca(xi::float8[], 2)).components FROM gram_int) AS pca_int_exact,
+       (SELECT (pref.ridge_fit(xn, y, 0.5)).weights FROM gram_int) = (SELECT (pref.ridge_fit(xn::float8[], y, 0.5)).weights FROM gram_int) AS ridge_numeric_exact;
+SELECT pref.gram(ARRAY[1, 2, 3]) = pref.gram(ARRAY[1, 2, 3]::float8[]) AS literal_int,
+       pref.gram(ARRAY[1.5, 2.0]) = pref.gram(ARRAY[1.5, 2.0]::float8[]) AS literal_numeric;
+WITH m AS (SELECT pref.ridge_fit(xi, y, 0.5) AS r, pref.pca(xi, 2) AS p FROM gram_int)
+SELECT pref.reward_score(m.r, ARRAY[1, 2, 0]) = pref.reward_score(m.r, ARRAY[1, 2, 0]::float8[]) AS score_int,
+       pref.reward_score(m.r, ARRAY[1.5, 2, 0]) = pref.reward_score(m.r, ARRAY[1.5, 2, 0]::float8[]) AS score_numeric,
+       pref.reward_margin(m.r, ARRAY[1, 2, 0], ARRAY[0, 1, 1]) = pref.reward_margin(m.r, ARRAY[1, 2, 0]::float8[], ARRAY[0, 1, 1]::float8[]) AS margin_int,
+       pref.pca_project(ARRAY[1, 2, 0], (m.p).mean, (m.p).components) = pref.pca_project(ARRAY[1, 2, 0]::float8[], (m.p).mean, (m.p).components) AS project_int,
+       pref.pca_project(ARRAY[1.5, 2, 0], (m.p).mean, (m.p).components) = pref.pca_project(ARRAY[1.5, 2, 0]::float8[], (m.p).mean, (m.p).components) AS project_numeric
+FROM m;
+-- a numeric element beyond double precision's range is an error, not infinity
+SELECT pref.gram(ARRAY[1e400, 1]::numeric[]);
+-- pgvector's text form is not a vector: cast the vector column (embedding::real[])
+SELECT pref.gram('{1,2,3}'::real[]) = pref.gram(ARRAY[1, 2, 3]) AS text_form_cast;
+DROP TABLE gram_int;
 DROP TABLE gram_big, gram_x, gram_expect;
 DROP FUNCTION rel_err(float8[], float8[]);
 DROP FUNCTION ref(text);

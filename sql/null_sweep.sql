@@ -53,6 +53,8 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	(NULL, NULL, 'double precision[]', 'ARRAY[0.5, 1.5, 2.5]::float8[]'),
 	(NULL, NULL, 'real[]', 'ARRAY[0.5, 1.5, 2.5]::real[]'),
 	(NULL, NULL, 'bigint[]', 'ARRAY[1, 2, 3]::bigint[]'),
+	(NULL, NULL, 'integer[]', 'ARRAY[1, 2, 3]::integer[]'),
+	(NULL, NULL, 'numeric[]', 'ARRAY[0.5, 1.5, 2.5]::numeric[]'),
 	(NULL, NULL, 'text[]', 'ARRAY[''a'']::text[]'),
 	(NULL, NULL, 'text', '''a'''),
 	(NULL, NULL, 'jsonb', '''{}''::jsonb'),

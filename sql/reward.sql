@@ -263,3 +263,13 @@ SELECT pref.reward_fit('SELECT ARRAY[1.0]::float8[], ARRAY[0.0]::float8[] WHERE 
 SELECT pref.reward_fit('SELECT NULL::float8[], ARRAY[0.0]::float8[] FROM generate_series(1, 3)') IS NULL AS all_null_fit_is_null;
 SELECT count(*) AS contextual_rows FROM pref.bt_fit_contextual('SELECT 1::bigint, 2::bigint, ARRAY[1.0]::float8[] WHERE false');
 SELECT count(*) AS contextual_rows FROM pref.bt_fit_contextual('SELECT NULL::bigint, 2::bigint, ARRAY[1.0]::float8[]');
+
+-- integer[] and numeric[] embeddings in reward_fit equal the double precision fit
+CREATE TEMP TABLE rf_int AS
+  SELECT ARRAY[g % 5, (g * 3) % 4]::integer[] AS c, ARRAY[(g + 2) % 5, g % 3]::integer[] AS r
+  FROM generate_series(1, 60) g WHERE g % 5 <> (g + 2) % 5;
+SELECT (pref.reward_fit('SELECT c, r FROM rf_int', lambda => 1)).weights
+     = (pref.reward_fit('SELECT c::float8[], r::float8[] FROM rf_int', lambda => 1)).weights AS fit_int_exact,
+       (pref.reward_fit('SELECT c::numeric[], r::numeric[] FROM rf_int', lambda => 1)).weights
+     = (pref.reward_fit('SELECT c::float8[], r::float8[] FROM rf_int', lambda => 1)).weights AS fit_numeric_exact;
+DROP TABLE rf_int;

@@ -252,7 +252,8 @@ GramAccum(FunctionCallInfo fcinfo, int kind, Oid elemtype, int k, double lambda,
 	}
 
 	x = PG_GETARG_ARRAYTYPE_P(1);
-	if (ARR_ELEMTYPE(x) != elemtype)
+	/* InvalidOid: integer or numeric rows, converted by PrefReadVectorInto */
+	if (OidIsValid(elemtype) && ARR_ELEMTYPE(x) != elemtype)
 		elog(ERROR, "%s: x has element type %u, expected %u", GRAM_NAMES[kind], ARR_ELEMTYPE(x), elemtype);
 	dim = VectorDim(x, "x");
 	if (st->d == 0)
@@ -296,6 +297,15 @@ pref_gram_accum_double(PG_FUNCTION_ARGS)
 	return GramAccum(fcinfo, GRAM_RAW, FLOAT8OID, 0, 0, PG_ARGISNULL(1), 0);
 }
 
+PG_FUNCTION_INFO_V1(pref_gram_accum_any);
+
+/* pref.gram transition, integer[] and numeric[] rows (read as double) */
+Datum
+pref_gram_accum_any(PG_FUNCTION_ARGS)
+{
+	return GramAccum(fcinfo, GRAM_RAW, InvalidOid, 0, 0, PG_ARGISNULL(1), 0);
+}
+
 PG_FUNCTION_INFO_V1(pref_moments_accum_real);
 
 /* pref.moments transition, real[] rows */
@@ -312,6 +322,15 @@ Datum
 pref_moments_accum_double(PG_FUNCTION_ARGS)
 {
 	return GramAccum(fcinfo, GRAM_MOMENTS, FLOAT8OID, 0, 0, PG_ARGISNULL(1), 0);
+}
+
+PG_FUNCTION_INFO_V1(pref_moments_accum_any);
+
+/* pref.moments transition, integer[] and numeric[] rows */
+Datum
+pref_moments_accum_any(PG_FUNCTION_ARGS)
+{
+	return GramAccum(fcinfo, GRAM_MOMENTS, InvalidOid, 0, 0, PG_ARGISNULL(1), 0);
 }
 
 /* pref.pca's k (argument 2): not NULL, at least 1 */
@@ -349,6 +368,15 @@ Datum
 pref_pca_accum_double(PG_FUNCTION_ARGS)
 {
 	return GramAccum(fcinfo, GRAM_PCA, FLOAT8OID, PcaK(fcinfo), 0, PG_ARGISNULL(1), 0);
+}
+
+PG_FUNCTION_INFO_V1(pref_pca_accum_any);
+
+/* pref.pca transition, integer[] and numeric[] rows */
+Datum
+pref_pca_accum_any(PG_FUNCTION_ARGS)
+{
+	return GramAccum(fcinfo, GRAM_PCA, InvalidOid, PcaK(fcinfo), 0, PG_ARGISNULL(1), 0);
 }
 
 /*
@@ -404,6 +432,19 @@ pref_ridge_accum_double(PG_FUNCTION_ARGS)
 	bool		skip = RidgeArgs(fcinfo, &lambda, &y);
 
 	return GramAccum(fcinfo, GRAM_RIDGE, FLOAT8OID, 0, lambda, skip, y);
+}
+
+PG_FUNCTION_INFO_V1(pref_ridge_accum_any);
+
+/* pref.ridge_fit transition, integer[] and numeric[] rows */
+Datum
+pref_ridge_accum_any(PG_FUNCTION_ARGS)
+{
+	double		lambda,
+				y;
+	bool		skip = RidgeArgs(fcinfo, &lambda, &y);
+
+	return GramAccum(fcinfo, GRAM_RIDGE, InvalidOid, 0, lambda, skip, y);
 }
 
 /*

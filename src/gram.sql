@@ -53,6 +53,31 @@ CREATE FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, x double precisi
 	AS 'MODULE_PATHNAME', 'pref_ridge_accum_double' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, double precision[], double precision, double precision) IS 'transition function of pref.ridge_fit (double precision[] rows)';
 
+CREATE FUNCTION @extschema@.gram_accum(@extschema@.gram_state, x integer[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_accum(@extschema@.gram_state, integer[]) IS 'transition function of pref.gram (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.moments_accum(@extschema@.gram_state, x integer[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_moments_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.moments_accum(@extschema@.gram_state, integer[]) IS 'transition function of pref.moments (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.pca_accum(@extschema@.gram_state, x integer[], k integer) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_pca_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_accum(@extschema@.gram_state, integer[], integer) IS 'transition function of pref.pca (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, x integer[], y double precision, lambda double precision) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_ridge_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, integer[], double precision, double precision) IS 'transition function of pref.ridge_fit (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.gram_accum(@extschema@.gram_state, x numeric[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_accum(@extschema@.gram_state, numeric[]) IS 'transition function of pref.gram (numeric[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.moments_accum(@extschema@.gram_state, x numeric[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_moments_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.moments_accum(@extschema@.gram_state, numeric[]) IS 'transition function of pref.moments (numeric[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.pca_accum(@extschema@.gram_state, x numeric[], k integer) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_pca_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_accum(@extschema@.gram_state, numeric[], integer) IS 'transition function of pref.pca (numeric[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, x numeric[], y double precision, lambda double precision) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_ridge_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, numeric[], double precision, double precision) IS 'transition function of pref.ridge_fit (numeric[] rows, read as double precision)';
+
 CREATE FUNCTION @extschema@.gram_combine(@extschema@.gram_state, @extschema@.gram_state) RETURNS @extschema@.gram_state
 	AS 'MODULE_PATHNAME', 'pref_gram_combine_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.gram_combine(@extschema@.gram_state, @extschema@.gram_state) IS 'combine function of pref.gram, moments, pca and ridge_fit: adds two states of the same aggregate';
@@ -76,6 +101,22 @@ CREATE AGGREGATE @extschema@.gram(x double precision[]) (
 );
 COMMENT ON AGGREGATE @extschema@.gram(double precision[]) IS
 'Gram matrix X^T X (d x d double precision[][]) of the rows, accumulated with BLAS syrk over row blocks';
+CREATE AGGREGATE @extschema@.gram(x integer[]) (
+	SFUNC = @extschema@.gram_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.gram_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.gram(integer[]) IS
+'Gram matrix X^T X (d x d double precision[][]) of integer[] rows, read as double precision';
+CREATE AGGREGATE @extschema@.gram(x numeric[]) (
+	SFUNC = @extschema@.gram_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.gram_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.gram(numeric[]) IS
+'Gram matrix X^T X (d x d double precision[][]) of numeric[] rows, read as double precision';
 
 CREATE TYPE @extschema@.moments_result AS (
 	n bigint,
@@ -104,6 +145,22 @@ CREATE AGGREGATE @extschema@.moments(x double precision[]) (
 );
 COMMENT ON AGGREGATE @extschema@.moments(double precision[]) IS
 'mean vector and sample covariance matrix of the rows (shifted accumulation, syrk over row blocks)';
+CREATE AGGREGATE @extschema@.moments(x integer[]) (
+	SFUNC = @extschema@.moments_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.moments_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.moments(integer[]) IS
+'mean vector and sample covariance matrix of integer[] rows, read as double precision';
+CREATE AGGREGATE @extschema@.moments(x numeric[]) (
+	SFUNC = @extschema@.moments_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.moments_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.moments(numeric[]) IS
+'mean vector and sample covariance matrix of numeric[] rows, read as double precision';
 
 CREATE TYPE @extschema@.pca_result AS (
 	n bigint,
@@ -133,6 +190,22 @@ CREATE AGGREGATE @extschema@.pca(x double precision[], k integer) (
 );
 COMMENT ON AGGREGATE @extschema@.pca(double precision[], integer) IS
 'principal component analysis: top-k eigenvectors of the covariance (LAPACK dsyevd); project with pref.pca_project';
+CREATE AGGREGATE @extschema@.pca(x integer[], k integer) (
+	SFUNC = @extschema@.pca_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.pca_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pca(integer[], integer) IS
+'principal component analysis of integer[] rows, read as double precision; project with pref.pca_project';
+CREATE AGGREGATE @extschema@.pca(x numeric[], k integer) (
+	SFUNC = @extschema@.pca_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.pca_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pca(numeric[], integer) IS
+'principal component analysis of numeric[] rows, read as double precision; project with pref.pca_project';
 
 CREATE FUNCTION @extschema@.pca_project(x real[], mean double precision[], components double precision[]) RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'pref_pca_project' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -142,6 +215,14 @@ CREATE FUNCTION @extschema@.pca_project(x double precision[], mean double precis
 	AS 'MODULE_PATHNAME', 'pref_pca_project' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.pca_project(double precision[], double precision[], double precision[]) IS
 'coordinates of x on principal components: components (x - mean)';
+CREATE FUNCTION @extschema@.pca_project(x integer[], mean double precision[], components double precision[]) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_pca_project' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_project(integer[], double precision[], double precision[]) IS
+'coordinates of x (integer[], read as double precision) on principal components: components (x - mean)';
+CREATE FUNCTION @extschema@.pca_project(x numeric[], mean double precision[], components double precision[]) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_pca_project' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_project(numeric[], double precision[], double precision[]) IS
+'coordinates of x (numeric[], read as double precision) on principal components: components (x - mean)';
 
 CREATE FUNCTION @extschema@.ridge_final(@extschema@.gram_state) RETURNS @extschema@.linear_model
 	AS 'MODULE_PATHNAME', 'pref_ridge_final_state' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -162,3 +243,19 @@ CREATE AGGREGATE @extschema@.ridge_fit(x double precision[], y double precision,
 );
 COMMENT ON AGGREGATE @extschema@.ridge_fit(double precision[], double precision, double precision) IS
 'ridge regression y ~ w.x + b (intercept unpenalised) solved by Cholesky in the final function; a rating-style reward model (pref.linear_model)';
+CREATE AGGREGATE @extschema@.ridge_fit(x integer[], y double precision, lambda double precision) (
+	SFUNC = @extschema@.ridge_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.ridge_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ridge_fit(integer[], double precision, double precision) IS
+'ridge regression y ~ w.x + b over integer[] rows, read as double precision (pref.linear_model)';
+CREATE AGGREGATE @extschema@.ridge_fit(x numeric[], y double precision, lambda double precision) (
+	SFUNC = @extschema@.ridge_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.ridge_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ridge_fit(numeric[], double precision, double precision) IS
+'ridge regression y ~ w.x + b over numeric[] rows, read as double precision (pref.linear_model)';

@@ -2258,3 +2258,117 @@ LANGUAGE C VOLATILE;
 
 COMMENT ON FUNCTION @extschema@.dawid_skene(text, anyelement, integer, double precision, double precision) IS
 'pref.dawid_skene with item ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s item_id must have the type of id_type, and the result returns it in it';
+
+-- ---- issue 13: integer[] and numeric[] vectors in the BLAS aggregates and model functions
+CREATE FUNCTION @extschema@.gram_accum(@extschema@.gram_state, x integer[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_accum(@extschema@.gram_state, integer[]) IS 'transition function of pref.gram (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.moments_accum(@extschema@.gram_state, x integer[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_moments_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.moments_accum(@extschema@.gram_state, integer[]) IS 'transition function of pref.moments (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.pca_accum(@extschema@.gram_state, x integer[], k integer) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_pca_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_accum(@extschema@.gram_state, integer[], integer) IS 'transition function of pref.pca (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, x integer[], y double precision, lambda double precision) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_ridge_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, integer[], double precision, double precision) IS 'transition function of pref.ridge_fit (integer[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.gram_accum(@extschema@.gram_state, x numeric[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_gram_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.gram_accum(@extschema@.gram_state, numeric[]) IS 'transition function of pref.gram (numeric[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.moments_accum(@extschema@.gram_state, x numeric[]) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_moments_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.moments_accum(@extschema@.gram_state, numeric[]) IS 'transition function of pref.moments (numeric[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.pca_accum(@extschema@.gram_state, x numeric[], k integer) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_pca_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_accum(@extschema@.gram_state, numeric[], integer) IS 'transition function of pref.pca (numeric[] rows, read as double precision)';
+CREATE FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, x numeric[], y double precision, lambda double precision) RETURNS @extschema@.gram_state
+	AS 'MODULE_PATHNAME', 'pref_ridge_accum_any' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ridge_accum(@extschema@.gram_state, numeric[], double precision, double precision) IS 'transition function of pref.ridge_fit (numeric[] rows, read as double precision)';
+CREATE AGGREGATE @extschema@.gram(x integer[]) (
+	SFUNC = @extschema@.gram_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.gram_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.gram(integer[]) IS
+'Gram matrix X^T X (d x d double precision[][]) of integer[] rows, read as double precision';
+CREATE AGGREGATE @extschema@.gram(x numeric[]) (
+	SFUNC = @extschema@.gram_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.gram_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.gram(numeric[]) IS
+'Gram matrix X^T X (d x d double precision[][]) of numeric[] rows, read as double precision';
+CREATE AGGREGATE @extschema@.moments(x integer[]) (
+	SFUNC = @extschema@.moments_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.moments_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.moments(integer[]) IS
+'mean vector and sample covariance matrix of integer[] rows, read as double precision';
+CREATE AGGREGATE @extschema@.moments(x numeric[]) (
+	SFUNC = @extschema@.moments_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.moments_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.moments(numeric[]) IS
+'mean vector and sample covariance matrix of numeric[] rows, read as double precision';
+CREATE AGGREGATE @extschema@.pca(x integer[], k integer) (
+	SFUNC = @extschema@.pca_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.pca_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pca(integer[], integer) IS
+'principal component analysis of integer[] rows, read as double precision; project with pref.pca_project';
+CREATE AGGREGATE @extschema@.pca(x numeric[], k integer) (
+	SFUNC = @extschema@.pca_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.pca_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pca(numeric[], integer) IS
+'principal component analysis of numeric[] rows, read as double precision; project with pref.pca_project';
+CREATE AGGREGATE @extschema@.ridge_fit(x integer[], y double precision, lambda double precision) (
+	SFUNC = @extschema@.ridge_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.ridge_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ridge_fit(integer[], double precision, double precision) IS
+'ridge regression y ~ w.x + b over integer[] rows, read as double precision (pref.linear_model)';
+CREATE AGGREGATE @extschema@.ridge_fit(x numeric[], y double precision, lambda double precision) (
+	SFUNC = @extschema@.ridge_accum, STYPE = @extschema@.gram_state, SSPACE = 1048576,
+	FINALFUNC = @extschema@.ridge_final,
+	COMBINEFUNC = @extschema@.gram_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ridge_fit(numeric[], double precision, double precision) IS
+'ridge regression y ~ w.x + b over numeric[] rows, read as double precision (pref.linear_model)';
+CREATE FUNCTION @extschema@.pca_project(x integer[], mean double precision[], components double precision[]) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_pca_project' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_project(integer[], double precision[], double precision[]) IS
+'coordinates of x (integer[], read as double precision) on principal components: components (x - mean)';
+CREATE FUNCTION @extschema@.pca_project(x numeric[], mean double precision[], components double precision[]) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'pref_pca_project' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pca_project(numeric[], double precision[], double precision[]) IS
+'coordinates of x (numeric[], read as double precision) on principal components: components (x - mean)';
+CREATE FUNCTION @extschema@.reward_score(model @extschema@.linear_model, x integer[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_score(@extschema@.linear_model, integer[]) IS
+'reward of one response embedding (integer[], read as double precision): weights . x + bias';
+CREATE FUNCTION @extschema@.reward_score(model @extschema@.linear_model, x numeric[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_score(@extschema@.linear_model, numeric[]) IS
+'reward of one response embedding (numeric[], read as double precision): weights . x + bias';
+CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen integer[], rejected integer[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, integer[], integer[]) IS
+'reward margin of a pair (integer[], read as double precision): weights . (chosen - rejected)';
+CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen numeric[], rejected numeric[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, numeric[], numeric[]) IS
+'reward margin of a pair (numeric[], read as double precision): weights . (chosen - rejected)';

@@ -26,6 +26,14 @@ CREATE FUNCTION @extschema@.reward_score(model @extschema@.linear_model, x doubl
 	AS 'MODULE_PATHNAME', 'pref_reward_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.reward_score(@extschema@.linear_model, double precision[]) IS
 'reward (or predicted rating) of one response embedding: weights . x + bias';
+CREATE FUNCTION @extschema@.reward_score(model @extschema@.linear_model, x integer[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_score(@extschema@.linear_model, integer[]) IS
+'reward of one response embedding (integer[], read as double precision): weights . x + bias';
+CREATE FUNCTION @extschema@.reward_score(model @extschema@.linear_model, x numeric[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_score(@extschema@.linear_model, numeric[]) IS
+'reward of one response embedding (numeric[], read as double precision): weights . x + bias';
 
 CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen real[], rejected real[]) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -35,6 +43,14 @@ CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen
 	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, double precision[], double precision[]) IS
 'reward margin of a pair: weights . (chosen - rejected); positive when the model agrees with the label';
+CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen integer[], rejected integer[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, integer[], integer[]) IS
+'reward margin of a pair (integer[], read as double precision): weights . (chosen - rejected)';
+CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen numeric[], rejected numeric[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, numeric[], numeric[]) IS
+'reward margin of a pair (numeric[], read as double precision): weights . (chosen - rejected)';
 
 -- held-out evaluation over margins
 CREATE TYPE @extschema@.reward_eval_result AS (

@@ -694,10 +694,11 @@ BuildPassQuery(const char *sql, const char *nsp, char **dimquery)
 	{
 		Oid			t = c == 0 ? tc : tr;
 
-		if (t != FLOAT4ARRAYOID && t != FLOAT8ARRAYOID)
+		if (t != FLOAT4ARRAYOID && t != FLOAT8ARRAYOID && t != NUMERICARRAYOID &&
+			t != INT2ARRAYOID && t != INT4ARRAYOID && t != INT8ARRAYOID)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("pref.reward_fit: column %d (%s) of the query must be real[] or double precision[], not %s",
+					 errmsg("pref.reward_fit: column %d (%s) of the query must be real[], double precision[], numeric[] or an integer array, not %s",
 							c + 1, c == 0 ? "chosen" : "rejected", format_type_be(t))));
 	}
 	if (td->natts == 3)
