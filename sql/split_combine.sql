@@ -91,7 +91,9 @@ INSERT INTO sc_cases VALUES
  ('pref.krippendorff_alpha(bigint,text)', 'unit, lab_a'),
  ('pref.krippendorff_alpha_interval(bigint,double precision)', 'unit, val'),
  ('pref.plackett_luce(pref.ranking)', 'rk'),
- ('pref.plackett_luce(pref.ranking,double precision)', 'rk, 0.5');
+ ('pref.plackett_luce(pref.ranking,double precision)', 'rk, 0.5'),
+ ('pref.pl_fit(pref.ranking)', 'rk'),
+ ('pref.pl_fit(pref.ranking,double precision)', 'rk, 0.5');
 
 -- Aggregates whose result depends on row order: no combine function, documented
 CREATE TABLE sc_order_dependent (name text PRIMARY KEY);

@@ -188,7 +188,6 @@ PlModelCheck(const PrefBtModel *m)
 			   *item,
 			   *group;
 	int		   *seen;
-	double		used = 0;
 	PlProblem	p;
 	PrefTally  *implied;
 
@@ -221,7 +220,6 @@ PlModelCheck(const PrefBtModel *m)
 			return "The ranking offsets are not increasing.";
 		if (!(w >= 1 && w <= 9007199254740992.0 && w == floor(w)))
 			return "Ranking counts must be whole numbers of at least 1.";
-		used += w;
 		for (int k = off[r]; k < off[r + 1]; k++)
 		{
 			if (item[k] < 0 || item[k] >= m->nitems || seen[item[k]] == r)
