@@ -41,6 +41,7 @@ OBJS = \
 	src/elo.o \
 	src/pl_core.o \
 	src/plackett_luce.o \
+	src/pl_model.o \
 	src/binomial.o \
 	src/bt_io.o \
 	src/rng.o \

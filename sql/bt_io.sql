@@ -60,7 +60,7 @@ SELECT pref.bt_model_send(m::text::jsonb::text::pref.bt_model) = pref.bt_model_s
 SELECT 'not json'::pref.bt_model;
 SELECT '[1, 2]'::pref.bt_model;
 SELECT '{}'::pref.bt_model;
-SELECT pg_temp.edit(m, '{version}', '3')::pref.bt_model FROM io_small;
+SELECT pg_temp.edit(m, '{version}', '4')::pref.bt_model FROM io_small;
 SELECT pg_temp.edit(m, '{theta}', '[0.1, 0.2]')::pref.bt_model FROM io_small;
 SELECT pg_temp.edit(m, '{theta,1}', '"x"')::pref.bt_model FROM io_small;
 SELECT pg_temp.edit(m, '{theta,1}', '1e400')::pref.bt_model FROM io_small;
@@ -113,7 +113,7 @@ SELECT pg_temp.recv_test(left(h, 20)) AS truncated_header FROM io_hex;
 SELECT pg_temp.recv_test(left(h, 160)) AS truncated_theta FROM io_hex;
 SELECT pg_temp.recv_test(left(h, length(h) - 2)) AS truncated_tally FROM io_hex;
 SELECT pg_temp.recv_test(h || '00') AS trailing_byte FROM io_hex;
-SELECT pg_temp.recv_test('03' || substr(h, 3)) AS bad_version FROM io_hex;
+SELECT pg_temp.recv_test('04' || substr(h, 3)) AS bad_version FROM io_hex;
 SELECT pg_temp.recv_test('0204' || substr(h, 5)) AS bad_ties FROM io_hex;
 SELECT pg_temp.recv_test('0203000109' || substr(h, 11)) AS bad_method FROM io_hex;
 SELECT pg_temp.recv_test(left(h, 10) || 'ffffffff' || substr(h, 19)) AS negative_items FROM io_hex;

@@ -48,6 +48,8 @@ INSERT INTO sample SELECT 'pref.bt_model', pref.bradley_terry(pref.tally(f, s, o
 FROM (VALUES (1, 2, '>'), (2, 3, '='), (3, 1, '>'), (1, 3, '<')) v(f, s, o);
 INSERT INTO sample SELECT 'pref.bt_model', pref.bradley_terry(pref.tally(f, s, o), ties => 'rao_kupper')::text
 FROM (VALUES (1, 2, '>'), (2, 3, '='), (3, 1, '>'), (1, 3, '<'), (3, 2, '=')) v(f, s, o);
+INSERT INTO sample SELECT 'pref.bt_model', pref.pl_fit(r::pref.ranking, 0.2)::text
+FROM (VALUES ('1>2>3'), ('3>1=2>4'), ('2>4'), ('4>3>1'), ('2>4')) v(r);
 -- aggregate state types: partial states of each family (no final function)
 CREATE AGGREGATE fuzz.dpo_p(float8, float8, float8, float8, float8, text, float8)
   (SFUNC = pref.dpo_metrics_accum, STYPE = pref.dpo_state);

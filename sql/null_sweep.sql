@@ -78,6 +78,9 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	 '(SELECT pref.bradley_terry(pref.tally(w, l)) FROM (VALUES (''x'', ''y''), (''y'', ''z''), (''z'', ''x''), (''x'', ''z''), (''y'', ''x''), (''z'', ''y'')) v(w, l))'),
 	('%,pref.bt_model,text%', NULL, 'pref.bt_model',
 	 '(SELECT pref.bradley_terry(pref.tally(w, l)) FROM (VALUES (''x'', ''y''), (''y'', ''z''), (''z'', ''x''), (''x'', ''z''), (''y'', ''x''), (''z'', ''y'')) v(w, l))'),
+	-- a Plackett-Luce model for the ranking bootstrap
+	('pref.pl_bootstrap(%', NULL, 'pref.bt_model',
+	 '(SELECT pref.pl_fit(r::pref.ranking) FROM (VALUES (''1>2>3''), (''2>3>1''), (''3>1>2''), (''1>3'')) v(r))'),
 	(NULL, 'anchor', 'text', '''1'''),
 	(NULL, 'a', 'text', '''x'''),
 	(NULL, 'b', 'text', '''y'''),

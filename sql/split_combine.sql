@@ -101,7 +101,9 @@ INSERT INTO sc_cases VALUES
  ('pref.plackett_luce(pref.ranking)', 'rk'),
  ('pref.plackett_luce(pref.ranking,double precision)', 'rk, 0.5'),
  ('pref.reward_report(text,double precision,double precision)', 'lab_a, pc, pr'),
- ('pref.reward_report(text,double precision,double precision,double precision)', 'lab_a, pc, pr, wt');
+ ('pref.reward_report(text,double precision,double precision,double precision)', 'lab_a, pc, pr, wt'),
+ ('pref.pl_fit(pref.ranking)', 'rk'),
+ ('pref.pl_fit(pref.ranking,double precision)', 'rk, 0.5');
 
 -- Aggregates whose result depends on row order: no combine function, documented
 CREATE TABLE sc_order_dependent (name text PRIMARY KEY);

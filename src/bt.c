@@ -335,13 +335,22 @@ static double *
 ModelCovariance(const PrefBtModel *m, double **robust, int *np_out, bool soft, const char *what)
 {
 	const PrefTally *t = BT_TALLY(m);
-	BtProblem  *p = BtMakeProblem(t, m->ties, m->order_effect, m->prior, m->max_iter, m->tol);
-	int			np = bt_nparams(p);
-	double		bytes = (double) bt_work_size(p) * 8.0 + (robust ? 2.0 : 1.0) * np * np * 8.0;
+	BtProblem  *p;
+	int			np;
+	double		bytes;
 	double	   *x,
 			   *cov,
 			   *work;
 
+	if (m->kind == BT_KIND_PL)
+	{
+		/* Plackett-Luce: from the stored rankings (pl_model.c) */
+		*np_out = m->nitems;
+		return PlModelCovariance(m, robust, soft, what);
+	}
+	p = BtMakeProblem(t, m->ties, m->order_effect, m->prior, m->max_iter, m->tol);
+	np = bt_nparams(p);
+	bytes = (double) bt_work_size(p) * 8.0 + (robust ? 2.0 : 1.0) * np * np * 8.0;
 	*np_out = np;
 	if (soft && (bytes > (double) pgpref_max_memory_kb * 1024.0 || bytes > (double) MaxAllocHugeSize))
 		return NULL;
@@ -441,6 +450,7 @@ ModelJson(const PrefBtModel *m)
 				ose = NAN,
 				ose_r = NAN,
 				pr[3];
+	int64		rows = t->rows_used;
 
 	if (has_tie || m->order_effect)
 	{
@@ -468,12 +478,22 @@ ModelJson(const PrefBtModel *m)
 			tp = exp(m->tau);
 	}
 	bt_probs(m->ties, 0, m->tau, pr);
+	if (m->kind == BT_KIND_PL)
+	{
+		/* rows of a Plackett-Luce model are its rankings, not the pairs they imply */
+		const PrefPlRankings *b = BT_PL(m);
+
+		rows = 0;
+		for (int r = 0; r < b->nrank; r++)
+			rows += (int64) PLR_WEIGHT(b)[r];
+	}
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"items\": %d, \"loglik\": ", m->nitems);
+	appendStringInfo(&buf, "{\"model\": \"%s\", \"items\": %d, \"loglik\": ",
+					 m->kind == BT_KIND_PL ? "plackett_luce" : "bradley_terry", m->nitems);
 	AppendNum(&buf, m->loglik);
 	appendStringInfo(&buf, ", \"iterations\": %d, \"converged\": %s, \"rows_used\": " INT64_FORMAT
 					 ", \"rows_skipped\": " INT64_FORMAT ", \"prior\": ",
-					 m->iterations, m->converged ? "true" : "false", t->rows_used, t->rows_skipped);
+					 m->iterations, m->converged ? "true" : "false", rows, t->rows_skipped);
 	AppendNum(&buf, m->prior);
 	appendStringInfo(&buf, ", \"ties\": \"%s\", \"tie_param\": ", TIES_NAMES[m->ties]);
 	AppendNum(&buf, tp);

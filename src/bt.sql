@@ -19,7 +19,7 @@ CREATE TYPE @extschema@.bt_model (
 	STORAGE = extended
 );
 COMMENT ON TYPE @extschema@.bt_model IS
-'fitted Bradley-Terry model: items, log-strengths, standard errors (model and sandwich), tie parameter, order effect, log-likelihood, iterations, options and the tally it was fitted on; text form is complete versioned JSON (exact round trip), pref.bt_summary is the human summary';
+'fitted Bradley-Terry model, or Plackett-Luce model of rankings (pref.pl_fit; format version 3, "model": "plackett_luce"): items, log-strengths, standard errors (model and sandwich), tie parameter, order effect, log-likelihood, iterations, options and the tally it was fitted on (for Plackett-Luce the implied pairs, and the rankings); text form is complete versioned JSON (exact round trip), pref.bt_summary is the human summary';
 COMMENT ON FUNCTION @extschema@.bt_model_in(cstring) IS 'parse the versioned JSON text form of a pref.bt_model (as printed; validated)';
 COMMENT ON FUNCTION @extschema@.bt_model_out(@extschema@.bt_model) IS 'complete versioned JSON of a pref.bt_model: options, fit report, theta and the tally, doubles in shortest round-trip form';
 COMMENT ON FUNCTION @extschema@.bt_model_recv(internal) IS 'binary input of a pref.bt_model (version, sizes and counts validated)';
@@ -100,12 +100,12 @@ CREATE FUNCTION @extschema@.ratings(m @extschema@.bt_model, scale text DEFAULT '
 				   upper double precision, rank integer, wins bigint, losses bigint, ties bigint, games bigint)
 	AS 'MODULE_PATHNAME', 'pref_ratings' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.ratings(@extschema@.bt_model, text, text, double precision, double precision, text) IS
-'leaderboard of a model: rating (elo = 400/ln 10 * theta + 1000, or logit = theta with mean 0; an anchor item pinned to anchor_rating), standard error (model or sandwich), interval at level, interval-aware rank, wins, losses, ties, games';
+'leaderboard of a model: rating (elo = 400/ln 10 * theta + 1000, or logit = theta with mean 0; an anchor item pinned to anchor_rating), standard error (model or sandwich), interval at level, interval-aware rank, wins, losses, ties, games (for a Plackett-Luce model, the pairwise outcomes its rankings imply)';
 
 CREATE FUNCTION @extschema@.bt_summary(m @extschema@.bt_model) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'pref_bt_summary' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.bt_summary(@extschema@.bt_model) IS
-'model summary: items, loglik, iterations, converged, rows used and skipped, prior, ties, tie_param, tie_param_se, p_tie_equal, order_effect, order_effect_se';
+'model summary: model (bradley_terry or plackett_luce), items, loglik, iterations, converged, rows used and skipped, prior, ties, tie_param, tie_param_se, p_tie_equal, order_effect, order_effect_se';
 
 CREATE FUNCTION @extschema@.win_prob(m @extschema@.bt_model, a bigint, b bigint) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'pref_win_prob_int' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -7,7 +7,10 @@
  * m::text::pref.bt_model is m bit for bit.  Doubles JSON numbers cannot
  * hold are strings: "-0", "Infinity", "-Infinity"; an absent parameter
  * (tie parameter of a model without ties, order effect not fitted) is null.
- * pref.bt_summary (bt.c) is the human summary.
+ * pref.bt_summary (bt.c) is the human summary.  A Plackett-Luce model
+ * (version 3) adds "model": "plackett_luce" and its rankings as
+ * [ranking text, count] pairs, in canonical order; the binary form adds
+ * a kind byte and the rankings after the tally.
  */
 #include "postgres.h"
 
@@ -22,8 +25,11 @@
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+#include "prefdata.h"
+
 #include "bt_core.h"
 #include "bt_model.h"
+#include "pl_model.h"
 #include "tally.h"
 
 /* pref.tally's I/O functions (tally_io.c) */
@@ -53,6 +59,33 @@ AppendExact(StringInfo buf, double x)
 	}
 }
 
+/* Append a Plackett-Luce model's rankings: , "rankings": [["3>1=4>2", count], ...] */
+static void
+AppendRankings(StringInfo buf, const PrefBtModel *m)
+{
+	const PrefPlRankings *b = BT_PL(m);
+	const int64 *keys = TALLY_INT_KEYS(BT_TALLY(m));
+	const int32 *off = PLR_OFF(b),
+			   *item = PLR_ITEM(b),
+			   *group = PLR_GROUP(b);
+
+	appendStringInfoString(buf, ", \"rankings\": [");
+	for (int r = 0; r < b->nrank; r++)
+	{
+		appendStringInfoString(buf, r ? ", [\"" : "[\"");
+		for (int k = off[r]; k < off[r + 1]; k++)
+		{
+			if (k > off[r])
+				appendStringInfoChar(buf, group[k] == group[k - 1] ? '=' : '>');
+			appendStringInfo(buf, INT64_FORMAT, keys[item[k]]);
+		}
+		appendStringInfoString(buf, "\", ");
+		AppendExact(buf, PLR_WEIGHT(b)[r]);
+		appendStringInfoChar(buf, ']');
+	}
+	appendStringInfoChar(buf, ']');
+}
+
 PG_FUNCTION_INFO_V1(pref_bt_model_out);
 
 /* Text output: complete, versioned JSON */
@@ -63,9 +96,9 @@ pref_bt_model_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"version\": %d, \"ties\": \"%s\", \"order_effect\": %s, \"method\": \"%s\", "
+	appendStringInfo(&buf, "{\"version\": %d, %s\"ties\": \"%s\", \"order_effect\": %s, \"method\": \"%s\", "
 					 "\"converged\": %s, \"iterations\": %d, \"max_iter\": %d, \"prior\": ",
-					 m->version, BT_TIES_NAMES[m->ties], m->order_effect ? "true" : "false",
+					 m->version, m->kind == BT_KIND_PL ? "\"model\": \"plackett_luce\", " : "", BT_TIES_NAMES[m->ties], m->order_effect ? "true" : "false",
 					 METHOD_NAMES[m->method], m->converged ? "true" : "false", m->iterations, m->max_iter);
 	AppendExact(&buf, m->prior);
 	appendStringInfoString(&buf, ", \"tol\": ");
@@ -86,6 +119,8 @@ pref_bt_model_out(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, "], \"tally\": ");
 	appendStringInfoString(&buf, DatumGetCString(DirectFunctionCall1(pref_tally_out,
 																	 PointerGetDatum(BT_TALLY(m)))));
+	if (m->kind == BT_KIND_PL)
+		AppendRankings(&buf, m);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -225,6 +260,10 @@ ModelValidate(const PrefBtModel *m, int code)
 		bad = "An order effect needs a tally with presentation order.";
 	else if (m->method == BT_METHOD_MM && (m->order_effect || has_tie))
 		bad = "The mm method fits ties none or half without order effect.";
+	else if (m->version == BT_MODEL_VERSION ? m->kind != BT_KIND_BT : m->kind != BT_KIND_PL)
+		bad = "Version 2 is a Bradley-Terry model and version 3 a Plackett-Luce model.";
+	else if (m->kind == BT_KIND_PL)
+		bad = PlModelCheck(m);
 	for (int i = 0; bad == NULL && i < m->nitems; i++)
 		if (!isfinite(BT_THETA(m)[i]))
 			bad = "Log-strengths must be finite.";
@@ -251,6 +290,82 @@ ModelAlloc(int n, const PrefTally *t)
 	return m;
 }
 
+/* pref.ranking's text input (ranking.c) */
+extern Datum pref_ranking_in(PG_FUNCTION_ARGS);
+
+/*
+ * A Plackett-Luce model of n items around tally t, its rankings read from
+ * key "rankings": [["3>1=4>2", count], ...] (checked by ModelValidate)
+ */
+static PrefBtModel *
+ModelInRankings(JsonbContainer *root, int n, const PrefTally *t)
+{
+	JsonbValue *v = ModelKey(root, "rankings");
+	JsonbContainer *rc;
+	PrefRanking **rk;
+	double	   *w;
+	int			nrank;
+	int64		total = 0;
+	PrefBtModel *m;
+	PrefPlRankings *b;
+	int32	   *off,
+			   *item,
+			   *group;
+
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+		ModelSyntax("Key \"rankings\" must be an array.");
+	if (t->flags != 0)
+		ModelSyntax("A Plackett-Luce model has bigint items and no presentation order.");
+	rc = v->val.binary.data;
+	nrank = JsonContainerSize(rc);
+	if (nrank < 1)
+		ModelSyntax("Key \"rankings\" must hold at least one ranking.");
+	rk = palloc(sizeof(PrefRanking *) * nrank);
+	w = palloc(sizeof(double) * nrank);
+	for (int r = 0; r < nrank; r++)
+	{
+		JsonbValue *e = getIthJsonbValueFromContainer(rc, r);
+		JsonbValue *s,
+				   *c;
+
+		if (e->type != jbvBinary || !JsonContainerIsArray(e->val.binary.data) ||
+			JsonContainerSize(e->val.binary.data) != 2)
+			ModelSyntax("Each ranking must be a pair [\"3>1=4>2\", count].");
+		s = getIthJsonbValueFromContainer(e->val.binary.data, 0);
+		c = getIthJsonbValueFromContainer(e->val.binary.data, 1);
+		if (s->type != jbvString)
+			ModelSyntax("Each ranking must be a pair [\"3>1=4>2\", count].");
+		rk[r] = DatumGetPrefRankingP(DirectFunctionCall1(pref_ranking_in,
+														 CStringGetDatum(pnstrdup(s->val.string.val, s->val.string.len))));
+		w[r] = ModelDouble(c, "A ranking count");
+		total += rk[r]->nitems;
+		if (total > PG_INT32_MAX / 8)
+			ModelSyntax("The rankings hold too many positions.");
+	}
+	m = PlModelAlloc(n, t, nrank, (int) total);
+	b = BT_PL(m);
+	off = PLR_OFF(b);
+	item = PLR_ITEM(b);
+	group = PLR_GROUP(b);
+	off[0] = 0;
+	for (int r = 0; r < nrank; r++)
+	{
+		int32	   *g = RANKING_GROUPS(rk[r]);
+
+		for (int k = 0; k < rk[r]->nitems; k++)
+		{
+			item[off[r] + k] = TallyFindInt(t, rk[r]->items[k]);
+			group[off[r] + k] = g[k];
+			if (item[off[r] + k] < 0)
+				ModelSyntax(psprintf("Ranking %d holds item " INT64_FORMAT ", which is not in the tally.",
+									 r + 1, rk[r]->items[k]));
+		}
+		off[r + 1] = off[r] + rk[r]->nitems;
+		PLR_WEIGHT(b)[r] = w[r];
+	}
+	return m;
+}
+
 PG_FUNCTION_INFO_V1(pref_bt_model_in);
 
 /* Text input: the JSON printed by pref_bt_model_out */
@@ -266,13 +381,22 @@ pref_bt_model_in(PG_FUNCTION_ARGS)
 			   *titems;
 	PrefTally  *t;
 	PrefBtModel *m;
-	int			n;
+	int			n,
+				version;
 	char	   *ttext;
 
 	if (!JB_ROOT_IS_OBJECT(jb))
 		ModelSyntax("Expected a JSON object.");
-	if (ModelInt(ModelKey(root, "version"), 0, 255, "version") != BT_MODEL_VERSION)
-		ModelSyntax(psprintf("Unsupported version (this build reads version %d).", BT_MODEL_VERSION));
+	version = ModelInt(ModelKey(root, "version"), 0, 255, "version");
+	if (version != BT_MODEL_VERSION && version != BT_MODEL_VERSION_PL)
+		ModelSyntax(psprintf("Unsupported version (this build reads versions %d and %d).",
+							 BT_MODEL_VERSION, BT_MODEL_VERSION_PL));
+	if (version == BT_MODEL_VERSION_PL)
+	{
+		v = ModelKey(root, "model");
+		if (v->type != jbvString || v->val.string.len != 13 || memcmp(v->val.string.val, "plackett_luce", 13) != 0)
+			ModelSyntax("Key \"model\" of a version 3 model must be \"plackett_luce\".");
+	}
 
 	v = ModelKey(root, "theta");
 	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
@@ -310,7 +434,10 @@ pref_bt_model_in(PG_FUNCTION_ARGS)
 		pfree(key.data);
 	}
 
-	m = ModelAlloc(n, t);
+	if (version == BT_MODEL_VERSION_PL)
+		m = ModelInRankings(root, n, t);
+	else
+		m = ModelAlloc(n, t);
 	m->ties = ModelName(ModelKey(root, "ties"), BT_TIES_NAMES, 4, "ties");
 	m->order_effect = ModelBool(ModelKey(root, "order_effect"), "order_effect");
 	m->method = ModelName(ModelKey(root, "method"), METHOD_NAMES, 3, "method");
@@ -344,6 +471,8 @@ pref_bt_model_send(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, m->order_effect);
 	pq_sendbyte(&buf, m->converged);
 	pq_sendbyte(&buf, m->method);
+	if (m->version == BT_MODEL_VERSION_PL)
+		pq_sendbyte(&buf, m->kind);
 	pq_sendint32(&buf, m->nitems);
 	pq_sendint32(&buf, m->iterations);
 	pq_sendint32(&buf, m->max_iter);
@@ -356,6 +485,19 @@ pref_bt_model_send(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, BT_THETA(m)[i]);
 	pq_sendint32(&buf, VARSIZE_ANY_EXHDR(tb));
 	pq_sendbytes(&buf, VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(tb));
+	if (m->kind == BT_KIND_PL)
+	{
+		/* int32 nrank, int32 total, float8 weight[nrank], int32 off[nrank + 1], item[total], group[total] */
+		const PrefPlRankings *b = BT_PL(m);
+		const int32 *ints = PLR_OFF(b);
+
+		pq_sendint32(&buf, b->nrank);
+		pq_sendint32(&buf, b->total);
+		for (int r = 0; r < b->nrank; r++)
+			pq_sendfloat8(&buf, PLR_WEIGHT(b)[r]);
+		for (size_t k = 0; k < (size_t) b->nrank + 1 + 2 * (size_t) b->total; k++)
+			pq_sendint32(&buf, ints[k]);
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -382,7 +524,8 @@ pref_bt_model_recv(PG_FUNCTION_ARGS)
 				ties,
 				order_effect,
 				converged,
-				method;
+				method,
+				kind;
 	int32		n,
 				iterations,
 				max_iter,
@@ -396,12 +539,14 @@ pref_bt_model_recv(PG_FUNCTION_ARGS)
 	if (msg->len - msg->cursor < 5 + 12 + 40)
 		ModelBinary("The message is truncated.");
 	version = pq_getmsgbyte(msg);
-	if (version != BT_MODEL_VERSION)
-		ModelBinary(psprintf("Unsupported version %d (this build reads version %d).", version, BT_MODEL_VERSION));
+	if (version != BT_MODEL_VERSION && version != BT_MODEL_VERSION_PL)
+		ModelBinary(psprintf("Unsupported version %d (this build reads versions %d and %d).", version,
+							 BT_MODEL_VERSION, BT_MODEL_VERSION_PL));
 	ties = pq_getmsgbyte(msg);
 	order_effect = pq_getmsgbyte(msg);
 	converged = pq_getmsgbyte(msg);
 	method = pq_getmsgbyte(msg);
+	kind = version == BT_MODEL_VERSION_PL ? pq_getmsgbyte(msg) : BT_KIND_BT;
 	n = pq_getmsgint(msg, 4);
 	iterations = pq_getmsgint(msg, 4);
 	max_iter = pq_getmsgint(msg, 4);
@@ -415,7 +560,7 @@ pref_bt_model_recv(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 		theta[i] = pq_getmsgfloat8(msg);
 	tlen = pq_getmsgint(msg, 4);
-	if (tlen < 0 || tlen != msg->len - msg->cursor)
+	if (tlen < 0 || (kind == BT_KIND_BT ? tlen != msg->len - msg->cursor : tlen > msg->len - msg->cursor))
 		ModelBinary(tlen < 0 || tlen > msg->len - msg->cursor ? "The message is truncated."
 					: "The tally's length does not match the message.");
 	/* the tally's own recv validates it completely */
@@ -424,11 +569,36 @@ pref_bt_model_recv(PG_FUNCTION_ARGS)
 	sub.maxlen = tlen;
 	sub.cursor = 0;
 	t = DatumGetPrefTallyP(DirectFunctionCall1(pref_tally_recv, PointerGetDatum(&sub)));
-	pq_getmsgend(msg);
 	if (t->nitems != n)
 		ModelBinary("The number of log-strengths differs from the tally's items.");
+	if (kind == BT_KIND_PL)
+	{
+		int32		nrank,
+					total;
+		PrefPlRankings *b;
+		int32	   *ints;
 
-	m = ModelAlloc(n, t);
+		if (msg->len - msg->cursor < 8)
+			ModelBinary("The message is truncated.");
+		nrank = pq_getmsgint(msg, 4);
+		total = pq_getmsgint(msg, 4);
+		if (nrank < 1 || total < 1 || total > PG_INT32_MAX / 8 || nrank > total)
+			ModelBinary("Bad ranking counts.");
+		if ((double) nrank * 8 + ((double) nrank + 1 + 2.0 * total) * 4 != (double) (msg->len - msg->cursor))
+			ModelBinary("The rankings' length does not match the message.");
+		m = PlModelAlloc(n, t, nrank, total);
+		b = BT_PL(m);
+		ints = PLR_OFF(b);
+		for (int r = 0; r < nrank; r++)
+			PLR_WEIGHT(b)[r] = pq_getmsgfloat8(msg);
+		for (size_t k = 0; k < (size_t) nrank + 1 + 2 * (size_t) total; k++)
+			ints[k] = pq_getmsgint(msg, 4);
+	}
+	else if (version == BT_MODEL_VERSION)
+		m = ModelAlloc(n, t);
+	else
+		ModelBinary(psprintf("Unknown model kind %d.", kind));
+	pq_getmsgend(msg);
 	m->ties = ties;
 	m->order_effect = order_effect;
 	m->converged = converged;

@@ -11,7 +11,17 @@
 #include "bt_core.h"
 #include "tally.h"
 
+/*
+ * Format versions: 2 is a Bradley-Terry model (the layout of 0.1.0, still
+ * written for every Bradley-Terry fit); 3 adds the model kind and, for a
+ * Plackett-Luce model, its rankings after the tally.  Readers take both.
+ */
 #define BT_MODEL_VERSION 2
+#define BT_MODEL_VERSION_PL 3
+
+/* model kinds (the kind byte; zero in every version 2 value) */
+#define BT_KIND_BT			0
+#define BT_KIND_PL			1
 
 /* fitting methods */
 #define BT_METHOD_AUTO		0
@@ -27,7 +37,12 @@
 /*
  * pref.bt_model: header, then theta[n], then the tally the model was fitted
  * on (8-byte aligned).  Standard errors are computed from the tally when
- * they are read (pref.ratings, pref.bt_summary), not at fit time.
+ * they are read (pref.ratings, pref.bt_summary), not at fit time.  A
+ * Plackett-Luce model (version 3, kind BT_KIND_PL) holds the pairwise
+ * outcomes its rankings imply as its tally (for the counts of
+ * pref.ratings, win_prob's item lookup and bt_eval), followed (8-byte
+ * aligned) by its rankings (PrefPlRankings), from which its standard
+ * errors are computed when read.
  */
 typedef struct PrefBtModel
 {
@@ -40,7 +55,8 @@ typedef struct PrefBtModel
 	int32		iterations;
 	int32		max_iter;
 	uint8		method;			/* BT_METHOD_NEWTON or BT_METHOD_MM */
-	uint8		unused[3];		/* zero */
+	uint8		kind;			/* BT_KIND_*: zero (Bradley-Terry) in version 2 */
+	uint8		unused[2];		/* zero */
 	double		prior;
 	double		tol;
 	double		loglik;
@@ -49,8 +65,28 @@ typedef struct PrefBtModel
 	double		data[FLEXIBLE_ARRAY_MEMBER];
 } PrefBtModel;
 
+/*
+ * Rankings of a Plackett-Luce model, canonical (pl_model.h): weight[nrank]
+ * (count of identical rankings), then int32 off[nrank + 1], item[total]
+ * (tally item indices) and group[total].
+ */
+typedef struct PrefPlRankings
+{
+	int32		nrank;
+	int32		total;
+	double		data[FLEXIBLE_ARRAY_MEMBER];
+} PrefPlRankings;
+
+#define PLR_SIZE(nrank, total) \
+	(offsetof(PrefPlRankings, data) + sizeof(double) * (Size) (nrank) + sizeof(int32) * ((Size) (nrank) + 1 + 2 * (Size) (total)))
+#define PLR_WEIGHT(b)	((b)->data)
+#define PLR_OFF(b)		((int32 *) ((b)->data + (b)->nrank))
+#define PLR_ITEM(b)		(PLR_OFF(b) + (b)->nrank + 1)
+#define PLR_GROUP(b)	(PLR_ITEM(b) + (b)->total)
+
 #define BT_THETA(m)		((m)->data)
 #define BT_TALLY(m)		((PrefTally *) ((m)->data + (m)->nitems))
+#define BT_PL(m)		((PrefPlRankings *) ((char *) BT_TALLY(m) + MAXALIGN(VARSIZE(BT_TALLY(m)))))
 #define PG_GETARG_BTMODEL_P(n)	((PrefBtModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
 extern const char *const BT_TIES_NAMES[];
@@ -78,5 +114,25 @@ extern double BtNormalQuantile(double p);
 
 /* Interrupt callback for the numeric cores */
 extern void BtInterrupt(void);
+
+/* ---- Plackett-Luce models (pl_model.c) ---- */
+
+struct PlProblem;
+
+/* The fitting problem of a Plackett-Luce model (pointers into m) */
+extern void PlModelProblem(const PrefBtModel *m, struct PlProblem *p);
+
+/* NULL if a Plackett-Luce model value is consistent, else the detail */
+extern const char *PlModelCheck(const PrefBtModel *m);
+
+/* Covariance of a Plackett-Luce model (n x n), as ModelCovariance in bt.c */
+extern double *PlModelCovariance(const PrefBtModel *m, double **robust, bool soft, const char *what);
+
+/*
+ * Allocate a Plackett-Luce model of n items around the tally t, with room
+ * for nrank rankings of total positions; header fields zero but version,
+ * kind and nitems
+ */
+extern PrefBtModel *PlModelAlloc(int n, const PrefTally *t, int nrank, int total);
 
 #endif							/* PGPREF_BT_MODEL_H */

@@ -2372,3 +2372,49 @@ CREATE FUNCTION @extschema@.reward_margin(model @extschema@.linear_model, chosen
 	AS 'MODULE_PATHNAME', 'pref_reward_margin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.reward_margin(@extschema@.linear_model, numeric[], numeric[]) IS
 'reward margin of a pair (numeric[], read as double precision): weights . (chosen - rejected)';
+
+-- ---- issue 13: Plackett-Luce model
+-- pref.pl_fit (a pref.bt_model of kind plackett_luce, format version 3;
+-- stored version 2 models read as before), pref.pl_bootstrap, and the
+-- comments of the model readers that now take Plackett-Luce models.
+COMMENT ON TYPE @extschema@.bt_model IS
+'fitted Bradley-Terry model, or Plackett-Luce model of rankings (pref.pl_fit; format version 3, "model": "plackett_luce"): items, log-strengths, standard errors (model and sandwich), tie parameter, order effect, log-likelihood, iterations, options and the tally it was fitted on (for Plackett-Luce the implied pairs, and the rankings); text form is complete versioned JSON (exact round trip), pref.bt_summary is the human summary';
+COMMENT ON FUNCTION @extschema@.ratings(@extschema@.bt_model, text, text, double precision, double precision, text) IS
+'leaderboard of a model: rating (elo = 400/ln 10 * theta + 1000, or logit = theta with mean 0; an anchor item pinned to anchor_rating), standard error (model or sandwich), interval at level, interval-aware rank, wins, losses, ties, games (for a Plackett-Luce model, the pairwise outcomes its rankings imply)';
+COMMENT ON FUNCTION @extschema@.bt_summary(@extschema@.bt_model) IS
+'model summary: model (bradley_terry or plackett_luce), items, loglik, iterations, converged, rows used and skipped, prior, ties, tie_param, tie_param_se, p_tie_equal, order_effect, order_effect_se';
+COMMENT ON FUNCTION @extschema@.plackett_luce_final(@extschema@.ranking_state) IS
+'pref.plackett_luce final function: fits by MM over the canonical problem of the rankings (tied items sorted, rankings sorted, duplicates merged), so independent of row order; NULL for a NULL state or no rankings';
+
+-- Plackett-Luce fits as pref.bt_model values (pref.ratings, pref.win_prob,
+-- pref.bt_summary read them) and the ranking bootstrap
+CREATE FUNCTION @extschema@.pl_fit_final(@extschema@.ranking_state) RETURNS @extschema@.bt_model
+	AS 'MODULE_PATHNAME', 'pref_pl_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pl_fit_final(@extschema@.ranking_state) IS
+'pref.pl_fit final function: the Plackett-Luce model (MM) of the collected rankings as a pref.bt_model; NULL for a NULL state or no rankings';
+
+CREATE AGGREGATE @extschema@.pl_fit(r @extschema@.ranking) (
+	SFUNC = @extschema@.plackett_luce_accum, STYPE = @extschema@.ranking_state, SSPACE = 65536,
+	FINALFUNC = @extschema@.pl_fit_final,
+	COMBINEFUNC = @extschema@.plackett_luce_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pl_fit(@extschema@.ranking) IS
+'Plackett-Luce model of full and top-k rankings as a pref.bt_model (model kind plackett_luce) for pref.ratings, pref.win_prob, pref.bt_summary and pref.pl_bootstrap; the same fit and state as pref.plackett_luce, independent of row order';
+
+CREATE AGGREGATE @extschema@.pl_fit(r @extschema@.ranking, prior double precision) (
+	SFUNC = @extschema@.plackett_luce_accum, STYPE = @extschema@.ranking_state, SSPACE = 65536,
+	FINALFUNC = @extschema@.pl_fit_final,
+	COMBINEFUNC = @extschema@.plackett_luce_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pl_fit(@extschema@.ranking, double precision) IS
+'Plackett-Luce model with a Gaussian prior of the given precision on each log-worth (MAP by MM), as a pref.bt_model';
+
+CREATE FUNCTION @extschema@.pl_bootstrap(m @extschema@.bt_model, rounds integer DEFAULT 1000, seed bigint DEFAULT 42,
+	level double precision DEFAULT 0.95, prior double precision DEFAULT NULL, scale text DEFAULT 'elo')
+	RETURNS TABLE (item text, rating double precision, std_error double precision, lower double precision,
+				   upper double precision, rank integer, rank_lower integer, rank_upper integer, rounds integer)
+	AS 'MODULE_PATHNAME', 'pref_pl_bootstrap' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.pl_bootstrap(@extschema@.bt_model, integer, bigint, double precision, double precision, text) IS
+'bootstrap intervals of a Plackett-Luce model (pref.pl_fit): its rankings resampled with replacement (multinomial over the distinct rankings), MM refits from the full-data estimate; per item the columns of pref.bt_bootstrap; prior NULL: the model''s prior; reproducible for a seed; no rows for a NULL model';

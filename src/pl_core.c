@@ -20,7 +20,10 @@ pl_work_size(const PlProblem *p)
 	return 4 * (size_t) p->n + 2 * (size_t) p->off[p->nrank];
 }
 
-/* Stage wins: items chosen at a stage (every group but the last) */
+/* Weight of ranking r */
+#define PL_WEIGHT(p, r) ((p)->weight ? (p)->weight[r] : 1.0)
+
+/* Stage wins: items chosen at a stage (every group but the last), weighted */
 void
 pl_wins(const PlProblem *p, double *wins)
 {
@@ -28,10 +31,11 @@ pl_wins(const PlProblem *p, double *wins)
 	for (int r = 0; r < p->nrank; r++)
 	{
 		int			lastg = p->group[p->off[r + 1] - 1];
+		double		w = PL_WEIGHT(p, r);
 
 		for (int k = p->off[r]; k < p->off[r + 1]; k++)
 			if (p->group[k] < lastg)
-				wins[p->item[k]] += 1;
+				wins[p->item[k]] += w;
 	}
 }
 
@@ -70,14 +74,16 @@ pl_loglik(const PlProblem *p, const double *theta, double *work)
 					e = p->off[r + 1],
 					lastg = StageSums(p, r, pi, S),
 					start = b;
+		double		lr = 0;
 
 		for (int k = b; k < e; k++)
 		{
 			if (k > b && p->group[k] != p->group[k - 1])
 				start = k;
 			if (p->group[k] < lastg)
-				l += theta[p->item[k]] - log(S[start]);
+				lr += theta[p->item[k]] - log(S[start]);
 		}
+		l += PL_WEIGHT(p, r) * lr;
 	}
 	return l;
 }
@@ -119,7 +125,7 @@ pl_fit(const PlProblem *p, double *theta, double *work, double *loglik,
 	*converged = 0;
 	pl_wins(p, wins);
 	for (int i = 0; i < n; i++)
-		theta[i] = 0;
+		theta[i] = p->start ? p->start[i] : 0;
 	for (iter = 0; iter < p->max_iter; iter++)
 	{
 		double		maxs = 0,
@@ -137,7 +143,8 @@ pl_fit(const PlProblem *p, double *theta, double *work, double *loglik,
 			int			b = p->off[r],
 						e = p->off[r + 1],
 						lastg = StageSums(p, r, pi, S);
-			double		acc = 0;	/* sum over stages so far of |G_s| / S_s */
+			double		acc = 0;	/* sum over stages so far of w |G_s| / S_s */
+			double		w = PL_WEIGHT(p, r);
 			int			k = b;
 
 			while (k < e)
@@ -148,7 +155,7 @@ pl_fit(const PlProblem *p, double *theta, double *work, double *loglik,
 				while (ge < e && p->group[ge] == g)
 					ge++;
 				if (g < lastg)
-					acc += (double) (ge - k) / S[k];
+					acc += w * (double) (ge - k) / S[k];
 				for (int j = k; j < ge; j++)
 					D[p->item[j]] += acc;
 				k = ge;
@@ -230,7 +237,7 @@ pl_information(const PlProblem *p, const double *theta, double *H, double *work)
 
 			while (ge < e && p->group[ge] == p->group[k])
 				ge++;
-			g = (double) (ge - k);
+			g = PL_WEIGHT(p, r) * (double) (ge - k);
 			inv = 1.0 / Sr[k];
 			for (int u = k; u < e; u++)
 			{
@@ -257,4 +264,38 @@ pl_information_work(const PlProblem *p)
 		if (p->off[r + 1] - p->off[r] > maxlen)
 			maxlen = p->off[r + 1] - p->off[r];
 	return (size_t) p->n + (size_t) maxlen;
+}
+
+/* Score of one ranking: 1 for each choice of an item, minus |G| p over the remaining set */
+void
+pl_ranking_score(const PlProblem *p, int r, const double *pi, double *g, double *work)
+{
+	int			b = p->off[r],
+				e = p->off[r + 1],
+				len = e - b,
+				lastg = p->group[e - 1];
+	double	   *S = work;
+	double		acc = 0;
+
+	for (int q = len - 1; q >= 0; q--)
+	{
+		acc += pi[p->item[b + q]];
+		S[q] = acc;
+	}
+	for (int q = 0; q < len; q++)
+		g[q] = 0;
+	for (int k = 0; k < len && p->group[b + k] < lastg;)
+	{
+		int			ge = k;
+		double		c;
+
+		while (ge < len && p->group[b + ge] == p->group[b + k])
+			ge++;
+		c = (double) (ge - k) / S[k];
+		for (int q = k; q < len; q++)
+			g[q] -= c * pi[p->item[b + q]];
+		for (int q = k; q < ge; q++)
+			g[q] += 1;
+		k = ge;
+	}
 }

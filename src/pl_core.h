@@ -25,9 +25,11 @@ typedef struct PlProblem
 	const int  *off;			/* nrank + 1 offsets into item/group */
 	const int  *item;			/* item indices, rank order */
 	const int  *group;			/* group number within the ranking, from 0 */
+	const double *weight;		/* per ranking (a count of identical rankings), NULL: 1 */
 	double		prior;			/* Gaussian prior precision on theta (0 = MLE) */
 	int			max_iter;
 	double		tol;			/* on the largest change of a centred theta */
+	const double *start;		/* starting log-worths (n), NULL: zero */
 	void		(*interrupt) (void);
 } PlProblem;
 
@@ -53,5 +55,12 @@ extern void pl_wins(const PlProblem *p, double *wins);
  */
 extern void pl_information(const PlProblem *p, const double *theta, double *H, double *work);
 extern size_t pl_information_work(const PlProblem *p);
+
+/*
+ * Score of ranking r alone (d loglik / dtheta, unweighted) at the worths
+ * pi = exp(theta): into g[k - off[r]] for each position k of the ranking.
+ * work: the ranking's length doubles.
+ */
+extern void pl_ranking_score(const PlProblem *p, int r, const double *pi, double *g, double *work);
 
 #endif							/* PGPREF_PL_CORE_H */

@@ -2,8 +2,10 @@
  * plackett_luce.c - the pref.plackett_luce(pref.ranking [, prior])
  * aggregate: rankings are collected in a pref.ranking_state (an expanded
  * object in memory, src/state.h; combine appends), then fitted by Hunter's
- * MM (pl_core.c) over the rankings in a canonical order, so that the
- * answer does not depend on the order of the rows or on the parallel plan.
+ * MM (pl_core.c) over the canonical problem of the rankings (pl_model.h:
+ * tied items sorted, rankings sorted, duplicates merged into weights), so
+ * that the answer does not depend on the order of the rows, on the parallel
+ * plan or on the order tied items were written in.
  * Result: jsonb with the centred log-worths per item and the fit's report.
  *
  * Flat form of pref.ranking_state (little-endian):
@@ -30,6 +32,7 @@
 #include "common.h"
 #include "linalg.h"
 #include "pl_core.h"
+#include "pl_model.h"
 #include "prefdata.h"
 #include "state.h"
 
@@ -368,7 +371,7 @@ pref_plackett_luce_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(PrefStateDatum(ps));
 }
 
-/* ---- fit ------------------------------------------------------------------- */
+/* ---- canonical problem ---------------------------------------------------- */
 
 /* Index of key in sorted keys[n] */
 static int
@@ -392,20 +395,229 @@ FindKey(const int64 *keys, int n, int64 key)
 }
 
 /* Interrupt callback for the core */
-static void
+void
 PlInterrupt(void)
 {
 	CHECK_FOR_INTERRUPTS();
 }
 
+/* qsort comparator for int */
+static int
+CmpInt(const void *a, const void *b)
+{
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Rankings being sorted: their arrays */
+typedef struct PlSortCtx
+{
+	const int  *off;
+	const int  *item;
+	const int  *group;
+} PlSortCtx;
+
+/* qsort_arg comparator: rankings (by index) by length, then items, then groups */
+static int
+CmpRankingIdx(const void *a, const void *b, void *arg)
+{
+	const PlSortCtx *c = (const PlSortCtx *) arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+	int			bx = c->off[x],
+				by = c->off[y],
+				lx = c->off[x + 1] - bx,
+				ly = c->off[y + 1] - by;
+
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	for (int k = 0; k < lx; k++)
+		if (c->item[bx + k] != c->item[by + k])
+			return c->item[bx + k] < c->item[by + k] ? -1 : 1;
+	for (int k = 0; k < lx; k++)
+		if (c->group[bx + k] != c->group[by + k])
+			return c->group[bx + k] < c->group[by + k] ? -1 : 1;
+	return 0;
+}
+
 /*
- * Error unless the MLE exists: the graph with an edge from every item to
- * each item ranked below it in some ranking (and both ways within a tied
- * choice group) must be strongly connected.  Virtual nodes keep it linear:
- * G_s -> v -> G_{s+1}, and G_s -> u -> G_s for a tied choice group.
+ * Canonical problem of rankings given by item index: items sorted within
+ * each group, rankings sorted, identical rankings merged into one whose
+ * weight is their summed weight, rankings of weight zero dropped
  */
-static void
-PlCheckExistence(const PlProblem *p, const int64 *keys)
+void
+PlCanonicalize(int n, int nrank, const int *off, const int *item, const int *group,
+			   const double *weight, PlProblem *p)
+{
+	int			total = off[nrank];
+	int		   *it = palloc_extended(sizeof(int) * Max(total, 1), MCXT_ALLOC_HUGE);
+	int		   *order = palloc_extended(sizeof(int) * Max(nrank, 1), MCXT_ALLOC_HUGE);
+	int		   *noff = palloc_extended(sizeof(int) * (nrank + 1), MCXT_ALLOC_HUGE);
+	int		   *nitem = palloc_extended(sizeof(int) * Max(total, 1), MCXT_ALLOC_HUGE);
+	int		   *ngroup = palloc_extended(sizeof(int) * Max(total, 1), MCXT_ALLOC_HUGE);
+	double	   *nw = palloc_extended(sizeof(double) * Max(nrank, 1), MCXT_ALLOC_HUGE);
+	PlSortCtx	ctx = {off, it, group};
+	int			d = 0;
+
+	memcpy(it, item, sizeof(int) * total);
+	for (int r = 0; r < nrank; r++)
+	{
+		for (int k = off[r]; k < off[r + 1];)
+		{
+			int			ge = k;
+
+			while (ge < off[r + 1] && group[ge] == group[k])
+				ge++;
+			if (ge - k > 1)
+				qsort(it + k, ge - k, sizeof(int), CmpInt);
+			k = ge;
+		}
+		order[r] = r;
+		if ((r & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	qsort_arg(order, nrank, sizeof(int), CmpRankingIdx, &ctx);
+	noff[0] = 0;
+	for (int i = 0; i < nrank;)
+	{
+		int			j = i;
+		double		w = 0;
+
+		while (j < nrank && (j == i || CmpRankingIdx(&order[i], &order[j], &ctx) == 0))
+		{
+			w += weight ? weight[order[j]] : 1.0;
+			j++;
+		}
+		if (w > 0)
+		{
+			int			src = off[order[i]],
+						len = off[order[i] + 1] - src;
+
+			memcpy(nitem + noff[d], it + src, sizeof(int) * len);
+			memcpy(ngroup + noff[d], group + src, sizeof(int) * len);
+			nw[d] = w;
+			noff[d + 1] = noff[d] + len;
+			d++;
+		}
+		i = j;
+	}
+	pfree(it);
+	pfree(order);
+	p->n = n;
+	p->nrank = d;
+	p->off = noff;
+	p->item = nitem;
+	p->group = ngroup;
+	p->weight = nw;
+}
+
+/* Canonical problem of a pref.ranking_state; NULL when it holds no rankings */
+PlData *
+PlStateData(Datum state, const char *caller)
+{
+	PlState    *st = PrefStateRead(state, &PlMethods);
+	PlData	   *dat;
+	int64		total = 0;
+	int64	   *keys;
+	int			n = 0,
+				r = 0;
+	int		   *off,
+			   *item,
+			   *group;
+	Size		pos;
+
+	if (st->nrank == 0)
+		return NULL;
+	if (st->nrank > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s takes at most %d rankings", caller, PG_INT32_MAX / 2)));
+	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)))
+		total += ((PrefRanking *) (st->buf + pos))->nitems;
+	if (total > PG_INT32_MAX / 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s takes at most %d ranked positions in all", caller, PG_INT32_MAX / 8)));
+	PrefCheckMemory((double) total * (8 + 4 * 6 + 16 * 8) + (double) st->nrank * (4 * 3 + 8 * 2), caller);
+
+	/* item keys, sorted and unique */
+	keys = palloc_extended(sizeof(int64) * Max(total, 1), MCXT_ALLOC_HUGE);
+	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)))
+	{
+		PrefRanking *rk = (PrefRanking *) (st->buf + pos);
+
+		memcpy(keys + n, rk->items, sizeof(int64) * rk->nitems);
+		n += rk->nitems;
+	}
+	qsort(keys, n, sizeof(int64), CmpInt64);
+	{
+		int			u = 0;
+
+		for (int i = 0; i < n; i++)
+			if (i == 0 || keys[i] != keys[u - 1])
+				keys[u++] = keys[i];
+		n = u;
+	}
+	if (n < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("a Plackett-Luce fit needs at least two items"),
+				 errdetail("The rankings hold %d.", n)));
+
+	/* the rankings by item index, in state order */
+	off = palloc_extended(sizeof(int) * (st->nrank + 1), MCXT_ALLOC_HUGE);
+	item = palloc_extended(sizeof(int) * total, MCXT_ALLOC_HUGE);
+	group = palloc_extended(sizeof(int) * total, MCXT_ALLOC_HUGE);
+	off[0] = 0;
+	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)))
+	{
+		PrefRanking *rk = (PrefRanking *) (st->buf + pos);
+		int32	   *g = RANKING_GROUPS(rk);
+		int			b;
+
+		if (r >= st->nrank)
+			elog(ERROR, "pref.ranking_state holds more than " INT64_FORMAT " rankings", st->nrank);
+		b = off[r];
+		for (int k = 0; k < rk->nitems; k++)
+		{
+			item[b + k] = FindKey(keys, n, rk->items[k]);
+			group[b + k] = g[k];
+		}
+		off[r + 1] = b + rk->nitems;
+		r++;
+	}
+	if (r != st->nrank)
+		elog(ERROR, "pref.ranking_state holds %d rankings, not " INT64_FORMAT, r, st->nrank);
+
+	dat = palloc0(sizeof(PlData));
+	dat->n = n;
+	dat->keys = keys;
+	dat->rows_used = st->nrank;
+	dat->rows_skipped = st->skipped;
+	dat->has_prior = st->has_prior;
+	PlCanonicalize(n, r, off, item, group, NULL, &dat->p);
+	pfree(off);
+	pfree(item);
+	pfree(group);
+	dat->p.prior = st->prior;
+	dat->p.max_iter = 100000;
+	dat->p.tol = 1e-10;
+	dat->p.interrupt = PlInterrupt;
+	return dat;
+}
+
+/* ---- existence and covariance ---------------------------------------------- */
+
+/*
+ * Strongly connected components of the ranking graph: an edge from every
+ * item to each item ranked below it in some ranking of positive weight
+ * (and both ways within a tied choice group).  Virtual nodes keep it
+ * linear: G_s -> v -> G_{s+1}, and G_s -> u -> G_s for a tied choice group.
+ */
+static int
+PlComponents(const PlProblem *p)
 {
 	int			total = p->off[p->nrank];
 	int			nv = 0;
@@ -414,11 +626,7 @@ PlCheckExistence(const PlProblem *p, const int64 *keys)
 	BtProblem	g = {0};
 	int		   *comp,
 			   *iwork;
-	double	   *wins,
-			   *lost;
-	StringInfoData d;
-	int			listed = 0,
-				ncomp;
+	int			ncomp;
 
 	for (int r = 0; r < p->nrank; r++)
 	{
@@ -426,6 +634,8 @@ PlCheckExistence(const PlProblem *p, const int64 *keys)
 					e = p->off[r + 1],
 					lastg = p->group[e - 1];
 
+		if (p->weight && p->weight[r] <= 0)
+			continue;
 		for (int k = b; k < e;)
 		{
 			int			grp = p->group[k],
@@ -472,7 +682,29 @@ PlCheckExistence(const PlProblem *p, const int64 *keys)
 	comp = palloc(sizeof(int) * g.n);
 	iwork = palloc_extended(sizeof(int) * bt_components_iwork(&g), MCXT_ALLOC_HUGE);
 	ncomp = bt_components(&g, comp, iwork);
-	if (ncomp <= 1)
+	pfree(comp);
+	pfree(iwork);
+	pfree(cells);
+	return ncomp;
+}
+
+/* Whether the ranking graph is strongly connected (the MLE exists) */
+bool
+PlGraphConnected(const PlProblem *p)
+{
+	return PlComponents(p) <= 1;
+}
+
+/* Error unless the MLE exists (prior 0): the ranking graph strongly connected */
+void
+PlCheckExistence(const PlProblem *p, const int64 *keys, const char *hint)
+{
+	double	   *wins,
+			   *lost;
+	StringInfoData d;
+	int			listed = 0;
+
+	if (PlGraphConnected(p))
 		return;
 	wins = palloc0(sizeof(double) * p->n);
 	lost = palloc0(sizeof(double) * p->n);
@@ -493,96 +725,91 @@ PlCheckExistence(const PlProblem *p, const int64 *keys)
 			(errcode(ERRCODE_DATA_EXCEPTION),
 			 errmsg("the maximum likelihood estimate does not exist"),
 			 errdetail("The ranking graph is not strongly connected: %s.", d.data),
-			 errhint("Pass a prior, for example pref.plackett_luce(r, 0.01), or add rankings.")));
+			 errhint("%s", hint)));
 }
 
 /*
- * Standard errors of the centred log-worths from the observed information
- * H (plus the prior precision lambda on the diagonal) under the
- * sum-to-zero constraint: H 1 = 0, so with J = 11'/n,
+ * Covariance of the centred log-worths from the observed information H
+ * (plus the prior precision lambda on the diagonal) under the sum-to-zero
+ * constraint, as for Bradley-Terry: H 1 = 0, so with J = 11'/n,
  * cov = (H + lambda I + J)^-1 - J / (1 + lambda) (the inverse on the
- * subspace sum theta = 0).  Returns NULL (no standard errors) when the
- * n x n matrix would exceed pgpref.max_memory.
+ * subspace sum theta = 0).  The sandwich is cov G cov with G the sum over
+ * rankings of weight times the score's outer product.
  */
-static double *
-PlStdErrors(const PlProblem *p, const double *theta)
+double *
+PlCovariance(const PlProblem *p, const double *theta, double **robust, bool soft, const char *what)
 {
 	int			n = p->n;
-	double		bytes = ((double) n * n + (double) pl_information_work(p)) * 8.0;
+	size_t		n2 = (size_t) n * n;
+	double		bytes = ((robust ? 3.0 : 1.0) * n2 + (double) pl_information_work(p) * 2 + n) * 8.0;
 	double	   *H,
-			   *work,
-			   *se;
+			   *work;
 	double		lambda = p->prior;
 
-	if (bytes > (double) pgpref_max_memory_kb * 1024.0 || bytes > (double) MaxAllocHugeSize)
-	{
-		ereport(NOTICE,
-				(errmsg("standard errors of %d items need more memory than pgpref.max_memory (%d kB)",
-						n, pgpref_max_memory_kb),
-				 errdetail("std_error is null."),
-				 errhint("Raise pgpref.max_memory.")));
+	if (soft && (bytes > (double) pgpref_max_memory_kb * 1024.0 || bytes > (double) MaxAllocHugeSize))
 		return NULL;
-	}
-	H = palloc_extended(sizeof(double) * (size_t) n * n, MCXT_ALLOC_HUGE);
-	work = palloc(sizeof(double) * pl_information_work(p));
+	PrefCheckMemory(bytes, what);
+	H = palloc_extended(sizeof(double) * n2, MCXT_ALLOC_HUGE);
+	work = palloc_extended(sizeof(double) * pl_information_work(p) * 2, MCXT_ALLOC_HUGE);
 	pl_information(p, theta, H, work);
-	for (size_t k = 0; k < (size_t) n * n; k++)
+	for (size_t k = 0; k < n2; k++)
 		H[k] += 1.0 / n;
 	for (int i = 0; i < n; i++)
 		H[(size_t) i * n + i] += lambda;
 	PrefApplyBlasThreads();
-	PrefLinalgError(linalg_spd_inverse(n, H), "pref.plackett_luce standard errors");
-	se = palloc(sizeof(double) * n);
-	for (int i = 0; i < n; i++)
-		se[i] = sqrt(fmax(H[(size_t) i * n + i] - 1.0 / n / (1.0 + lambda), 0));
-	pfree(H);
+	PrefLinalgError(linalg_spd_inverse(n, H), what);
+	for (size_t k = 0; k < n2; k++)
+		H[k] -= 1.0 / n / (1.0 + lambda);
+	if (robust != NULL)
+	{
+		double	   *G = palloc_extended(sizeof(double) * n2, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		double	   *T = palloc_extended(sizeof(double) * n2, MCXT_ALLOC_HUGE);
+		double	   *pi = work,
+				   *g = work + n,
+				   *s = g + (pl_information_work(p) - n);
+
+		for (int i = 0; i < n; i++)
+			pi[i] = exp(theta[i]);
+		for (int r = 0; r < p->nrank; r++)
+		{
+			int			b = p->off[r],
+						len = p->off[r + 1] - b;
+			double		w = p->weight ? p->weight[r] : 1.0;
+
+			if ((r & 255) == 0)
+				CHECK_FOR_INTERRUPTS();
+			pl_ranking_score(p, r, pi, g, s);
+			for (int u = 0; u < len; u++)
+			{
+				double	   *row = G + (size_t) p->item[b + u] * n;
+
+				for (int v = 0; v < len; v++)
+					row[p->item[b + v]] += w * g[u] * g[v];
+			}
+		}
+		linalg_gemm(0, 0, n, n, n, 1.0, H, G, 0.0, T);
+		linalg_gemm(0, 0, n, n, n, 1.0, T, H, 0.0, G);
+		pfree(T);
+		*robust = G;
+	}
 	pfree(work);
-	return se;
+	return H;
 }
 
-/* qsort comparator: rankings by size, then items, then groups */
-static int
-CmpRanking(const void *a, const void *b)
-{
-	const PrefRanking *x = *(PrefRanking *const *) a;
-	const PrefRanking *y = *(PrefRanking *const *) b;
-	const int32 *gx,
-			   *gy;
-
-	if (x->nitems != y->nitems)
-		return x->nitems < y->nitems ? -1 : 1;
-	for (int i = 0; i < x->nitems; i++)
-		if (x->items[i] != y->items[i])
-			return x->items[i] < y->items[i] ? -1 : 1;
-	gx = RANKING_GROUPS(x);
-	gy = RANKING_GROUPS(y);
-	for (int i = 0; i < x->nitems; i++)
-		if (gx[i] != gy[i])
-			return gx[i] < gy[i] ? -1 : 1;
-	return 0;
-}
+/* ---- the jsonb fit ------------------------------------------------------- */
 
 PG_FUNCTION_INFO_V1(pref_plackett_luce_final);
 
-/* Final: fit the rankings in canonical order and report as jsonb; NULL without rankings */
+/* Final: fit the canonical problem (see pl_model.h) and report as jsonb; NULL without rankings */
 Datum
 pref_plackett_luce_final(PG_FUNCTION_ARGS)
 {
-	PlState    *st;
-	PrefRanking **order;
-	int64		total = 0;
-	int64	   *keys;
-	int			n = 0;
-	int		   *off,
-			   *item,
-			   *group,
-			   *seen;
-	Size		pos;
-	int			r = 0;
-	PlProblem	p = {0};
+	PlData	   *dat;
+	PlProblem  *p;
+	int			n;
 	double	   *theta,
 			   *work,
-			   *se,
+			   *cov,
 				loglik;
 	int			iters,
 				conv,
@@ -592,98 +819,16 @@ pref_plackett_luce_final(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	st = PrefStateRead(PG_GETARG_DATUM(0), &PlMethods);
-	if (st->nrank == 0)
+	dat = PlStateData(PG_GETARG_DATUM(0), "pref.plackett_luce");
+	if (dat == NULL)
 		PG_RETURN_NULL();
-	if (st->nrank > PG_INT32_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("pref.plackett_luce takes at most %d rankings", PG_INT32_MAX / 2)));
-	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)))
-		total += ((PrefRanking *) (st->buf + pos))->nitems;
-	if (total > PG_INT32_MAX / 8)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("pref.plackett_luce takes at most %d ranked positions in all", PG_INT32_MAX / 8)));
-	PrefCheckMemory((double) total * (8 + 4 + 4 + 16 * 8) + (double) st->nrank * (4 + sizeof(PrefRanking *)),
-					"pref.plackett_luce");
-
-	/* the rankings in canonical order: the fit does not depend on row order */
-	order = palloc_extended(sizeof(PrefRanking *) * st->nrank, MCXT_ALLOC_HUGE);
-	for (pos = 0; pos < st->len; pos += MAXALIGN(VARSIZE(st->buf + pos)))
-	{
-		if (r >= st->nrank)
-			elog(ERROR, "pref.ranking_state holds more than " INT64_FORMAT " rankings", st->nrank);
-		order[r++] = (PrefRanking *) (st->buf + pos);
-	}
-	if (r != st->nrank)
-		elog(ERROR, "pref.ranking_state holds %d rankings, not " INT64_FORMAT, r, st->nrank);
-	qsort(order, r, sizeof(PrefRanking *), CmpRanking);
-	r = 0;
-
-	/* item keys, sorted and unique */
-	keys = palloc_extended(sizeof(int64) * Max(total, 1), MCXT_ALLOC_HUGE);
-	for (int i = 0; i < st->nrank; i++)
-	{
-		memcpy(keys + n, order[i]->items, sizeof(int64) * order[i]->nitems);
-		n += order[i]->nitems;
-	}
-	qsort(keys, n, sizeof(int64), CmpInt64);
-	{
-		int			u = 0;
-
-		for (int i = 0; i < n; i++)
-			if (i == 0 || keys[i] != keys[u - 1])
-				keys[u++] = keys[i];
-		n = u;
-	}
-	if (n < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("a Plackett-Luce fit needs at least two items"),
-				 errdetail("The rankings hold %d.", n)));
-
-	off = palloc(sizeof(int) * (st->nrank + 1));
-	item = palloc_extended(sizeof(int) * total, MCXT_ALLOC_HUGE);
-	group = palloc_extended(sizeof(int) * total, MCXT_ALLOC_HUGE);
-	seen = palloc(sizeof(int) * n);
-	for (int i = 0; i < n; i++)
-		seen[i] = -1;
-	off[0] = 0;
-	for (r = 0; r < st->nrank; r++)
-	{
-		PrefRanking *rk = order[r];
-		int32	   *g = RANKING_GROUPS(rk);
-		int			b = off[r];
-
-		for (int k = 0; k < rk->nitems; k++)
-		{
-			int			ix = FindKey(keys, n, rk->items[k]);
-
-			if (seen[ix] == r)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("item " INT64_FORMAT " appears twice in a ranking", rk->items[k])));
-			seen[ix] = r;
-			item[b + k] = ix;
-			group[b + k] = g[k];
-		}
-		off[r + 1] = b + rk->nitems;
-	}
-	p.n = n;
-	p.nrank = r;
-	p.off = off;
-	p.item = item;
-	p.group = group;
-	p.prior = st->prior;
-	p.max_iter = 100000;
-	p.tol = 1e-10;
-	p.interrupt = PlInterrupt;
-	if (p.prior == 0)
-		PlCheckExistence(&p, keys);
+	p = &dat->p;
+	n = dat->n;
+	if (p->prior == 0)
+		PlCheckExistence(p, dat->keys, "Pass a prior, for example pref.plackett_luce(r, 0.01), or add rankings.");
 	theta = palloc(sizeof(double) * n);
-	work = palloc_extended(sizeof(double) * pl_work_size(&p), MCXT_ALLOC_HUGE);
-	rc = pl_fit(&p, theta, work, &loglik, &iters, &conv);
+	work = palloc_extended(sizeof(double) * pl_work_size(p), MCXT_ALLOC_HUGE);
+	rc = pl_fit(p, theta, work, &loglik, &iters, &conv);
 	if (rc != PL_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -693,25 +838,32 @@ pref_plackett_luce_final(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"items\": %d, \"rows_used\": " INT64_FORMAT ", \"rows_skipped\": " INT64_FORMAT
 					 ", \"iterations\": %d, \"converged\": %s, \"loglik\": ",
-					 n, st->nrank, st->skipped, iters, conv ? "true" : "false");
+					 n, dat->rows_used, dat->rows_skipped, iters, conv ? "true" : "false");
 	double_to_shortest_decimal_buf(loglik, num);
 	appendStringInfoString(&buf, num);
-	double_to_shortest_decimal_buf(p.prior, num);
+	double_to_shortest_decimal_buf(p->prior, num);
 	appendStringInfo(&buf, ", \"prior\": %s, \"theta\": {", num);
 	for (int i = 0; i < n; i++)
 	{
 		double_to_shortest_decimal_buf(theta[i], num);
-		appendStringInfo(&buf, "%s\"" INT64_FORMAT "\": %s", i ? ", " : "", keys[i], num);
+		appendStringInfo(&buf, "%s\"" INT64_FORMAT "\": %s", i ? ", " : "", dat->keys[i], num);
 	}
 	appendStringInfoString(&buf, "}, \"std_error\": ");
-	se = PlStdErrors(&p, theta);
-	if (se == NULL)
-		appendStringInfoString(&buf, "null");
-	for (int i = 0; se != NULL && i < n; i++)
+	cov = PlCovariance(p, theta, NULL, true, "pref.plackett_luce standard errors");
+	if (cov == NULL)
 	{
-		double_to_shortest_decimal_buf(se[i], num);
-		appendStringInfo(&buf, "%s\"" INT64_FORMAT "\": %s", i ? ", " : "{", keys[i], num);
+		ereport(NOTICE,
+				(errmsg("standard errors of %d items need more memory than pgpref.max_memory (%d kB)",
+						n, pgpref_max_memory_kb),
+				 errdetail("std_error is null."),
+				 errhint("Raise pgpref.max_memory.")));
+		appendStringInfoString(&buf, "null");
 	}
-	appendStringInfoString(&buf, se != NULL ? "}}" : "}");
+	for (int i = 0; cov != NULL && i < n; i++)
+	{
+		double_to_shortest_decimal_buf(sqrt(fmax(cov[(size_t) i * n + i], 0)), num);
+		appendStringInfo(&buf, "%s\"" INT64_FORMAT "\": %s", i ? ", " : "{", dat->keys[i], num);
+	}
+	appendStringInfoString(&buf, cov != NULL ? "}}" : "}");
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }

@@ -44,7 +44,7 @@ COMMENT ON FUNCTION @extschema@.plackett_luce_accum(@extschema@.ranking_state, @
 COMMENT ON FUNCTION @extschema@.plackett_luce_combine(@extschema@.ranking_state, @extschema@.ranking_state) IS
 'pref.plackett_luce combine function: appends the second state''s rankings (NULL-safe)';
 COMMENT ON FUNCTION @extschema@.plackett_luce_final(@extschema@.ranking_state) IS
-'pref.plackett_luce final function: fits by MM over the rankings in canonical order; NULL for a NULL state or no rankings';
+'pref.plackett_luce final function: fits by MM over the canonical problem of the rankings (tied items sorted, rankings sorted, duplicates merged), so independent of row order; NULL for a NULL state or no rankings';
 
 CREATE AGGREGATE @extschema@.plackett_luce(r @extschema@.ranking) (
 	SFUNC = @extschema@.plackett_luce_accum, STYPE = @extschema@.ranking_state, SSPACE = 65536,
@@ -63,3 +63,36 @@ CREATE AGGREGATE @extschema@.plackett_luce(r @extschema@.ranking, prior double p
 );
 COMMENT ON AGGREGATE @extschema@.plackett_luce(@extschema@.ranking, double precision) IS
 'Plackett-Luce fit with a Gaussian prior of the given precision on each log-worth (MAP by MM; always exists when prior > 0)';
+
+-- Plackett-Luce fits as pref.bt_model values (pref.ratings, pref.win_prob,
+-- pref.bt_summary read them) and the ranking bootstrap
+CREATE FUNCTION @extschema@.pl_fit_final(@extschema@.ranking_state) RETURNS @extschema@.bt_model
+	AS 'MODULE_PATHNAME', 'pref_pl_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pl_fit_final(@extschema@.ranking_state) IS
+'pref.pl_fit final function: the Plackett-Luce model (MM) of the collected rankings as a pref.bt_model; NULL for a NULL state or no rankings';
+
+CREATE AGGREGATE @extschema@.pl_fit(r @extschema@.ranking) (
+	SFUNC = @extschema@.plackett_luce_accum, STYPE = @extschema@.ranking_state, SSPACE = 65536,
+	FINALFUNC = @extschema@.pl_fit_final,
+	COMBINEFUNC = @extschema@.plackett_luce_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pl_fit(@extschema@.ranking) IS
+'Plackett-Luce model of full and top-k rankings as a pref.bt_model (model kind plackett_luce) for pref.ratings, pref.win_prob, pref.bt_summary and pref.pl_bootstrap; the same fit and state as pref.plackett_luce, independent of row order';
+
+CREATE AGGREGATE @extschema@.pl_fit(r @extschema@.ranking, prior double precision) (
+	SFUNC = @extschema@.plackett_luce_accum, STYPE = @extschema@.ranking_state, SSPACE = 65536,
+	FINALFUNC = @extschema@.pl_fit_final,
+	COMBINEFUNC = @extschema@.plackett_luce_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.pl_fit(@extschema@.ranking, double precision) IS
+'Plackett-Luce model with a Gaussian prior of the given precision on each log-worth (MAP by MM), as a pref.bt_model';
+
+CREATE FUNCTION @extschema@.pl_bootstrap(m @extschema@.bt_model, rounds integer DEFAULT 1000, seed bigint DEFAULT 42,
+	level double precision DEFAULT 0.95, prior double precision DEFAULT NULL, scale text DEFAULT 'elo')
+	RETURNS TABLE (item text, rating double precision, std_error double precision, lower double precision,
+				   upper double precision, rank integer, rank_lower integer, rank_upper integer, rounds integer)
+	AS 'MODULE_PATHNAME', 'pref_pl_bootstrap' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.pl_bootstrap(@extschema@.bt_model, integer, bigint, double precision, double precision, text) IS
+'bootstrap intervals of a Plackett-Luce model (pref.pl_fit): its rankings resampled with replacement (multinomial over the distinct rankings), MM refits from the full-data estimate; per item the columns of pref.bt_bootstrap; prior NULL: the model''s prior; reproducible for a seed; no rows for a NULL model';
