@@ -100,7 +100,33 @@ SELECT * FROM pref.dawid_skene('SELECT * FROM votes', max_iter => 0);
 SELECT * FROM pref.dawid_skene('SELECT * FROM votes', smoothing => -1);
 SELECT * FROM pref.dawid_skene('SELECT item_id, annotator FROM votes');
 SELECT * FROM pref.dawid_skene('SELECT item_id::text, annotator, label FROM votes');
-SELECT * FROM pref.dawid_skene_annotators('SELECT * FROM votes UNION ALL SELECT 1, ''a'', ''<''');
+SELECT * FROM pref.dawid_skene_annotators('SELECT * FROM votes UNION ALL SELECT 1, ''a'', ''<''', repeats => 'error');
+SELECT * FROM pref.dawid_skene('SELECT * FROM votes UNION ALL SELECT 1, ''a'', ''<''', repeats => 'error');
+SELECT * FROM pref.dawid_skene('SELECT * FROM votes', repeats => 'twice');
+SELECT * FROM pref.dawid_skene('SELECT * FROM votes', repeats => NULL);
+
+-- repeated labels (Dawid and Skene 1979: one annotator rated every item three
+-- times): with repeats => 'count' (the default) each label is an observation
+-- of the same confusion matrix; equals the independent numpy EM
+-- (test/ref/ds_repeats_ref.py) to 1e-9
+\i test/ref/ds_repeats_fixture.sql
+SELECT count(DISTINCT d.item_id) AS items,
+       max(abs(u.p - r.p)) < 1e-9 AS posteriors_match,
+       bool_and(d.iterations = f.iterations AND d.converged) AS same_iterations,
+       bool_and(abs(d.log_likelihood - f.loglik) < 1e-9) AS same_loglik
+FROM pref.dawid_skene('SELECT * FROM ref_dsr_labels', max_iter => 500, tol => 1e-10) d
+CROSS JOIN LATERAL unnest(d.labels, d.probabilities) u(label, p)
+JOIN ref_dsr_post r ON r.item_id = d.item_id AND r.label = u.label, ref_dsr_fit f;
+SELECT a.annotator, a.labelled,
+       max(abs(c.p - a.confusion[c.true_label][c.given_label])) < 1e-9 AS confusion_matches
+FROM pref.dawid_skene_annotators('SELECT * FROM ref_dsr_labels', max_iter => 500, tol => 1e-10) a
+JOIN ref_dsr_conf c USING (annotator)
+GROUP BY a.annotator, a.labelled ORDER BY 1;
+-- the same rows keyed by text ids give the same posteriors
+SELECT bool_and(t.probabilities = b.probabilities) AS text_ids_same
+FROM pref.dawid_skene('SELECT item_id::text, annotator, label FROM ref_dsr_labels', id_type => NULL::text, max_iter => 500, tol => 1e-10) t
+JOIN pref.dawid_skene('SELECT * FROM ref_dsr_labels', max_iter => 500, tol => 1e-10) b ON b.item_id = t.item_id::bigint;
+DROP TABLE ref_dsr_labels, ref_dsr_post, ref_dsr_conf, ref_dsr_fit;
 -- too large for pgpref.max_memory: a clear error naming the setting
 SET pgpref.max_memory = '1MB';
 SELECT count(*) FROM pref.binarize('SELECT g / 4, g, g % 10 FROM generate_series(1, 100000) g');

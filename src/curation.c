@@ -326,11 +326,12 @@ CompareObsKey(const void *a, const void *b)
 }
 
 /*
- * Read (item_id, annotator, label) rows, encode them, reject repeated
- * labels; id_type: how to read the item ids (query.h)
+ * Read (item_id, annotator, label) rows and encode them; id_type: how to
+ * read the item ids (query.h); repeats: keep an annotator's repeated labels
+ * of an item as separate observations, else reject them
  */
 static Labels *
-ReadLabels(const char *sql, const char *what, Oid id_type)
+ReadLabels(const char *sql, const char *what, Oid id_type, bool repeats)
 {
 	static const PrefQueryColumn cols[] = {
 		{"item_id", PREF_COL_ID, false, false},
@@ -357,6 +358,8 @@ ReadLabels(const char *sql, const char *what, Oid id_type)
 	lb->nannot = EncodeStrings(lb->nobs, PREF_QUERY_TEXT(res, 1), lb->annot, &lb->annot_names);
 	lb->nclass = EncodeStrings(lb->nobs, PREF_QUERY_TEXT(res, 2), lb->label, &lb->label_names);
 
+	if (repeats)
+		return lb;
 	keys = palloc(sizeof(ObsKey) * lb->nobs);
 	for (int64 i = 0; i < lb->nobs; i++)
 	{
@@ -371,7 +374,9 @@ ReadLabels(const char *sql, const char *what, Oid id_type)
 					 errmsg("%s: annotator \"%s\" labelled item %s more than once",
 							what, lb->annot_names[keys[i].annot],
 							PrefIdString(lb->ids, lb->item_ids[keys[i].item])),
-					 errhint("Keep one label per (item_id, annotator), e.g. the latest with SELECT DISTINCT ON (item_id, annotator) ... ORDER BY item_id, annotator, labelled_at DESC.")));
+					 errhint("%s", strcmp(what, "majority_vote") == 0
+							 ? "Keep one label per (item_id, annotator), e.g. the latest with SELECT DISTINCT ON (item_id, annotator) ... ORDER BY item_id, annotator, labelled_at DESC."
+							 : "Pass repeats => 'count' to count each label as an observation, or keep one label per (item_id, annotator).")));
 	pfree(keys);
 	return lb;
 }
@@ -386,6 +391,9 @@ NoteSkipped(const Labels *lb, const char *what)
 }
 
 static const char *const tie_policies[] = {"null", "lowest", "drop", NULL};
+
+/* repeats of dawid_skene: count (each label an observation) or error */
+static const char *const repeat_policies[] = {"count", "error", NULL};
 
 /* Majority label per item with a tie policy; idarg: position of id_type or -1 */
 static Datum
@@ -405,7 +413,7 @@ RunMajorityVote(FunctionCallInfo fcinfo, int idarg)
 
 	InitMaterializedSRF(fcinfo, 0);
 	lb = ReadLabels(sql, "majority_vote",
-					idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
+					idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0), false);
 	NoteSkipped(lb, "majority_vote");
 	if (lb->nobs == 0)
 		PG_RETURN_NULL();
@@ -487,6 +495,7 @@ RunDawidSkene(FunctionCallInfo fcinfo, int idarg, Oid id_type, Labels **lbp, con
 	DawidSkene *ds = palloc0(sizeof(DawidSkene));
 	Labels	   *lb;
 	double		bytes;
+	bool		repeats = false;
 
 	PrefCheckNotNull(fcinfo, ARGNO(0), "sql");
 	PrefCheckNotNull(fcinfo, ARGNO(1), "max_iter");
@@ -505,7 +514,13 @@ RunDawidSkene(FunctionCallInfo fcinfo, int idarg, Oid id_type, Labels **lbp, con
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("smoothing must be finite and not negative")));
 
-	lb = ReadLabels(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0))), what, id_type);
+	/* repeats (0.2.0): absent when called through the 0.1.0 definition */
+	if (PG_NARGS() > ARGNO(4))
+	{
+		PrefCheckNotNull(fcinfo, ARGNO(4), "repeats");
+		repeats = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(4))), repeat_policies, "repeats") == 0;
+	}
+	lb = ReadLabels(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0))), what, id_type, repeats);
 	NoteSkipped(lb, what);
 	*lbp = lb;
 	if (lb->nobs == 0)

@@ -25,27 +25,29 @@ CREATE FUNCTION @extschema@.dawid_skene(
 	sql text,
 	max_iter integer DEFAULT 100,
 	tol double precision DEFAULT 1e-6,
-	smoothing double precision DEFAULT 0.01)
+	smoothing double precision DEFAULT 0.01,
+	repeats text DEFAULT 'count')
 RETURNS TABLE (item_id bigint, label text, probability double precision, labels text[],
 	probabilities double precision[], iterations integer, converged boolean, log_likelihood double precision)
 AS 'MODULE_PATHNAME', 'pref_dawid_skene'
 LANGUAGE C VOLATILE;
 
-COMMENT ON FUNCTION @extschema@.dawid_skene(text, integer, double precision, double precision) IS
-'Dawid-Skene EM over (item_id, annotator, label) rows: per item the most probable true label, its posterior, and the posteriors of all labels';
+COMMENT ON FUNCTION @extschema@.dawid_skene(text, integer, double precision, double precision, text) IS
+'Dawid-Skene EM over (item_id, annotator, label) rows: per item the most probable true label, its posterior, and the posteriors of all labels; repeats count (an annotator''s repeated labels of an item are separate observations, as in Dawid and Skene 1979) or error';
 
 CREATE FUNCTION @extschema@.dawid_skene_annotators(
 	sql text,
 	max_iter integer DEFAULT 100,
 	tol double precision DEFAULT 1e-6,
-	smoothing double precision DEFAULT 0.01)
+	smoothing double precision DEFAULT 0.01,
+	repeats text DEFAULT 'count')
 RETURNS TABLE (annotator text, labelled integer, accuracy double precision, labels text[],
 	confusion double precision[], class_prior double precision[], iterations integer, converged boolean)
 AS 'MODULE_PATHNAME', 'pref_dawid_skene_annotators'
 LANGUAGE C VOLATILE;
 
-COMMENT ON FUNCTION @extschema@.dawid_skene_annotators(text, integer, double precision, double precision) IS
-'Dawid-Skene EM over (item_id, annotator, label) rows: per annotator the estimated confusion matrix (true label x given label) and accuracy';
+COMMENT ON FUNCTION @extschema@.dawid_skene_annotators(text, integer, double precision, double precision, text) IS
+'Dawid-Skene EM over (item_id, annotator, label) rows: per annotator the estimated confusion matrix (true label x given label) and accuracy; repeats count (repeated labels are separate observations) or error';
 
 -- Ids of any type: the same functions with an id_type argument (e.g.
 -- id_type => NULL::uuid) return the ids in that type; the query's id
@@ -78,11 +80,12 @@ CREATE FUNCTION @extschema@.dawid_skene(
 	id_type anyelement,
 	max_iter integer DEFAULT 100,
 	tol double precision DEFAULT 1e-6,
-	smoothing double precision DEFAULT 0.01)
+	smoothing double precision DEFAULT 0.01,
+	repeats text DEFAULT 'count')
 RETURNS TABLE (item_id anyelement, label text, probability double precision, labels text[],
 	probabilities double precision[], iterations integer, converged boolean, log_likelihood double precision)
 AS 'MODULE_PATHNAME', 'pref_dawid_skene_any'
 LANGUAGE C VOLATILE;
 
-COMMENT ON FUNCTION @extschema@.dawid_skene(text, anyelement, integer, double precision, double precision) IS
+COMMENT ON FUNCTION @extschema@.dawid_skene(text, anyelement, integer, double precision, double precision, text) IS
 'pref.dawid_skene with item ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s item_id must have the type of id_type, and the result returns it in it';
