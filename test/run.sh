@@ -6,6 +6,7 @@
 #   bash test/run.sh test    # every pg_regress test and pgTAP suite
 #   bash test/run.sh bench   # benchmarks (ratios against a floor and peers)
 #   bash test/run.sh shell   # start a cluster and open psql on it
+#   bash test/run.sh deb     # the Debian package: build, install, smoke query
 #
 # Ends the test job with one line "N passed, N failed"; exit status is non-zero
 # on any failure.
@@ -180,6 +181,15 @@ run_upgrade() {
 	count "$out" "$rc" '^ok ' '^not ok '
 }
 
+run_deb() {
+	local out rc
+	log "Debian package: build, install, smoke query, remove (test/deb.sh)"
+	out="$(bash test/deb.sh test)"
+	rc=$?
+	printf '%s\n' "$out"
+	count "$out" "$rc" '^ok ' '^not ok '
+}
+
 case "$MODE" in
 	demo)
 		run_demo
@@ -197,6 +207,12 @@ case "$MODE" in
 		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 		exit $?
 		;;
+	deb)
+		run_deb
+		echo "$PASSED passed, $FAILED failed"
+		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+		exit $?
+		;;
 	bench)
 		bash test/bench.sh
 		exit $?
@@ -205,6 +221,6 @@ case "$MODE" in
 		"${PSQL[@]}" || true
 		;;
 	*)
-		die "unknown mode $MODE (demo, test, bench, shell)"
+		die "unknown mode $MODE (demo, test, deb, bench, shell)"
 		;;
 esac
