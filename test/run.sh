@@ -196,13 +196,14 @@ case "$MODE" in
 		exit $?
 		;;
 	test)
-		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade)
-		only="${PGPREF_ONLY:-static unit regress tap upgrade}"
+		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade deb)
+		only="${PGPREF_ONLY:-static unit regress tap upgrade deb}"
 		case " $only " in *" static "*) run_static ;; esac
 		case " $only " in *" unit "*) run_unit ;; esac
 		case " $only " in *" regress "*) run_regress ;; esac
 		case " $only " in *" tap "*) run_pgtap ;; esac
 		case " $only " in *" upgrade "*) run_upgrade ;; esac
+		case " $only " in *" deb "*) run_deb ;; esac
 		echo "$PASSED passed, $FAILED failed"
 		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 		exit $?
