@@ -157,4 +157,5 @@ test-deb:
 dist:
 	@mkdir -p build/dist
 	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o build/dist/$(EXTENSION)-$(EXTVERSION).zip HEAD
+	@git diff --quiet HEAD -- || echo "note: uncommitted changes are not in the zip (it is made from HEAD)"
 	@echo "build/dist/$(EXTENSION)-$(EXTVERSION).zip"
