@@ -159,6 +159,11 @@ pkg_test() {
 	check "no compiler, build tool, python, gnuplot, pgTAP or pg_cron among Depends/Recommends" \
 		eval '! grep -E "$FORBIDDEN" <<<"$deps"'
 	check "pg_cron is only suggested" eval 'dpkg-deb -f "$deb" Suggests | grep -q postgresql-15-cron'
+	if command -v lintian >/dev/null 2>&1; then
+		check "lintian finds no error in the package" lintian --fail-on error "$deb"
+	else
+		ok "lintian finds no error in the package # SKIP lintian not installed"
+	fi
 
 	trap restore EXIT
 	# the package, not a leftover of make install, must provide every file
@@ -167,12 +172,13 @@ pkg_test() {
 	check "apt-get install ./$(basename "$deb") (apt resolves the runtime dependencies)" \
 		"${APT[@]}" install --reinstall "$deb"
 	check "the installed files match the package (dpkg --verify)" eval 'out="$(dpkg --verify "$PKG")"; echo "$out"; test -z "$out"'
-	# the package ships what make install ships (documentation aside)
+	# the package ships what make install ships (documentation and lintian
+	# overrides aside)
 	dest="$(mktemp -d)"
 	make -s WERROR=1 install DESTDIR="$dest" >/dev/null 2>&1
 	check "the package installs the same files as make install" \
 		diff -u <(cd "$dest" && find . -type f | sed 's|^\.||' | sort) \
-		<(dpkg -L "$PKG" | grep -v '^/usr/share/doc/' | while read -r f; do [ -f "$f" ] && echo "$f"; done | sort)
+		<(dpkg -L "$PKG" | grep -vE '^/usr/share/(doc|lintian)/' | while read -r f; do [ -f "$f" ] && echo "$f"; done | sort)
 	rm -rf "$dest"
 	check "pgpref.so loads the OpenMP OpenBLAS" \
 		eval 'ldd "$(pg_config --pkglibdir)/pgpref.so" | grep -E "libopenblas\.so\.0 => .*/openblas-openmp/"'

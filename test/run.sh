@@ -184,9 +184,11 @@ run_upgrade() {
 run_deb() {
 	local out rc
 	log "Debian package: build, install, smoke query, remove (test/deb.sh)"
+	local t0=$SECONDS
 	out="$(bash test/deb.sh test)"
 	rc=$?
 	printf '%s\n' "$out"
+	echo "# deb part: $((SECONDS - t0)) s"
 	count "$out" "$rc" '^ok ' '^not ok '
 }
 
