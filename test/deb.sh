@@ -42,10 +42,13 @@ deb_path() {
 	echo "$OUT/postgresql-15-pgpref_$(deb_version)_$arch.deb"
 }
 
-# the files of the work tree that go into the package's source
+# the files of the work tree that go into the package's source (a tracked
+# file deleted in the work tree stays out)
 source_files() {
+	local f
 	if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git -C "$ROOT" ls-files -z --cached --others --exclude-standard | grep -zv '^build/'
+		git -C "$ROOT" ls-files -z --cached --others --exclude-standard | grep -zv '^build/' |
+			while IFS= read -r -d '' f; do [ -f "$ROOT/$f" ] && printf '%s\0' "$f"; done
 	else
 		find . -path ./build -prune -o -path ./.git -prune -o -type f \
 			! -name '*.o' ! -name '*.so' ! -name '*.bc' -printf '%P\0'
@@ -82,6 +85,7 @@ build() {
 		dpkg-buildpackage -b -us -uc) >"$OUT/build.log" 2>&1 \
 		|| { tail -40 "$OUT/build.log" >&2; die "dpkg-buildpackage failed (log: $OUT/build.log)"; }
 	rm -f "$OUT"/*.deb "$OUT"/*.buildinfo "$OUT"/*.changes
+	source_list_sum >"$OUT/sources.sum"
 	mv "$TMP"/*.deb "$TMP"/*.buildinfo "$TMP"/*.changes "$OUT"/
 	test -s "$(deb_path)" || die "no $(deb_path) after the build"
 	rm -rf "$TMP"
@@ -90,20 +94,27 @@ build() {
 	ls -l "$OUT"/*.deb >&2
 }
 
-# Build unless the .deb is newer than every source file
+# a checksum of the list of source files (added or deleted files)
+source_list_sum() { source_files | sha256sum | cut -d' ' -f1; }
+
+# Build unless the .deb is newer than every source file and was built from
+# the same list of files
 ensure() {
 	local deb newer f
 	deb="$(deb_path)"
 	if [ -s "$deb" ]; then
 		newer=""
-		while IFS= read -r -d '' f; do
-			if [ "$f" -nt "$deb" ]; then newer="$f"; break; fi
+		if [ "$(cat "$OUT/sources.sum" 2>/dev/null)" != "$(source_list_sum)" ]; then
+			newer="the list of source files"
+		fi
+		[ -n "$newer" ] || while IFS= read -r -d '' f; do
+			if [ "$f" -nt "$deb" ]; then newer="$f changed"; break; fi
 		done < <(source_files)
 		if [ -z "$newer" ]; then
 			log "reusing $deb"
 			return 0
 		fi
-		log "rebuilding: $newer is newer than $deb"
+		log "rebuilding $(basename "$deb"): $newer"
 	fi
 	build
 }
