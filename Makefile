@@ -153,3 +153,22 @@ valgrind:
 # (PGPREF_FUZZ_N inputs per type and path, PGPREF_FUZZ_SEED).
 fuzz:
 	bash test/fuzz.sh
+
+.PHONY: deb dist test-deb
+# The Debian package postgresql-15-pgpref in build/deb/, built with Debian's
+# PostgreSQL extension tooling (debian/, pg_buildext) in a temporary copy of
+# the tree; installs the build dependencies first (root or sudo).
+deb:
+	bash test/deb.sh build
+
+# Install the package, run a smoke query against a throwaway cluster, remove
+# it and make install again (the "deb" part of test/run.sh).
+test-deb:
+	bash test/run.sh deb
+
+# PGXN-style zip of the committed tree (HEAD): build/dist/pgpref-X.Y.Z.zip
+dist:
+	@mkdir -p build/dist
+	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o build/dist/$(EXTENSION)-$(EXTVERSION).zip HEAD
+	@git diff --quiet HEAD -- || echo "note: uncommitted changes are not in the zip (it is made from HEAD)"
+	@echo "build/dist/$(EXTENSION)-$(EXTVERSION).zip"

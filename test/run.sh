@@ -8,6 +8,7 @@
 #   bash test/run.sh shell   # start a cluster and open psql on it
 #   bash test/run.sh dashboard  # demo data set, then test/dashboard.sh --inside
 #                               # (make dashboard; see test/dashboard.sh)
+#   bash test/run.sh deb     # the Debian package: build, install, smoke query
 #
 # Ends the test job with one line "N passed, N failed"; exit status is non-zero
 # on any failure.
@@ -201,14 +202,25 @@ run_docs() {
 	count "$out" "$rc" '^ok ' '^not ok '
 }
 
+run_deb() {
+	local out rc
+	log "Debian package: build, install, smoke query, remove (test/deb.sh)"
+	local t0=$SECONDS
+	out="$(bash test/deb.sh test)"
+	rc=$?
+	printf '%s\n' "$out"
+	echo "# deb part: $((SECONDS - t0)) s"
+	count "$out" "$rc" '^ok ' '^not ok '
+}
+
 case "$MODE" in
 	demo)
 		run_demo
 		exit $?
 		;;
 	test)
-		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade bi docs)
-		only="${PGPREF_ONLY:-static unit regress tap upgrade bi docs}"
+		# PGPREF_ONLY="regress tap" runs only those parts (static unit regress tap upgrade bi docs deb)
+		only="${PGPREF_ONLY:-static unit regress tap upgrade bi docs deb}"
 		case " $only " in *" static "*) run_static ;; esac
 		case " $only " in *" unit "*) run_unit ;; esac
 		case " $only " in *" regress "*) run_regress ;; esac
@@ -216,6 +228,13 @@ case "$MODE" in
 		case " $only " in *" upgrade "*) run_upgrade ;; esac
 		case " $only " in *" bi "*) run_bi ;; esac
 		case " $only " in *" docs "*) run_docs ;; esac
+		case " $only " in *" deb "*) run_deb ;; esac
+		echo "$PASSED passed, $FAILED failed"
+		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+		exit $?
+		;;
+	deb)
+		run_deb
 		echo "$PASSED passed, $FAILED failed"
 		[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 		exit $?
@@ -240,6 +259,6 @@ case "$MODE" in
 		exit $?
 		;;
 	*)
-		die "unknown mode $MODE (demo, test, bench, shell, dashboard)"
+		die "unknown mode $MODE (demo, test, deb, bench, shell, dashboard)"
 		;;
 esac

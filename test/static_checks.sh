@@ -21,6 +21,38 @@ check "every CREATE names @extschema@" \
 	"! grep -iE '^[[:space:]]*create[[:space:]]+(function|type|operator|aggregate|procedure|view|table|cast|operator class|operator family)' '$STRIPPED' | grep -viE 'create[[:space:]]+(function|type|operator( class| family)?|aggregate|procedure|view|table)[[:space:]]+@extschema@\.|create[[:space:]]+cast'"
 check "no search_path changes in the install script" "! grep -qiE 'set[[:space:]]+(local[[:space:]]+)?search_path' '$STRIPPED'"
 check "META.json carries version $VERSION" "grep -q '\"version\": \"$VERSION\"' META.json"
+# PGXN metadata: valid JSON with the keys of PGXN's meta-spec 1.0.0, the
+# control file's version everywhere, and files that exist in the tree
+meta_json_ok() {
+	/usr/bin/python3 - "$VERSION" <<'PY'
+import json, os, sys
+version = sys.argv[1]
+m = json.load(open("META.json"))
+for key in ("name", "abstract", "version", "maintainer", "license", "provides", "meta-spec"):
+    assert key in m, "META.json lacks " + key
+assert m["name"] == "pgpref" and m["version"] == version, "name/version"
+assert m["license"] == "postgresql", "license"
+assert m["meta-spec"]["version"] == "1.0.0", "meta-spec"
+assert m["maintainer"] and m["abstract"], "maintainer/abstract"
+assert m["prereqs"]["runtime"]["requires"]["PostgreSQL"].startswith("15."), "PostgreSQL prereq"
+for name, p in m["provides"].items():
+    assert p["version"] == version, name + " version"
+    assert p.get("abstract"), name + " abstract"
+    for f in ("file", "docfile"):
+        assert os.path.isfile(p[f]), name + " " + f + " " + p[f] + " missing"
+PY
+}
+# debian/changelog's upstream version (0.2.0 of 0.2.0-1)
+deb_upstream() { sed -n '1s/^[^(]*(\([^)]*\)-[^-)]*).*/\1/p' debian/changelog; }
+# debian/copyright carries LICENSE's text (PostgreSQL license)
+copyright_ok() {
+	grep -q '^License: PostgreSQL$' debian/copyright &&
+	diff <(sed -n '3,$p' LICENSE) <(awk '/^License: PostgreSQL$/ { n++; next } n == 2' debian/copyright | sed -e 's/^ //' -e 's/^\.$//')
+}
+check "META.json is valid PGXN metadata (meta-spec 1.0.0 keys, version $VERSION, license postgresql, provided files exist)" meta_json_ok
+check "debian/changelog carries version $VERSION" "test \"\$(deb_upstream)\" = '$VERSION'"
+check "LICENSE is the PostgreSQL license, and debian/copyright carries its text" "head -1 LICENSE | grep -qx 'PostgreSQL License' && copyright_ok"
+check "debian/control is debian/control.in for PostgreSQL 15 (pg_buildext updatecontrol)" "diff <(sed 's/PGVERSION/15/g' debian/control.in) debian/control"
 check "CHANGELOG.md has an entry for $VERSION" "grep -qE '^## \\[?$VERSION' CHANGELOG.md"
 check "control file: schema pref, trusted" "grep -qE '^schema *= *pref' pgpref.control && grep -qE '^trusted *= *true' pgpref.control"
 check "no entry point depends on get_fn_expr_argtype (Citus calls transition functions without an expression tree)" "! grep -l get_fn_expr_argtype src/*.c"
