@@ -848,7 +848,7 @@ pref_kmeans(PG_FUNCTION_ARGS)
 						 errhint("Use metric => 'l2', or leave such rows out of the query.")));
 
 	/* initial centroids: given, or k-means++ */
-	work = palloc_extended(sizeof(double) * Max(n, kmeans_assign_work(k)), MCXT_ALLOC_HUGE);
+	work = palloc_extended(sizeof(double) * Max((Size) n, kmeans_assign_work(k)), MCXT_ALLOC_HUGE);
 	if (!PG_ARGISNULL(6))
 	{
 		int			k2,
