@@ -52,6 +52,8 @@ OBJS = \
 	src/rso.o \
 	src/kmeans_core.o \
 	src/kmeans.o \
+	src/ivf_core.o \
+	src/ivf.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -74,6 +76,7 @@ SQL_PARTS = \
 	src/plackett_luce.sql \
 	src/groups.sql \
 	src/kmeans.sql \
+	src/ivf.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 
