@@ -45,6 +45,8 @@ OBJS = \
 	src/bt_io.o \
 	src/rng.o \
 	src/state.o \
+	src/intrans_core.o \
+	src/intrans.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -65,6 +67,7 @@ SQL_PARTS = \
 	src/bt_extra.sql \
 	src/elo.sql \
 	src/plackett_luce.sql \
+	src/intrans.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 
