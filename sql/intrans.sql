@@ -77,6 +77,13 @@ SELECT (a->>'train_weight')::float8 AS half_weight, (b->>'train_weight')::float8
 FROM (SELECT pref.preference_embedding(t, holdout => 0, ties => 'half') a, pref.preference_embedding(t, holdout => 0, ties => 'none') b
       FROM tallies WHERE ds = 'rps') s;
 
+-- above 2000 items the Bradley-Terry comparison is fitted by MM (no dense Hessian): a ring of 2100 items;
+-- stopped by max_iter: a warning and converged false
+SELECT (fit->>'items')::int AS items, fit->'bt_loglik' <> 'null' AS bt_fitted, fit->'converged' AS converged,
+       (fit->>'iterations')::int AS iterations
+FROM (SELECT pref.preference_embedding(pref.tally(w, l), holdout => 0, restarts => 1, max_iter => 20) fit FROM
+      (SELECT g::bigint AS w, (g % 2100 + 1)::bigint AS l FROM generate_series(1, 2100) g, generate_series(1, 2)
+       UNION ALL SELECT (g % 2100 + 1)::bigint, g::bigint FROM generate_series(1, 2100) g) s) x;
 -- empty and NULL input: NULL, no rows
 SELECT pref.preference_embedding(pref.tally(w, l)) IS NULL AS null_fit, pref.intransitivity(pref.tally(w, l)) IS NULL AS null_diag
 FROM (SELECT 1::bigint, 2::bigint WHERE false) v(w, l);

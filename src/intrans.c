@@ -355,11 +355,27 @@ FitBtCells(int n, const EmbedCell *cells, int nc, double prior, double *theta, d
 		if (bt_components(&p, comp, iwork) > 1)
 			return false;
 	}
-	PrefCheckMemory((double) bt_work_size(&p) * 8.0, "pref.preference_embedding");
-	work = palloc_extended(sizeof(double) * bt_work_size(&p), MCXT_ALLOC_HUGE);
 	bt_start(&p, theta);
-	PrefApplyBlasThreads();
-	rc = bt_fit(&p, theta, NULL, NULL, work, loglik, &iters, &conv);
+	if (n > BT_NEWTON_MAX_ITEMS)
+	{
+		/* many items: Hunter's MM, no dense matrix (as pref.bradley_terry's auto method) */
+		int		   *iwork;
+
+		PrefCheckMemory((double) bt_mm_work_size(&p) * 8.0 + (double) bt_mm_iwork_size(&p) * 4.0,
+						"pref.preference_embedding");
+		work = palloc_extended(sizeof(double) * bt_mm_work_size(&p), MCXT_ALLOC_HUGE);
+		iwork = palloc_extended(sizeof(int) * bt_mm_iwork_size(&p), MCXT_ALLOC_HUGE);
+		p.max_iter = 100 * BT_MM_SWEEPS_PER_ITER;
+		rc = bt_mm_fit(&p, theta, work, iwork, loglik, &iters, &conv);
+		pfree(iwork);
+	}
+	else
+	{
+		PrefCheckMemory((double) bt_work_size(&p) * 8.0, "pref.preference_embedding");
+		work = palloc_extended(sizeof(double) * bt_work_size(&p), MCXT_ALLOC_HUGE);
+		PrefApplyBlasThreads();
+		rc = bt_fit(&p, theta, NULL, NULL, work, loglik, &iters, &conv);
+	}
 	pfree(work);
 	return rc == BT_OK && conv;
 }
