@@ -50,6 +50,8 @@ OBJS = \
 	src/groups.o \
 	src/reward_report.o \
 	src/rso.o \
+	src/intrans_core.o \
+	src/intrans.o \
 	src/kmeans_core.o \
 	src/kmeans.o \
 	src/ivf_core.o \
@@ -75,6 +77,7 @@ SQL_PARTS = \
 	src/elo.sql \
 	src/plackett_luce.sql \
 	src/groups.sql \
+	src/intrans.sql \
 	src/kmeans.sql \
 	src/ivf.sql \
 	src/curation_leaderboard.sql \
