@@ -36,7 +36,7 @@ SELECT count(*) FROM pref.select_subset_ivf('SELECT id, embedding FROM bench_ivf
 \! grep VmHWM /proc/\$BPID/status
 SQL
 )
-notice=$(printf '%s\n' "$out" | grep -o 'recall [0-9.]*')
+notice=$(printf '%s\n' "$out" | grep -o 'neighbour recall [0-9.]*' | sed 's/^neighbour //')
 peak=$(printf '%s\n' "$out" | awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}')
 t=$(printf '%s\n' "$out" | sed -nE 's/^Time: ([0-9.]+) ms.*/\1/p' | tail -1)
 echo "ivf: select_subset_ivf $K picks, n_neighbors 20, clusters $C, n_probe $P: ${t} ms (k-means, graph, recall sample, greedy; x$(ratio "$t" "$floor") floor); neighbour $notice; backend peak memory $peak"
