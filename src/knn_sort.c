@@ -1,8 +1,8 @@
 /*
  * knn_sort.c - bucket argsort of non-negative distance keys (knn_sort.h).
  *
- * Keys are spread over nb equal-width buckets between their minimum and
- * maximum.  The bucket number floor((key - lo) * scale) never decreases
+ * Keys are spread over nb (at most 16,384) equal-width buckets between
+ * their minimum and maximum, and each bucket again over its own range.  The bucket number floor((key - lo) * scale) never decreases
  * when the key grows (subtraction of a constant, multiplication by a
  * positive constant and truncation are monotone under round-to-nearest),
  * so ordering the buckets and then the keys inside each bucket orders all
@@ -20,6 +20,10 @@
 #include "knn_sort.h"
 
 #define SMALL_BUCKET	24		/* insertion sort up to this size */
+#define TOP_BUCKETS		16384	/* buckets of the first pass: their counts
+								 * and write positions stay in cache; the
+								 * second pass sorts each bucket in cache */
+#define Min(a, b)		((a) < (b) ? (a) : (b))
 
 /* Order entries by key, then index */
 static int
@@ -154,7 +158,8 @@ knn_argsort(int n, const double *key, int *order, double *sorted,
 		lo = key[i] < lo ? key[i] : lo;
 		hi = key[i] > hi ? key[i] : hi;
 	}
-	nb = n / 2 > 0 ? n / 2 : 1;
+	nb = Min(n / 2, TOP_BUCKETS);
+	nb = nb > 0 ? nb : 1;
 	scale = hi > lo ? nb / (hi - lo) : 0.0;
 	if (!(hi > lo) || !isfinite(scale))
 	{

@@ -448,7 +448,6 @@ typedef struct ExactArg
 				k;
 	double		weight;
 	double	   *values;
-	double	   *s;
 } ExactArg;
 
 static void
@@ -457,7 +456,7 @@ ExactRow(void *arg, int row, const int *order, const double *match)
 	ExactArg   *e = arg;
 
 	(void) row;
-	shapley_knn_recursion(e->n, e->k, order, match, e->weight, e->values, e->s);
+	shapley_knn_recursion(e->n, e->k, order, match, e->weight, e->values);
 }
 
 /* Exact values into values[] */
@@ -473,7 +472,6 @@ RunExact(const ShapleyArgs *a, ShapleyData *dat, double *values)
 	e.k = a->k;
 	e.weight = 1.0 / dat->m;
 	e.values = values;
-	e.s = palloc(sizeof(double) * dat->n);
 	ForEachValidationRow(a, dat, bsz, ExactRow, &e);
 }
 

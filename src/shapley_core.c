@@ -370,21 +370,41 @@ shapley_order_row(int metric, int pairs, int n, const double *v, double vn,
 	return exact;
 }
 
-/* Jia et al. (2019) recursion, from the farthest training row inwards */
+/*
+ * Jia et al. (2019) recursion, from the farthest training row inwards, in
+ * one pass: s(r) = s(r + 1) + (match(r) - match(r + 1)) f(r) is added to
+ * the row's value as soon as it is known (the same operations in the same
+ * order as storing s first).  The rows are visited in rank order, so their
+ * match and value are random accesses: they are prefetched a few ranks
+ * ahead.
+ */
+#define RECURSION_PREFETCH 16
+
 void
 shapley_knn_recursion(int n, int k, const int *order, const double *match,
-					  double weight, double *values, double *s)
+					  double weight, double *values)
 {
-	s[n - 1] = match[order[n - 1]] / n;
+	double		mnext = match[order[n - 1]];
+	double		s = mnext / n;
+
+	values[order[n - 1]] += weight * s;
 	for (int r = n - 2; r >= 0; r--)
 	{
 		int			pos = r + 1;	/* 1-based position */
+		int			i = order[r];
 		double		f = (pos < k ? pos : k) / ((double) k * pos);
+		double		m;
 
-		s[r] = s[r + 1] + (match[order[r]] - match[order[r + 1]]) * f;
+		if (r >= RECURSION_PREFETCH)
+		{
+			__builtin_prefetch(&match[order[r - RECURSION_PREFETCH]]);
+			__builtin_prefetch(&values[order[r - RECURSION_PREFETCH]], 1);
+		}
+		m = match[i];
+		s = s + (m - mnext) * f;
+		values[i] += weight * s;
+		mnext = m;
 	}
-	for (int r = 0; r < n; r++)
-		values[order[r]] += weight * s[r];
 }
 
 /* ---- utility oracles ---------------------------------------------------- */

@@ -131,11 +131,10 @@ extern int64_t shapley_order_row(int metric, int pairs, int n,
  * Exact KNN-Shapley of one validation row (Jia et al. 2019, Theorem 1):
  * order lists the training rows nearest first, match[i] in [0,1] says how
  * well training row i's label fits.  Adds weight * s_i to values[i].
- * s: n doubles of workspace.
  */
 extern void shapley_knn_recursion(int n, int k, const int *order,
 								  const double *match, double weight,
-								  double *values, double *s);
+								  double *values);
 
 /* ---- utility oracles ---------------------------------------------------- */
 typedef struct ShapleyUtility
