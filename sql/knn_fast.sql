@@ -86,3 +86,8 @@ SET pgpref.max_memory = '1MB';
 SELECT count(*) FROM pref.knn_shapley('SELECT id, features, label FROM kf_train WHERE data = ''r''',
                                       'SELECT features, label FROM kf_valid WHERE data = ''r''', 5);
 RESET pgpref.max_memory;
+-- a long exact run answers statement_timeout promptly (about 3 s of work)
+SET statement_timeout = '300ms';
+SELECT count(*) FROM pref.knn_shapley('SELECT id, features, label FROM kf_train WHERE data = ''r''',
+                                      'SELECT v.features, v.label FROM kf_valid v, generate_series(1, 100) WHERE v.data = ''r''', 5);
+RESET statement_timeout;
