@@ -74,13 +74,16 @@ SortByQsort(int n, double *key, int *idx, KnnSortEntry *ebuf)
 	}
 }
 
-/* Bucket of a key: floor((key - lo) * scale), at most nb - 1 */
+/*
+ * Bucket of a key: floor((key - lo) * scale), at most nb - 1; an infinite
+ * key (scale 0 then, so inf * 0 is NaN) goes to the last bucket
+ */
 static inline int
 BucketOf(double key, double lo, double scale, int nb)
 {
 	double		t = (key - lo) * scale;
 
-	return t >= (double) nb ? nb - 1 : (int) t;
+	return t < (double) nb ? (int) t : nb - 1;
 }
 
 /*

@@ -20,7 +20,7 @@ typedef struct KnnSortEntry
 } KnnSortEntry;
 
 /*
- * Sort n finite non-negative keys: order[t] receives the index of the t-th
+ * Sort n non-negative keys (+inf allowed): order[t] receives the index of the t-th
  * smallest key and sorted[t] its key, ties in index order (the result of a
  * stable sort).  Workspace: ibuf (n + 2 ints), ebuf (n entries).
  */

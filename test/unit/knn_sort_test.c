@@ -118,6 +118,13 @@ main(void)
 		for (int i = 0; i < n; i++)
 			key[i] = (i % 2) ? DBL_MAX : 0.0;
 		Check(n, key, "0 and DBL_MAX");
+		/* infinite keys (squared distances of huge double rows overflow) */
+		for (int i = 0; i < n; i++)
+			key[i] = (i % 7) == 3 ? INFINITY : Unif(&seed) * 10;
+		Check(n, key, "some keys infinite");
+		for (int i = 0; i < n; i++)
+			key[i] = INFINITY;
+		Check(n, key, "all keys infinite");
 		/* descending, with a near-duplicate cluster */
 		for (int i = 0; i < n; i++)
 			key[i] = i < n / 2 ? (double) (n - i) : 100.0 + (i % 4) * 1e-13;
