@@ -16,6 +16,7 @@ OBJS = \
 	src/tally_io.o \
 	src/bt_core.o \
 	src/bt.o \
+	src/knn_sort.o \
 	src/shapley_core.o \
 	src/shapley.o \
 	src/subset_core.o \
