@@ -50,6 +50,8 @@ OBJS = \
 	src/groups.o \
 	src/reward_report.o \
 	src/rso.o \
+	src/lcbt_core.o \
+	src/lcbt.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -71,6 +73,7 @@ SQL_PARTS = \
 	src/elo.sql \
 	src/plackett_luce.sql \
 	src/groups.sql \
+	src/lcbt.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 
