@@ -149,10 +149,14 @@ SELECT pref.latent_class_bt('SELECT annotator, winner, loser, 1.5 FROM lc_votes'
 SELECT pref.latent_class_bt($$SELECT * FROM (VALUES (1, 1, 2), (1, 2, 3), (2, 1, 3)) v$$, 1);
 SELECT round((fit->'classes'->0->'ratings'->0->>'rating')::numeric, 3) AS rating_with_prior
 FROM (SELECT pref.latent_class_bt($$SELECT * FROM (VALUES (1, 1, 2), (1, 2, 3), (2, 1, 3)) v$$, 1, prior => 0.5) AS fit) f;
--- a class whose annotators never compared some items: its weighted fit has no maximum
-SELECT pref.latent_class_bt($$SELECT a, w, l FROM generate_series(1, 6) a, (VALUES (1, 2), (2, 1), (1, 2), (3, 4), (4, 3), (4, 3), (2, 3), (3, 2)) v(w, l)
-                              WHERE (a <= 3) = (w <= 2 AND l <= 2) OR (w, l) IN ((2, 3), (3, 2))$$, 2, seed => 1);
--- cancellation and the helpers over hostile jsonb
+-- annotators who all answer alike: the classes coincide (same ratings), the shares stay where the start put them
+SELECT jsonb_array_length(fit->'classes') AS classes,
+       (SELECT max(abs(a.rating - b.rating)) < 1e-6 FROM pref.latent_class_ratings(fit) a
+          JOIN pref.latent_class_ratings(fit) b ON a.item = b.item AND a.class = 1 AND b.class = 2) AS classes_coincide,
+       (SELECT count(DISTINCT round(probability::numeric, 6)) FROM pref.latent_class_posteriors(fit) WHERE class = 1) AS distinct_posteriors
+FROM (SELECT pref.latent_class_bt($$SELECT a, w, l FROM generate_series(1, 6) a, (VALUES (1, 2), (2, 1), (1, 2), (2, 3), (3, 2), (3, 1), (1, 3), (1, 3)) v(w, l)$$,
+                                  2, seed => 1) AS fit) f;
+-- the row helpers over hostile jsonb
 SELECT count(*) AS rows FROM pref.latent_class_ratings('{"classes": 5}');
 SELECT count(*) AS rows FROM pref.latent_class_posteriors('{"posteriors": [{"probabilities": "x"}]}');
 SELECT count(*) AS rows FROM pref.latent_class_ratings(NULL);

@@ -440,9 +440,9 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 	AppendNum(&buf, r.objective);
 	appendStringInfoString(&buf, ", \"bic\": ");
 	AppendNum(&buf, bic);
-	appendStringInfo(&buf, ", \"parameters\": %d, \"iterations\": %d, \"converged\": %s, "
+	appendStringInfo(&buf, ", \"parameters\": %d, \"iterations\": %d, \"total_iterations\": %d, \"converged\": %s, "
 					 "\"restart\": %d, \"restarts\": %d, \"seed\": " INT64_FORMAT ", \"ties\": \"%s\", \"prior\": ",
-					 nparam, r.iterations, r.converged ? "true" : "false", r.best_restart + 1,
+					 nparam, r.iterations, r.total_iterations, r.converged ? "true" : "false", r.best_restart + 1,
 					 restarts, seed, BT_TIES_NAMES[ties]);
 	AppendNum(&buf, prior);
 	appendStringInfo(&buf, ", \"items\": %d, \"annotators\": %d, \"rows_used\": " INT64_FORMAT

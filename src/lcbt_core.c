@@ -279,6 +279,7 @@ lc_fit(const LcProblem *p, LcResult *r, double *work)
 	int			have = 0;
 
 	r->failed_class = -1;
+	r->total_iterations = 0;
 	for (int rs = 0; rs < p->restarts; rs++)
 	{
 		int			ntrace = 0,
@@ -309,6 +310,7 @@ lc_fit(const LcProblem *p, LcResult *r, double *work)
 			return LC_MSTEP_FAILED;
 		}
 		r->restart_obj[rs] = obj;
+		r->total_iterations += ntrace;
 		if (!have || obj > r->objective)
 		{
 			have = 1;

@@ -61,6 +61,7 @@ typedef struct LcResult
 	double		loglik;			/* log-likelihood (without the prior) */
 	double		objective;		/* loglik - prior / 2 * sum of squared strengths */
 	int			iterations;		/* EM iterations of the best restart */
+	int			total_iterations;	/* EM iterations of all restarts */
 	int			converged;
 	int			best_restart;	/* 0-based */
 	int			failed_class;	/* on LC_MSTEP_FAILED */
