@@ -10,6 +10,7 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "common/shortest_dec.h"
@@ -305,6 +306,12 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 	skipped = res->skipped;
 	if (nrows == 0)
 		PG_RETURN_NULL();
+	if (nrows > INT_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s reads at most %d rows", LC_WHAT, INT_MAX / 2),
+				 errdetail("The query returned " INT64_FORMAT " rows.", nrows),
+				 errhint("Fit a sample of the rows, or fewer annotators at a time.")));
 	PrefCheckMemory((double) nrows * (sizeof(LcRow) + sizeof(LcCell) + 2 * sizeof(int64)), LC_WHAT);
 	n = MapItems(res, idx, &int_items, &item_keys, &item_names);
 	int_ann = res->ids[0]->integer;
