@@ -106,6 +106,27 @@ SELECT abs((t.fit->>'loglik')::float8 - (b.fit->>'loglik')::float8) < 1e-9 AS sa
        t.fit->'classes'->0->'ratings'->0->>'item' AS first_item
 FROM t, lc_best b;
 
+-- per-annotator tallies (a nightly job keeps them; pref.tally_merge merges them) feed the
+-- same fit through weighted rows: one row per cell and outcome, however many comparisons
+CREATE TABLE lc_tallies AS SELECT annotator, pref.tally(winner, loser) AS t FROM lc_votes GROUP BY annotator;
+WITH t AS (
+  SELECT pref.latent_class_bt($$
+      SELECT annotator, item_a, item_b, false, a_weight FROM lc_tallies, pref.tally_cells(t) WHERE a_weight > 0
+      UNION ALL
+      SELECT annotator, item_b, item_a, false, b_weight FROM lc_tallies, pref.tally_cells(t) WHERE b_weight > 0$$,
+    3, restarts => 5, seed => 1) AS fit)
+SELECT abs((t.fit->>'loglik')::float8 - (b.fit->>'loglik')::float8) < 1e-9 AS same_loglik,
+       (t.fit->>'rows_used')::int < (b.fit->>'rows_used')::int AS fewer_rows,
+       (SELECT max(abs(x.rating - y.rating)) < 1e-9 AND max(abs(x.std_error - y.std_error)) < 1e-9
+          FROM pref.latent_class_ratings(t.fit) x JOIN pref.latent_class_ratings(b.fit) y USING (class, item)) AS same_ratings,
+       (SELECT max(abs(x.probability - y.probability)) < 1e-9
+          FROM pref.latent_class_posteriors(t.fit) x JOIN pref.latent_class_posteriors(b.fit) y USING (annotator, class)) AS same_posteriors
+FROM t, lc_best b;
+-- a weight of 2 counts a row twice; weight 0 skips it
+SELECT abs((pref.latent_class_bt('SELECT annotator, winner, loser, false, 2.0 FROM lc_votes', 2, seed => 6)->>'loglik')::float8
+           - (pref.latent_class_bt('SELECT annotator, winner, loser FROM lc_votes UNION ALL SELECT annotator, winner, loser FROM lc_votes', 2, seed => 6)->>'loglik')::float8) < 1e-9 AS weight_2_is_twice,
+       pref.latent_class_bt($$SELECT * FROM (VALUES (1, 1, 2, false, 1.0), (1, 2, 1, false, 1.0), (1, 1, 2, false, 0)) v$$, 1)->'rows_skipped' AS weight_0_skipped;
+
 -- ---- ties: davidson (auto) and half, shares and tie parameter per class
 CREATE TABLE lc_ties AS
   SELECT a AS annotator, w AS winner, l AS loser, (a + w + l) % 5 = 0 AS tie
@@ -145,6 +166,7 @@ SELECT pref.latent_class_bt('SELECT annotator, winner, loser FROM lc_votes WHERE
 SELECT pref.latent_class_bt('SELECT annotator, winner, loser::text FROM lc_votes', 2);
 SELECT pref.latent_class_bt('SELECT annotator, winner FROM lc_votes', 2);
 SELECT pref.latent_class_bt('SELECT annotator, winner, loser, 1.5 FROM lc_votes', 2);
+SELECT pref.latent_class_bt($$SELECT * FROM (VALUES (1, 1, 2, false, -1.0)) v$$, 1);
 -- items that never lost: no maximum likelihood ratings without a prior
 SELECT pref.latent_class_bt($$SELECT * FROM (VALUES (1, 1, 2), (1, 2, 3), (2, 1, 3)) v$$, 1);
 SELECT round((fit->'classes'->0->'ratings'->0->>'rating')::numeric, 3) AS rating_with_prior

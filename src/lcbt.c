@@ -38,6 +38,7 @@ typedef struct LcRow
 	int32		a;
 	int32		b;
 	int32		o;				/* 0: a preferred, 1: b preferred, 2: tie */
+	double		w;				/* weight */
 } LcRow;
 
 /* An item name and where it came from (text ids) */
@@ -241,6 +242,7 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 		{"winner", PREF_COL_ID, false, false},
 		{"loser", PREF_COL_ID, false, false},
 		{"tie", PREF_COL_BOOL, true, false},
+		{"weight", PREF_COL_FLOAT8, true, false},
 	};
 	static const char *const argnames[] = {"sql", "k", "restarts", "seed", "prior", "ties", "max_iter", "tol"};
 	char	   *sql;
@@ -321,16 +323,23 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 		int32		w = idx[0][i],
 					l = idx[1][i];
 		bool		tie = res->ncols > 3 && PREF_QUERY_BOOL(res, 3)[i];
+		double		weight = res->ncols > 4 ? PREF_QUERY_FLOAT8(res, 4)[i] : 1.0;
 
-		if (w == l)
+		if (!(isfinite(weight) && weight >= 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s: weight must be finite and at least 0", LC_WHAT),
+					 errdetail("Row " INT64_FORMAT " has weight %g.", i + 1, weight)));
+		if (w == l || weight == 0)
 		{
-			skipped++;			/* an item compared with itself says nothing */
+			skipped++;			/* an item compared with itself, or weight 0, says nothing */
 			continue;
 		}
 		rows[used].ann = PREF_QUERY_ID(res, 0)[i];
 		rows[used].a = Min(w, l);
 		rows[used].b = Max(w, l);
 		rows[used].o = tie ? 2 : (w < l ? 0 : 1);
+		rows[used].w = weight;
 		has_ties |= tie;
 		used++;
 	}
@@ -352,7 +361,7 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 		}
 		if (i == 0 || CompareRows(e, &rows[i - 1]) != 0)
 			codes[ncells++] = (int64) e->a * n + e->b;
-		cells[ncells - 1].w[e->o] += 1;
+		cells[ncells - 1].w[e->o] += e->w;
 	}
 	off[nann] = ncells;
 	pfree(rows);

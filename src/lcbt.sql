@@ -13,7 +13,7 @@ RETURNS jsonb
 AS 'MODULE_PATHNAME', 'pref_latent_class_bt'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.latent_class_bt(text, integer, integer, bigint, double precision, text, integer, double precision) IS
-'latent-class Bradley-Terry over (annotator, winner, loser [, tie]) rows: EM with seeded restarts (best log-likelihood wins) fits k classes of annotators, each with its own ratings (standard errors from the class-weighted comparisons), a share, and per annotator the posterior class probabilities; loglik, BIC, iterations, convergence and the log-likelihood after every EM iteration; ties and prior as pref.bradley_terry';
+'latent-class Bradley-Terry over (annotator, winner, loser [, tie [, weight]]) rows (per-annotator tallies through pref.tally_cells): EM with seeded restarts (best log-likelihood wins) fits k classes of annotators, each with its own ratings (standard errors from the class-weighted comparisons), a share, and per annotator the posterior class probabilities; loglik, BIC, iterations, convergence and the log-likelihood after every EM iteration; ties and prior as pref.bradley_terry';
 
 CREATE FUNCTION @extschema@.latent_class_ratings(fit jsonb)
 RETURNS TABLE (class integer, share double precision, item text, rating double precision, std_error double precision)
