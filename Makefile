@@ -57,6 +57,8 @@ OBJS = \
 	src/kmeans.o \
 	src/ivf_core.o \
 	src/ivf.o \
+	src/lcbt_core.o \
+	src/lcbt.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -81,6 +83,7 @@ SQL_PARTS = \
 	src/intrans.sql \
 	src/kmeans.sql \
 	src/ivf.sql \
+	src/lcbt.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 
