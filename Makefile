@@ -20,6 +20,7 @@ OBJS = \
 	src/shapley.o \
 	src/subset_core.o \
 	src/subset.o \
+	src/selmerge_core.o \
 	src/dpo_core.o \
 	src/dpo.o \
 	src/dpo_agg.o \

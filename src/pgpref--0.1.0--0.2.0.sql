@@ -2465,3 +2465,39 @@ LANGUAGE C VOLATILE;
 
 COMMENT ON FUNCTION @extschema@.dawid_skene(text, anyelement, integer, double precision, double precision, text) IS
 'pref.dawid_skene with item ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s item_id must have the type of id_type, and the result returns it in it';
+
+-- ---- issue 15: near_duplicates grouping
+-- near_duplicates gains grouping => 'component' | 'representative' (new C
+-- entry points; the old ones are stubs in compat.c)
+DROP FUNCTION @extschema@.near_duplicates(text, double precision, text, double precision);
+DROP FUNCTION @extschema@.near_duplicates(text, anyelement, double precision, text, double precision);
+
+CREATE FUNCTION @extschema@.near_duplicates(
+	sql text,
+	threshold double precision DEFAULT 0.95,
+	metric text DEFAULT 'cosine',
+	gamma double precision DEFAULT NULL,
+	method text DEFAULT 'component',
+	OUT id bigint,
+	OUT group_id bigint)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pref_near_duplicates_grouped' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 1000;
+COMMENT ON FUNCTION @extschema@.near_duplicates(text, double precision, text, double precision, text) IS
+'groups of near-duplicate rows of an inner query (id, embedding): method component (rows connected by similarity >= threshold, may chain) or representative (each row joins its most similar representative, chosen in id order; cannot chain); group_id is the smallest id of the group';
+
+CREATE FUNCTION @extschema@.near_duplicates(
+	sql text,
+	id_type anyelement,
+	threshold double precision DEFAULT 0.95,
+	metric text DEFAULT 'cosine',
+	gamma double precision DEFAULT NULL,
+	method text DEFAULT 'component',
+	OUT id anyelement,
+	OUT group_id anyelement)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pref_near_duplicates_grouped_any' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 1000;
+COMMENT ON FUNCTION @extschema@.near_duplicates(text, anyelement, double precision, text, double precision, text) IS
+'pref.near_duplicates with ids of any type (id_type => NULL::text, NULL::uuid, ...); group_id is the smallest id of the group in the type''s btree order (text bytewise)';
+
