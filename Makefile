@@ -21,6 +21,7 @@ OBJS = \
 	src/subset_core.o \
 	src/subset.o \
 	src/selmerge_core.o \
+	src/selmerge.o \
 	src/dpo_core.o \
 	src/dpo.o \
 	src/dpo_agg.o \
@@ -72,6 +73,7 @@ SQL_PARTS = \
 	src/elo.sql \
 	src/plackett_luce.sql \
 	src/groups.sql \
+	src/selmerge.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 

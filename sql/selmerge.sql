@@ -116,3 +116,100 @@ SELECT count(DISTINCT group_id) FROM pref.near_duplicates('SELECT id, emb FROM c
 SELECT count(DISTINCT group_id) FROM pref.near_duplicates('SELECT id, emb FROM circle WHERE id <= 100', -1);
 -- empty input
 SELECT count(*) FROM pref.near_duplicates('SELECT id, emb FROM circle WHERE false', 0.9, method => 'representative');
+
+-- ---- select_by_cluster: against the numpy reference (test/ref/selmerge_ref.py)
+\set QUIET on
+\i test/ref/selmerge_fixture.sql
+\set QUIET off
+CREATE FUNCTION sbc_check(p_name text, got_sql text)
+RETURNS TABLE (name text, picks bigint, same_picks bigint, gains_ok bigint, objectives_ok bigint, quotas_ok boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('CREATE TEMP TABLE sbc_got AS %s', got_sql);
+	RETURN QUERY
+	SELECT $1, count(*), count(*) FILTER (WHERE g.id = e.id),
+	       count(*) FILTER (WHERE (g.gain IS NULL AND e.gain IS NULL) OR abs(g.gain - e.gain) <= 1e-9 * greatest(1, abs(e.gain))),
+	       count(*) FILTER (WHERE abs(g.objective - e.objective) <= 1e-9 * greatest(1, abs(e.objective))),
+	       (SELECT bool_and(q.quota = (SELECT count(*) FROM sbc_got x WHERE x.cluster = q.cluster)) FROM sbc_quota q WHERE q.name = $1)
+	FROM (SELECT * FROM sbc_expected x WHERE x.name = $1) e FULL JOIN sbc_got g USING (cluster, pick);
+	DROP TABLE sbc_got;
+END $$;
+SELECT * FROM sbc_check('prop_fl_cos', $q$SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows', 6)$q$);
+SELECT * FROM sbc_check('fixed_fl_cos', $q$SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_rows', 9, 'fixed')$q$);
+SELECT * FROM sbc_check('quality_fl_l2', $q$SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows', 8, 'quality', metric => 'l2', lambda => 0.5, gamma => 0.3, temperature => 0.5)$q$);
+SELECT * FROM sbc_check('prop_kc_l2', $q$SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_rows', 7, method => 'k_center', metric => 'l2')$q$);
+SELECT * FROM sbc_check('fixed_all', $q$SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_rows', 40, 'fixed')$q$);
+-- pgpref's greedy objective of every cluster is within (1 - 1/e) of the
+-- brute-force best subset of its quota (and not above it)
+SELECT e.name, count(*) AS clusters,
+       bool_and(g.objective >= (1 - exp(-1.0)) * e.brute AND g.objective <= e.brute + 1e-9) AS within_bound
+FROM (SELECT 'fixed_fl_cos' AS name, * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_rows', 9, 'fixed')
+      UNION ALL
+      SELECT 'quality_fl_l2', * FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows', 8, 'quality', metric => 'l2', lambda => 0.5, gamma => 0.3, temperature => 0.5)) g
+JOIN sbc_expected e USING (name, cluster, pick)
+WHERE (e.name, e.cluster, e.pick) IN (SELECT name, cluster, max(pick) FROM sbc_expected GROUP BY 1, 2)
+GROUP BY e.name ORDER BY e.name;
+-- rows in another order give the same picks (ties and order are by id)
+SELECT count(*) AS same
+FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows ORDER BY id DESC', 6) a
+JOIN pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows ORDER BY emb[2]', 6) b USING (cluster, pick)
+WHERE a.id = b.id AND a.gain = b.gain AND a.objective = b.objective;
+-- within a cluster: exactly pref.select_subset over that cluster's rows
+SELECT count(*) AS same
+FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows', 10, 'fixed', lambda => 0.7) a
+JOIN pref.select_subset('SELECT id, emb, quality FROM sbc_rows WHERE cluster = 50', 2, lambda => 0.7) b USING (pick)
+WHERE a.cluster = 50 AND a.id = b.id AND a.gain = b.gain AND a.objective = b.objective;
+SELECT count(*) AS same
+FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows', 12, method => 'dpp') a
+JOIN pref.select_subset('SELECT id, emb, quality FROM sbc_rows WHERE cluster = 10', 4, 'dpp') b USING (pick)
+WHERE a.cluster = 10 AND a.id = b.id AND a.gain = b.gain;
+SELECT cluster, count(*) AS picks
+FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_rows', 5, method => 'mmr', lambda => 0.3)
+GROUP BY cluster ORDER BY cluster;
+
+-- quotas by hand: 4 picks among 3 clusters of 10 rows: 2, 1, 1 (equal
+-- remainders go to the smaller cluster id); proportional 10:6:1 with k = 5:
+-- shares 2.94, 1.76, 0.29 -> 3, 2, 0; fixed with k = 9 over sizes 10, 2, 2:
+-- shares of 3 cap the small clusters at 2, and the big one gets the other 5
+CREATE TABLE sbc_hand AS
+SELECT g AS id, ARRAY[cos(g), sin(g), cos(3 * g)] AS emb, c AS cluster, (g % 7) / 7.0 AS quality
+FROM generate_series(1, 30) g, LATERAL (SELECT CASE WHEN g <= 10 THEN 3 WHEN g <= 20 THEN 1 ELSE 2 END AS c) x;
+SELECT cluster, count(*) FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 4, 'fixed') GROUP BY 1 ORDER BY 1;
+SELECT cluster, count(*) FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand WHERE id <= 16 OR id = 21', 5) GROUP BY 1 ORDER BY 1;
+SELECT cluster, count(*) FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand WHERE id <= 12 OR id > 28', 9, 'fixed') GROUP BY 1 ORDER BY 1;
+-- quality quota: the cluster of the best mean quality gets more as the temperature falls
+SELECT cluster, round(avg(quality), 3) AS mean_quality FROM sbc_hand GROUP BY 1 ORDER BY 1;
+SELECT t, string_agg(cluster || ':' || n, ' ' ORDER BY cluster) AS quotas
+FROM (VALUES (100.0), (0.1), (0.01)) v(t),
+     LATERAL (SELECT cluster, count(*) AS n
+              FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_hand', 12, 'quality', temperature => v.t)
+              GROUP BY cluster) s
+GROUP BY t ORDER BY t DESC;
+-- text ids
+SELECT id, cluster, pick FROM pref.select_by_cluster($$VALUES ('b', '{1,0}'::real[], 1), ('a', '{0,1}', 1), ('c', '{1,1}', 2)$$, 2, id_type => NULL::text, quota => 'fixed')
+ORDER BY cluster, pick;
+-- k beyond the rows: NOTICE, every row
+SELECT count(*) FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 100);
+-- NULL cluster rows are skipped; empty input
+SELECT count(*) FROM pref.select_by_cluster($$VALUES (1, '{1,0}'::real[], NULL::int), (2, '{0,1}', 1)$$, 2);
+SELECT count(*) FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand WHERE false', 3);
+-- errors
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, 'quality');
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 0);
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', NULL);
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, 'equal');
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, NULL);
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, method => 'greedy');
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, temperature => 1);
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster, quality FROM sbc_hand', 3, 'quality', temperature => 0);
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, gamma => 1);
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, method => 'k_center', lambda => 1);
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster FROM sbc_hand', 3, lambda => 'NaN');
+SELECT * FROM pref.select_by_cluster('SELECT id, emb, cluster, -quality FROM sbc_hand', 3, method => 'dpp');
+SELECT * FROM pref.select_by_cluster($$VALUES (1, '{1,0}'::real[], 1), (1, '{0,1}', 2)$$, 2);
+SELECT * FROM pref.select_by_cluster($$VALUES (1, '{0,0}'::real[], 1), (2, '{0,1}', 2)$$, 2);
+SELECT * FROM pref.select_by_cluster($$VALUES (1, '{1,0}'::real[], 'a'), (2, '{0,1}', 'b')$$, 2);
+SELECT * FROM pref.select_by_cluster($$VALUES (1, '{1,0}'::real[]), (2, '{0,1}')$$, 2);
+SET pgpref.max_memory = '1MB';
+SELECT count(*) FROM pref.select_by_cluster('SELECT g, ARRAY[cos(g), sin(g)], g % 2 FROM generate_series(1, 1000) g', 10);
+RESET pgpref.max_memory;
