@@ -22,6 +22,7 @@ OBJS = \
 	src/subset.o \
 	src/selmerge_core.o \
 	src/selmerge.o \
+	src/greedi.o \
 	src/dpo_core.o \
 	src/dpo.o \
 	src/dpo_agg.o \

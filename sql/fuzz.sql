@@ -108,6 +108,14 @@ DROP AGGREGATE fuzz.gram_partial(real[]), fuzz.moments_partial(float8[]), fuzz.p
 INSERT INTO sample SELECT 'pref.reward_report', pref.reward_report(c, x, y, w)::text
 FROM (VALUES ('chat', 1.5::float8, 0.25::float8, 1::float8), ('code', -1, 2, 0.5), ('chat', 3, 3, 2), ('é"x', 0, -1e300, 1e-3)) v(c, x, y, w);
 INSERT INTO sample SELECT 'pref.reward_report', pref.reward_report(c, x, y)::text FROM (VALUES ('', 1::float8, 0::float8)) v(c, x, y);
+-- pref.greedi_state: candidates with and without quality, and after a reduction (gains set)
+CREATE AGGREGATE fuzz.greedi_p(bigint, real[], int) (SFUNC = pref.select_greedi_accum, STYPE = pref.greedi_state);
+CREATE AGGREGATE fuzz.greedi_q(bigint, float8[], int, float8) (SFUNC = pref.select_greedi_accum, STYPE = pref.greedi_state);
+INSERT INTO sample SELECT 'pref.greedi_state', fuzz.greedi_p(i, x, 2)::text
+FROM (VALUES (7::bigint, '{1,2}'::real[]), (-3, '{0,1}'), (9223372036854775807, '{-1,1e-30}'), (NULL, '{1,1}')) v(i, x);
+INSERT INTO sample SELECT 'pref.greedi_state', fuzz.greedi_q(i, ARRAY[sin(i), cos(i)], 1, i / 3.0)::text
+FROM generate_series(1, 2050) i;
+DROP AGGREGATE fuzz.greedi_p(bigint, real[], int), fuzz.greedi_q(bigint, float8[], int, float8);
 -- every base type in pref has samples (a new type cannot escape the fuzz)
 SELECT t.oid::regtype AS type_without_samples
 FROM pg_type t

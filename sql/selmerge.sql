@@ -213,3 +213,106 @@ SELECT * FROM pref.select_by_cluster($$VALUES (1, '{1,0}'::real[]), (2, '{0,1}')
 SET pgpref.max_memory = '1MB';
 SELECT count(*) FROM pref.select_by_cluster('SELECT g, ARRAY[cos(g), sin(g)], g % 2 FROM generate_series(1, 1000) g', 10);
 RESET pgpref.max_memory;
+
+-- ---- select_greedi: partition-mergeable selection (GreeDi)
+-- up to max(4k, 2048) rows in one state, nothing is reduced: the picks are
+-- those of pref.select_subset (lazy greedy facility location, cosine)
+CREATE TABLE gd AS
+SELECT g AS id,
+       ARRAY[sin(g) + (g % 7), cos(1.7 * g) - (g % 5), sin(0.3 * g) * (g % 3), cos(g) + 0.5, sin(2.9 * g)]::real[] AS emb,
+       ((g * 37) % 100) / 50.0 AS quality
+FROM generate_series(1, 6000) g;
+SELECT pref.select_greedi(id, emb, 8) = (SELECT array_agg(id ORDER BY pick) FROM pref.select_subset('SELECT id, emb FROM gd WHERE id <= 1500', 8)) AS same_as_greedy
+FROM gd WHERE id <= 1500;
+SELECT pref.select_greedi(id, emb::float8[], 8, quality) = (SELECT array_agg(id ORDER BY pick) FROM pref.select_subset('SELECT id, emb, quality FROM gd WHERE id <= 1500', 8)) AS same_as_greedy_quality
+FROM gd WHERE id <= 1500;
+-- ... whatever the order of the rows
+SELECT (SELECT pref.select_greedi(id, emb, 8 ORDER BY id DESC) FROM gd WHERE id <= 1500)
+     = (SELECT pref.select_greedi(id, emb, 8 ORDER BY emb[3]) FROM gd WHERE id <= 1500) AS order_free;
+
+-- the objective f(S) = sum_i max(0, max_{j in S} cos(i, j)) [+ sum_S quality]
+-- over all 6,000 rows, of a pick list: select_subset continues it by one
+-- pick, and objective - gain is f(S)
+CREATE FUNCTION fl_value(sql text, picks bigint[]) RETURNS float8 LANGUAGE sql AS $$
+	SELECT objective - gain FROM pref.select_subset(sql, 1, initial => picks)
+$$;
+-- 6,000 rows in one state: reduced to k whenever it holds 2,049 candidates
+-- (a streaming GreeDi over chunks of the scan); its objective against the
+-- single-machine lazy greedy over all rows: at least 95%
+CREATE TEMP TABLE gd_greedy AS
+SELECT array_agg(id ORDER BY pick) AS picks FROM pref.select_subset('SELECT id, emb FROM gd', 30);
+CREATE TEMP TABLE gd_serial AS SELECT pref.select_greedi(id, emb, 30) AS picks FROM gd;
+SELECT cardinality(s.picks) AS picks,
+       round((fl_value('SELECT id, emb FROM gd', s.picks) / fl_value('SELECT id, emb FROM gd', g.picks))::numeric, 3) AS ratio,
+       fl_value('SELECT id, emb FROM gd', s.picks) / fl_value('SELECT id, emb FROM gd', g.picks) >= 0.95 AS within_95pct
+FROM gd_serial s, gd_greedy g;
+-- partial states by hand, as parallel workers and Citus build them: four
+-- partitions, states through their text form, combined in two orders
+CREATE AGGREGATE gd_part(bigint, real[], integer) (SFUNC = pref.select_greedi_accum, STYPE = pref.greedi_state);
+CREATE TEMP TABLE gd_states AS
+SELECT id % 4 AS part, gd_part(id, emb, 30)::text AS st FROM gd GROUP BY id % 4;
+SELECT part, length(st) > 1000 AS has_candidates FROM gd_states ORDER BY part;
+CREATE TEMP TABLE gd_merged AS
+SELECT pref.select_greedi_final(pref.select_greedi_combine(pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state),
+                                                          pref.select_greedi_combine(c.st::pref.greedi_state, d.st::pref.greedi_state))) AS p1,
+       pref.select_greedi_final(pref.select_greedi_combine(pref.select_greedi_combine(d.st::pref.greedi_state, c.st::pref.greedi_state),
+                                                          pref.select_greedi_combine(b.st::pref.greedi_state, a.st::pref.greedi_state))) AS p2
+FROM gd_states a, gd_states b, gd_states c, gd_states d
+WHERE a.part = 0 AND b.part = 1 AND c.part = 2 AND d.part = 3;
+-- the union of 4 x 30 candidates stays under the bound, so any order of
+-- combination gives the same picks; objective at least 95% of greedy's
+SELECT m.p1 = m.p2 AS combine_order_free, cardinality(m.p1) AS picks,
+       round((fl_value('SELECT id, emb FROM gd', m.p1) / fl_value('SELECT id, emb FROM gd', g.picks))::numeric, 3) AS ratio,
+       fl_value('SELECT id, emb FROM gd', m.p1) / fl_value('SELECT id, emb FROM gd', g.picks) >= 0.95 AS within_95pct
+FROM gd_merged m, gd_greedy g;
+-- text form round trip; NULL states combine to the other one
+SELECT st::pref.greedi_state::text = st AS text_round_trip FROM gd_states WHERE part = 0;
+SELECT pref.select_greedi_combine(NULL, st::pref.greedi_state)::text = st AS null_left,
+       pref.select_greedi_combine(st::pref.greedi_state, NULL)::text = st AS null_right,
+       pref.select_greedi_combine(NULL, NULL) IS NULL AS both_null
+FROM gd_states WHERE part = 1;
+SELECT pref.select_greedi_final(NULL) IS NULL AS final_null;
+
+-- under parallel workers: a Partial Aggregate, and the objective bound holds
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT pref.select_greedi(id, emb, 30) FROM gd;
+SELECT cardinality(p.picks) AS picks,
+       fl_value('SELECT id, emb FROM gd', p.picks) / fl_value('SELECT id, emb FROM gd', g.picks) >= 0.95 AS within_95pct
+FROM (SELECT pref.select_greedi(id, emb, 30) AS picks FROM gd) p, gd_greedy g;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- empty input and NULL rows
+SELECT pref.select_greedi(id, emb, 3) IS NULL AS empty_is_null FROM gd WHERE false;
+SELECT pref.select_greedi(id, emb, 3) FROM (VALUES (1::bigint, '{1,0}'::real[]), (NULL, '{0,1}'), (2, NULL), (3, '{0,1}')) v(id, emb);
+SELECT pref.select_greedi(id, emb, 3, q) FROM (VALUES (1::bigint, '{1,0}'::real[], 0.5), (2, '{0,1}', NULL), (3, '{1,1}', 2)) v(id, emb, q);
+-- errors
+SELECT pref.select_greedi(id, emb, k) FROM (VALUES (1::bigint, '{1,0}'::real[], 2), (2, '{0,1}', 3)) v(id, emb, k);
+SELECT pref.select_greedi(id, emb, NULL) FROM (VALUES (1::bigint, '{1,0}'::real[])) v(id, emb);
+SELECT pref.select_greedi(id, emb, 0) FROM (VALUES (1::bigint, '{1,0}'::real[])) v(id, emb);
+SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,0}'::real[]), (2, '{0,1,0}')) v(id, emb);
+SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,0}'::real[]), (2, '{0,0}')) v(id, emb);
+SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,0}'::real[]), (1, '{0,1}')) v(id, emb);
+SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,NaN}'::real[])) v(id, emb);
+SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{}'::real[])) v(id, emb);
+SELECT pref.select_greedi(id, emb, 2, q) FROM (VALUES (1::bigint, '{1,0}'::real[], 'Infinity'::float8)) v(id, emb, q);
+SELECT pref.select_greedi_accum(NULL, 1, '{1,0}'::real[], 2);
+SELECT pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state)
+FROM (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 5) a,
+     (SELECT gd_part(id, emb, 3)::text AS st FROM gd WHERE id > 5 AND id < 9) b;
+SELECT pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state)
+FROM (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 5) a,
+     (SELECT gd_part(id, emb || 1::real, 2)::text AS st FROM gd WHERE id > 5 AND id < 9) b;
+-- the same row in two partitions: an error when greedy meets both copies
+SELECT pref.select_greedi_final(pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state))
+FROM (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 5) a,
+     (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 3) b;
+SELECT 'v1:AAAA'::pref.greedi_state;
+SELECT 'garbage'::pref.greedi_state;

@@ -103,7 +103,11 @@ INSERT INTO sc_cases VALUES
  ('pref.reward_report(text,double precision,double precision)', 'lab_a, pc, pr'),
  ('pref.reward_report(text,double precision,double precision,double precision)', 'lab_a, pc, pr, wt'),
  ('pref.pl_fit(pref.ranking)', 'rk'),
- ('pref.pl_fit(pref.ranking,double precision)', 'rk, 0.5');
+ ('pref.pl_fit(pref.ranking,double precision)', 'rk, 0.5'),
+ ('pref.select_greedi(bigint,real[],integer)', 'i::bigint, xr, 5'),
+ ('pref.select_greedi(bigint,double precision[],integer)', 'i::bigint, xd, 5'),
+ ('pref.select_greedi(bigint,real[],integer,double precision)', 'i::bigint, xr, 5, wt'),
+ ('pref.select_greedi(bigint,double precision[],integer,double precision)', 'i::bigint, xd2, 4, y');
 
 -- Aggregates whose result depends on row order: no combine function, documented
 CREATE TABLE sc_order_dependent (name text PRIMARY KEY);
