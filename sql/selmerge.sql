@@ -300,6 +300,7 @@ SELECT pref.select_greedi(id, emb, 0) FROM (VALUES (1::bigint, '{1,0}'::real[]))
 SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,0}'::real[]), (2, '{0,1,0}')) v(id, emb);
 SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,0}'::real[]), (2, '{0,0}')) v(id, emb);
 SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,0}'::real[]), (1, '{0,1}')) v(id, emb);
+SELECT pref.select_greedi(id, emb, 2) AS same_row_twice FROM (VALUES (1::bigint, '{1,0}'::real[]), (1, '{1,0}'), (2, '{0,1}')) v(id, emb);
 SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{1,NaN}'::real[])) v(id, emb);
 SELECT pref.select_greedi(id, emb, 2) FROM (VALUES (1::bigint, '{}'::real[])) v(id, emb);
 SELECT pref.select_greedi(id, emb, 2, q) FROM (VALUES (1::bigint, '{1,0}'::real[], 'Infinity'::float8)) v(id, emb, q);
@@ -310,9 +311,13 @@ FROM (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 5) a,
 SELECT pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state)
 FROM (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 5) a,
      (SELECT gd_part(id, emb || 1::real, 2)::text AS st FROM gd WHERE id > 5 AND id < 9) b;
--- the same row in two partitions: an error when greedy meets both copies
+-- the same row in two partitions counts once; an id with two different
+-- embeddings is an error when the greedy meets both
+SELECT pref.select_greedi_final(pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state)) AS same_rows_once
+FROM (SELECT gd_part(id, emb, 4)::text AS st FROM gd WHERE id < 5) a,
+     (SELECT gd_part(id, emb, 4)::text AS st FROM gd WHERE id < 3) b;
 SELECT pref.select_greedi_final(pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state))
 FROM (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 5) a,
-     (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 3) b;
+     (SELECT gd_part(id, -emb, 2)::text AS st FROM gd WHERE id < 3) b;
 SELECT 'v1:AAAA'::pref.greedi_state;
 SELECT 'garbage'::pref.greedi_state;

@@ -106,8 +106,8 @@ INSERT INTO sc_cases VALUES
  ('pref.pl_fit(pref.ranking,double precision)', 'rk, 0.5'),
  ('pref.select_greedi(bigint,real[],integer)', 'i::bigint, xr, 5'),
  ('pref.select_greedi(bigint,double precision[],integer)', 'i::bigint, xd, 5'),
- ('pref.select_greedi(bigint,real[],integer,double precision)', 'i::bigint, xr, 5, wt'),
- ('pref.select_greedi(bigint,double precision[],integer,double precision)', 'i::bigint, xd2, 4, y');
+ ('pref.select_greedi(bigint,real[],integer,double precision)', 'i::bigint, xr, 5, wt::float8'),
+ ('pref.select_greedi(bigint,double precision[],integer,double precision)', 'i::bigint, xd, 4, y::float8');
 
 -- Aggregates whose result depends on row order: no combine function, documented
 CREATE TABLE sc_order_dependent (name text PRIMARY KEY);

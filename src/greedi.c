@@ -149,8 +149,9 @@ GreediTick(void *arg)
 }
 
 /*
- * Lazy greedy facility location over the candidates, sorted by id (an
- * error on a repeated id), keeping at most keep picks in pick order with
+ * Lazy greedy facility location over the candidates, sorted by id (the
+ * same row twice counts once; a repeated id with another embedding or
+ * quality is an error), keeping at most keep picks in pick order with
  * their gains.
  */
 static void
@@ -189,20 +190,36 @@ GreediReduce(GreediState *st, int64 keep)
 	sx = palloc_extended(sizeof(double) * (Size) n * d, MCXT_ALLOC_HUGE);
 	if (st->has_quality)
 		sq = palloc(sizeof(double) * n);
-	for (int64 t = 0; t < n; t++)
+	/* sorted by id; a repeated id is an error unless the row is the same */
 	{
-		int64		r = order[t];
+		int64		m = 0;
 
-		sid[t] = st->id[r];
-		if (t > 0 && sid[t] == sid[t - 1])
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("select_greedi: duplicate id " INT64_FORMAT, sid[t]),
-					 errdetail("Each row needs a distinct id, also across the states that are combined."),
-					 errhint("Give every row a distinct id.")));
-		memcpy(sx + (Size) t * d, st->x + (Size) r * d, sizeof(double) * d);
-		if (sq)
-			sq[t] = st->q[r];
+		for (int64 t = 0; t < n; t++)
+		{
+			int64		r = order[t];
+
+			if (m > 0 && st->id[r] == sid[m - 1])
+			{
+				int64		prev = order[m - 1];
+
+				if (memcmp(st->x + (Size) r * d, st->x + (Size) prev * d, sizeof(double) * d) == 0 &&
+					(sq == NULL || st->q[r] == st->q[prev]))
+					continue;	/* the same row twice: keep it once */
+				ereport(ERROR,
+						(errcode(ERRCODE_UNIQUE_VIOLATION),
+						 errmsg("select_greedi: duplicate id " INT64_FORMAT, st->id[r]),
+						 errdetail("Two rows with this id have different embeddings or qualities."),
+						 errhint("Give every row a distinct id.")));
+			}
+			order[m] = r;
+			sid[m] = st->id[r];
+			memcpy(sx + (Size) m * d, st->x + (Size) r * d, sizeof(double) * d);
+			if (sq)
+				sq[m] = st->q[r];
+			m++;
+		}
+		n = m;
+		kk = Min(keep, n);
 	}
 
 	sd.n = n;
@@ -546,7 +563,7 @@ GreediFlatten(void *state)
  * Validate a flat state completely and build it in ctx: version, magic,
  * reserved fields, k, dimension, counts (at most the bound), exact
  * length, finite embeddings (none zero) and qualities, gains finite or
- * NaN, distinct ids.
+ * NaN.  Repeated ids are left to the greedy, which reports them.
  */
 static void *
 GreediExpand(const struct varlena *flat, MemoryContext ctx)
@@ -579,8 +596,6 @@ GreediExpand(const struct varlena *flat, MemoryContext ctx)
 	st->nreduce = h.nreduce;
 	if (h.count > 0)
 	{
-		int64	   *order;
-
 		GreediReserve(st, h.count, ctx);
 		PrefWireReadArray(&w, st->id, h.count, sizeof(int64));
 		PrefWireReadArray(&w, st->x, (Size) h.count * h.d, sizeof(double));
@@ -606,14 +621,6 @@ GreediExpand(const struct varlena *flat, MemoryContext ctx)
 			if (isinf(st->gain[i]))
 				PrefStateCorrupt(GREEDI_TYPE, "A gain is infinite.");
 		}
-		order = palloc(sizeof(int64) * h.count);
-		for (int64 i = 0; i < h.count; i++)
-			order[i] = i;
-		qsort_arg(order, h.count, sizeof(int64), GreediIdCmp, st->id);
-		for (int64 i = 1; i < h.count; i++)
-			if (st->id[order[i]] == st->id[order[i - 1]])
-				PrefStateCorrupt(GREEDI_TYPE, "An id appears twice.");
-		pfree(order);
 		st->count = h.count;
 	}
 	PrefWireEnd(&w);
