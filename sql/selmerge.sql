@@ -318,6 +318,6 @@ FROM (SELECT gd_part(id, emb, 4)::text AS st FROM gd WHERE id < 5) a,
      (SELECT gd_part(id, emb, 4)::text AS st FROM gd WHERE id < 3) b;
 SELECT pref.select_greedi_final(pref.select_greedi_combine(a.st::pref.greedi_state, b.st::pref.greedi_state))
 FROM (SELECT gd_part(id, emb, 2)::text AS st FROM gd WHERE id < 5) a,
-     (SELECT gd_part(id, -emb, 2)::text AS st FROM gd WHERE id < 3) b;
+     (SELECT gd_part(id, emb[2:5] || emb[1:1], 2)::text AS st FROM gd WHERE id < 3) b;
 SELECT 'v1:AAAA'::pref.greedi_state;
 SELECT 'garbage'::pref.greedi_state;
