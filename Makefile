@@ -53,6 +53,8 @@ OBJS = \
 	src/groups.o \
 	src/reward_report.o \
 	src/rso.o \
+	src/intrans_core.o \
+	src/intrans.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -74,6 +76,7 @@ SQL_PARTS = \
 	src/elo.sql \
 	src/plackett_luce.sql \
 	src/groups.sql \
+	src/intrans.sql \
 	src/selmerge.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
