@@ -21,6 +21,7 @@ OBJS = \
 	src/subset_core.o \
 	src/subset.o \
 	src/selmerge_core.o \
+	src/quota_core.o \
 	src/selmerge.o \
 	src/greedi.o \
 	src/dpo_core.o \

@@ -18,7 +18,7 @@
 
 #include "common.h"
 #include "query.h"
-#include "selmerge_core.h"
+#include "quota_core.h"
 #include "subset_core.h"
 
 #define METHOD_FL		0

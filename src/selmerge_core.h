@@ -1,6 +1,6 @@
 /*
  * selmerge_core.h - selection at scale: near-duplicate groups that cannot
- * chain (representatives), per-cluster quotas for cluster-quota selection.
+ * chain (representatives); cluster quotas are in quota_core.h.
  *
  * Plain C: no postgres.h.  Works on the SubsetData of subset_core.h (rows
  * sorted by id, unit rows under cosine, squared norms under l2).  Every
@@ -28,21 +28,5 @@
 extern void selmerge_representatives(const SubsetData *s, double threshold, int block,
 									 double *blockbuf, double *repx, int64_t *reps,
 									 int64_t *rep);
-
-/* Quota rules of cluster-quota selection */
-#define SELMERGE_QUOTA_FIXED		0	/* equal shares */
-#define SELMERGE_QUOTA_PROPORTIONAL	1	/* shares proportional to size */
-#define SELMERGE_QUOTA_QUALITY		2	/* size * exp(mean quality / temperature) */
-
-/*
- * Split k picks among c clusters (in cluster order) of sizes size[] with
- * weights weight[] (> 0): a cluster whose share k_rest * w / sum(w) reaches
- * its size gets all its rows, repeatedly; the rest is apportioned by the
- * largest remainder (Hamilton's method), equal remainders to the earlier
- * cluster (the smaller cluster id).  quota[] receives the counts; they sum
- * to min(k, sum(size)).  work holds c int64.
- */
-extern void selmerge_quotas(int64_t c, const int64_t *size, const double *weight,
-							int64_t k, int64_t *quota, int64_t *work);
 
 #endif							/* PGPREF_SELMERGE_CORE_H */
