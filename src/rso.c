@@ -229,11 +229,11 @@ pref_rejection_sample(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(pref_rejection_sample_any);
 
-/* rejection_sample(sql, beta, per_prompt, id_type, seed): ids of type id_type */
+/* rejection_sample(sql, beta, per_prompt, seed, id_type): ids of type id_type */
 Datum
 pref_rejection_sample_any(PG_FUNCTION_ARGS)
 {
-	return RsoRun(fcinfo, -1, "rejection_sample", 3);
+	return RsoRun(fcinfo, -1, "rejection_sample", 4);
 }
 
 PG_FUNCTION_INFO_V1(pref_rso_pairs);
@@ -251,15 +251,15 @@ pref_rso_pairs(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(pref_rso_pairs_any);
 
-/* rso_pairs(sql, beta, per_prompt, id_type, seed, pairing): ids of type id_type */
+/* rso_pairs(sql, beta, per_prompt, seed, pairing, id_type): ids of type id_type */
 Datum
 pref_rso_pairs_any(PG_FUNCTION_ARGS)
 {
 	int			pairing;
 
-	PrefCheckNotNull(fcinfo, 5, "pairing");
-	pairing = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(5)), PAIRING_NAMES, "pairing");
-	return RsoRun(fcinfo, pairing, "rso_pairs", 3);
+	PrefCheckNotNull(fcinfo, 4, "pairing");
+	pairing = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(4)), PAIRING_NAMES, "pairing");
+	return RsoRun(fcinfo, pairing, "rso_pairs", 5);
 }
 
 /*
