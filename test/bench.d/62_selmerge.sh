@@ -15,7 +15,7 @@ P=(psql -X -q -v ON_ERROR_STOP=1)
 # 500 centres in 64 dimensions, 100 noisy rows around each
 "${P[@]}" -c "DROP TABLE IF EXISTS bench_gd_c, bench_gd" \
 	-c "SELECT setseed(0.15)" \
-	-c "CREATE TABLE bench_gd_c AS SELECT c, ARRAY(SELECT (random() - 0.5)::float8 FROM generate_series(1, 64) WHERE c > 0) AS e FROM generate_series(0, 499) c" \
+	-c "CREATE TABLE bench_gd_c AS SELECT c, ARRAY(SELECT (random() - 0.5)::float8 FROM generate_series(1, 64) WHERE c >= 0) AS e FROM generate_series(0, 499) c" \
 	-c "CREATE TABLE bench_gd AS SELECT (r * 500 + c)::bigint AS id, c AS cluster, ARRAY(SELECT (e[j] + 0.15 * (random() - 0.5))::real FROM generate_series(1, 64) j WHERE r >= 0) AS embedding FROM bench_gd_c, generate_series(0, 99) r" \
 	-c "VACUUM ANALYZE bench_gd" >/dev/null 2>&1 || { echo "selmerge: setup failed"; exit 1; }
 export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c pgpref.max_memory=4GB -c pgpref.progress=0"
