@@ -21,6 +21,10 @@ OBJS = \
 	src/shapley.o \
 	src/subset_core.o \
 	src/subset.o \
+	src/selmerge_core.o \
+	src/quota_core.o \
+	src/selmerge.o \
+	src/greedi.o \
 	src/dpo_core.o \
 	src/dpo.o \
 	src/dpo_agg.o \
@@ -84,6 +88,7 @@ SQL_PARTS = \
 	src/kmeans.sql \
 	src/ivf.sql \
 	src/lcbt.sql \
+	src/selmerge.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 

@@ -115,6 +115,14 @@ FROM (VALUES ('{1,2}'::float8[]), ('{-4,0.5}'), (NULL), ('{3,3}')) v(x);
 INSERT INTO sample SELECT 'pref.kmeans_state', fuzz.kmeans_p(x, '{{1,0,0},{0,1,1}}', 'cosine')::text
 FROM (VALUES ('{1,2,0.5}'::float8[]), ('{0,0,1}')) v(x);
 DROP AGGREGATE fuzz.kmeans_p(float8[], float8[], text);
+-- pref.greedi_state: candidates with and without quality, and after a reduction (gains set)
+CREATE AGGREGATE fuzz.greedi_p(bigint, real[], int) (SFUNC = pref.select_greedi_accum, STYPE = pref.greedi_state);
+CREATE AGGREGATE fuzz.greedi_q(bigint, float8[], int, float8) (SFUNC = pref.select_greedi_accum, STYPE = pref.greedi_state);
+INSERT INTO sample SELECT 'pref.greedi_state', fuzz.greedi_p(i, x, 2)::text
+FROM (VALUES (7::bigint, '{1,2}'::real[]), (-3, '{0,1}'), (9223372036854775807, '{-1,1e-30}'), (NULL, '{1,1}')) v(i, x);
+INSERT INTO sample SELECT 'pref.greedi_state', fuzz.greedi_q(i, ARRAY[sin(i), cos(i)], 1, i / 3.0)::text
+FROM generate_series(1, 2050) i;
+DROP AGGREGATE fuzz.greedi_p(bigint, real[], int), fuzz.greedi_q(bigint, float8[], int, float8);
 -- every base type in pref has samples (a new type cannot escape the fuzz)
 SELECT t.oid::regtype AS type_without_samples
 FROM pg_type t

@@ -126,6 +126,10 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	('pref.data_shapley(%', 'method', 'text', '''tmc'''),
 	('pref.pair_shapley(%', 'method', 'text', '''tmc'''),
 	('pref.select_subset(%', 'method', 'text', '''facility_location'''),
+	('pref.select_by_cluster(%', 'method', 'text', '''facility_location'''),
+	('pref.near_duplicates(%', 'method', 'text', '''representative'''),
+	(NULL, 'quota', 'text', '''quality'''),
+	(NULL, 'temperature', 'double precision', '0.5'),
 	(NULL, 'metric', 'text', '''l2'''),
 	(NULL, 'loss', 'text', '''sigmoid'''),
 	(NULL, 'divergence', 'text', '''reverse_kl'''),
@@ -142,6 +146,7 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	-- inner queries
 	(NULL, 'sql', 'text', '''SELECT id, embedding FROM null_sweep_emb'''),
 	('pref.binarize(%', 'sql', 'text', '''SELECT label::bigint, id, score FROM null_sweep_emb'''),
+	('pref.select_by_cluster(%', 'sql', 'text', '''SELECT id, embedding, id % 2, score FROM null_sweep_emb'''),
 	('pref.rejection_sample(%', 'sql', 'text', '''SELECT id % 3, id, score FROM null_sweep_emb'''),
 	(NULL, 'repeats', 'text', '''count'''),
 	(NULL, 'pairing', 'text', '''adjacent'''),

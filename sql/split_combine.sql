@@ -107,7 +107,11 @@ INSERT INTO sc_cases VALUES
  ('pref.kmeans_pass(real[],double precision[])', 'xr, ''{{0,0,0},{2,1,1},{4,2,2}}''::float8[]'),
  ('pref.kmeans_pass(double precision[],double precision[])', 'xd, ''{{0,0,0},{2,1,1},{4,2,2}}''::float8[]'),
  ('pref.kmeans_pass(real[],double precision[],text)', 'xr, ''{{1,0,0},{0,1,0},{1,1,1}}''::float8[], ''cosine'''),
- ('pref.kmeans_pass(double precision[],double precision[],text)', 'xd, ''{{0,0,0},{2,1,1},{4,2,2}}''::float8[], ''l2''');
+ ('pref.kmeans_pass(double precision[],double precision[],text)', 'xd, ''{{0,0,0},{2,1,1},{4,2,2}}''::float8[], ''l2'''),
+ ('pref.select_greedi(bigint,real[],integer)', 'i::bigint, xr, 5'),
+ ('pref.select_greedi(bigint,double precision[],integer)', 'i::bigint, xd, 5'),
+ ('pref.select_greedi(bigint,real[],integer,double precision)', 'i::bigint, xr, 5, wt::float8'),
+ ('pref.select_greedi(bigint,double precision[],integer,double precision)', 'i::bigint, xd, 4, y::float8');
 
 -- Aggregates whose result depends on row order: no combine function, documented
 CREATE TABLE sc_order_dependent (name text PRIMARY KEY);

@@ -103,3 +103,7 @@ PGPREF_REMOVED(pref_reward_pass_combine)
 PGPREF_REMOVED(pref_reward_pass_serialize)
 PGPREF_REMOVED(pref_reward_pass_deserialize)
 PGPREF_REMOVED(pref_reward_pass_final)
+
+/* subset: near_duplicates gained grouping (pref_near_duplicates_grouped*) */
+PGPREF_REMOVED(pref_near_duplicates)
+PGPREF_REMOVED(pref_near_duplicates_any)

@@ -1,6 +1,7 @@
 /*
  * subset.c - SQL glue for subset selection: pref.select_subset,
- * pref.near_duplicates and pref.pareto_front.  Reads the inner query with
+ * pref.near_duplicates (connected components here, representatives in
+ * selmerge_core.c) and pref.pareto_front.  Reads the inner query with
  * PrefReadQuery, checks options, sizes memory under pgpref.max_memory and
  * hands dense arrays to the numeric core in subset_core.c.
  */
@@ -21,6 +22,7 @@
 #include "common.h"
 #include "query.h"
 #include "rng.h"
+#include "selmerge_core.h"
 #include "subset_core.h"
 
 #define METHOD_FL		0
@@ -31,6 +33,14 @@
 static const char *const method_names[] = {"facility_location", "k_center", "dpp", "mmr", NULL};
 static const char *const metric_names[] = {"cosine", "l2", NULL};
 static const char *const greedy_names[] = {"lazy", "naive", "stochastic", NULL};
+static const char *const grouping_names[] = {"component", "representative", NULL};
+
+#define GROUPING_COMPONENT		0
+#define GROUPING_REPRESENTATIVE	1
+
+/* One group holding more than this share and this many rows draws a WARNING */
+#define NEARDUP_WARN_SHARE	0.5
+#define NEARDUP_WARN_ROWS	100
 
 /* Rows per near-duplicate block are limited to about this many bytes */
 #define NEARDUP_BLOCK_BYTES (32.0 * 1024 * 1024)
@@ -132,6 +142,17 @@ IdCmp(const void *a, const void *b, void *arg)
 	int64		x = ids[*(const int64 *) a],
 				y = ids[*(const int64 *) b];
 
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Order int64 keys ascending (qsort_arg comparator) */
+static int
+Int64KeyCmp(const void *a, const void *b, void *arg)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	(void) arg;
 	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
@@ -676,8 +697,45 @@ pref_select_subset_any(PG_FUNCTION_ARGS)
 }
 
 /*
- * pref.near_duplicates(sql, [id_type,] threshold, metric, gamma) -> (id,
- * group_id); idarg is the position of id_type or -1
+ * WARNING when one group holds more than half of the rows and more than
+ * NEARDUP_WARN_ROWS of them: a sign of chaining (components) or of a
+ * threshold too low for the data.  group[] holds ids (keys).
+ */
+static void
+WarnLargeGroup(const int64 *group, int64 n, const PrefIdMap *map,
+			   int grouping, double threshold, const char *what)
+{
+	int64		best = 0,
+				bestgroup = 0,
+				run = 0;
+	int64	   *g = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	memcpy(g, group, sizeof(int64) * n);
+	qsort_arg(g, n, sizeof(int64), Int64KeyCmp, NULL);
+	for (int64 i = 0; i < n; i++)
+	{
+		run = (i > 0 && g[i] == g[i - 1]) ? run + 1 : 1;
+		if (run > best)
+		{
+			best = run;
+			bestgroup = g[i];
+		}
+	}
+	pfree(g);
+	if (best > NEARDUP_WARN_ROWS && (double) best > NEARDUP_WARN_SHARE * (double) n)
+		ereport(WARNING,
+				(errmsg("%s: one group holds " INT64_FORMAT " of the " INT64_FORMAT " rows (group_id %s)",
+						what, best, n, PrefIdString(map, bestgroup)),
+				 errdetail("A group holding more than half of the rows (and more than %d) at threshold %g is rarely a set of duplicates.",
+						   NEARDUP_WARN_ROWS, threshold),
+				 grouping == GROUPING_COMPONENT ?
+				 errhint("Connected components chain: rows join through neighbours that are each similar enough. Use method => 'representative', or raise the threshold.") :
+				 errhint("Raise the threshold.")));
+}
+
+/*
+ * pref.near_duplicates(sql, [id_type,] threshold, metric, gamma, method)
+ * -> (id, group_id); idarg is the position of id_type or -1
  */
 static Datum
 RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
@@ -690,7 +748,8 @@ RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *sql = TextArg(fcinfo, ARGNO(0), "sql");
 	double		threshold;
-	int			metric;
+	int			metric,
+				grouping;
 	double		gamma;
 	PrefQueryResult *res;
 	SubsetData	sd;
@@ -713,6 +772,7 @@ RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
 	gamma = FloatArg(fcinfo, ARGNO(3), "gamma", 0.0, 0.0, true, 1e300, false);
+	grouping = PrefParseOption(TextArg(fcinfo, ARGNO(4), "method"), grouping_names, "method");
 
 	InitMaterializedSRF(fcinfo, 0);
 	res = ReadQuery(sql, cols, 2, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
@@ -725,11 +785,25 @@ RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
 
 	block = (int) Min((double) n, Max(1.0, floor(NEARDUP_BLOCK_BYTES / (sizeof(double) * (double) n))));
 	need = ResultBytes(res, n) + (double) block * n * sizeof(double) + (double) n * 3 * sizeof(int64);
+	if (grouping == GROUPING_REPRESENTATIVE)
+		need += (double) n * sd.d * sizeof(double);
 	PrefCheckMemory(need, what);
 	buf = palloc_extended(sizeof(double) * (Size) block * n, MCXT_ALLOC_HUGE);
 	parent = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
 	group = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	subset_near_duplicates(&sd, threshold, block, buf, parent, group);
+	if (grouping == GROUPING_REPRESENTATIVE)
+	{
+		double	   *repx = palloc_extended(sizeof(double) * (Size) n * sd.d, MCXT_ALLOC_HUGE);
+
+		selmerge_representatives(&sd, threshold, block, buf, repx, parent, group);
+		pfree(repx);
+		/* representatives come first in id order: their id is the group's smallest */
+		for (int64 i = 0; i < n; i++)
+			group[i] = sd.id[group[i]];
+	}
+	else
+		subset_near_duplicates(&sd, threshold, block, buf, parent, group);
+	WarnLargeGroup(group, n, res->ids[0], grouping, threshold, what);
 
 	for (int64 i = 0; i < n; i++)
 	{
@@ -743,20 +817,20 @@ RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(pref_near_duplicates);
+PG_FUNCTION_INFO_V1(pref_near_duplicates_grouped);
 
-/* pref.near_duplicates(sql, threshold, ...): integer ids, returned as bigint */
+/* pref.near_duplicates(sql, threshold, ..., method): integer ids, returned as bigint */
 Datum
-pref_near_duplicates(PG_FUNCTION_ARGS)
+pref_near_duplicates_grouped(PG_FUNCTION_ARGS)
 {
 	return RunNearDuplicates(fcinfo, -1);
 }
 
-PG_FUNCTION_INFO_V1(pref_near_duplicates_any);
+PG_FUNCTION_INFO_V1(pref_near_duplicates_grouped_any);
 
-/* pref.near_duplicates(sql, id_type, threshold, ...): ids of type id_type */
+/* pref.near_duplicates(sql, id_type, threshold, ..., method): ids of type id_type */
 Datum
-pref_near_duplicates_any(PG_FUNCTION_ARGS)
+pref_near_duplicates_grouped_any(PG_FUNCTION_ARGS)
 {
 	return RunNearDuplicates(fcinfo, 1);
 }

@@ -30,13 +30,14 @@ CREATE FUNCTION @extschema@.near_duplicates(
 	threshold double precision DEFAULT 0.95,
 	metric text DEFAULT 'cosine',
 	gamma double precision DEFAULT NULL,
+	method text DEFAULT 'component',
 	OUT id bigint,
 	OUT group_id bigint)
 RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'pref_near_duplicates' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	AS 'MODULE_PATHNAME', 'pref_near_duplicates_grouped' LANGUAGE C VOLATILE PARALLEL UNSAFE
 	ROWS 1000;
-COMMENT ON FUNCTION @extschema@.near_duplicates(text, double precision, text, double precision) IS
-'groups of rows of an inner query (id, embedding) connected by similarity >= threshold; group_id is the smallest id of the group';
+COMMENT ON FUNCTION @extschema@.near_duplicates(text, double precision, text, double precision, text) IS
+'groups of near-duplicate rows of an inner query (id, embedding): method component (rows connected by similarity >= threshold, may chain) or representative (each row joins its most similar representative, chosen in id order; cannot chain); group_id is the smallest id of the group';
 
 CREATE FUNCTION @extschema@.pareto_front(
 	sql text,
@@ -83,12 +84,13 @@ CREATE FUNCTION @extschema@.near_duplicates(
 	threshold double precision DEFAULT 0.95,
 	metric text DEFAULT 'cosine',
 	gamma double precision DEFAULT NULL,
+	method text DEFAULT 'component',
 	OUT id anyelement,
 	OUT group_id anyelement)
 RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'pref_near_duplicates_any' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	AS 'MODULE_PATHNAME', 'pref_near_duplicates_grouped_any' LANGUAGE C VOLATILE PARALLEL UNSAFE
 	ROWS 1000;
-COMMENT ON FUNCTION @extschema@.near_duplicates(text, anyelement, double precision, text, double precision) IS
+COMMENT ON FUNCTION @extschema@.near_duplicates(text, anyelement, double precision, text, double precision, text) IS
 'pref.near_duplicates with ids of any type (id_type => NULL::text, NULL::uuid, ...); group_id is the smallest id of the group in the type''s btree order (text bytewise)';
 
 CREATE FUNCTION @extschema@.pareto_front(
