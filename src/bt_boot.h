@@ -43,7 +43,7 @@ extern int64_t bt_resample(const BtCell *in, BtCell *out, int ncells, void *work
 /* 64-bit key of a byte string (FNV-1a, then mixed): item keys for the cell keys */
 extern uint64_t bt_item_key(const char *bytes, size_t len);
 
-/* Key of a cell from its two item keys (in the cell's order) and position flag */
+/* Key of a cell from its two item keys (in the cell's order) and a flag */
 extern uint64_t bt_cell_key(uint64_t ka, uint64_t kb, int pos);
 
 /* Linear-interpolation quantile (numpy's default) of sorted x[n] */

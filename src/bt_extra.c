@@ -54,7 +54,12 @@ CmpIndexDesc(const void *a, const void *b, void *arg)
 	return x > y ? -1 : x < y ? 1 : 0;
 }
 
-/* Cell keys of the Poisson draws: from the items' text forms and the position flag */
+/*
+ * Cell keys of the Poisson draws: from the text forms of the tally cell's
+ * two items in the tally's own order (first, second), so every tally cell
+ * has its own key even where the fit folds both orders of a pair together
+ * (BtMakeProblem keeps one problem cell per tally cell, in the same order)
+ */
 static uint64_t *
 BootCellKeys(const PrefTally *t, const BtProblem *p)
 {
@@ -68,8 +73,9 @@ BootCellKeys(const PrefTally *t, const BtProblem *p)
 		ik[i] = bt_item_key(name, strlen(name));
 		pfree(name);
 	}
+	Assert(p->ncells == t->ncells);
 	for (int k = 0; k < p->ncells; k++)
-		keys[k] = bt_cell_key(ik[p->cells[k].a], ik[p->cells[k].b], p->cells[k].pos);
+		keys[k] = bt_cell_key(ik[t->cells[k].a], ik[t->cells[k].b], 0);
 	pfree(ik);
 	return keys;
 }
