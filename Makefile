@@ -51,6 +51,8 @@ OBJS = \
 	src/groups.o \
 	src/reward_report.o \
 	src/rso.o \
+	src/intrans_core.o \
+	src/intrans.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -72,6 +74,7 @@ SQL_PARTS = \
 	src/elo.sql \
 	src/plackett_luce.sql \
 	src/groups.sql \
+	src/intrans.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 

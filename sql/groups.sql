@@ -256,3 +256,30 @@ SELECT * FROM pref.rejection_sample('SELECT 1, 2, 0.5 UNION ALL SELECT 1, 2, 0.7
 SELECT * FROM pref.rejection_sample($$SELECT 1, 2, 'NaN'::float8$$, 1, 2);
 SELECT * FROM pref.rso_pairs('SELECT * FROM rso_cand', 1, 2, 0, 'random');
 SELECT * FROM pref.reward_augmented_pairs($$SELECT 1, 2, 3, 'Infinity'::float8, 0.0$$);
+-- ---- ids of any type: text ids give the same samples and pairs as the
+-- integer ids they spell (a prompt's stream is keyed by its id: an integer
+-- id by its value, another id by a hash of its text form, so compare text
+-- ids with text ids and integer ids with integer ids), and come back typed
+CREATE TABLE rso_txt AS SELECT 'p' || prompt_id AS prompt_id, 'r' || response_id AS response_id, reward FROM rso_var;
+SELECT pg_typeof(prompt_id) AS prompt_type, pg_typeof(response_id) AS response_type, count(*) AS accepted
+FROM pref.rejection_sample('SELECT * FROM rso_txt', 0.5, 5, 3, id_type => NULL::text)
+GROUP BY 1, 2;
+-- independent of the other prompts, as for integer ids
+SELECT (SELECT array_agg(r ORDER BY prompt_id, accepted) FROM pref.rejection_sample(
+          $$SELECT * FROM rso_txt WHERE prompt_id IN ('p7', 'p9')$$, 0.5, 3, 3, id_type => NULL::text) r)
+     = (SELECT array_agg(r ORDER BY prompt_id, accepted) FROM pref.rejection_sample(
+          'SELECT * FROM rso_txt', 0.5, 3, 3, id_type => NULL::text) r WHERE prompt_id IN ('p7', 'p9')) AS text_independent;
+-- integer ids through the id_type overload equal the bigint signature
+SELECT NOT EXISTS (SELECT prompt_id::bigint, response_id::bigint, accepted FROM pref.rejection_sample(
+                     'SELECT prompt_id::int, response_id::int, reward FROM rso_var', 0.5, 5, 3, id_type => NULL::int)
+                   EXCEPT ALL SELECT prompt_id, response_id, accepted FROM rso_var_acc) AS int_overload_same,
+       (SELECT count(*) FROM rso_var_acc) AS accepted;
+SELECT pg_typeof(chosen_id) AS chosen_type, count(*) AS pairs
+FROM pref.rso_pairs('SELECT * FROM rso_txt', 0.5, 5, 3, 'all', id_type => NULL::text) GROUP BY 1;
+SELECT a.prompt_id, a.target_reward, a.chosen_id, a.rejected_id, a.flipped, pg_typeof(a.chosen_id) AS id_type
+FROM pref.reward_augmented_pairs($$VALUES ('a'::text, 'x'::text, 'y'::text, 7.5, 3.0)$$, NULL::text) a ORDER BY flipped;
+SELECT * FROM pref.reward_augmented_pairs($$VALUES ('a'::text, 'x'::text, 'y'::text, 7.5, 3.0)$$);
+SELECT * FROM pref.rejection_sample('SELECT * FROM rso_txt', 0.5, 5, 3, id_type => NULL::uuid);
+-- a positional integer seed picks the bigint signature
+SELECT count(*) FROM pref.rejection_sample('SELECT * FROM rso_var', 0.5, 5, 3);
+DROP TABLE rso_txt;

@@ -331,8 +331,8 @@ BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter
  * not NULL), computed from its tally; *np receives the dimension.  When
  * soft and the dense matrices would exceed pgpref.max_memory, returns NULL.
  */
-static double *
-ModelCovariance(const PrefBtModel *m, double **robust, int *np_out, bool soft, const char *what)
+double *
+PrefBtModelCovariance(const PrefBtModel *m, double **robust, int *np_out, bool soft, const char *what)
 {
 	const PrefTally *t = BT_TALLY(m);
 	BtProblem  *p;
@@ -456,7 +456,7 @@ ModelJson(const PrefBtModel *m)
 	{
 		double	   *rob = NULL;
 		int			np;
-		double	   *cov = ModelCovariance(m, m->order_effect ? &rob : NULL, &np, true, "pref.bt_summary");
+		double	   *cov = PrefBtModelCovariance(m, m->order_effect ? &rob : NULL, &np, true, "pref.bt_summary");
 
 		if (cov != NULL)
 		{
@@ -659,7 +659,7 @@ pref_ratings(PG_FUNCTION_ARGS)
 		/* standard errors from the covariance, computed now from the tally */
 		double	   *rob = NULL;
 		int			np;
-		double	   *cov = ModelCovariance(m, sekind ? &rob : NULL, &np, true, "pref.ratings");
+		double	   *cov = PrefBtModelCovariance(m, sekind ? &rob : NULL, &np, true, "pref.ratings");
 		double	   *V = sekind ? rob : cov;
 
 		if (cov == NULL)

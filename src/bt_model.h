@@ -125,7 +125,16 @@ extern void PlModelProblem(const PrefBtModel *m, struct PlProblem *p);
 /* NULL if a Plackett-Luce model value is consistent, else the detail */
 extern const char *PlModelCheck(const PrefBtModel *m);
 
-/* Covariance of a Plackett-Luce model (n x n), as ModelCovariance in bt.c */
+/*
+ * Covariance of a model's parameters, strengths first (model, and sandwich
+ * in *robust when robust is not NULL), from its tally or, for Plackett-Luce,
+ * its rankings; *np_out receives the dimension.  When soft and the dense
+ * matrices would exceed pgpref.max_memory, returns NULL (bt.c).
+ */
+extern double *PrefBtModelCovariance(const PrefBtModel *m, double **robust, int *np_out,
+									 bool soft, const char *what);
+
+/* Covariance of a Plackett-Luce model (n x n), for PrefBtModelCovariance */
 extern double *PlModelCovariance(const PrefBtModel *m, double **robust, bool soft, const char *what);
 
 /*

@@ -24,39 +24,13 @@
 static const char *const CMP_SCALE_NAMES[] = {"elo", "logit", NULL};
 static const char *const CMP_SE_NAMES[] = {"model", "sandwich", NULL};
 
-/*
- * Covariance of a model's strengths (model or sandwich) from its tally,
- * as pref.ratings computes it (bt.c keeps its helper static); np receives
- * the parameter count, strengths first.
- */
+/* Covariance of a model's strengths (model or sandwich), as pref.ratings uses */
 static double *
 CompareCovariance(const PrefBtModel *m, bool sandwich, int *np_out)
 {
-	const PrefTally *t = BT_TALLY(m);
-	BtProblem  *p = BtMakeProblem(t, m->ties, m->order_effect, m->prior, m->max_iter, m->tol);
-	int			np = bt_nparams(p);
-	double		bytes = (double) bt_work_size(p) * 8.0 + 2.0 * np * np * 8.0;
-	double	   *x,
-			   *cov,
-			   *rob,
-			   *work;
+	double	   *rob = NULL;
+	double	   *cov = PrefBtModelCovariance(m, sandwich ? &rob : NULL, np_out, false, "pref.bt_compare");
 
-	*np_out = np;
-	PrefCheckMemory(bytes, "pref.bt_compare");
-	x = palloc(sizeof(double) * np);
-	cov = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
-	rob = sandwich ? palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE) : NULL;
-	work = palloc_extended(sizeof(double) * bt_work_size(p), MCXT_ALLOC_HUGE);
-	memcpy(x, BT_THETA(m), sizeof(double) * m->nitems);
-	if (bt_tie_index(p) >= 0)
-		x[bt_tie_index(p)] = m->tau;
-	if (bt_order_index(p) >= 0)
-		x[bt_order_index(p)] = m->order;
-	PrefApplyBlasThreads();
-	PrefLinalgError(bt_covariance(p, x, cov, rob, work) == BT_OK ? LINALG_OK : LINALG_NOT_SPD,
-					"pref.bt_compare");
-	pfree(work);
-	pfree(x);
 	if (sandwich)
 	{
 		pfree(cov);

@@ -114,3 +114,27 @@ CREATE FUNCTION @extschema@.reward_augmented_pairs(sql text)
 	AS 'MODULE_PATHNAME', 'pref_reward_augmented_pairs' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.reward_augmented_pairs(text) IS
 'reward-augmented pairs (Zhang et al. 2024) of the query''s (prompt_id, chosen_id, rejected_id, chosen_reward, rejected_reward) rows: each pair with distinct rewards becomes two pairs conditioned on a target reward, target = chosen_reward preferring chosen and target = rejected_reward preferring rejected (flipped); pairs with equal rewards are skipped';
+
+-- Ids of any type (as pref.binarize): the same functions with an id_type
+-- argument return the ids in that type; the query's id columns must have it.
+CREATE FUNCTION @extschema@.rejection_sample(sql text, beta double precision, per_prompt integer, seed bigint,
+	id_type anyelement)
+	RETURNS TABLE (prompt_id anyelement, response_id anyelement, reward double precision, accepted integer, round integer)
+	AS 'MODULE_PATHNAME', 'pref_rejection_sample_any' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rejection_sample(text, double precision, integer, bigint, anyelement) IS
+'pref.rejection_sample with prompt and response ids of any type (id_type => NULL::text, NULL::uuid, ...; seed is required here, so that a positional seed never matches id_type); a prompt''s draws depend only on the seed and that prompt''s id';
+
+CREATE FUNCTION @extschema@.rso_pairs(sql text, beta double precision, per_prompt integer, seed bigint,
+	pairing text, id_type anyelement)
+	RETURNS TABLE (prompt_id anyelement, chosen_id anyelement, rejected_id anyelement, chosen_reward double precision,
+				   rejected_reward double precision)
+	AS 'MODULE_PATHNAME', 'pref_rso_pairs_any' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rso_pairs(text, double precision, integer, bigint, text, anyelement) IS
+'pref.rso_pairs with prompt and response ids of any type (id_type => NULL::text, NULL::uuid, ...; seed and pairing are required here)';
+
+CREATE FUNCTION @extschema@.reward_augmented_pairs(sql text, id_type anyelement)
+	RETURNS TABLE (prompt_id anyelement, target_reward double precision, chosen_id anyelement, rejected_id anyelement,
+				   chosen_reward double precision, rejected_reward double precision, flipped boolean)
+	AS 'MODULE_PATHNAME', 'pref_reward_augmented_pairs_any' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.reward_augmented_pairs(text, anyelement) IS
+'pref.reward_augmented_pairs with prompt and response ids of any type (id_type => NULL::text, NULL::uuid, ...)';

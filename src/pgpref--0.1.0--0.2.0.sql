@@ -2466,6 +2466,67 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.dawid_skene(text, anyelement, integer, double precision, double precision, text) IS
 'pref.dawid_skene with item ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s item_id must have the type of id_type, and the result returns it in it';
 
+-- ---- issue 13: ids of any type in rejection sampling and reward-augmented pairs
+-- Ids of any type (as pref.binarize): the same functions with an id_type
+-- argument return the ids in that type; the query's id columns must have it.
+CREATE FUNCTION @extschema@.rejection_sample(sql text, beta double precision, per_prompt integer, seed bigint,
+	id_type anyelement)
+	RETURNS TABLE (prompt_id anyelement, response_id anyelement, reward double precision, accepted integer, round integer)
+	AS 'MODULE_PATHNAME', 'pref_rejection_sample_any' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rejection_sample(text, double precision, integer, bigint, anyelement) IS
+'pref.rejection_sample with prompt and response ids of any type (id_type => NULL::text, NULL::uuid, ...; seed is required here, so that a positional seed never matches id_type); a prompt''s draws depend only on the seed and that prompt''s id';
+
+CREATE FUNCTION @extschema@.rso_pairs(sql text, beta double precision, per_prompt integer, seed bigint,
+	pairing text, id_type anyelement)
+	RETURNS TABLE (prompt_id anyelement, chosen_id anyelement, rejected_id anyelement, chosen_reward double precision,
+				   rejected_reward double precision)
+	AS 'MODULE_PATHNAME', 'pref_rso_pairs_any' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rso_pairs(text, double precision, integer, bigint, text, anyelement) IS
+'pref.rso_pairs with prompt and response ids of any type (id_type => NULL::text, NULL::uuid, ...; seed and pairing are required here)';
+
+CREATE FUNCTION @extschema@.reward_augmented_pairs(sql text, id_type anyelement)
+	RETURNS TABLE (prompt_id anyelement, target_reward double precision, chosen_id anyelement, rejected_id anyelement,
+				   chosen_reward double precision, rejected_reward double precision, flipped boolean)
+	AS 'MODULE_PATHNAME', 'pref_reward_augmented_pairs_any' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.reward_augmented_pairs(text, anyelement) IS
+'pref.reward_augmented_pairs with prompt and response ids of any type (id_type => NULL::text, NULL::uuid, ...)';
+
+-- ---- issue 14: intrans (circular triads, consistence, preference embedding)
+
+
+CREATE FUNCTION @extschema@.circular_triads(t @extschema@.tally)
+	RETURNS TABLE (item text, circular_triads bigint, triads bigint, share double precision)
+	AS 'MODULE_PATHNAME', 'pref_circular_triads' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.circular_triads(@extschema@.tally) IS
+'per item of a tally: circular triads of the majority tournament through it (i > j > k > i), triples through it whose three pairs are decided, and their share';
+
+CREATE FUNCTION @extschema@.intransitivity(t @extschema@.tally,
+	OUT items integer, OUT decided_pairs bigint, OUT tied_pairs bigint, OUT missing_pairs bigint,
+	OUT triads bigint, OUT circular_triads bigint, OUT max_circular_triads bigint,
+	OUT consistence double precision, OUT statistic double precision, OUT df double precision,
+	OUT p_value double precision, OUT test text)
+	AS 'MODULE_PATHNAME', 'pref_intransitivity' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.intransitivity(@extschema@.tally) IS
+'intransitivity of a tally''s majority tournament: circular triads, Kendall''s coefficient of consistence 1 - d / d_max and the test of random judgements (exact for up to 7 items, Kendall''s chi-square approximation above); consistence and test need every pair decided';
+
+CREATE FUNCTION @extschema@.preference_embedding(t @extschema@.tally, dim integer DEFAULT 2,
+	prior double precision DEFAULT 0.01, holdout double precision DEFAULT 0.2, seed bigint DEFAULT 42,
+	restarts integer DEFAULT 3, ties text DEFAULT 'half', max_iter integer DEFAULT 1000,
+	tol double precision DEFAULT 1e-8)
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'pref_preference_embedding' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.preference_embedding(@extschema@.tally, integer, double precision, double precision, bigint, integer, text, integer, double precision) IS
+'skew-symmetric preference embedding of a tally (P(i beats j) = sigmoid(v_i'' R v_j), R of 2 x 2 rotation blocks, dimension dim = 2k) fitted by L-BFGS with a Gaussian prior, seeded restarts and a seeded hold-out split; jsonb with loglik, held-out log loss and the same figures of a Bradley-Terry fit of the training part, and the vectors';
+
+CREATE FUNCTION @extschema@.embedding_win_prob(fit jsonb, a text, b text) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_embedding_win_prob_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.embedding_win_prob(jsonb, text, text) IS 'probability that a is preferred to b under a pref.preference_embedding fit';
+CREATE FUNCTION @extschema@.embedding_win_prob(fit jsonb, a bigint, b bigint) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_embedding_win_prob_int' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.embedding_win_prob(jsonb, bigint, bigint) IS 'probability that a is preferred to b under a pref.preference_embedding fit';
+CREATE FUNCTION @extschema@.embedding_win_prob(v_a double precision[], v_b double precision[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'pref_embedding_win_prob_vec' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.embedding_win_prob(double precision[], double precision[]) IS 'sigmoid(v_a'' R v_b): the probability that the item with vector v_a is preferred to the one with v_b (R of 2 x 2 rotation blocks)';
 -- ---- issue 15: perfsel (dense facility location in float storage by default; Poisson bootstrap)
 
 -- single_precision now defaults to NULL: dense facility location keeps its

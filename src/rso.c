@@ -20,6 +20,9 @@
 
 static const char *const PAIRING_NAMES[] = {"adjacent", "all", NULL};
 
+/* Argument i of the SQL signature, after the id_type argument at idarg (or -1) */
+#define ARGNO(i) (idarg >= 0 && (i) >= idarg ? (i) + 1 : (i))
+
 /* One candidate row */
 typedef struct RsoRow
 {
@@ -42,11 +45,14 @@ RowCmp(const void *x, const void *y)
 	return 0;
 }
 
-/* Seed of a prompt's stream: a function of (seed, prompt) only */
+/*
+ * Seed of a prompt's stream: a function of (seed, prompt id) only; the
+ * stream key is the id itself for integer ids, a hash of its text form else
+ */
 static void
-PromptRng(PrefRng *rng, uint64 seed, int64 prompt)
+PromptRng(PrefRng *rng, uint64 seed, const PrefIdMap *ids, int64 prompt)
 {
-	uint64		x = (uint64) prompt;
+	uint64		x = PrefIdStreamKey(ids, prompt);
 
 	pref_rng_seed(rng, pref_splitmix64(&x) ^ seed);
 }
@@ -64,14 +70,15 @@ CheckPositive(double v, const char *argname)
 
 /*
  * The common body of rejection_sample (pairing < 0) and rso_pairs: read
- * (prompt_id, response_id, reward), sample per prompt, emit rows
+ * (prompt_id, response_id, reward), sample per prompt, emit rows; idarg:
+ * position of the id_type argument, or -1 for integer ids returned as bigint
  */
 static Datum
-RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what)
+RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what, int idarg)
 {
 	static const PrefQueryColumn cols[] = {
-		{"prompt_id", PREF_COL_INT8, false, false},
-		{"response_id", PREF_COL_INT8, false, false},
+		{"prompt_id", PREF_COL_ID, false, false},
+		{"response_id", PREF_COL_ID, false, false},
 		{"reward", PREF_COL_FLOAT8, false, false},
 	};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -86,23 +93,28 @@ RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what)
 	char	   *removed;
 	double	   *r;
 	int64		maxgroup = 0;
+	const PrefIdMap *pids,
+			   *rids;
 
-	PrefCheckNotNull(fcinfo, 0, "sql");
-	PrefCheckNotNull(fcinfo, 1, "beta");
-	PrefCheckNotNull(fcinfo, 2, "per_prompt");
-	PrefCheckNotNull(fcinfo, 3, "seed");
-	beta = PG_GETARG_FLOAT8(1);
+	PrefCheckNotNull(fcinfo, ARGNO(0), "sql");
+	PrefCheckNotNull(fcinfo, ARGNO(1), "beta");
+	PrefCheckNotNull(fcinfo, ARGNO(2), "per_prompt");
+	PrefCheckNotNull(fcinfo, ARGNO(3), "seed");
+	beta = PG_GETARG_FLOAT8(ARGNO(1));
 	CheckPositive(beta, "beta");
-	target = PG_GETARG_INT32(2);
+	target = PG_GETARG_INT32(ARGNO(2));
 	if (target < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("per_prompt must be at least 1"),
 				 errdetail("Got %d.", target)));
-	seed = (uint64) PG_GETARG_INT64(3);
+	seed = (uint64) PG_GETARG_INT64(ARGNO(3));
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQuery(text_to_cstring(PG_GETARG_TEXT_PP(0)), cols, 3, what);
+	res = PrefReadQueryIds(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(0))), cols, 3, what,
+						   idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
+	pids = res->ids[0];
+	rids = res->ids[1];
 	n = res->nrows;
 	if (n == 0)
 		return (Datum) 0;
@@ -110,15 +122,16 @@ RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what)
 	rows = palloc_extended(sizeof(RsoRow) * n, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < n; i++)
 	{
-		rows[i].prompt = PREF_QUERY_INT8(res, 0)[i];
-		rows[i].response = PREF_QUERY_INT8(res, 1)[i];
+		rows[i].prompt = PREF_QUERY_ID(res, 0)[i];
+		rows[i].response = PREF_QUERY_ID(res, 1)[i];
 		rows[i].reward = PREF_QUERY_FLOAT8(res, 2)[i];
 		if (!isfinite(rows[i].reward))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("reward must be finite"),
-					 errdetail("Response " INT64_FORMAT " of prompt " INT64_FORMAT " has reward %g.",
-							   rows[i].response, rows[i].prompt, rows[i].reward)));
+					 errdetail("Response %s of prompt %s has reward %g.",
+							   PrefIdString(rids, rows[i].response), PrefIdString(pids, rows[i].prompt),
+							   rows[i].reward)));
 	}
 	qsort(rows, n, sizeof(RsoRow), RowCmp);
 	for (int64 i = 0, s = 0; i < n; i++)
@@ -126,8 +139,8 @@ RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what)
 		if (i > 0 && RowCmp(&rows[i - 1], &rows[i]) == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("response " INT64_FORMAT " of prompt " INT64_FORMAT " appears twice",
-							rows[i].response, rows[i].prompt),
+					 errmsg("response %s of prompt %s appears twice",
+							PrefIdString(rids, rows[i].response), PrefIdString(pids, rows[i].prompt)),
 					 errhint("Keep one row per (prompt_id, response_id).")));
 		if (i > 0 && rows[i].prompt != rows[i - 1].prompt)
 			s = i;
@@ -155,7 +168,7 @@ RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what)
 		g = (int) (e - s);
 		for (int i = 0; i < g; i++)
 			r[i] = rows[s + i].reward;
-		PromptRng(&rng, seed, rows[s].prompt);
+		PromptRng(&rng, seed, pids, rows[s].prompt);
 		k = grp_rso_sample(r, g, beta, target, &rng, order, round, removed);
 		if (pairing < 0)
 		{
@@ -165,8 +178,8 @@ RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what)
 				Datum		values[5];
 				bool		nulls[5] = {false};
 
-				values[0] = Int64GetDatum(row->prompt);
-				values[1] = Int64GetDatum(row->response);
+				values[0] = PrefIdDatum(pids, row->prompt);
+				values[1] = PrefIdDatum(rids, row->response);
 				values[2] = Float8GetDatum(row->reward);
 				values[3] = Int32GetDatum(j + 1);
 				values[4] = Int32GetDatum(round[j]);
@@ -192,9 +205,9 @@ RsoRun(FunctionCallInfo fcinfo, int pairing, const char *what)
 						x = y;
 						y = t;
 					}
-					values[0] = Int64GetDatum(x->prompt);
-					values[1] = Int64GetDatum(x->response);
-					values[2] = Int64GetDatum(y->response);
+					values[0] = PrefIdDatum(pids, x->prompt);
+					values[1] = PrefIdDatum(rids, x->response);
+					values[2] = PrefIdDatum(rids, y->response);
 					values[3] = Float8GetDatum(x->reward);
 					values[4] = Float8GetDatum(y->reward);
 					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -211,7 +224,16 @@ PG_FUNCTION_INFO_V1(pref_rejection_sample);
 Datum
 pref_rejection_sample(PG_FUNCTION_ARGS)
 {
-	return RsoRun(fcinfo, -1, "rejection_sample");
+	return RsoRun(fcinfo, -1, "rejection_sample", -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_rejection_sample_any);
+
+/* rejection_sample(sql, beta, per_prompt, seed, id_type): ids of type id_type */
+Datum
+pref_rejection_sample_any(PG_FUNCTION_ARGS)
+{
+	return RsoRun(fcinfo, -1, "rejection_sample", 4);
 }
 
 PG_FUNCTION_INFO_V1(pref_rso_pairs);
@@ -224,10 +246,21 @@ pref_rso_pairs(PG_FUNCTION_ARGS)
 
 	PrefCheckNotNull(fcinfo, 4, "pairing");
 	pairing = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(4)), PAIRING_NAMES, "pairing");
-	return RsoRun(fcinfo, pairing, "rso_pairs");
+	return RsoRun(fcinfo, pairing, "rso_pairs", -1);
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_augmented_pairs);
+PG_FUNCTION_INFO_V1(pref_rso_pairs_any);
+
+/* rso_pairs(sql, beta, per_prompt, seed, pairing, id_type): ids of type id_type */
+Datum
+pref_rso_pairs_any(PG_FUNCTION_ARGS)
+{
+	int			pairing;
+
+	PrefCheckNotNull(fcinfo, 4, "pairing");
+	pairing = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(4)), PAIRING_NAMES, "pairing");
+	return RsoRun(fcinfo, pairing, "rso_pairs", 5);
+}
 
 /*
  * reward_augmented_pairs(sql): each pair (prompt, chosen, rejected,
@@ -235,13 +268,13 @@ PG_FUNCTION_INFO_V1(pref_reward_augmented_pairs);
  * conditioned on a target reward: target = chosen_reward prefers chosen,
  * target = rejected_reward prefers rejected
  */
-Datum
-pref_reward_augmented_pairs(PG_FUNCTION_ARGS)
+static Datum
+RunRewardAugmented(FunctionCallInfo fcinfo, bool any)
 {
 	static const PrefQueryColumn cols[] = {
-		{"prompt_id", PREF_COL_INT8, false, false},
-		{"chosen_id", PREF_COL_INT8, false, false},
-		{"rejected_id", PREF_COL_INT8, false, false},
+		{"prompt_id", PREF_COL_ID, false, false},
+		{"chosen_id", PREF_COL_ID, false, false},
+		{"rejected_id", PREF_COL_ID, false, false},
 		{"chosen_reward", PREF_COL_FLOAT8, false, false},
 		{"rejected_reward", PREF_COL_FLOAT8, false, false},
 	};
@@ -251,12 +284,13 @@ pref_reward_augmented_pairs(PG_FUNCTION_ARGS)
 
 	PrefCheckNotNull(fcinfo, 0, "sql");
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQuery(text_to_cstring(PG_GETARG_TEXT_PP(0)), cols, 5, "reward_augmented_pairs");
+	res = PrefReadQueryIds(text_to_cstring(PG_GETARG_TEXT_PP(0)), cols, 5, "reward_augmented_pairs",
+						   any ? PrefIdTypeOfResult(fcinfo, 0) : PREF_ID_INTEGER);
 	for (int64 i = 0; i < res->nrows; i++)
 	{
-		int64		p = PREF_QUERY_INT8(res, 0)[i],
-					c = PREF_QUERY_INT8(res, 1)[i],
-					j = PREF_QUERY_INT8(res, 2)[i];
+		int64		p = PREF_QUERY_ID(res, 0)[i],
+					c = PREF_QUERY_ID(res, 1)[i],
+					j = PREF_QUERY_ID(res, 2)[i];
 		double		rc = PREF_QUERY_FLOAT8(res, 3)[i],
 					rj = PREF_QUERY_FLOAT8(res, 4)[i];
 
@@ -265,8 +299,9 @@ pref_reward_augmented_pairs(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("rewards must be finite"),
-					 errdetail("The pair of prompt " INT64_FORMAT " (" INT64_FORMAT " over " INT64_FORMAT ") has rewards %g and %g.",
-							   p, c, j, rc, rj)));
+					 errdetail("The pair of prompt %s (%s over %s) has rewards %g and %g.",
+							   PrefIdString(res->ids[0], p), PrefIdString(res->ids[1], c),
+							   PrefIdString(res->ids[2], j), rc, rj)));
 		if (rc == rj)
 		{
 			equal++;
@@ -277,10 +312,10 @@ pref_reward_augmented_pairs(PG_FUNCTION_ARGS)
 			Datum		values[7];
 			bool		nulls[7] = {false};
 
-			values[0] = Int64GetDatum(p);
+			values[0] = PrefIdDatum(res->ids[0], p);
 			values[1] = Float8GetDatum(side == 0 ? rc : rj);
-			values[2] = Int64GetDatum(side == 0 ? c : j);
-			values[3] = Int64GetDatum(side == 0 ? j : c);
+			values[2] = side == 0 ? PrefIdDatum(res->ids[1], c) : PrefIdDatum(res->ids[2], j);
+			values[3] = side == 0 ? PrefIdDatum(res->ids[2], j) : PrefIdDatum(res->ids[1], c);
 			values[4] = Float8GetDatum(side == 0 ? rc : rj);
 			values[5] = Float8GetDatum(side == 0 ? rj : rc);
 			values[6] = BoolGetDatum(side == 1);
@@ -292,4 +327,22 @@ pref_reward_augmented_pairs(PG_FUNCTION_ARGS)
 				(errmsg(INT64_FORMAT " pair%s with equal rewards skipped", equal, equal == 1 ? "" : "s"),
 				 errdetail("Conditioned on either reward the two responses are equally good.")));
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_augmented_pairs);
+
+/* reward_augmented_pairs(sql): integer ids, returned as bigint */
+Datum
+pref_reward_augmented_pairs(PG_FUNCTION_ARGS)
+{
+	return RunRewardAugmented(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_augmented_pairs_any);
+
+/* reward_augmented_pairs(sql, id_type): ids of type id_type */
+Datum
+pref_reward_augmented_pairs_any(PG_FUNCTION_ARGS)
+{
+	return RunRewardAugmented(fcinfo, true);
 }

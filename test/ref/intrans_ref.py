@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""Independent reference for sql/intrans.sql (pref.circular_triads,
+pref.intransitivity, pref.preference_embedding): writes
+test/ref/intrans_fixture.sql.
+
+* Circular triads: brute force over every triple of the majority
+  tournament (pair decided by summed weights, a tie row counting half to
+  each side).
+* Kendall's coefficient of consistence 1 - d / d_max; the exact p-value
+  P(D <= d) by enumerating all 2^(n(n-1)/2) tournaments (n <= 7), and
+  Kendall's chi-square approximation through scipy.stats.chi2.sf.
+* Preference embedding: the same objective (negative log-likelihood, ties
+  as half wins, + prior/2 |V|^2) minimised by scipy L-BFGS-B from 30
+  random starts; loglik and P(i beats j) at the best optimum.  Bradley-Terry
+  with the same prior by scipy as well.
+"""
+import itertools, math, os
+import numpy as np
+from scipy.optimize import minimize
+from scipy.stats import chi2
+
+rng = np.random.default_rng(20240614)
+rows = []          # (ds, winner, loser, tie)
+
+
+def add(ds, w, l, tie=False, k=1):
+    for _ in range(k):
+        rows.append((ds, int(w), int(l), tie))
+
+
+# ---- tournaments for the triad diagnostics ---------------------------------
+def random_tournament(ds, n, bias, per_pair=1):
+    s = np.linspace(0, bias, n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            p = 1 / (1 + math.exp(-(s[j] - s[i])))
+            for _ in range(per_pair):
+                if rng.random() < p:
+                    add(ds, j + 1, i + 1)
+                else:
+                    add(ds, i + 1, j + 1)
+
+
+random_tournament('tour7', 7, 1.0)
+random_tournament('tour12', 12, 3.0, per_pair=3)
+random_tournament('tour5', 5, 0.0)
+# partial: 9 items, some pairs missing, some tied (equal wins or a tie row)
+for i in range(9):
+    for j in range(i + 1, 9):
+        if (i + 2 * j) % 7 == 0:
+            continue                      # missing
+        if (i * j) % 11 == 3:
+            add('partial', i + 1, j + 1)
+            add('partial', j + 1, i + 1)  # tied by equal wins
+            continue
+        if (i + j) % 13 == 5:
+            add('partial', i + 1, j + 1, tie=True)  # a tie row only
+            continue
+        if rng.random() < 0.5:
+            add('partial', i + 1, j + 1, k=2)
+        else:
+            add('partial', j + 1, i + 1, k=2)
+        if rng.random() < 0.4:
+            add('partial', i + 1, j + 1, tie=True)
+
+# ---- data for the embedding ------------------------------------------------
+# rps: 3 items in a cycle, 40 of 50 each way round, plus ties
+for (a, b) in [(1, 2), (2, 3), (3, 1)]:
+    add('rps', a, b, k=40)
+    add('rps', b, a, k=10)
+    add('rps', a, b, tie=True, k=4)
+# cyc5: regular tournament on 5 items (i beats i+1, i+2 mod 5), 30 of 40
+for i in range(5):
+    for d in (1, 2):
+        j = (i + d) % 5
+        add('cyc5', i + 1, j + 1, k=30)
+        add('cyc5', j + 1, i + 1, k=10)
+# trans6: Bradley-Terry data, strengths below, 25 comparisons per pair
+theta = np.array([-1.0, -0.5, 0.0, 0.3, 0.8, 1.2])
+for i in range(6):
+    for j in range(i + 1, 6):
+        p = 1 / (1 + math.exp(-(theta[i] - theta[j])))
+        wi = rng.binomial(25, p)
+        add('trans6', i + 1, j + 1, k=wi)
+        add('trans6', j + 1, i + 1, k=25 - wi)
+# held-out comparisons (fits with holdout => 0.3 in SQL): planted circle and BT
+circ_r = 2.0
+for i in range(8):
+    for j in range(i + 1, 8):
+        vi = circ_r * np.array([math.cos(2 * math.pi * i / 8), math.sin(2 * math.pi * i / 8)])
+        vj = circ_r * np.array([math.cos(2 * math.pi * j / 8), math.sin(2 * math.pi * j / 8)])
+        s = vi[0] * vj[1] - vi[1] * vj[0]
+        wi = rng.binomial(200, 1 / (1 + math.exp(-s)))
+        add('circle8', i + 1, j + 1, k=wi)
+        add('circle8', j + 1, i + 1, k=200 - wi)
+th8 = np.linspace(-1.5, 1.5, 8)
+for i in range(8):
+    for j in range(i + 1, 8):
+        wi = rng.binomial(200, 1 / (1 + math.exp(-(th8[i] - th8[j]))))
+        add('bt8', i + 1, j + 1, k=wi)
+        add('bt8', j + 1, i + 1, k=200 - wi)
+
+
+def pair_weights(ds):
+    items = sorted({r[1] for r in rows if r[0] == ds} | {r[2] for r in rows if r[0] == ds})
+    idx = {k: i for i, k in enumerate(items)}
+    n = len(items)
+    W = np.zeros((n, n))
+    seen = np.zeros((n, n), bool)
+    for d, w, l, t in rows:
+        if d != ds:
+            continue
+        i, j = idx[w], idx[l]
+        if t:
+            W[i, j] += 0.5
+            W[j, i] += 0.5
+        else:
+            W[i, j] += 1
+        seen[i, j] = seen[j, i] = True
+    return items, W, seen
+
+
+def exact_p(n, d):
+    m = n * (n - 1) // 2
+    edges = list(itertools.combinations(range(n), 2))
+    masks = np.arange(2 ** m, dtype=np.int64)
+    score = np.zeros((2 ** m, n), np.int64)
+    for e, (a, b) in enumerate(edges):
+        bit = (masks >> e) & 1
+        score[:, a] += bit
+        score[:, b] += 1 - bit
+    D = math.comb(n, 3) - (score * (score - 1) // 2).sum(axis=1)
+    return float((D <= d).mean())
+
+
+out = []
+out.append('-- generated by test/ref/intrans_ref.py; do not edit')
+from collections import Counter
+cnt = Counter(rows)
+out.append('CREATE TEMP TABLE intrans_counts (ds text, winner bigint, loser bigint, tie boolean, n int);')
+out.append('INSERT INTO intrans_counts VALUES ' + ', '.join(f"('{d}', {w}, {l}, {'true' if t else 'false'}, {k})" for (d, w, l, t), k in cnt.items()) + ';')
+out.append('CREATE TEMP TABLE intrans_rows AS SELECT ds, winner, loser, tie FROM intrans_counts, generate_series(1, n);')
+
+tri_rows, overall_rows = [], []
+for ds in ['tour5', 'tour7', 'tour12', 'partial', 'rps', 'cyc5', 'trans6']:
+    items, W, seen = pair_weights(ds)
+    n = len(items)
+    beat = (W > W.T) & seen
+    dec = (W != W.T) & seen
+    circ = np.zeros(n, int)
+    trip = np.zeros(n, int)
+    for a, b, c in itertools.combinations(range(n), 3):
+        if dec[a, b] and dec[b, c] and dec[a, c]:
+            for x in (a, b, c):
+                trip[x] += 1
+            if (beat[a, b] and beat[b, c] and beat[c, a]) or (beat[b, a] and beat[c, b] and beat[a, c]):
+                for x in (a, b, c):
+                    circ[x] += 1
+        else:
+            pass
+    d = int(circ.sum() // 3)
+    T = int(trip.sum() // 3)
+    npairs = n * (n - 1) // 2
+    decided = int(dec[np.triu_indices(n, 1)].sum())
+    missing = int((~seen)[np.triu_indices(n, 1)].sum())
+    tied = npairs - decided - missing
+    dmax = (n ** 3 - n) // 24 if n % 2 else (n ** 3 - 4 * n) // 24
+    complete = tied == 0 and missing == 0
+    cons = stat = df = p = 'NULL'
+    test = 'NULL'
+    if complete:
+        cons = repr(1 - d / dmax)
+        if n <= 7:
+            stat, p, test = repr(float(d)), repr(exact_p(n, d)), "'exact'"
+        else:
+            nu = n * (n - 1) * (n - 2) / (n - 4) ** 2
+            x2 = 8 / (n - 4) * (math.comb(n, 3) / 4 - d + 0.5) + nu
+            stat, df, p, test = repr(x2), repr(nu), repr(float(chi2.sf(x2, nu))), "'chi_square'"
+    overall_rows.append(f"('{ds}', {n}, {decided}, {tied}, {missing}, {T}, {d}, {dmax}, {cons}, {stat}, {df}, {p}, {test})")
+    for k, it in enumerate(items):
+        tri_rows.append(f"('{ds}', '{it}', {circ[k]}, {trip[k]})")
+
+out.append('CREATE TEMP TABLE intrans_ref_triads (ds text, item text, circular_triads bigint, triads bigint);')
+out.append('INSERT INTO intrans_ref_triads VALUES ' + ', '.join(tri_rows) + ';')
+out.append('CREATE TEMP TABLE intrans_ref_overall (ds text, items int, decided_pairs bigint, tied_pairs bigint, '
+           'missing_pairs bigint, triads bigint, circular_triads bigint, max_circular_triads bigint, '
+           'consistence float8, statistic float8, df float8, p_value float8, test text);')
+out.append('INSERT INTO intrans_ref_overall VALUES ' + ', '.join(overall_rows) + ';')
+
+
+def embed_fit(W, dim, prior, starts=30):
+    n = W.shape[0]
+    iu = [(i, j) for i in range(n) for j in range(n) if i != j and W[i, j] > 0]
+    I = np.array([a for a, _ in iu]); J = np.array([b for _, b in iu]); w = np.array([W[a, b] for a, b in iu])
+    R = np.zeros((dim, dim))
+    for t in range(0, dim, 2):
+        R[t, t + 1], R[t + 1, t] = 1, -1
+
+    def f(x):
+        V = x.reshape(n, dim)
+        s = np.einsum('kd,de,ke->k', V[I], R, V[J])
+        ll = -(w * np.logaddexp(0, -s)).sum()
+        g_s = -w * (1 / (1 + np.exp(s)))          # d(-ll)/ds
+        G = np.zeros_like(V)
+        np.add.at(G, I, g_s[:, None] * (V[J] @ R.T))
+        np.add.at(G, J, g_s[:, None] * (V[I] @ R))
+        return -ll + 0.5 * prior * (x @ x), G.ravel() + prior * x
+
+    best = None
+    r2 = np.random.default_rng(7)
+    for _ in range(starts):
+        x0 = r2.uniform(-0.5, 0.5, n * dim)
+        r = minimize(f, x0, jac=True, method='L-BFGS-B', options={'maxiter': 20000, 'ftol': 1e-16, 'gtol': 1e-12})
+        if best is None or r.fun < best.fun:
+            best = r
+    V = best.x.reshape(n, dim)
+    ll = best.fun - 0.5 * prior * (best.x @ best.x)
+    P = 1 / (1 + np.exp(-(V @ R @ V.T)))
+    return -ll, P
+
+
+def bt_fit(W, prior):
+    n = W.shape[0]
+
+    def f(x):
+        d = x[:, None] - x[None, :]
+        ll = (W * -np.logaddexp(0, -d)).sum()
+        p = 1 / (1 + np.exp(-d))
+        g = (W * (1 - p)).sum(1) - (W.T * (1 - p.T)).sum(1)
+        return -ll + 0.5 * prior * x @ x, -g + prior * x
+
+    r = minimize(f, np.zeros(n), jac=True, method='L-BFGS-B', options={'ftol': 1e-16, 'gtol': 1e-12, 'maxiter': 10000})
+    return r.fun - 0.5 * prior * r.x @ r.x
+
+
+emb_rows, prob_rows = [], []
+for ds, dim, prior in [('rps', 2, 0.01), ('cyc5', 2, 0.01), ('cyc5', 4, 0.1), ('trans6', 2, 0.01)]:
+    items, W, _ = pair_weights(ds)
+    ll, P = embed_fit(W, dim, prior)
+    btll = -bt_fit(W, prior)
+    emb_rows.append(f"('{ds}', {dim}, {prior}, {ll!r}, {btll!r})")
+    for a in range(len(items)):
+        for b in range(len(items)):
+            if a != b:
+                prob_rows.append(f"('{ds}', {dim}, {items[a]}, {items[b]}, {P[a, b]!r})")
+out.append('CREATE TEMP TABLE intrans_ref_embed (ds text, dim int, prior float8, loglik float8, bt_loglik float8);')
+out.append('INSERT INTO intrans_ref_embed VALUES ' + ', '.join(emb_rows) + ';')
+out.append('CREATE TEMP TABLE intrans_ref_prob (ds text, dim int, a bigint, b bigint, p float8);')
+out.append('INSERT INTO intrans_ref_prob VALUES ' + ', '.join(prob_rows) + ';')
+
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'intrans_fixture.sql')
+with open(path, 'w') as fh:
+    fh.write('\n'.join(out) + '\n')
+print('wrote', path, len(rows), 'rows')
