@@ -16,6 +16,7 @@ OBJS = \
 	src/tally_io.o \
 	src/bt_core.o \
 	src/bt.o \
+	src/knn_sort.o \
 	src/shapley_core.o \
 	src/shapley.o \
 	src/subset_core.o \
@@ -53,6 +54,10 @@ OBJS = \
 	src/rso.o \
 	src/intrans_core.o \
 	src/intrans.o \
+	src/kmeans_core.o \
+	src/kmeans.o \
+	src/ivf_core.o \
+	src/ivf.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -75,6 +80,8 @@ SQL_PARTS = \
 	src/plackett_luce.sql \
 	src/groups.sql \
 	src/intrans.sql \
+	src/kmeans.sql \
+	src/ivf.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 

@@ -108,6 +108,13 @@ DROP AGGREGATE fuzz.gram_partial(real[]), fuzz.moments_partial(float8[]), fuzz.p
 INSERT INTO sample SELECT 'pref.reward_report', pref.reward_report(c, x, y, w)::text
 FROM (VALUES ('chat', 1.5::float8, 0.25::float8, 1::float8), ('code', -1, 2, 0.5), ('chat', 3, 3, 2), ('é"x', 0, -1e300, 1e-3)) v(c, x, y, w);
 INSERT INTO sample SELECT 'pref.reward_report', pref.reward_report(c, x, y)::text FROM (VALUES ('', 1::float8, 0::float8)) v(c, x, y);
+-- pref.kmeans_state: partial states of l2 and cosine passes (one with a skipped NULL row)
+CREATE AGGREGATE fuzz.kmeans_p(float8[], float8[], text) (SFUNC = pref.kmeans_pass_accum, STYPE = pref.kmeans_state);
+INSERT INTO sample SELECT 'pref.kmeans_state', fuzz.kmeans_p(x, '{{0,0},{3,1}}', 'l2')::text
+FROM (VALUES ('{1,2}'::float8[]), ('{-4,0.5}'), (NULL), ('{3,3}')) v(x);
+INSERT INTO sample SELECT 'pref.kmeans_state', fuzz.kmeans_p(x, '{{1,0,0},{0,1,1}}', 'cosine')::text
+FROM (VALUES ('{1,2,0.5}'::float8[]), ('{0,0,1}')) v(x);
+DROP AGGREGATE fuzz.kmeans_p(float8[], float8[], text);
 -- every base type in pref has samples (a new type cannot escape the fuzz)
 SELECT t.oid::regtype AS type_without_samples
 FROM pg_type t

@@ -171,7 +171,11 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	('pref.calibration_%', NULL, 'double precision[]',
 	 '(SELECT pref.calibration_state(p, o, 10) FROM (VALUES (0.2, true), (0.7, false)) v(p, o))'),
 	('pref.reliability_bins(double precision[])', NULL, 'double precision[]',
-	 '(SELECT pref.calibration_state(p, o, 4) FROM (VALUES (0.2, true), (0.7, false)) v(p, o))');
+	 '(SELECT pref.calibration_state(p, o, 4) FROM (VALUES (0.2, true), (0.7, false)) v(p, o))'),
+	('pref.kmeans%', 'centroids', 'double precision[]', 'ARRAY[[0.5, 1.5, 2.5], [1, 0, 1]]::float8[]'),
+	('pref.kmeans(%', 'init', 'double precision[]', 'ARRAY[[0, 0, 0], [1, 1, 1]]::float8[]'),
+	('pref.kmeans%', 'metric', 'text', '''l2'''),
+	('pref.kmeans(%', 'sql', 'text', '''SELECT id, embedding FROM null_sweep_emb''');
 
 -- Aggregates whose documented value over no rows is not NULL
 CREATE TABLE null_sweep_empty_value (func name PRIMARY KEY, doc text NOT NULL);

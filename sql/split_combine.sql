@@ -103,7 +103,11 @@ INSERT INTO sc_cases VALUES
  ('pref.reward_report(text,double precision,double precision)', 'lab_a, pc, pr'),
  ('pref.reward_report(text,double precision,double precision,double precision)', 'lab_a, pc, pr, wt'),
  ('pref.pl_fit(pref.ranking)', 'rk'),
- ('pref.pl_fit(pref.ranking,double precision)', 'rk, 0.5');
+ ('pref.pl_fit(pref.ranking,double precision)', 'rk, 0.5'),
+ ('pref.kmeans_pass(real[],double precision[])', 'xr, ''{{0,0,0},{2,1,1},{4,2,2}}''::float8[]'),
+ ('pref.kmeans_pass(double precision[],double precision[])', 'xd, ''{{0,0,0},{2,1,1},{4,2,2}}''::float8[]'),
+ ('pref.kmeans_pass(real[],double precision[],text)', 'xr, ''{{1,0,0},{0,1,0},{1,1,1}}''::float8[], ''cosine'''),
+ ('pref.kmeans_pass(double precision[],double precision[],text)', 'xd, ''{{0,0,0},{2,1,1},{4,2,2}}''::float8[], ''l2''');
 
 -- Aggregates whose result depends on row order: no combine function, documented
 CREATE TABLE sc_order_dependent (name text PRIMARY KEY);

@@ -32,10 +32,12 @@ IsIntegerId(Oid typid)
 	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
 }
 
-/* Bytes one row of column c needs */
+/* Bytes one row of column c needs (single: a vector kept as float) */
 static Size
-ColumnWidth(PrefColKind kind, int dim)
+ColumnWidth(PrefColKind kind, int dim, bool single)
 {
+	if (kind == PREF_COL_VECTOR && single)
+		return sizeof(float) * (Size) Max(dim, 1);
 	switch (kind)
 	{
 		case PREF_COL_INT8:
@@ -43,6 +45,7 @@ ColumnWidth(PrefColKind kind, int dim)
 		case PREF_COL_FLOAT8:
 			return sizeof(double);
 		case PREF_COL_VECTOR:
+		case PREF_COL_VECTOR_SINGLE:
 			return sizeof(double) * (Size) Max(dim, 1);
 		case PREF_COL_BOOL:
 			return sizeof(bool);
@@ -64,6 +67,7 @@ KindName(PrefColKind kind)
 		case PREF_COL_FLOAT8:
 			return "a numeric type";
 		case PREF_COL_VECTOR:
+		case PREF_COL_VECTOR_SINGLE:
 			return "real[], double precision[], numeric[] or an integer array";
 		case PREF_COL_BOOL:
 			return "boolean";
@@ -143,6 +147,7 @@ CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what, 
 				  typid == INT2OID || typid == INT4OID || typid == INT8OID);
 			break;
 		case PREF_COL_VECTOR:
+		case PREF_COL_VECTOR_SINGLE:
 			ok = (typid == FLOAT4ARRAYOID || typid == FLOAT8ARRAYOID ||
 				  typid == NUMERICARRAYOID || typid == INT2ARRAYOID ||
 				  typid == INT4ARRAYOID || typid == INT8ARRAYOID);
@@ -159,6 +164,48 @@ CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what, 
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s: column %d (%s) of the query must be %s, not %s",
 						what, c + 1, col->name, KindName(col->kind), format_type_be(typid))));
+}
+
+/*
+ * Store a real[] of a column read with single = true as floats, with the
+ * checks of PrefCopyVector (the floats are the values themselves, so
+ * nothing is rounded)
+ */
+static void
+StoreSingle(PrefQueryResult *res, const PrefQueryColumn *col, int c, Datum d,
+			int64 row, int64 qrow, const char *what)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	float	   *out = PREF_QUERY_SINGLE(res, c) + (Size) row * res->dim[c];
+	int			n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	int			st = PREF_VEC_OK,
+				bad = -1;
+	const char *where = psprintf(" in row " INT64_FORMAT " of the query of %s", qrow, what);
+
+	if (ARR_NDIM(arr) > 1)
+		st = PREF_VEC_MULTIDIM;
+	else if (array_contains_nulls(arr))
+		st = PREF_VEC_NULLS;
+	else if (n != res->dim[c])
+		st = PREF_VEC_DIM;
+	else
+	{
+		const float *src = (const float *) ARR_DATA_PTR(arr);
+
+		for (int i = 0; i < n; i++)
+		{
+			if (!isfinite(src[i]))
+			{
+				st = PREF_VEC_NONFINITE;
+				bad = i;
+				break;
+			}
+			out[i] = src[i];
+		}
+	}
+	if (st != PREF_VEC_OK)
+		PrefVectorError(st, col->name, where, res->dim[c], n,
+						bad >= 0 ? ((const float *) ARR_DATA_PTR(arr))[bad] : 0, bad);
 }
 
 /* Convert one non-NULL datum of column c into the result arrays */
@@ -199,6 +246,12 @@ StoreValue(PrefQueryResult *res, const PrefQueryColumn *col, int c, Oid typid,
 				break;
 			}
 		case PREF_COL_VECTOR:
+		case PREF_COL_VECTOR_SINGLE:
+			if (res->single[c])
+			{
+				StoreSingle(res, col, c, d, row, qrow, what);
+				break;
+			}
 			{
 				ArrayType  *arr = DatumGetArrayTypeP(d);
 				double	   *out = PREF_QUERY_VECTOR(res, c) + (Size) row * res->dim[c];
@@ -451,9 +504,11 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 
 /* Run sql through a cursor and read every row; ids as id_type says */
 PrefQueryResult *
-PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what,
+PrefReadQueryIds(const char *sql, const PrefQueryColumn *qcols, int ncols, const char *what,
 				 Oid id_type)
 {
+	PrefQueryColumn *cols = palloc(sizeof(PrefQueryColumn) * Max(ncols, 1));
+	bool	   *want_single = palloc0(sizeof(bool) * Max(ncols, 1));
 	MemoryContext outer = CurrentMemoryContext;
 	MemoryContext batchctx;
 	PrefQueryResult *res;
@@ -471,6 +526,16 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const 
 	bool	   *typbyval;
 	double		rawbytes = 0;	/* bytes of the copied non-integer ids */
 
+	/* PREF_COL_VECTOR_SINGLE is a vector column that may be kept as floats */
+	for (int c = 0; c < ncols; c++)
+	{
+		cols[c] = qcols[c];
+		if (cols[c].kind == PREF_COL_VECTOR_SINGLE)
+		{
+			cols[c].kind = PREF_COL_VECTOR;
+			want_single[c] = true;
+		}
+	}
 	while (nrequired < ncols && !cols[nrequired].optional)
 		nrequired++;
 	for (int c = 0; c < ncols; c++)
@@ -479,6 +544,7 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const 
 
 	res = palloc0(sizeof(PrefQueryResult));
 	res->dim = palloc0(sizeof(int) * ncols);
+	res->single = palloc0(sizeof(bool) * ncols);
 	res->data = palloc0(sizeof(void *) * ncols);
 	res->isnull = palloc0(sizeof(bool *) * ncols);
 	typids = palloc0(sizeof(Oid) * ncols);
@@ -534,6 +600,7 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const 
 			{
 				typids[c] = SPI_gettypeid(tupdesc, c + 1);
 				CheckColumnType(typids[c], &cols[c], c, what, id_type);
+				res->single[c] = want_single[c] && typids[c] == FLOAT4ARRAYOID;
 				get_typlenbyval(typids[c], &typlen[c], &typbyval[c]);
 			}
 			first = false;
@@ -574,7 +641,7 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const 
 						if (cols[c].kind == PREF_COL_VECTOR)
 							res->dim[c] = VectorLength(vals[c], cols[c].name, qrow, what);
 				for (int c = 0; c < res->ncols; c++)
-					rowbytes += (double) ColumnWidth(cols[c].kind, res->dim[c]) +
+					rowbytes += (double) ColumnWidth(cols[c].kind, res->dim[c], res->single[c]) +
 						(cols[c].nullable ? sizeof(bool) : 0) +
 						(RawId(&cols[c], typids[c]) ? sizeof(Datum) : 0);
 				/* the rows themselves must fit; grow by doubling up to that */
@@ -585,7 +652,7 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols, int ncols, const 
 					newcap = (int64) maxrows;
 				for (int c = 0; c < res->ncols; c++)
 				{
-					Size		w = ColumnWidth(cols[c].kind, res->dim[c]);
+					Size		w = ColumnWidth(cols[c].kind, res->dim[c], res->single[c]);
 
 					if (cap == 0)
 					{

@@ -24,7 +24,11 @@ typedef enum PrefColKind
 								 * smallint/integer/bigint[] -> double[dim] */
 	PREF_COL_BOOL,				/* boolean -> bool */
 	PREF_COL_TEXT,				/* text / varchar -> palloc'd C string */
-	PREF_COL_ID					/* an id (see PrefIdMap) -> int64 key */
+	PREF_COL_ID,				/* an id (see PrefIdMap) -> int64 key */
+	PREF_COL_VECTOR_SINGLE		/* as PREF_COL_VECTOR, but a real[] column is
+								 * kept as float[dim] (res->single[c], read
+								 * with PREF_QUERY_SINGLE): the same values in
+								 * half the memory */
 } PrefColKind;
 
 typedef struct PrefQueryColumn
@@ -76,6 +80,7 @@ typedef struct PrefQueryResult
 	void	  **data;			/* per column: int64[], double[], double[nrows*dim], bool[], char*[] */
 	bool	  **isnull;			/* per column: NULL flags (only for nullable columns, else NULL) */
 	PrefIdMap **ids;			/* per column: key mapping of PREF_COL_ID columns, else NULL */
+	bool	   *single;			/* per column: vector kept as float[nrows*dim] */
 } PrefQueryResult;
 
 /*
@@ -121,6 +126,7 @@ extern Oid	PrefIdTypeOfResult(FunctionCallInfo fcinfo, int idcol);
 #define PREF_QUERY_INT8(res, c)		((int64 *) (res)->data[c])
 #define PREF_QUERY_FLOAT8(res, c)	((double *) (res)->data[c])
 #define PREF_QUERY_VECTOR(res, c)	((double *) (res)->data[c])
+#define PREF_QUERY_SINGLE(res, c)	((float *) (res)->data[c])
 #define PREF_QUERY_BOOL(res, c)		((bool *) (res)->data[c])
 #define PREF_QUERY_TEXT(res, c)		((char **) (res)->data[c])
 

@@ -58,6 +58,7 @@ typedef struct ShapleyArgs
 	bool		pairs;
 	int			method;
 	int			utility;
+	bool		single_ok;		/* keep real[] training rows as floats */
 	int			k;
 	int			metric;
 	int			permutations;
@@ -77,7 +78,9 @@ typedef struct ShapleyData
 	int			d;
 	int64	   *id;				/* keys of the training ids (query.h) */
 	const PrefIdMap *ids;		/* their mapping back to ids */
-	double	   *x;				/* n x d (pairs: chosen - rejected) */
+	double	   *x;				/* n x d (pairs: chosen - rejected), or NULL */
+	float	   *xf;				/* n x d floats of real[] rows when x is NULL */
+	double	   *xnorm;			/* cosine with xf: row norms (ShapleyRows) */
 	int64	   *y;				/* n labels (NULL for pairs) */
 	double	   *v;				/* m x d */
 	int64	   *vy;				/* m labels (NULL for pairs) */
@@ -204,9 +207,10 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Oid
 	}
 	else
 	{
-		static const PrefQueryColumn tcols[] = {
+		/* knn_shapley keeps real[] rows as floats: half the memory */
+		const PrefQueryColumn tcols[] = {
 			{"id", PREF_COL_ID, false, false},
-			{"features", PREF_COL_VECTOR, false, false},
+			{"features", a->single_ok ? PREF_COL_VECTOR_SINGLE : PREF_COL_VECTOR, false, false},
 			{"label", PREF_COL_INT8, false, false}
 		};
 		static const PrefQueryColumn vcols[] = {
@@ -220,7 +224,8 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Oid
 		CheckRead(va, a->what, "validation", "features or label");
 		if (tr->nrows == 0)
 			return false;
-		dat->x = PREF_QUERY_VECTOR(tr, 1);
+		dat->x = tr->single[1] ? NULL : PREF_QUERY_VECTOR(tr, 1);
+		dat->xf = tr->single[1] ? PREF_QUERY_SINGLE(tr, 1) : NULL;
 		dat->y = PREF_QUERY_INT8(tr, 2);
 		dat->v = PREF_QUERY_VECTOR(va, 0);
 		dat->vy = PREF_QUERY_INT8(va, 1);
@@ -248,12 +253,18 @@ ReadData(const char *train_sql, const char *valid_sql, const ShapleyArgs *a, Oid
 static void
 PrepareMetric(const ShapleyArgs *a, ShapleyData *dat, double **xn, double **vn)
 {
+	double	   *buf = palloc(sizeof(double) * dat->d);
+
 	*xn = *vn = NULL;
+	dat->xnorm = NULL;
 	if (a->metric == SHAPLEY_COSINE)
 	{
 		int			bad = 0;
 
-		if (shapley_normalize_rows(dat->n, dat->d, dat->x, &bad) != SHAPLEY_OK)
+		if (dat->xf)
+			dat->xnorm = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) dat->n);
+		if ((dat->xf ? shapley_single_norms(dat->n, dat->d, dat->xf, dat->xnorm, buf, &bad) :
+			 shapley_normalize_rows(dat->n, dat->d, dat->x, &bad)) != SHAPLEY_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("%s: cosine distance is undefined for the all-zero vector of training row %d",
@@ -270,7 +281,10 @@ PrepareMetric(const ShapleyArgs *a, ShapleyData *dat, double **xn, double **vn)
 	{
 		*xn = palloc(sizeof(double) * dat->n);
 		*vn = palloc(sizeof(double) * dat->m);
-		shapley_sq_norms(dat->n, dat->d, dat->x, *xn);
+		if (dat->xf)
+			shapley_single_sq_norms(dat->n, dat->d, dat->xf, *xn, buf);
+		else
+			shapley_sq_norms(dat->n, dat->d, dat->x, *xn);
 		shapley_sq_norms(dat->m, dat->d, dat->v, *vn);
 	}
 }
@@ -279,18 +293,40 @@ PrepareMetric(const ShapleyArgs *a, ShapleyData *dat, double **xn, double **vn)
 static double
 DataBytes(const ShapleyData *dat)
 {
-	return 8.0 * ((double) dat->n * (dat->d + 2) + (double) dat->m * (dat->d + 1));
+	return (dat->xf ? 4.0 : 8.0) * (double) dat->n * dat->d +
+		16.0 * dat->n + 8.0 * (double) dat->m * (dat->d + 1);
+}
+
+#define TILE_ROWS	4096		/* training rows per gemm tile */
+#define MIN_BLOCK	32			/* validation rows per block that keep the
+								 * gemm efficient */
+
+/* Bytes of the per-call workspace of ForEachValidationRow besides the block */
+static double
+WorkBytes(const ShapleyData *dat)
+{
+	/* norms, sort buffers, order, s and values, tile */
+	return 96.0 * dat->n + 8.0 * TILE_ROWS * dat->d;
 }
 
 /*
- * Validation rows per distance block: a block (distances and matches, 16
- * bytes per training row) fits in work_mem, at least one row.
+ * Validation rows per distance block (distances and matches, 16 bytes per
+ * training row): as many as fit in work_mem, but at least MIN_BLOCK where
+ * pgpref.max_memory leaves room for them (a one-row block turns the gemm
+ * into a memory-bound gemv over all training rows), and at least one.
+ * fixed: the bytes needed besides the block.
  */
 static int
-BlockRows(const ShapleyData *dat)
+BlockRows(const ShapleyData *dat, double fixed)
 {
 	double		rows = (double) work_mem * 1024.0 / (16.0 * dat->n);
 
+	if (rows < MIN_BLOCK)
+	{
+		double		room = ((double) pgpref_max_memory_kb * 1024.0 - fixed) / (16.0 * dat->n);
+
+		rows = Max(rows, Min(room, MIN_BLOCK));
+	}
 	if (rows < 1)
 		return 1;
 	return rows > dat->m ? dat->m : (int) rows;
@@ -305,58 +341,101 @@ BlockRows(const ShapleyData *dat)
 typedef void (*RowCallback) (void *arg, int row, const int *order, const double *match);
 
 static void
-ForEachValidationRow(const ShapleyArgs *a, ShapleyData *dat, RowCallback cb, void *arg)
+ForEachValidationRow(const ShapleyArgs *a, ShapleyData *dat, int bsz, RowCallback cb, void *arg)
 {
-	int			n = dat->n;
-	int			bsz = BlockRows(dat);
+	int			n = dat->n,
+				d = dat->d;
+	ShapleyRows rows;
 	double	   *xn,
 			   *vn;
 	double	   *dist,
-			   *match;
-	uint64	   *kbuf;
+			   *match,
+			   *tile,
+			   *rowbuf;
+	double	   *sorted;
 	int		   *ibuf,
 			   *order;
+	KnnSortEntry *ebuf;
 	ShapleyTie *tbuf;
 	double		xnmax = 0.0;
+	TimestampTz start = GetCurrentTimestamp(),
+				last = start;
 
 	PrepareMetric(a, dat, &xn, &vn);
 	if (xn)
 		for (int i = 0; i < n; i++)
 			xnmax = Max(xnmax, xn[i]);
+	rows.d = d;
+	rows.x = dat->x;
+	rows.xf = dat->xf;
+	rows.xnorm = dat->xnorm;
 	PrefApplyBlasThreads();
 	dist = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) bsz * n);
 	match = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) bsz * n);
-	kbuf = palloc(sizeof(uint64) * 2 * (Size) n);
-	ibuf = palloc(sizeof(int) * (Size) n);
-	order = palloc(sizeof(int) * (Size) n);
+	tile = dat->x ? NULL : palloc(sizeof(double) * TILE_ROWS * (Size) d);
+	rowbuf = palloc(sizeof(double) * d);
+	sorted = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (Size) n);
+	ibuf = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int) * ((Size) n + 2));
+	order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int) * (Size) n);
+	ebuf = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(KnnSortEntry) * (Size) n);
 	tbuf = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(ShapleyTie) * (Size) n);
 
 	for (int b0 = 0; b0 < dat->m; b0 += bsz)
 	{
 		int			b = Min(bsz, dat->m - b0);
 
-		CHECK_FOR_INTERRUPTS();
-		shapley_dist_block(a->metric, a->pairs, b, n, dat->d,
-						   dat->v + (Size) b0 * dat->d, vn ? vn + b0 : NULL,
-						   dat->x, xn,
-						   dat->vy ? (const int64_t *) dat->vy + b0 : NULL,
-						   (const int64_t *) dat->y, dist, match);
+		/* approximate distances of the block, one tile of training rows at a time */
+		for (int i0 = 0; i0 < n; i0 += TILE_ROWS)
+		{
+			int			cnt = Min(TILE_ROWS, n - i0);
+			const double *xt = dat->x ? dat->x + (Size) i0 * d : tile;
+
+			CHECK_FOR_INTERRUPTS();
+			if (!dat->x)
+				shapley_rows_tile(&rows, i0, cnt, tile);
+			shapley_dist_block_ld(a->metric, a->pairs, b, cnt, d,
+								  dat->v + (Size) b0 * d, vn ? vn + b0 : NULL,
+								  xt, xn ? xn + i0 : NULL,
+								  dat->vy ? (const int64_t *) dat->vy + b0 : NULL,
+								  dat->y ? (const int64_t *) dat->y + i0 : NULL,
+								  dist + i0, match + i0, (Size) n);
+		}
 		for (int r = 0; r < b; r++)
 		{
 			int			row = b0 + r;
 
 			CHECK_FOR_INTERRUPTS();
-			(void) shapley_order_row(a->metric, a->pairs, n, dat->d,
-									 dat->v + (Size) row * dat->d, vn ? vn[row] : 1.0,
-									 dat->x, xnmax, (const int64_t *) dat->id,
+			(void) shapley_order_row(a->metric, a->pairs, n,
+									 dat->v + (Size) row * d, vn ? vn[row] : 1.0,
+									 &rows, xnmax, (const int64_t *) dat->id,
 									 dist + (Size) r * n, match + (Size) r * n, order,
-									 (uint64_t *) kbuf, ibuf, tbuf);
+									 sorted, ibuf, ebuf, tbuf, rowbuf);
 			cb(arg, row, order, match + (Size) r * n);
+		}
+		/* progress notice every pgpref.progress seconds */
+		if (pgpref_progress_s > 0 && b0 + b < dat->m)
+		{
+			TimestampTz now = GetCurrentTimestamp();
+
+			if (TimestampDifferenceExceeds(last, now, pgpref_progress_s * 1000))
+			{
+				double		elapsed = (double) (now - start) / 1e6;
+
+				ereport(NOTICE,
+						(errmsg("%s: %d of %d validation rows done, about %.0f s left",
+								a->what, b0 + b, dat->m,
+								elapsed / (b0 + b) * (dat->m - b0 - b))));
+				last = now;
+			}
 		}
 	}
 	pfree(dist);
 	pfree(match);
-	pfree(kbuf);
+	if (tile)
+		pfree(tile);
+	pfree(rowbuf);
+	pfree(sorted);
+	pfree(ebuf);
 	pfree(ibuf);
 	pfree(order);
 	pfree(tbuf);
@@ -369,7 +448,6 @@ typedef struct ExactArg
 				k;
 	double		weight;
 	double	   *values;
-	double	   *s;
 } ExactArg;
 
 static void
@@ -378,7 +456,7 @@ ExactRow(void *arg, int row, const int *order, const double *match)
 	ExactArg   *e = arg;
 
 	(void) row;
-	shapley_knn_recursion(e->n, e->k, order, match, e->weight, e->values, e->s);
+	shapley_knn_recursion(e->n, e->k, order, match, e->weight, e->values);
 }
 
 /* Exact values into values[] */
@@ -386,15 +464,15 @@ static void
 RunExact(const ShapleyArgs *a, ShapleyData *dat, double *values)
 {
 	ExactArg	e;
-	int			bsz = BlockRows(dat);
+	double		fixed = DataBytes(dat) + WorkBytes(dat);
+	int			bsz = BlockRows(dat, fixed);
 
-	PrefCheckMemory(DataBytes(dat) + 16.0 * bsz * dat->n + 64.0 * dat->n, a->what);
+	PrefCheckMemory(fixed + 16.0 * bsz * dat->n, a->what);
 	e.n = dat->n;
 	e.k = a->k;
 	e.weight = 1.0 / dat->m;
 	e.values = values;
-	e.s = palloc(sizeof(double) * dat->n);
-	ForEachValidationRow(a, dat, ExactRow, &e);
+	ForEachValidationRow(a, dat, bsz, ExactRow, &e);
 }
 
 /* Fill the KNN utility tables (rank, order, match by rank) */
@@ -419,10 +497,10 @@ static void
 BuildKnn(const ShapleyArgs *a, ShapleyData *dat, ShapleyUtility *u, ShapleyKnnState *st)
 {
 	Size		mn = (Size) dat->m * dat->n;
-	int			bsz = BlockRows(dat);
+	double		fixed = DataBytes(dat) + WorkBytes(dat) + 9.0 * mn + 4.0 * dat->m * a->k;
+	int			bsz = BlockRows(dat, fixed);
 
-	PrefCheckMemory(DataBytes(dat) + 9.0 * mn + 4.0 * dat->m * a->k +
-					16.0 * bsz * dat->n + 64.0 * dat->n, a->what);
+	PrefCheckMemory(fixed + 16.0 * bsz * dat->n, a->what);
 	st->n = dat->n;
 	st->m = dat->m;
 	st->k = a->k;
@@ -431,7 +509,7 @@ BuildKnn(const ShapleyArgs *a, ShapleyData *dat, ShapleyUtility *u, ShapleyKnnSt
 	st->match2 = MemoryContextAllocHuge(CurrentMemoryContext, mn);
 	st->top = palloc(sizeof(int32_t) * (Size) dat->m * a->k);
 	st->cnt = palloc0(sizeof(int32_t) * (Size) dat->m);
-	ForEachValidationRow(a, dat, KnnTableRow, st);
+	ForEachValidationRow(a, dat, bsz, KnnTableRow, st);
 	shapley_knn_utility(u, st);
 }
 
@@ -815,7 +893,7 @@ RunValuation(FunctionCallInfo fcinfo, ShapleyArgs *a, const char *train_sql, con
 			 bool any_id)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ShapleyData dat;
+	ShapleyData dat = {0};
 	double	   *values,
 			   *se = NULL;
 	MemoryContext work,
@@ -875,6 +953,7 @@ RunKnnShapley(FunctionCallInfo fcinfo, int idarg)
 		CheckNotNull(fcinfo, ARGNO(i), a.what, (const char *[]) {"train_sql", "valid_sql", "k", "metric"}[i]);
 	a.method = METHOD_EXACT;
 	a.utility = UTIL_KNN;
+	a.single_ok = true;
 	a.k = PG_GETARG_INT32(ARGNO(2));
 	a.metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(ARGNO(3))), metric_names, "metric");
 	a.permutations = 1;

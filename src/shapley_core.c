@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "knn_sort.h"
 #include "linalg.h"
 #include "reward_core.h"
 #include "shapley_core.h"
@@ -70,11 +71,23 @@ shapley_dist_block(int metric, int pairs, int b, int n, int d,
 				   const int64_t *vlabel, const int64_t *xlabel,
 				   double *dist, double *match)
 {
-	linalg_gemm(0, 1, b, n, d, 1.0, v, x, 0.0, dist);
+	shapley_dist_block_ld(metric, pairs, b, n, d, v, vn, x, xn, vlabel, xlabel,
+						  dist, match, n);
+}
+
+/* shapley_dist_block into rows of stride ldd */
+void
+shapley_dist_block_ld(int metric, int pairs, int b, int n, int d,
+					  const double *v, const double *vn,
+					  const double *x, const double *xn,
+					  const int64_t *vlabel, const int64_t *xlabel,
+					  double *dist, double *match, size_t ldd)
+{
+	linalg_gemm_nt_ld(b, n, d, v, d, x, d, dist, (int) ldd);
 	for (int r = 0; r < b; r++)
 	{
-		double	   *drow = dist + (size_t) r * n;
-		double	   *mrow = match + (size_t) r * n;
+		double	   *drow = dist + (size_t) r * ldd;
+		double	   *mrow = match + (size_t) r * ldd;
 
 		for (int i = 0; i < n; i++)
 		{
@@ -125,6 +138,77 @@ shapley_exact_dist(int metric, int pairs, int d, const double *v, const double *
 			dd = 1.0 - fabs(g);
 	}
 	return dd > 0.0 ? dd : 0.0;
+}
+
+/* Row i of the training rows as doubles (see ShapleyRows) */
+const double *
+shapley_row(const ShapleyRows *rows, int i, double *buf)
+{
+	const float *src;
+
+	if (rows->x)
+		return rows->x + (size_t) i * rows->d;
+	src = rows->xf + (size_t) i * rows->d;
+	if (rows->xnorm)
+		for (int j = 0; j < rows->d; j++)
+			buf[j] = (double) src[j] / rows->xnorm[i];
+	else
+		for (int j = 0; j < rows->d; j++)
+			buf[j] = (double) src[j];
+	return buf;
+}
+
+/* Rows i0 .. i0 + cnt - 1 as doubles into buf (cnt x d) */
+void
+shapley_rows_tile(const ShapleyRows *rows, int i0, int cnt, double *buf)
+{
+	for (int t = 0; t < cnt; t++)
+	{
+		double	   *dst = buf + (size_t) t * rows->d;
+		const double *row = shapley_row(rows, i0 + t, dst);
+
+		if (row != dst)
+			memcpy(dst, row, sizeof(double) * rows->d);
+	}
+}
+
+/*
+ * Norms of float rows for cosine: the norm the double path computes from
+ * the same values (shapley_normalize_rows), so that dividing by it gives the
+ * same normalized doubles; SHAPLEY_ZERO_VECTOR (row in *bad) if zero.
+ * buf: d doubles.
+ */
+int
+shapley_single_norms(int n, int d, const float *xf, double *xnorm, double *buf, int *bad)
+{
+	for (int i = 0; i < n; i++)
+	{
+		const float *src = xf + (size_t) i * d;
+
+		for (int j = 0; j < d; j++)
+			buf[j] = (double) src[j];
+		xnorm[i] = sqrt(linalg_det_dot(d, buf, buf));
+		if (!(xnorm[i] > 0.0))
+		{
+			*bad = i;
+			return SHAPLEY_ZERO_VECTOR;
+		}
+	}
+	return SHAPLEY_OK;
+}
+
+/* Squared norms of float rows (l2), as shapley_sq_norms of their doubles */
+void
+shapley_single_sq_norms(int n, int d, const float *xf, double *out, double *buf)
+{
+	for (int i = 0; i < n; i++)
+	{
+		const float *src = xf + (size_t) i * d;
+
+		for (int j = 0; j < d; j++)
+			buf[j] = (double) src[j];
+		out[i] = linalg_det_dot(d, buf, buf);
+	}
 }
 
 #define RADIX_BITS	11
@@ -222,19 +306,21 @@ CmpTie(const void *pa, const void *pb)
  * computed.
  */
 int64_t
-shapley_order_row(int metric, int pairs, int n, int d, const double *v, double vn,
-				  const double *x, double xnmax, const int64_t *id,
+shapley_order_row(int metric, int pairs, int n, const double *v, double vn,
+				  const ShapleyRows *rows, double xnmax, const int64_t *id,
 				  const double *dist, double *match, int *order,
-				  uint64_t *kbuf, int *ibuf, ShapleyTie *tbuf)
+				  double *sorted, int *ibuf, KnnSortEntry *ebuf, ShapleyTie *tbuf,
+				  double *rowbuf)
 {
+	int			d = rows->d;
 	double		tol2 = 2.0 * (metric == SHAPLEY_L2 ?
 							  shapley_dist_tol(d, vn, xnmax) : shapley_dist_tol(d, 1.0, 1.0));
 	int64_t		exact = 0;
 	int			t0 = 0;
-	const uint64_t *sorted = RadixArgsort(n, dist, order, kbuf, ibuf);
 	double		prev;
 
-	memcpy(&prev, &sorted[0], sizeof(prev));
+	knn_argsort(n, dist, order, sorted, ibuf, ebuf);
+	prev = sorted[0];
 	while (t0 < n)
 	{
 		int			t1 = t0 + 1;
@@ -242,9 +328,8 @@ shapley_order_row(int metric, int pairs, int n, int d, const double *v, double v
 		/* extend the run while neighbours are within twice the bound */
 		for (; t1 < n; t1++)
 		{
-			double		cur;
+			double		cur = sorted[t1];
 
-			memcpy(&cur, &sorted[t1], sizeof(cur));
 			if (cur - prev > tol2)
 			{
 				prev = cur;
@@ -260,7 +345,7 @@ shapley_order_row(int metric, int pairs, int n, int d, const double *v, double v
 				double		mt = match[i];
 
 				tbuf[t - t0].key = shapley_exact_dist(metric, pairs, d, v,
-													  x + (size_t) i * d, &mt);
+													  shapley_row(rows, i, rowbuf), &mt);
 				tbuf[t - t0].id = id[i];
 				tbuf[t - t0].idx = i;
 				if (pairs)
@@ -278,27 +363,48 @@ shapley_order_row(int metric, int pairs, int n, int d, const double *v, double v
 		for (int i = 0; i < n; i++)
 			if (match[i] < 0.0)
 			{
-				(void) shapley_exact_dist(metric, pairs, d, v, x + (size_t) i * d, &match[i]);
+				(void) shapley_exact_dist(metric, pairs, d, v, shapley_row(rows, i, rowbuf),
+										  &match[i]);
 				exact++;
 			}
 	return exact;
 }
 
-/* Jia et al. (2019) recursion, from the farthest training row inwards */
+/*
+ * Jia et al. (2019) recursion, from the farthest training row inwards, in
+ * one pass: s(r) = s(r + 1) + (match(r) - match(r + 1)) f(r) is added to
+ * the row's value as soon as it is known (the same operations in the same
+ * order as storing s first).  The rows are visited in rank order, so their
+ * match and value are random accesses: they are prefetched a few ranks
+ * ahead.
+ */
+#define RECURSION_PREFETCH 16
+
 void
 shapley_knn_recursion(int n, int k, const int *order, const double *match,
-					  double weight, double *values, double *s)
+					  double weight, double *values)
 {
-	s[n - 1] = match[order[n - 1]] / n;
+	double		mnext = match[order[n - 1]];
+	double		s = mnext / n;
+
+	values[order[n - 1]] += weight * s;
 	for (int r = n - 2; r >= 0; r--)
 	{
 		int			pos = r + 1;	/* 1-based position */
+		int			i = order[r];
 		double		f = (pos < k ? pos : k) / ((double) k * pos);
+		double		m;
 
-		s[r] = s[r + 1] + (match[order[r]] - match[order[r + 1]]) * f;
+		if (r >= RECURSION_PREFETCH)
+		{
+			__builtin_prefetch(&match[order[r - RECURSION_PREFETCH]]);
+			__builtin_prefetch(&values[order[r - RECURSION_PREFETCH]], 1);
+		}
+		m = match[i];
+		s = s + (m - mnext) * f;
+		values[i] += weight * s;
+		mnext = m;
 	}
-	for (int r = 0; r < n; r++)
-		values[order[r]] += weight * s[r];
 }
 
 /* ---- utility oracles ---------------------------------------------------- */

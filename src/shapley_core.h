@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "knn_sort.h"
 #include "rng.h"
 
 #define SHAPLEY_OK			0
@@ -48,6 +49,42 @@ extern void shapley_dist_block(int metric, int pairs, int b, int n, int d,
 							   const int64_t *vlabel, const int64_t *xlabel,
 							   double *dist, double *match);
 
+/* shapley_dist_block writing rows of stride ldd of dist and match */
+extern void shapley_dist_block_ld(int metric, int pairs, int b, int n, int d,
+								  const double *v, const double *vn,
+								  const double *x, const double *xn,
+								  const int64_t *vlabel, const int64_t *xlabel,
+								  double *dist, double *match, size_t ldd);
+
+/*
+ * The training rows: doubles x (n x d), or floats xf (real[] input, kept
+ * in single precision to halve the memory) whose doubles are the same
+ * values; under cosine xnorm holds each float row's norm, and row i is
+ * (double) xf[i][j] / xnorm[i], bit for bit the row shapley_normalize_rows
+ * makes of the doubles.
+ */
+typedef struct ShapleyRows
+{
+	int			d;
+	const double *x;
+	const float *xf;
+	const double *xnorm;
+} ShapleyRows;
+
+/* Row i as doubles: a pointer into x, or buf (d doubles) filled from xf */
+extern const double *shapley_row(const ShapleyRows *rows, int i, double *buf);
+
+/* Rows i0 .. i0 + cnt - 1 as doubles into buf (cnt x d) */
+extern void shapley_rows_tile(const ShapleyRows *rows, int i0, int cnt, double *buf);
+
+/* Norms of float rows for cosine (see ShapleyRows); buf: d doubles */
+extern int	shapley_single_norms(int n, int d, const float *xf, double *xnorm,
+								 double *buf, int *bad);
+
+/* Squared norms of float rows, equal to shapley_sq_norms of their doubles */
+extern void shapley_single_sq_norms(int n, int d, const float *xf, double *out,
+									double *buf);
+
 /* Bound on |shapley_dist_block distance - shapley_exact_dist| (cosine: norms 1) */
 extern double shapley_dist_tol(int d, double vn, double xn);
 
@@ -78,24 +115,26 @@ typedef struct ShapleyTie
  * Neighbour order of validation row v (nearest first) by exact distance,
  * ties by smaller id, from the row's approximate distances dist (and
  * matches, completed for pairs); xnmax: largest squared norm of the
- * training rows (l2).  kbuf, ibuf as for shapley_argsort; tbuf: n entries.
- * Returns the number of exact distances it computed.
+ * training rows (l2).  The approximate distances are ordered by the bucket
+ * argsort of knn_sort.h.  Workspace: sorted (n doubles), ibuf (n + 2
+ * ints), ebuf and tbuf (n entries each), rowbuf (d doubles).  Returns the number of exact
+ * distances it computed.
  */
-extern int64_t shapley_order_row(int metric, int pairs, int n, int d,
-								 const double *v, double vn, const double *x,
+extern int64_t shapley_order_row(int metric, int pairs, int n,
+								 const double *v, double vn, const ShapleyRows *rows,
 								 double xnmax, const int64_t *id,
 								 const double *dist, double *match, int *order,
-								 uint64_t *kbuf, int *ibuf, ShapleyTie *tbuf);
+								 double *sorted, int *ibuf, KnnSortEntry *ebuf,
+								 ShapleyTie *tbuf, double *rowbuf);
 
 /*
  * Exact KNN-Shapley of one validation row (Jia et al. 2019, Theorem 1):
  * order lists the training rows nearest first, match[i] in [0,1] says how
  * well training row i's label fits.  Adds weight * s_i to values[i].
- * s: n doubles of workspace.
  */
 extern void shapley_knn_recursion(int n, int k, const int *order,
 								  const double *match, double weight,
-								  double *values, double *s);
+								  double *values);
 
 /* ---- utility oracles ---------------------------------------------------- */
 typedef struct ShapleyUtility

@@ -24,6 +24,8 @@ PKGS=(
 	libopenblas-openmp-dev
 	python3-numpy
 	python3-scipy
+	# k-means benchmark peer (test/bench.d/87_kmeans.sh) and the reference script cross-check
+	python3-sklearn
 	gnuplot-nox
 	# BI driver test (test/bi.sh): psqlODBC with pyodbc, pgJDBC with a JDK
 	odbc-postgresql

@@ -1,0 +1,433 @@
+/*
+ * ivf.c - SQL glue of the cluster-pruned (IVF) neighbour graphs:
+ * pref.select_subset_ivf (lazy greedy facility location on the graph) and
+ * pref.knn_graph (the graph itself).  Reads the inner query (id, embedding
+ * [, quality]) with PrefReadQuery, sorts it by id, builds the graph in
+ * ivf_core.c and reports its recall against the exact lists of a seeded
+ * sample of rows in a NOTICE.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "common.h"
+#include "ivf_core.h"
+#include "query.h"
+#include "rng.h"
+
+static const char *const metric_names[] = {"cosine", "l2", NULL};
+
+/* Progress notices of one call */
+typedef struct IvfProgress
+{
+	const char *what;
+	TimestampTz start;
+	TimestampTz last;
+} IvfProgress;
+
+/* Let the core respond to cancel and statement_timeout */
+static void
+IvfTick(void *arg)
+{
+	(void) arg;
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* Progress NOTICE every pgpref.progress seconds (0: never) */
+static void
+IvfProgressNotice(void *arg, const char *phase, int64_t done, int64_t total)
+{
+	IvfProgress *ps = (IvfProgress *) arg;
+	TimestampTz now;
+
+	if (pgpref_progress_s <= 0 || ps == NULL)
+		return;
+	now = GetCurrentTimestamp();
+	if (TimestampDifferenceExceeds(ps->last, now, pgpref_progress_s * 1000))
+	{
+		ereport(NOTICE,
+				(errmsg("%s: %s: " INT64_FORMAT " of " INT64_FORMAT " done after %.0f s",
+						ps->what, phase, (int64) done, (int64) total,
+						(double) (now - ps->start) / 1e6)));
+		ps->last = now;
+	}
+}
+
+/* Order row indices by id (qsort_arg comparator; arg: the ids) */
+static int
+IdCmp(const void *a, const void *b, void *arg)
+{
+	const int64 *id = (const int64 *) arg;
+	int64		x = id[*(const int64 *) a];
+	int64		y = id[*(const int64 *) b];
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * Sort the rows of a query result by id in place (every column, following
+ * the permutation's cycles); error on a duplicate id
+ */
+static void
+SortById(PrefQueryResult *res, const char *what)
+{
+	int64		n = res->nrows;
+	int64	   *id = PREF_QUERY_ID(res, 0);
+	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	bool	   *done = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
+	char	   *tmp = palloc(sizeof(double) * Max(res->dim[1], 1));
+
+	for (int64 i = 0; i < n; i++)
+		order[i] = i;
+	qsort_arg(order, n, sizeof(int64), IdCmp, id);
+	for (int64 i = 1; i < n; i++)
+		if (id[order[i]] == id[order[i - 1]])
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("%s: duplicate id " INT64_FORMAT " in the query", what, id[order[i]]),
+					 errhint("Each row needs a distinct id.")));
+	for (int c = 0; c < res->ncols; c++)
+	{
+		size_t		w = sizeof(double) * Max(res->dim[c], 1);
+		char	   *base = (char *) res->data[c];
+
+		memset(done, 0, n);
+		for (int64 t = 0; t < n; t++)
+		{
+			int64		k = t;
+
+			if (done[t])
+				continue;
+			memcpy(tmp, base + t * w, w);
+			for (;;)
+			{
+				int64		src = order[k];
+
+				done[k] = true;
+				if (src == t)
+				{
+					memcpy(base + k * w, tmp, w);
+					break;
+				}
+				memcpy(base + k * w, base + src * w, w);
+				k = src;
+			}
+		}
+	}
+	pfree(tmp);
+	pfree(done);
+	pfree(order);
+}
+
+/* An int argument that must not be NULL and must be at least lo */
+static int32
+IntArg(FunctionCallInfo fcinfo, int argno, const char *name, int32 lo)
+{
+	int32		v;
+
+	PrefCheckNotNull(fcinfo, argno, name);
+	v = PG_GETARG_INT32(argno);
+	if (v < lo)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least %d", name, lo),
+				 errdetail("Got %d.", v)));
+	return v;
+}
+
+/* Neighbour recall of the graph on a seeded sample of rows (NOTICE) */
+static void
+ReportRecall(const SubsetData *sd, const IvfGraph *g, int32 nsample, uint64 seed,
+			 const char *what, int clusters, int n_probe)
+{
+	int64		n = sd->n;
+	int64		nq = Min((int64) nsample, n);
+	int64	   *rows;
+	double	   *val;
+	int32	   *col,
+			   *cnt;
+	void	   *work;
+	int64		hit = 0,
+				total = 0,
+				need = nq;
+	PrefRng		rng;
+
+	if (nq <= 0)
+		return;
+	PrefCheckMemory((double) nq * g->nn * 12.0 + ivf_exact_work(n, sd->d), what);
+	rows = palloc(sizeof(int64) * nq);
+	pref_rng_seed(&rng, seed ^ UINT64CONST(0x9e3779b97f4a7c15));
+	for (int64 i = 0, k = 0; i < n && k < nq; i++)
+		if (pref_rng_uniform(&rng) * (double) (n - i) < (double) need)
+		{
+			rows[k++] = i;
+			need--;
+		}
+	val = palloc(sizeof(double) * nq * g->nn);
+	col = palloc(sizeof(int32) * nq * g->nn);
+	cnt = palloc(sizeof(int32) * nq);
+	work = palloc(ivf_exact_work(n, sd->d));
+	ivf_exact_lists(sd, g->nn, rows, nq, val, col, cnt, work);
+	for (int64 a = 0; a < nq; a++)
+	{
+		const int32 *e = col + a * g->nn;
+		const int32 *f = g->col + (size_t) rows[a] * g->nn;
+		int			i = 0,
+					j = 0;
+
+		while (i < cnt[a] && j < g->cnt[rows[a]])
+		{
+			if (e[i] == f[j])
+			{
+				hit++;
+				i++;
+				j++;
+			}
+			else if (e[i] < f[j])
+				i++;
+			else
+				j++;
+		}
+		total += cnt[a];
+	}
+	ereport(NOTICE,
+			(errmsg("%s: neighbour recall %.4f against the exact lists of " INT64_FORMAT " sampled rows (clusters %d, n_probe %d)",
+					what, total > 0 ? (double) hit / (double) total : 1.0, nq, clusters, n_probe)));
+}
+
+/*
+ * The common part: arguments (sql, k or NULL, n_neighbors, clusters,
+ * n_probe, metric, gamma, seed, recall_sample[, lambda]) -> the graph over
+ * rows sorted by id.  Returns false for an empty query.
+ */
+static bool
+BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, const char *what,
+		   SubsetData *sd, IvfGraph *g, PrefQueryResult **resp)
+{
+	static const PrefQueryColumn cols[] = {
+		{"id", PREF_COL_ID, false, false},
+		{"embedding", PREF_COL_VECTOR, false, false},
+		{"quality", PREF_COL_FLOAT8, true, false},
+	};
+	char	   *sql;
+	int32		nn,
+				clusters = 0,
+				n_probe,
+				recall;
+	int			metric;
+	double		gamma = 0;
+	uint64		seed;
+	PrefQueryResult *res;
+	int64		n,
+				bad;
+	IvfParams	p;
+	IvfProgress *prog;
+	void	   *work;
+	size_t		wbytes;
+
+	PrefCheckNotNull(fcinfo, 0, "sql");
+	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	nn = IntArg(fcinfo, base, "n_neighbors", 1);
+	if (!PG_ARGISNULL(base + 1))
+		clusters = IntArg(fcinfo, base + 1, "clusters", 1);
+	n_probe = IntArg(fcinfo, base + 2, "n_probe", 1);
+	PrefCheckNotNull(fcinfo, base + 3, "metric");
+	metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(base + 3)), metric_names, "metric");
+	if (!PG_ARGISNULL(base + 4))
+	{
+		if (metric != SUBSET_L2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("gamma applies only to metric l2")));
+		gamma = PG_GETARG_FLOAT8(base + 4);
+		if (!isfinite(gamma) || gamma <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("gamma must be finite and greater than 0"),
+					 errdetail("Got %g.", gamma)));
+	}
+	PrefCheckNotNull(fcinfo, base + 5, "seed");
+	seed = (uint64) PG_GETARG_INT64(base + 5);
+	recall = IntArg(fcinfo, base + 6, "recall_sample", 0);
+
+	res = PrefReadQueryIds(sql, cols, with_quality ? 3 : 2, what, PREF_ID_INTEGER);
+	if (res->skipped > 0)
+		ereport(NOTICE,
+				(errmsg("%s: skipped " INT64_FORMAT " rows with NULL %s", what, res->skipped,
+						with_quality ? "id, embedding or quality" : "id or embedding")));
+	n = res->nrows;
+	*resp = res;
+	if (n == 0)
+		return false;
+	if (n > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: at most %d rows", what, PG_INT32_MAX)));
+	SortById(res, what);
+	if (clusters == 0)
+		clusters = (int32) Max(1, Min(n, (int64) rint(sqrt((double) n))));
+	if (clusters > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: clusters (%d) exceeds the number of rows (" INT64_FORMAT ")", what, clusters, n)));
+	if (n_probe > clusters)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: n_probe (%d) exceeds clusters (%d)", what, n_probe, clusters),
+				 errhint("n_probe => clusters searches every row (the exact graph).")));
+
+	memset(sd, 0, sizeof(*sd));
+	sd->n = n;
+	sd->d = res->dim[1];
+	sd->x = PREF_QUERY_VECTOR(res, 1);
+	sd->id = PREF_QUERY_ID(res, 0);
+	sd->quality = (with_quality && res->ncols == 3) ? PREF_QUERY_FLOAT8(res, 2) : NULL;
+	sd->metric = metric;
+	sd->gamma = gamma > 0 ? gamma : 1.0 / (double) sd->d;
+	prog = palloc(sizeof(IvfProgress));
+	prog->what = what;
+	prog->start = prog->last = GetCurrentTimestamp();
+	sd->tick = IvfTick;
+	sd->progress = IvfProgressNotice;
+	sd->tick_arg = prog;
+
+	p.clusters = clusters;
+	p.n_probe = n_probe;
+	p.train_rows = Max((int64) 50 * clusters, 20000);
+	p.train_iter = 10;
+	p.seed = seed;
+	g->n = n;
+	g->nn = Min((int64) nn, n);
+	wbytes = ivf_build_work(n, sd->d, &p);
+	PrefCheckMemory((double) n * sd->d * 8.0 + (double) n * g->nn * 12.0 + (double) n * 32.0 +
+					(double) wbytes, what);
+	if (metric == SUBSET_L2)
+		sd->sqnorm = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+	bad = subset_prepare(sd);
+	if (bad >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: embedding of id " INT64_FORMAT " is a zero vector", what, sd->id[bad]),
+				 errdetail("Cosine similarity is undefined for a zero vector."),
+				 errhint("Use metric => 'l2', or leave such rows out of the query.")));
+	g->val = palloc_extended(sizeof(double) * n * g->nn, MCXT_ALLOC_HUGE);
+	g->col = palloc_extended(sizeof(int32) * n * g->nn, MCXT_ALLOC_HUGE);
+	g->cnt = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
+	work = palloc_extended(wbytes, MCXT_ALLOC_HUGE);
+	PrefApplyBlasThreads();
+	if (ivf_build(sd, &p, g, work) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: fewer than clusters = %d distinct rows in the k-means sample", what, clusters),
+				 errhint("Use fewer clusters.")));
+	pfree(work);
+	ReportRecall(sd, g, recall, seed, what, clusters, n_probe);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(pref_select_subset_ivf);
+
+/*
+ * pref.select_subset_ivf(sql, k, n_neighbors, clusters, n_probe, metric,
+ * gamma, seed, recall_sample, lambda) -> (id, pick, gain, objective)
+ */
+Datum
+pref_select_subset_ivf(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const char *what = "select_subset_ivf";
+	int32		k;
+	double		lambda;
+	SubsetData	sd;
+	IvfGraph	g;
+	PrefQueryResult *res;
+	SubsetResult out;
+	void	   *work;
+	int64		kk;
+
+	k = IntArg(fcinfo, 1, "k", 1);
+	PrefCheckNotNull(fcinfo, 9, "lambda");
+	lambda = PG_GETARG_FLOAT8(9);
+	if (!isfinite(lambda) || lambda < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lambda must be finite and at least 0"),
+				 errdetail("Got %g.", lambda)));
+	InitMaterializedSRF(fcinfo, 0);
+	if (!BuildGraph(fcinfo, 2, true, what, &sd, &g, &res))
+		return (Datum) 0;
+	kk = Min((int64) k, sd.n);
+	out.pick = palloc(sizeof(int64) * kk);
+	out.gain = palloc(sizeof(double) * kk);
+	out.objective = palloc(sizeof(double) * kk);
+	work = palloc_extended(ivf_greedy_work(sd.n), MCXT_ALLOC_HUGE);
+	ivf_greedy(&sd, &g, lambda, kk, work, &out);
+	for (int64 t = 0; t < out.count; t++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = Int64GetDatum(sd.id[out.pick[t]]);
+		values[1] = Int32GetDatum((int32) (t + 1));
+		values[2] = Float8GetDatum(out.gain[t]);
+		values[3] = Float8GetDatum(out.objective[t]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_knn_graph);
+
+/*
+ * pref.knn_graph(sql, n_neighbors, clusters, n_probe, metric, gamma, seed,
+ * recall_sample) -> (id, neighbor, similarity), each row's list by
+ * decreasing similarity (ties: smaller neighbour id)
+ */
+Datum
+pref_knn_graph(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	SubsetData	sd;
+	IvfGraph	g;
+	PrefQueryResult *res;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!BuildGraph(fcinfo, 1, false, "knn_graph", &sd, &g, &res))
+		return (Datum) 0;
+	for (int64 i = 0; i < sd.n; i++)
+	{
+		const double *v = g.val + (size_t) i * g.nn;
+		const int32 *c = g.col + (size_t) i * g.nn;
+		int			m = g.cnt[i];
+		bool	   *used = palloc0(Max(m, 1));
+
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* emit by decreasing similarity, ties to the smaller id (lists are short) */
+		for (int r = 0; r < m; r++)
+		{
+			int			best = -1;
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			for (int e = 0; e < m; e++)
+				if (!used[e] && (best < 0 || v[e] > v[best] ||
+								 (v[e] == v[best] && sd.id[c[e]] < sd.id[c[best]])))
+					best = e;
+			used[best] = true;
+			values[0] = Int64GetDatum(sd.id[i]);
+			values[1] = Int64GetDatum(sd.id[c[best]]);
+			values[2] = Float8GetDatum(v[best]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		pfree(used);
+	}
+	return (Datum) 0;
+}
