@@ -2674,6 +2674,7 @@ RETURNS TABLE (id bigint, neighbor bigint, similarity double precision)
 	AS 'MODULE_PATHNAME', 'pref_knn_graph' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.knn_graph(text, integer, integer, integer, text, double precision, bigint, integer) IS
 'the n_neighbors most similar rows of every row of the inner query''s (id, embedding) rows (itself included), searched in the n_probe nearest k-means clusters (IVF; n_probe => clusters: exact); a NOTICE reports recall against exact lists on recall_sample rows';
+
 -- ---- issue 15: perfsel (dense facility location in float storage by default; Poisson bootstrap)
 
 -- single_precision now defaults to NULL: dense facility location keeps its
