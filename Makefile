@@ -58,6 +58,8 @@ OBJS = \
 	src/kmeans.o \
 	src/ivf_core.o \
 	src/ivf.o \
+	src/lcbt_core.o \
+	src/lcbt.o \
 	src/compat.o
 
 SQL_PARTS = \
@@ -82,6 +84,7 @@ SQL_PARTS = \
 	src/intrans.sql \
 	src/kmeans.sql \
 	src/ivf.sql \
+	src/lcbt.sql \
 	src/curation_leaderboard.sql \
 	src/curation_valuation.sql
 

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Reference values for sql/lcbt.sql (pref.latent_class_bt), independent of pgpref.
+
+* Simulated data: 120 annotators in 3 planted groups (60 / 36 / 24), each
+  making 50 comparisons of random pairs among 8 items under the
+  Bradley-Terry model of its group (no ties); a second small set with ties.
+* A numpy EM of the same mixture from the same start: the Dirichlet(1)
+  initial posteriors of pgpref's restart 0, drawn with the same
+  xoshiro256** stream (seeded by splitmix64 from the seed), re-implemented
+  here in Python integers.  M-step: weighted Bradley-Terry by Newton's
+  method (last strength pinned, then centred); E-step in log space.
+  Standard errors: inverse Hessian of the class-weighted log-likelihood with
+  the last strength pinned, mapped onto centred strengths.
+Writes test/ref/lcbt_fixture.sql.  Run: /usr/bin/python3 test/ref/lcbt_ref.py
+"""
+import math
+import os
+
+import numpy as np
+from scipy.special import log_expit
+
+M64 = (1 << 64) - 1
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lcbt_fixture.sql')
+
+
+def splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & M64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return state, z ^ (z >> 31)
+
+
+class Xoshiro:
+    def __init__(self, seed):
+        x = seed & M64
+        self.s = []
+        for _ in range(4):
+            x, z = splitmix64(x)
+            self.s.append(z)
+
+    def next(self):
+        s = self.s
+        rotl = lambda v, k: ((v << k) | (v >> (64 - k))) & M64
+        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
+        t = (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        return result
+
+    def uniform(self):
+        return (self.next() >> 11) * 2.0 ** -53
+
+
+def init_post(nann, k, seed, r):
+    g = Xoshiro(seed + r)
+    post = np.empty((nann, k))
+    for a in range(nann):
+        row = [-math.log(1.0 - g.uniform()) for _ in range(k)]
+        s = sum(row)
+        post[a] = [v / s for v in row] if s > 0 else [1.0 / k] * k
+    return post
+
+
+def cells_of(rows):
+    """rows (annotator key, winner, loser): annotators sorted, items sorted, cells per annotator."""
+    anns = sorted({r[0] for r in rows})
+    items = sorted({r[1] for r in rows} | {r[2] for r in rows})
+    ia = {a: i for i, a in enumerate(anns)}
+    ii = {x: i for i, x in enumerate(items)}
+    n = len(items)
+    W = np.zeros((len(anns), n, n))   # W[a, i, j]: a preferred i to j
+    for a, w, l in rows:
+        W[ia[a], ii[w], ii[l]] += 1
+    return anns, items, W
+
+
+def bt_newton(Wc, x0, tol=1e-13):
+    """Weighted Bradley-Terry MLE: Wc[i, j] = weight of i preferred to j."""
+    n = Wc.shape[0]
+    x = x0.copy()
+    N = Wc + Wc.T
+    for _ in range(200):
+        d = x[:, None] - x[None, :]
+        p = 1 / (1 + np.exp(-d))
+        g = (Wc - N * p).sum(axis=1)
+        H = -(N * p * (1 - p))
+        H[np.diag_indices(n)] = -H.sum(axis=1)   # negative Hessian
+        step = np.zeros(n)
+        step[:-1] = np.linalg.solve(H[:-1, :-1], g[:-1])
+        x = x + step
+        if np.max(np.abs(step)) < tol:
+            break
+    return x - x.mean()
+
+
+def bt_cov(Wc, x):
+    n = Wc.shape[0]
+    N = Wc + Wc.T
+    d = x[:, None] - x[None, :]
+    p = 1 / (1 + np.exp(-d))
+    H = -(N * p * (1 - p))
+    H[np.diag_indices(n)] = -H.sum(axis=1)
+    V = np.zeros((n, n))
+    V[:-1, :-1] = np.linalg.inv(H[:-1, :-1])
+    C = np.eye(n) - 1.0 / n
+    return C @ V @ C.T
+
+
+def loglik_table(x):
+    d = x[:, None] - x[None, :]
+    return log_expit(d)       # log P(i preferred to j)
+
+
+def em(W, k, seed, r, max_iter, tol):
+    nann, n, _ = W.shape
+    post = init_post(nann, k, seed, r)
+    theta = np.zeros((k, n))
+    share = post.mean(axis=0)
+    for c in range(k):
+        theta[c] = bt_newton(np.tensordot(post[:, c], W, axes=1), np.zeros(n))
+    trace = []
+    for it in range(max_iter):
+        L = np.empty((nann, k))
+        for c in range(k):
+            L[:, c] = np.log(share[c]) + (W * loglik_table(theta[c])[None]).sum(axis=(1, 2))
+        m = L.max(axis=1)
+        post = np.exp(L - m[:, None])
+        s = post.sum(axis=1)
+        post /= s[:, None]
+        ll = float((m + np.log(s)).sum())
+        trace.append(ll)
+        if it > 0 and ll - trace[-2] <= tol * (1 + abs(ll)):
+            break
+        if it == max_iter - 1:
+            break
+        share = post.mean(axis=0)
+        for c in range(k):
+            theta[c] = bt_newton(np.tensordot(post[:, c], W, axes=1), theta[c])
+    order = sorted(range(k), key=lambda c: -share[c])
+    se = np.array([np.sqrt(np.diag(bt_cov(np.tensordot(post[:, c], W, axes=1), theta[c]))) for c in order])
+    return theta[order], share[order], post[:, order], se, trace
+
+
+def main():
+    rng = np.random.default_rng(20261207)
+    lines = ['-- generated by test/ref/lcbt_ref.py (numpy); do not edit']
+    n = 8
+    truth = np.array([
+        np.linspace(1.5, -1.5, n),                    # group 1: item 1 best
+        np.linspace(-1.5, 1.5, n),                    # group 2: the reverse
+        np.array([0.0, 1.5, -1.5, 1.0, -1.0, 0.5, -0.5, 0.0]),
+    ])
+    truth -= truth.mean(axis=1, keepdims=True)
+    sizes = [60, 36, 24]
+    rows = []
+    group = {}
+    a = 0
+    for g, size in enumerate(sizes):
+        for _ in range(size):
+            a += 1
+            name = 'ann%03d' % a
+            group[name] = g + 1
+            for _ in range(50):
+                i, j = rng.choice(n, 2, replace=False)
+                pi = 1 / (1 + math.exp(-(truth[g, i] - truth[g, j])))
+                w, l = (i, j) if rng.random() < pi else (j, i)
+                rows.append((name, 101 + int(w), 101 + int(l)))
+    lines.append('CREATE TABLE lc_votes (annotator text, winner bigint, loser bigint);')
+    lines.append('COPY lc_votes FROM stdin;')
+    lines += ['%s\t%d\t%d' % r for r in rows]
+    lines.append('\\.')
+    lines.append('CREATE TABLE lc_planted (annotator text, grp int);')
+    lines.append('INSERT INTO lc_planted VALUES %s;' % ', '.join("('%s', %d)" % kv for kv in sorted(group.items())))
+    lines.append('CREATE TABLE lc_truth (grp int, item bigint, rating float8);')
+    lines.append('INSERT INTO lc_truth VALUES %s;' % ', '.join(
+        '(%d, %d, %r)' % (g + 1, 101 + i, float(truth[g, i])) for g in range(3) for i in range(n)))
+
+    anns, items, W = cells_of(rows)
+    lines.append('CREATE TABLE lc_ref (k int, seed bigint, class int, item bigint, rating float8, std_error float8, share float8);')
+    lines.append('CREATE TABLE lc_ref_post (k int, seed bigint, annotator text, class int, probability float8);')
+    lines.append('CREATE TABLE lc_ref_fit (k int, seed bigint, loglik float8, iterations int, trace float8[]);')
+    for k, seed in ((3, 7), (2, 11)):
+        theta, share, post, se, trace = em(W, k, seed, 0, 500, 1e-12)
+        lines.append('INSERT INTO lc_ref VALUES %s;' % ', '.join(
+            '(%d, %d, %d, %d, %r, %r, %r)' % (k, seed, c + 1, items[i], float(theta[c, i]), float(se[c, i]), float(share[c]))
+            for c in range(k) for i in range(n)))
+        lines.append('INSERT INTO lc_ref_post VALUES %s;' % ', '.join(
+            "(%d, %d, '%s', %d, %r)" % (k, seed, anns[a], c + 1, float(post[a, c])) for a in range(len(anns)) for c in range(k)))
+        lines.append("INSERT INTO lc_ref_fit VALUES (%d, %d, %r, %d, '{%s}');" % (
+            k, seed, trace[-1], len(trace), ', '.join(repr(t) for t in trace)))
+    with open(OUT, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+if __name__ == '__main__':
+    main()
