@@ -48,6 +48,7 @@ OBJS = \
 	src/plackett_luce.o \
 	src/pl_model.o \
 	src/binomial.o \
+	src/poisson.o \
 	src/bt_io.o \
 	src/rng.o \
 	src/state.o \

@@ -1,40 +1,116 @@
 /*
  * bt_boot.c - the bootstrap of tally cells (random numbers from rng.c,
- * exact multinomial draws from binomial.c).  Plain C, no postgres.h.
+ * Poisson and multinomial draws from poisson.c).  Plain C, no postgres.h.
  *
  * Resampling the N battles of a tally with replacement only changes how
  * often each cell outcome is seen, so a replicate is one multinomial draw of
  * N over the cell outcomes (probabilities count / N), without a pass over
- * the rows.  Weights scale with the count.
+ * the rows.  The Poisson bootstrap instead weights every battle by an
+ * independent Poisson(1) draw: an outcome seen c times is seen
+ * Poisson(c) times in the replicate.  Weights scale with the count.
  */
 #include <math.h>
 #include <string.h>
 
-#include "binomial.h"
 #include "bt_boot.h"
+#include "poisson.h"
 #include "rng.h"
 
-/* Work space: 3 outcome counts per cell, their total, 3 draws per cell */
-size_t
-bt_resample_consts_size(int ncells)
+/* Header of the work space; the arrays follow, 8-byte aligned */
+typedef struct BtBootWork
 {
-	return (size_t) ncells * 6 + 1;
+	int			mode;
+	int			k3;				/* 3 outcomes per cell */
+	int64_t		total;			/* battles */
+	uint64_t	seedmix;		/* poisson: the seed, mixed */
+	const uint64_t *keys;		/* poisson: cell keys, or NULL */
+} BtBootWork;
+
+#define ALIGN8(x) (((x) + 7) & ~(size_t) 7)
+
+/* Entries of the log(k!) table of the Poisson draws (lgamma beyond) */
+#define BT_LOGFACT 4096
+
+/* Offsets of the arrays of a work space of ncells cells */
+static void
+Layout(int ncells, size_t *counts, size_t *consts, size_t *prob, size_t *alias,
+	   size_t *scratch, size_t *draw, size_t *total)
+{
+	size_t		k3 = (size_t) ncells * 3;
+	size_t		off = ALIGN8(sizeof(BtBootWork)) + sizeof(double) * BT_LOGFACT;
+
+	*counts = off;
+	off += ALIGN8(k3 * sizeof(double));
+	*consts = off;
+	off += ALIGN8(k3 * sizeof(PoissonConsts));
+	*prob = off;
+	off += ALIGN8(k3 * sizeof(double));
+	*alias = off;
+	off += ALIGN8(k3 * sizeof(int32_t));
+	*scratch = off;
+	off += ALIGN8(k3 * sizeof(int32_t));
+	*draw = off;
+	off += ALIGN8(k3 * sizeof(int64_t));
+	*total = off;
 }
 
-/* Record each cell outcome's count and the total number of battles */
-void
-bt_resample_prepare(const BtCell *in, int ncells, double *work)
+/* Bytes of work space for ncells cells */
+size_t
+bt_resample_work_size(int ncells)
 {
-	double		total = 0;
+	size_t		c,
+				k,
+				p,
+				a,
+				s,
+				d,
+				t;
 
+	Layout(ncells, &c, &k, &p, &a, &s, &d, &t);
+	return t;
+}
+
+/* Record the outcome counts and prepare the draws of a scheme */
+void
+bt_resample_prepare(const BtCell *in, int ncells, int mode, const uint64_t *keys,
+					uint64_t seed, void *work)
+{
+	char	   *w = (char *) work;
+	BtBootWork *h = (BtBootWork *) w;
+	size_t		oc,
+				ok,
+				op,
+				oa,
+				os,
+				od,
+				ot;
+	double	   *counts;
+	PoissonConsts *consts;
+	double		total = 0;
+	uint64_t	x = seed;
+
+	Layout(ncells, &oc, &ok, &op, &oa, &os, &od, &ot);
+	counts = (double *) (w + oc);
+	consts = (PoissonConsts *) (w + ok);
 	for (int k = 0; k < ncells; k++)
 	{
-		work[3 * k] = in[k].na;
-		work[3 * k + 1] = in[k].nb;
-		work[3 * k + 2] = in[k].nt;
+		counts[3 * k] = in[k].na;
+		counts[3 * k + 1] = in[k].nb;
+		counts[3 * k + 2] = in[k].nt;
 		total += in[k].na + in[k].nb + in[k].nt;
 	}
-	work[(size_t) ncells * 3] = total;
+	h->mode = mode;
+	h->k3 = 3 * ncells;
+	h->total = (int64_t) llround(total);
+	h->seedmix = pref_splitmix64(&x);
+	h->keys = keys;
+	poisson_logfact_table((double *) (w + ALIGN8(sizeof(BtBootWork))), BT_LOGFACT);
+	if (mode == BT_RESAMPLE_POISSON)
+		for (int i = 0; i < h->k3; i++)
+			poisson_prepare(counts[i], &consts[i]);
+	else if (h->total > 0)
+		poisson_multinomial_prepare(h->total, counts, h->k3, consts, (double *) (w + op),
+									(int32_t *) (w + oa), (int32_t *) (w + os));
 }
 
 /* Uniform draws from the caller's xoshiro stream */
@@ -44,6 +120,24 @@ Uniform(void *state)
 	return pref_rng_uniform((PrefRng *) state);
 }
 
+/* Uniform draws from a splitmix64 stream (one per cell outcome) */
+static double
+SplitmixUniform(void *state)
+{
+	return (double) (pref_splitmix64((uint64_t *) state) >> 11) * 0x1.0p-53;
+}
+
+/* Start of the stream of outcome o of a cell with key in a round */
+static uint64_t
+OutcomeStream(uint64_t seedmix, uint64_t key, int64_t round, int o)
+{
+	uint64_t	s = seedmix ^ key;
+
+	s = pref_splitmix64(&s);
+	s ^= (uint64_t) round * UINT64_C(0xD1B54A32D192ED03) + (uint64_t) o;
+	return pref_splitmix64(&s);
+}
+
 /* Scale a weight by the ratio of new to old count */
 static double
 Scaled(double w, double n_old, int64_t n_new)
@@ -51,14 +145,54 @@ Scaled(double w, double n_old, int64_t n_new)
 	return n_old > 0 ? w * (double) n_new / n_old : 0;
 }
 
-/* Multinomial bootstrap replicate of the cells */
-void
-bt_resample(const BtCell *in, BtCell *out, int ncells, double *work, PrefRng *rng)
+/*
+ * Bootstrap replicate of the cells (multinomial or Poisson, see
+ * bt_boot.h); returns how many outcomes seen in the data are not seen in
+ * the replicate (0: its comparison graph is the data's)
+ */
+int64_t
+bt_resample(const BtCell *in, BtCell *out, int ncells, void *work, PrefRng *rng, int64_t round)
 {
-	size_t		n3 = (size_t) ncells * 3;
-	int64_t    *draw = (int64_t *) (work + n3 + 1);
+	char	   *w = (char *) work;
+	BtBootWork *h = (BtBootWork *) w;
+	size_t		oc,
+				ok,
+				op,
+				oa,
+				os,
+				od,
+				ot;
+	const PoissonConsts *consts;
+	const double *lf = (const double *) (w + ALIGN8(sizeof(BtBootWork)));
+	int64_t    *draw;
+	int64_t		lost = 0;
 
-	multinomial_sample((int64_t) llround(work[n3]), work, (int) n3, draw, Uniform, rng);
+	Layout(ncells, &oc, &ok, &op, &oa, &os, &od, &ot);
+	consts = (const PoissonConsts *) (w + ok);
+	draw = (int64_t *) (w + od);
+	if (h->mode == BT_RESAMPLE_POISSON)
+		for (int k = 0; k < ncells; k++)
+		{
+			uint64_t	key = h->keys ? h->keys[k] : (uint64_t) k;
+
+			for (int o = 0; o < 3; o++)
+			{
+				uint64_t	s;
+
+				if (consts[3 * k + o].lam <= 0)
+				{
+					draw[3 * k + o] = 0;
+					continue;
+				}
+				s = OutcomeStream(h->seedmix, key, round, o);
+				draw[3 * k + o] = poisson_sample(&consts[3 * k + o], lf, BT_LOGFACT, SplitmixUniform, &s);
+			}
+		}
+	else if (h->total > 0)
+		poisson_multinomial_sample(h->total, h->k3, consts, (const double *) (w + op),
+								   (const int32_t *) (w + oa), lf, BT_LOGFACT, draw, Uniform, rng);
+	else
+		memset(draw, 0, sizeof(int64_t) * (size_t) h->k3);
 	for (int k = 0; k < ncells; k++)
 	{
 		const BtCell *c = &in[k];
@@ -71,7 +205,31 @@ bt_resample(const BtCell *in, BtCell *out, int ncells, double *work, PrefRng *rn
 		o->nb = (double) draw[3 * k + 1];
 		o->t = Scaled(c->t, c->nt, draw[3 * k + 2]);
 		o->nt = (double) draw[3 * k + 2];
+		lost += (c->na > 0 && draw[3 * k] == 0) + (c->nb > 0 && draw[3 * k + 1] == 0) +
+			(c->nt > 0 && draw[3 * k + 2] == 0);
 	}
+	return lost;
+}
+
+/* FNV-1a over the bytes, then a splitmix64 finaliser */
+uint64_t
+bt_item_key(const char *bytes, size_t len)
+{
+	uint64_t	h = UINT64_C(0xCBF29CE484222325);
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) bytes[i]) * UINT64_C(0x100000001B3);
+	return pref_splitmix64(&h);
+}
+
+/* Ordered combination of two item keys and the position flag */
+uint64_t
+bt_cell_key(uint64_t ka, uint64_t kb, int pos)
+{
+	uint64_t	s = ka * UINT64_C(0x9E3779B97F4A7C15) + (uint64_t) pos;
+
+	s = pref_splitmix64(&s) ^ kb;
+	return pref_splitmix64(&s);
 }
 
 /* Quantile q of sorted x with linear interpolation */

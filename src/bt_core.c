@@ -17,6 +17,9 @@
 #include "bt_core.h"
 #include "linalg.h"
 
+/* Largest Newton step after which bt_refit keeps the Hessian's factor (chord steps) */
+#define BT_CHORD_FROM 1e-3
+
 /* log(sigmoid(x)), stable */
 static double
 LogSigmoid(double x)
@@ -332,6 +335,70 @@ GradHess(const BtProblem *p, const double *x, double *g, double *H)
 		}
 		H[(size_t) r * np + r] = 1;
 		g[r] = 0;
+	}
+}
+
+/*
+ * Gradient of the negative log-posterior alone (as GradHess computes it;
+ * H is scratch for the models without the fast path)
+ */
+static void
+Grad(const BtProblem *p, const double *x, double *g, double *H)
+{
+	int			np = bt_nparams(p);
+
+	if (!((p->ties == BT_TIES_NONE || p->ties == BT_TIES_HALF) && bt_order_index(p) < 0))
+	{
+		GradHess(p, x, g, H);
+		return;
+	}
+	memset(g, 0, sizeof(double) * np);
+	{
+		double		hf = p->ties == BT_TIES_HALF ? 0.5 : 0.0;
+
+		for (int k = 0; k < p->ncells; k++)
+		{
+			const BtCell *c = &p->cells[k];
+			double		d = x[c->a] - x[c->b],
+						wa = c->wa + hf * c->t,
+						n = wa + c->wb + hf * c->t,
+						e = exp(-fabs(d)),
+						pa = d >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e),
+						gd = wa - n * pa;
+
+			g[c->a] -= gd;
+			g[c->b] += gd;
+		}
+	}
+	if (p->prior > 0)
+		for (int i = 0; i < p->n; i++)
+			g[i] += p->prior * x[i];
+	else
+		g[p->n - 1] = 0;
+}
+
+/*
+ * Solve R^T R x = b in place with the factor R that linalg_cholesky left in
+ * the upper triangle of the row-major n x n matrix a
+ */
+static void
+CholeskySolveFactored(int n, const double *a, double *b)
+{
+	for (int i = 0; i < n; i++)
+	{
+		double		v = b[i];
+
+		for (int k = 0; k < i; k++)
+			v -= a[(size_t) k * n + i] * b[k];
+		b[i] = v / a[(size_t) i * n + i];
+	}
+	for (int i = n - 1; i >= 0; i--)
+	{
+		double		v = b[i];
+
+		for (int k = i + 1; k < n; k++)
+			v -= a[(size_t) i * n + k] * b[k];
+		b[i] = v / a[(size_t) i * n + i];
 	}
 }
 
@@ -801,9 +868,12 @@ bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
 	int			np = bt_nparams(p);
 	size_t		np2 = (size_t) np * np;
 	double	   *H = work,
+			   *Hs = work + np2,	/* Hessian scratch of the chord steps */
 			   *g = work + 3 * np2,
 			   *s = g + np;
-	int			iter;
+	int			iter,
+				chord = 0;
+	double		prev = INFINITY;
 
 	if (p->n < 2 || bt_tie_index(p) >= 0)
 		return BT_BAD_ARG;
@@ -820,11 +890,22 @@ bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
 
 		if (p->interrupt)
 			p->interrupt();
-		GradHess(p, x, g, H);
-		for (int i = 0; i < np; i++)
-			s[i] = -g[i];
-		if (linalg_cholesky_solve_tick(np, 1, H, s, p->interrupt) != LINALG_OK)
-			return BT_NOT_SPD;
+		if (chord)
+		{
+			/* chord step: the new gradient, the last Hessian's factor */
+			Grad(p, x, g, Hs);
+			for (int i = 0; i < np; i++)
+				s[i] = -g[i];
+			CholeskySolveFactored(np, H, s);
+		}
+		else
+		{
+			GradHess(p, x, g, H);
+			for (int i = 0; i < np; i++)
+				s[i] = -g[i];
+			if (linalg_cholesky_solve_tick(np, 1, H, s, p->interrupt) != LINALG_OK)
+				return BT_NOT_SPD;
+		}
 		for (int i = 0; i < np; i++)
 		{
 			if (!isfinite(s[i]))
@@ -833,10 +914,21 @@ bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
 		}
 		if (maxs > 1.0)
 			return BT_NO_PROGRESS;
+		if (chord && maxs > 0.25 * prev)
+		{
+			/* the chord steps do not contract fast: a full Newton step here */
+			chord = 0;
+			prev = INFINITY;
+			continue;
+		}
 		for (int i = 0; i < np; i++)
 			x[i] += s[i];
 		if (maxs < p->tol)
 			break;
+		/* near the solution the Hessian hardly changes: keep its factor */
+		if (maxs < BT_CHORD_FROM)
+			chord = 1;
+		prev = maxs;
 	}
 	if (iter >= p->max_iter)
 		return BT_NO_PROGRESS;

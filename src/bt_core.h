@@ -69,8 +69,11 @@ extern int	bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 
 /*
  * Warm-started plain Newton refit for bootstrap replicates (no-ties models
- * only; no line search, no covariance).  BT_NO_PROGRESS or BT_NOT_SPD: the
- * caller falls back to bt_fit.  work as for bt_fit.
+ * only; no line search, no covariance).  Once a step is below 1e-3 the
+ * Hessian's factor is kept and later steps are chord steps (new gradient,
+ * same factor) while they contract; it stops, as Newton does, after a step
+ * below tol.  BT_NO_PROGRESS or BT_NOT_SPD: the caller falls back to
+ * bt_fit.  work as for bt_fit.
  */
 extern int	bt_refit(const BtProblem *p, double *x, double *work, int *iterations);
 

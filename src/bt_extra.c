@@ -25,6 +25,8 @@
 #include "tally.h"
 
 static const char *const BOOT_SCALE_NAMES[] = {"elo", "logit", NULL};
+/* in the order of BT_RESAMPLE_* */
+static const char *const BOOT_RESAMPLE_NAMES[] = {"multinomial", "poisson", NULL};
 
 /* qsort comparator for doubles */
 static int
@@ -52,15 +54,40 @@ CmpIndexDesc(const void *a, const void *b, void *arg)
 	return x > y ? -1 : x < y ? 1 : 0;
 }
 
-PG_FUNCTION_INFO_V1(pref_bt_bootstrap);
+/*
+ * Cell keys of the Poisson draws: from the text forms of the tally cell's
+ * two items in the tally's own order (first, second), so every tally cell
+ * has its own key even where the fit folds both orders of a pair together
+ * (BtMakeProblem keeps one problem cell per tally cell, in the same order)
+ */
+static uint64_t *
+BootCellKeys(const PrefTally *t, const BtProblem *p)
+{
+	uint64_t   *ik = palloc(sizeof(uint64_t) * Max(t->nitems, 1));
+	uint64_t   *keys = palloc_extended(sizeof(uint64_t) * Max(p->ncells, 1), MCXT_ALLOC_HUGE);
+
+	for (int i = 0; i < t->nitems; i++)
+	{
+		char	   *name = BtItemName(t, i);
+
+		ik[i] = bt_item_key(name, strlen(name));
+		pfree(name);
+	}
+	Assert(p->ncells == t->ncells);
+	for (int k = 0; k < p->ncells; k++)
+		keys[k] = bt_cell_key(ik[t->cells[k].a], ik[t->cells[k].b], 0);
+	pfree(ik);
+	return keys;
+}
 
 /*
- * bt_bootstrap(t, rounds, seed, level, prior, ties, scale, order_effect):
- * per item the full-data rating, the bootstrap standard error, percentile
- * interval, interval-aware rank, rank interval and the rounds used.
+ * bt_bootstrap(t, rounds, seed, level, prior, ties, scale, order_effect
+ * [, resample]): per item the full-data rating, the bootstrap standard
+ * error, percentile interval, interval-aware rank, rank interval and the
+ * rounds used.
  */
-Datum
-pref_bt_bootstrap(PG_FUNCTION_ARGS)
+static Datum
+BtBootstrap(FunctionCallInfo fcinfo, int resample)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	PrefTally  *t = PG_GETARG_TALLY_P(0);
@@ -77,7 +104,8 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 	BtProblem  *p,
 				rp;
 	BtCell	   *cells;
-	double	   *consts;
+	void	   *consts;
+	uint64_t   *keys = NULL;
 	int			n,
 				np,
 				used = 0,
@@ -123,12 +151,15 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 	mm = m->method == BT_METHOD_MM;
 	PrefCheckMemory(2.0 * rounds * n * 8.0 + (mm ? bt_mm_work_size(p) * 8.0 + bt_mm_iwork_size(p) * 4.0
 											  : bt_work_size(p) * 8.0)
-					+ (double) p->ncells * (sizeof(BtCell) + 15 * 8), "pref.bt_bootstrap");
+					+ (double) p->ncells * sizeof(BtCell) + (double) bt_resample_work_size(p->ncells)
+					+ (resample == BT_RESAMPLE_POISSON ? (double) p->ncells * 8 : 0), "pref.bt_bootstrap");
 	theta = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
 	ranks = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
 	cells = palloc_extended(sizeof(BtCell) * Max(p->ncells, 1), MCXT_ALLOC_HUGE);
-	consts = palloc_extended(sizeof(double) * Max(bt_resample_consts_size(p->ncells), 1), MCXT_ALLOC_HUGE);
-	bt_resample_prepare(p->cells, p->ncells, consts);
+	consts = palloc_extended(bt_resample_work_size(p->ncells), MCXT_ALLOC_HUGE);
+	if (resample == BT_RESAMPLE_POISSON)
+		keys = BootCellKeys(t, p);
+	bt_resample_prepare(p->cells, p->ncells, resample, keys, seed, consts);
 	work = palloc_extended(sizeof(double) * (mm ? bt_mm_work_size(p) : bt_work_size(p)), MCXT_ALLOC_HUGE);
 	iwork = mm ? palloc_extended(sizeof(int) * bt_mm_iwork_size(p), MCXT_ALLOC_HUGE) : NULL;
 	if (prior == 0)
@@ -154,9 +185,12 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 					rc;
 		double	   *th = theta + (size_t) used * n;
 
+		int64_t		lost;
+
 		CHECK_FOR_INTERRUPTS();
-		bt_resample(p->cells, cells, p->ncells, consts, &rng);
-		if (prior == 0 && bt_components(&rp, comp, ciwork) > 1)
+		lost = bt_resample(p->cells, cells, p->ncells, consts, &rng, r);
+		/* the data's graph is strongly connected (BtFitTally): check only changed ones */
+		if (prior == 0 && lost > 0 && bt_components(&rp, comp, ciwork) > 1)
 			continue;			/* MLE does not exist in this replicate */
 		/* warm start at the full-data estimate */
 		memcpy(x, BT_THETA(m), sizeof(double) * n);
@@ -261,6 +295,25 @@ pref_bt_bootstrap(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_bt_bootstrap);
+
+/* The 0.1.0 signature (8 arguments): multinomial resampling */
+Datum
+pref_bt_bootstrap(PG_FUNCTION_ARGS)
+{
+	return BtBootstrap(fcinfo, BT_RESAMPLE_MULTINOMIAL);
+}
+
+PG_FUNCTION_INFO_V1(pref_bt_bootstrap_resample);
+
+/* bt_bootstrap with its 9th argument resample ('multinomial' or 'poisson') */
+Datum
+pref_bt_bootstrap_resample(PG_FUNCTION_ARGS)
+{
+	return BtBootstrap(fcinfo, PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(8)),
+											   BOOT_RESAMPLE_NAMES, "resample"));
 }
 
 /*

@@ -2,12 +2,12 @@
 
 CREATE FUNCTION @extschema@.bt_bootstrap(t @extschema@.tally, rounds integer DEFAULT 1000, seed bigint DEFAULT 42,
 	level double precision DEFAULT 0.95, prior double precision DEFAULT 0, ties text DEFAULT 'auto',
-	scale text DEFAULT 'elo', order_effect boolean DEFAULT false)
+	scale text DEFAULT 'elo', order_effect boolean DEFAULT false, resample text DEFAULT 'multinomial')
 	RETURNS TABLE (item text, rating double precision, std_error double precision, lower double precision,
 				   upper double precision, rank integer, rank_lower integer, rank_upper integer, rounds integer)
-	AS 'MODULE_PATHNAME', 'pref_bt_bootstrap' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
-COMMENT ON FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean) IS
-'bootstrap intervals of a Bradley-Terry fit: multinomial resampling of the battles over the tally cells (no pass over the rows), warm-started refits; per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';
+	AS 'MODULE_PATHNAME', 'pref_bt_bootstrap_resample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean, text) IS
+'bootstrap intervals of a Bradley-Terry fit over the tally cells (no pass over the rows), warm-started refits; resample multinomial (the battles resampled with replacement, exact multinomial draw) or poisson (each battle weighted by a Poisson(1) draw, per-cell seeded streams: mergeable across tallies); per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';
 
 CREATE FUNCTION @extschema@.bt_eval_accum(double precision[], @extschema@.bt_model, bigint, bigint) RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'pref_bt_eval_accum_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;

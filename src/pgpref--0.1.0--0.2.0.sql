@@ -2881,3 +2881,63 @@ CREATE AGGREGATE @extschema@.select_greedi(id bigint, embedding double precision
 );
 COMMENT ON AGGREGATE @extschema@.select_greedi(bigint, double precision[], integer, double precision) IS
 'k rows by two-round distributed facility location (GreeDi) with a quality term (lambda 1); bigint[] of ids in pick order (cosine)';
+
+-- ---- issue 15: perfsel (dense facility location in float storage by default; Poisson bootstrap)
+
+-- single_precision now defaults to NULL: dense facility location keeps its
+-- similarity matrix as real unless single_precision => false (same picks,
+-- gains and objectives either way)
+CREATE OR REPLACE FUNCTION @extschema@.select_subset(
+	sql text,
+	k integer,
+	method text DEFAULT 'facility_location',
+	metric text DEFAULT 'cosine',
+	lambda double precision DEFAULT NULL,
+	greedy text DEFAULT 'lazy',
+	epsilon double precision DEFAULT NULL,
+	gamma double precision DEFAULT NULL,
+	seed bigint DEFAULT NULL,
+	initial bigint[] DEFAULT NULL,
+	n_neighbors integer DEFAULT NULL,
+	single_precision boolean DEFAULT NULL,
+	OUT id bigint,
+	OUT pick integer,
+	OUT gain double precision,
+	OUT objective double precision)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pref_select_subset' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 100;
+
+CREATE OR REPLACE FUNCTION @extschema@.select_subset(
+	sql text,
+	k integer,
+	id_type anyelement,
+	method text DEFAULT 'facility_location',
+	metric text DEFAULT 'cosine',
+	lambda double precision DEFAULT NULL,
+	greedy text DEFAULT 'lazy',
+	epsilon double precision DEFAULT NULL,
+	gamma double precision DEFAULT NULL,
+	seed bigint DEFAULT NULL,
+	initial text[] DEFAULT NULL,
+	n_neighbors integer DEFAULT NULL,
+	single_precision boolean DEFAULT NULL,
+	OUT id anyelement,
+	OUT pick integer,
+	OUT gain double precision,
+	OUT objective double precision)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pref_select_subset_any' LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 100;
+
+-- bt_bootstrap gains resample => 'multinomial' | 'poisson' (new C entry
+-- point; the 0.1.0 one stays, with multinomial resampling)
+DROP FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean);
+CREATE FUNCTION @extschema@.bt_bootstrap(t @extschema@.tally, rounds integer DEFAULT 1000, seed bigint DEFAULT 42,
+	level double precision DEFAULT 0.95, prior double precision DEFAULT 0, ties text DEFAULT 'auto',
+	scale text DEFAULT 'elo', order_effect boolean DEFAULT false, resample text DEFAULT 'multinomial')
+	RETURNS TABLE (item text, rating double precision, std_error double precision, lower double precision,
+				   upper double precision, rank integer, rank_lower integer, rank_upper integer, rounds integer)
+	AS 'MODULE_PATHNAME', 'pref_bt_bootstrap_resample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean, text) IS
+'bootstrap intervals of a Bradley-Terry fit over the tally cells (no pass over the rows), warm-started refits; resample multinomial (the battles resampled with replacement, exact multinomial draw) or poisson (each battle weighted by a Poisson(1) draw, per-cell seeded streams: mergeable across tallies); per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';

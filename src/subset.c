@@ -392,7 +392,9 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 	SubsetFLParams flp;
 	const PrefIdMap *ids;
 	int64		n_neighbors = 0;
+	/* NULL (the default): float storage for dense facility location; false: double */
 	bool		single = !PG_ARGISNULL(ARGNO(11)) && PG_GETARG_BOOL(ARGNO(11));
+	bool		double_storage = !PG_ARGISNULL(ARGNO(11)) && !PG_GETARG_BOOL(ARGNO(11));
 
 	sql = TextArg(fcinfo, ARGNO(0), "sql");
 	if (PG_ARGISNULL(ARGNO(1)))
@@ -573,7 +575,13 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 				}
 				else
 				{
-					flp.storage = single ? SUBSET_FL_DENSE_F4 : SUBSET_FL_DENSE;
+					/*
+					 * The float matrix only ranks candidates: every pick is
+					 * settled on exact gains (subset_facility_location), so
+					 * picks, gains and objectives are those of the double
+					 * matrix, bit for bit, at half the memory and traffic.
+					 */
+					flp.storage = double_storage ? SUBSET_FL_DENSE : SUBSET_FL_DENSE_F4;
 					/* stochastic greedy needs no matrix: stream when the dense one does not fit */
 					if (greedy == SUBSET_STOCHASTIC &&
 						need + (double) subset_fl_work(n, sd.d, &flp) > limit)

@@ -113,9 +113,13 @@ extern int	subset_facility_location(const SubsetData *s, const SubsetFLParams *p
 									 const int64_t *init, int64_t ninit, int64_t k,
 									 void *work, SubsetResult *out);
 
-/* Greedy k-center (Gonzalez): first center start (row index) unless init */
+/*
+ * Greedy k-center (Gonzalez): first center start (row index) unless init.
+ * Under l2, when every coordinate is a float, s->x is packed into floats in
+ * place (its contents are not usable as doubles afterwards).
+ */
 extern size_t subset_kcenter_work(int64_t n);
-extern int	subset_kcenter(const SubsetData *s, int64_t start,
+extern int	subset_kcenter(SubsetData *s, int64_t start,
 						   const int64_t *init, int64_t ninit, int64_t k,
 						   void *work, SubsetResult *out);
 

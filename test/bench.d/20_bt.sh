@@ -46,7 +46,8 @@ rat=$(median_ms "SELECT count(*) FROM bench_bt_t, pref.ratings(pref.bradley_terr
 mm=$(median_ms "SELECT pref.bt_summary(pref.bradley_terry(t, 'mm')) FROM bench_bt_t;" 5)
 mmerr=$(psql -X -At -c "SELECT max(abs(a.rating - b.rating)) FROM bench_bt_t, pref.ratings(pref.bradley_terry(t, 'mm'), 'logit') a JOIN pref.ratings(pref.bradley_terry(t), 'logit') b USING (item)")
 echo "bt: fit + model standard errors (pref.ratings) ${rat} ms; MM fit ${mm} ms (max |MM - Newton| ${mmerr})"
-boot=$(median_ms "SELECT count(*) FROM bench_bt_t, pref.bt_bootstrap(t, 1000, 1);" 1)
+boot=$(median_ms "SELECT count(*) FROM bench_bt_t, pref.bt_bootstrap(t, 1000, 1, ties => 'half');" 3)
+pois=$(median_ms "SELECT count(*) FROM bench_bt_t, pref.bt_bootstrap(t, 1000, 1, ties => 'half', resample => 'poisson');" 3)
 psql -X -At -c "SELECT item, std_error FROM bench_bt_t, pref.bt_bootstrap(t, 1000, 1, scale => 'logit')" > /tmp/bt_bench_boot.$$
 psql -X -At -c "SELECT item_a, item_b, a_wins, b_wins FROM bench_bt_t, pref.tally_cells(t)" > /tmp/bt_bench_cells.$$
 pyb=$($PY - /tmp/bt_bench_cells.$$ /tmp/bt_bench_boot.$$ <<'PYEOF'
@@ -82,7 +83,8 @@ PYEOF
 rm -f /tmp/bt_bench_cells.$$ /tmp/bt_bench_boot.$$
 read -r pyms pyper pyrel <<<"$pyb"
 proj=$(awk -v p="$pyper" 'BEGIN { printf "%.0f", p * 1000 }')
-echo "bt: fit + 1,000 bootstrap rounds ${boot} ms ($(awk -v b="$boot" 'BEGIN { printf "%.2f", b / 1000 }') ms/round); scipy pipeline ${pyms} ms for fit + 100 rounds (${pyper} ms/round, 1,000 rounds ~ ${proj} ms: scipy/pgpref x$(ratio "$proj" "$boot")); median |bootstrap SE ratio - 1| ${pyrel}"
+echo "bt: fit + 1,000 Poisson bootstrap rounds (resample => 'poisson') ${pois} ms (scipy multinomial pipeline/pgpref x$(ratio "$proj" "$pois"))"
+echo "bt: fit + 1,000 bootstrap rounds (exact multinomial, median of 3) ${boot} ms ($(awk -v b="$boot" 'BEGIN { printf "%.2f", b / 1000 }') ms/round); scipy pipeline ${pyms} ms for fit + 100 rounds (${pyper} ms/round, 1,000 rounds ~ ${proj} ms: scipy/pgpref x$(ratio "$proj" "$boot")); median |bootstrap SE ratio - 1| ${pyrel}"
 elo=$(median_ms "$SET SELECT pref.elo(w::bigint, l::bigint) FROM bench_bt;" 3)
 echo "bt: pref.elo over 2M rows (table order) ${elo} ms (x$(ratio "$elo" "$floor") floor)"
 psql -X -q -c "DROP TABLE bench_bt" -c "DROP TABLE bench_bt_t" >/dev/null

@@ -1,0 +1,270 @@
+/*
+ * Unit test of src/poisson.c against exact probabilities (lgamma), without
+ * a server: chi-square goodness of fit of Poisson draws for means on both
+ * sides of the inversion / PTRS switch (with and without the log(k!)
+ * table), alias-table frequencies, and the multinomial draw by
+ * Poissonization: sums, zero-weight cells, and each cell's marginal
+ * against its exact Binomial(n, p) law.  Deterministic seeds; prints TAP.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "poisson.h"
+
+/* splitmix64: an independent uniform stream for the test */
+static double
+Unif(void *state)
+{
+	uint64_t   *s = state;
+	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (double) (z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int	ntest = 0;
+static int	nfail = 0;
+
+/* Record one TAP result */
+static void
+Check(int ok, const char *what)
+{
+	ntest++;
+	if (!ok)
+		nfail++;
+	printf("%s %d - %s\n", ok ? "ok" : "not ok", ntest, what);
+}
+
+/* Poisson log pmf */
+static double
+LogPoisson(double lam, int64_t k)
+{
+	return -lam + k * log(lam) - lgamma((double) k + 1);
+}
+
+/* Binomial log pmf */
+static double
+LogBinomial(int64_t n, double p, int64_t k)
+{
+	return lgamma((double) n + 1) - lgamma((double) k + 1) - lgamma((double) (n - k) + 1) +
+		k * log(p) + (n - k) * log1p(-p);
+}
+
+/*
+ * chi-square of counts obs[lo..hi] (plus pooled tails obs[0], obs[nb+1])
+ * against draws * pmf, bins pooled to an expected count of 5; true when
+ * below the upper 1e-6 quantile
+ */
+static int
+ChiOk(const long *obs, const double *expct, int nb, int draws, double *chi_out, int *df_out)
+{
+	double		chi = 0,
+				acc_o = 0,
+				acc_e = 0,
+				inside = 0;
+	int			df = -1;
+	double		crit;
+	double	   *e = (double *) expct;
+
+	for (int b = 1; b <= nb; b++)
+		inside += e[b];
+	e[0] = 0;
+	e[nb + 1] = draws - inside;
+	for (int b = 0; b < nb + 2; b++)
+	{
+		acc_o += obs[b];
+		acc_e += e[b];
+		if (acc_e >= 5 || b == nb + 1)
+		{
+			if (acc_e > 0)
+			{
+				chi += (acc_o - acc_e) * (acc_o - acc_e) / acc_e;
+				df++;
+			}
+			acc_o = acc_e = 0;
+		}
+	}
+	/* Wilson-Hilferty: upper 1e-6 quantile, z = 4.753 */
+	crit = df * pow(1 - 2.0 / (9 * df) + 4.753 * sqrt(2.0 / (9 * df)), 3);
+	*chi_out = chi;
+	*df_out = df;
+	return df > 0 && chi < crit;
+}
+
+/* Poisson(lam) draws against the pmf */
+static void
+ChiPoisson(double lam, int table, uint64_t seed)
+{
+	const int	draws = 2000000;
+	double		sd = sqrt(lam);
+	int64_t		lo = (int64_t) fmax(0, floor(lam - 6 * sd - 2));
+	int64_t		hi = (int64_t) ceil(lam + 6 * sd + 2);
+	int			nb = (int) (hi - lo + 1);
+	long	   *obs = calloc(nb + 2, sizeof(long));
+	double	   *expct = calloc(nb + 2, sizeof(double));
+	double		summ = 0,
+				chi;
+	int			df;
+	char		msg[200];
+	uint64_t	s = seed;
+	PoissonConsts c;
+	static double lf[4096];
+
+	poisson_logfact_table(lf, 4096);
+	poisson_prepare(lam, &c);
+	for (int i = 0; i < draws; i++)
+	{
+		int64_t		x = poisson_sample(&c, table ? lf : NULL, 4096, Unif, &s);
+
+		summ += x;
+		if (x < 0)
+		{
+			Check(0, "negative draw");
+			return;
+		}
+		if (x < lo)
+			obs[0]++;
+		else if (x > hi)
+			obs[nb + 1]++;
+		else
+			obs[x - lo + 1]++;
+	}
+	for (int64_t k = lo; k <= hi; k++)
+		expct[k - lo + 1] = draws * exp(LogPoisson(lam, k));
+	{
+		int			ok = ChiOk(obs, expct, nb, draws, &chi, &df);
+
+		snprintf(msg, sizeof(msg), "Poisson(%g)%s: chi2 %.1f on %d df; mean %.4f", lam,
+				 table ? "" : " without the table", chi, df, summ / draws);
+		Check(ok && fabs(summ / draws - lam) < 6 * sd / sqrt(draws), msg);
+	}
+	free(obs);
+	free(expct);
+}
+
+/* Cell 0 of Multinomial(n, w) by Poissonization against Binomial(n, w0 / sum) */
+static void
+ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed)
+{
+	const int	draws = k > 10 ? 40000 : 300000;
+	PoissonConsts *c = calloc(k, sizeof(PoissonConsts));
+	double	   *prob = calloc(k, sizeof(double));
+	int32_t    *alias = calloc(k, sizeof(int32_t));
+	int32_t    *scratch = calloc(k, sizeof(int32_t));
+	int64_t    *out = calloc(k, sizeof(int64_t));
+	double		tot = 0,
+				p,
+				sd,
+				chi;
+	int64_t		lo,
+				hi;
+	int			nb,
+				df,
+				sums_ok = 1;
+	long	   *obs;
+	double	   *expct;
+	uint64_t	s = seed;
+	char		msg[200];
+	double		t = poisson_multinomial_prepare(n, w, k, c, prob, alias, scratch);
+
+	for (int i = 0; i < k; i++)
+		tot += w[i];
+	p = w[0] / tot;
+	sd = sqrt(n * p * (1 - p));
+	lo = (int64_t) fmax(0, floor(n * p - 6 * sd - 2));
+	hi = (int64_t) fmin((double) n, ceil(n * p + 6 * sd + 2));
+	nb = (int) (hi - lo + 1);
+	obs = calloc(nb + 2, sizeof(long));
+	expct = calloc(nb + 2, sizeof(double));
+	for (int r = 0; r < draws; r++)
+	{
+		int64_t		sum = 0;
+
+		poisson_multinomial_sample(n, k, c, prob, alias, NULL, 0, out, Unif, &s);
+		for (int i = 0; i < k; i++)
+		{
+			sum += out[i];
+			if (w[i] == 0 && out[i] != 0)
+				sums_ok = 0;
+		}
+		if (sum != n)
+			sums_ok = 0;
+		if (out[0] < lo)
+			obs[0]++;
+		else if (out[0] > hi)
+			obs[nb + 1]++;
+		else
+			obs[out[0] - lo + 1]++;
+	}
+	for (int64_t x = lo; x <= hi; x++)
+		expct[x - lo + 1] = draws * exp(LogBinomial(n, p, x));
+	snprintf(msg, sizeof(msg), "Multinomial(%lld, %d cells, Poisson total %.1f): draws sum to n, zero-weight cells 0",
+			 (long long) n, k, t);
+	Check(sums_ok, msg);
+	{
+		int			ok = ChiOk(obs, expct, nb, draws, &chi, &df);
+
+		snprintf(msg, sizeof(msg), "Multinomial(%lld, %d cells): cell 0 ~ Binomial(n, %.4f), chi2 %.1f on %d df",
+				 (long long) n, k, p, chi, df);
+		Check(ok, msg);
+	}
+	free(c);
+	free(prob);
+	free(alias);
+	free(scratch);
+	free(out);
+	free(obs);
+	free(expct);
+}
+
+int
+main(void)
+{
+	static const double w5[5] = {3, 0, 1, 6, 10};
+	double		w300[300];
+	double		prob[5];
+	int32_t		alias[5],
+				scratch[5];
+	long		cnt[5] = {0};
+	uint64_t	s = 11;
+	PoissonConsts z;
+
+	ChiPoisson(0.3, 1, 1);			/* inversion */
+	ChiPoisson(4.0, 1, 2);
+	ChiPoisson(9.99, 1, 3);			/* just below the switch */
+	ChiPoisson(10.0, 1, 4);			/* PTRS from here */
+	ChiPoisson(37.5, 1, 5);
+	ChiPoisson(37.5, 0, 6);			/* lgamma instead of the table */
+	ChiPoisson(3000.0, 1, 7);		/* beyond the table */
+	ChiPoisson(1e6, 1, 8);
+
+	poisson_prepare(0, &z);
+	Check(poisson_sample(&z, NULL, 0, Unif, &s) == 0, "Poisson(0) is 0");
+
+	alias_build(w5, 5, prob, alias, scratch);
+	for (int r = 0; r < 1000000; r++)
+		cnt[alias_sample(prob, alias, 5, Unif, &s)]++;
+	{
+		int			ok = cnt[1] == 0;
+
+		for (int i = 0; i < 5; i++)
+		{
+			double		p = w5[i] / 20.0;
+
+			if (fabs(cnt[i] - 1e6 * p) > 6 * sqrt(1e6 * p * (1 - p)) + 1e-9)
+				ok = 0;
+		}
+		Check(ok, "alias table: frequencies within 6 standard errors, zero weight never drawn");
+	}
+
+	ChiMultinomial(1000, w5, 5, 21);	/* Poisson total plus top-up */
+	ChiMultinomial(6, w5, 5, 22);	/* few draws: categorical only */
+	for (int i = 0; i < 300; i++)
+		w300[i] = (i % 7 == 3) ? 0 : 1 + (i * 37) % 11;
+	ChiMultinomial(50000, w300, 300, 23);
+	printf("1..%d\n", ntest);
+	return nfail ? 1 : 0;
+}
