@@ -7,7 +7,6 @@
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -423,21 +422,6 @@ pref_bt_fit_state_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(BtFitTally(t, 0, 4, false, 100, 1e-10, BT_METHOD_AUTO));
 }
 
-/* Append a double to JSON, null when not finite */
-static void
-AppendNum(StringInfo buf, double x)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	if (!isfinite(x))
-	{
-		appendStringInfoString(buf, "null");
-		return;
-	}
-	double_to_shortest_decimal_buf(x, tmp);
-	appendStringInfoString(buf, tmp);
-}
-
 /* JSON summary of a model; standard errors of tie and order parameters from the tally */
 static char *
 ModelJson(const PrefBtModel *m)
@@ -490,25 +474,25 @@ ModelJson(const PrefBtModel *m)
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"model\": \"%s\", \"items\": %d, \"loglik\": ",
 					 m->kind == BT_KIND_PL ? "plackett_luce" : "bradley_terry", m->nitems);
-	AppendNum(&buf, m->loglik);
+	PrefAppendJsonNumber(&buf, m->loglik);
 	appendStringInfo(&buf, ", \"iterations\": %d, \"converged\": %s, \"rows_used\": " INT64_FORMAT
 					 ", \"rows_skipped\": " INT64_FORMAT ", \"prior\": ",
 					 m->iterations, m->converged ? "true" : "false", rows, t->rows_skipped);
-	AppendNum(&buf, m->prior);
+	PrefAppendJsonNumber(&buf, m->prior);
 	appendStringInfo(&buf, ", \"ties\": \"%s\", \"tie_param\": ", TIES_NAMES[m->ties]);
-	AppendNum(&buf, tp);
+	PrefAppendJsonNumber(&buf, tp);
 	appendStringInfoString(&buf, ", \"tie_param_se\": ");
-	AppendNum(&buf, tpse);
+	PrefAppendJsonNumber(&buf, tpse);
 	appendStringInfoString(&buf, ", \"p_tie_equal\": ");
-	AppendNum(&buf, has_tie ? pr[2] : NAN);
+	PrefAppendJsonNumber(&buf, has_tie ? pr[2] : NAN);
 	appendStringInfoString(&buf, ", \"order_effect\": ");
-	AppendNum(&buf, m->order);
+	PrefAppendJsonNumber(&buf, m->order);
 	appendStringInfoString(&buf, ", \"order_effect_se\": ");
-	AppendNum(&buf, ose);
+	PrefAppendJsonNumber(&buf, ose);
 	appendStringInfoString(&buf, ", \"order_effect_se_robust\": ");
-	AppendNum(&buf, ose_r);
+	PrefAppendJsonNumber(&buf, ose_r);
 	appendStringInfo(&buf, ", \"max_iter\": %d, \"tol\": ", m->max_iter);
-	AppendNum(&buf, m->tol);
+	PrefAppendJsonNumber(&buf, m->tol);
 	appendStringInfo(&buf, ", \"method\": \"%s\", \"key_type\": \"%s\"}",
 					 METHOD_NAMES[m->method], (t->flags & TALLY_TEXT) ? "text" : "bigint");
 	return buf.data;

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "fmgr.h"
 #include "utils/array.h"
@@ -310,4 +311,19 @@ PrefCheckNotNull(FunctionCallInfo fcinfo, int argno, const char *argname)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be NULL", argname)));
+}
+
+/* Append a double to JSON text: its shortest exact decimal, null when not finite */
+void
+PrefAppendJsonNumber(StringInfo buf, double x)
+{
+	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (!isfinite(x))
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	double_to_shortest_decimal_buf(x, tmp);
+	appendStringInfoString(buf, tmp);
 }

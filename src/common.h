@@ -6,6 +6,7 @@
 #define PGPREF_COMMON_H
 
 #include "postgres.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "fmgr.h"
 
@@ -19,6 +20,7 @@ extern void PrefApplyBlasThreads(void);
 
 /* Comma-separated list of a NULL-terminated name list (for hints) */
 extern char *PrefNameList(const char *const *names);
+extern void PrefAppendJsonNumber(StringInfo buf, double x);
 
 /*
  * Parse a text option against a NULL-terminated list of accepted names;

@@ -8,7 +8,6 @@
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -242,21 +241,6 @@ static double
 RngUniform(void *state)
 {
 	return pref_rng_uniform((PrefRng *) state);
-}
-
-/* Append a double to JSON, null when not finite */
-static void
-AppendNum(StringInfo buf, double x)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	if (!isfinite(x))
-	{
-		appendStringInfoString(buf, "null");
-		return;
-	}
-	double_to_shortest_decimal_buf(x, tmp);
-	appendStringInfoString(buf, tmp);
 }
 
 /*
@@ -527,33 +511,33 @@ pref_preference_embedding(PG_FUNCTION_ARGS)
 	/* report */
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"dim\": %d, \"items\": %d, \"loglik\": ", dim, n);
-	AppendNum(&buf, best_ll);
+	PrefAppendJsonNumber(&buf, best_ll);
 	appendStringInfoString(&buf, ", \"bt_loglik\": ");
-	AppendNum(&buf, bt_ok ? bt_ll : NAN);
+	PrefAppendJsonNumber(&buf, bt_ok ? bt_ll : NAN);
 	appendStringInfoString(&buf, ", \"train_log_loss\": ");
-	AppendNum(&buf, wtrain > 0 ? -best_ll / wtrain : NAN);
+	PrefAppendJsonNumber(&buf, wtrain > 0 ? -best_ll / wtrain : NAN);
 	appendStringInfoString(&buf, ", \"bt_train_log_loss\": ");
-	AppendNum(&buf, bt_ok && wtrain > 0 ? -bt_ll / wtrain : NAN);
+	PrefAppendJsonNumber(&buf, bt_ok && wtrain > 0 ? -bt_ll / wtrain : NAN);
 	s = palloc(sizeof(double) * Max(ntest, 1));
 	for (int k = 0; k < ntest; k++)
 		s[k] = embed_score(best + (size_t) test[k].a * dim, best + (size_t) test[k].b * dim, dim);
 	appendStringInfoString(&buf, ", \"heldout_log_loss\": ");
-	AppendNum(&buf, ntest > 0 ? intrans_log_loss(s, test, ntest) : NAN);
+	PrefAppendJsonNumber(&buf, ntest > 0 ? intrans_log_loss(s, test, ntest) : NAN);
 	for (int k = 0; k < ntest; k++)
 		s[k] = theta[test[k].a] - theta[test[k].b];
 	appendStringInfoString(&buf, ", \"bt_heldout_log_loss\": ");
-	AppendNum(&buf, ntest > 0 && bt_ok ? intrans_log_loss(s, test, ntest) : NAN);
+	PrefAppendJsonNumber(&buf, ntest > 0 && bt_ok ? intrans_log_loss(s, test, ntest) : NAN);
 	appendStringInfoString(&buf, ", \"train_weight\": ");
-	AppendNum(&buf, wtrain);
+	PrefAppendJsonNumber(&buf, wtrain);
 	appendStringInfoString(&buf, ", \"heldout_weight\": ");
-	AppendNum(&buf, wtest);
+	PrefAppendJsonNumber(&buf, wtest);
 	appendStringInfo(&buf, ", \"iterations\": %d, \"total_iterations\": %d, \"converged\": %s, \"restarts\": %d, \"seed\": " INT64_FORMAT ", \"prior\": ",
 					 best_iter, total_iter, best_conv ? "true" : "false", restarts, seed);
-	AppendNum(&buf, prior);
+	PrefAppendJsonNumber(&buf, prior);
 	appendStringInfoString(&buf, ", \"holdout\": ");
-	AppendNum(&buf, holdout);
+	PrefAppendJsonNumber(&buf, holdout);
 	appendStringInfo(&buf, ", \"ties\": \"%s\", \"max_iter\": %d, \"tol\": ", EMBED_TIES_NAMES[ties], max_iter);
-	AppendNum(&buf, tol);
+	PrefAppendJsonNumber(&buf, tol);
 	appendStringInfo(&buf, ", \"key_type\": \"%s\", \"embedding\": {", (t->flags & TALLY_TEXT) ? "text" : "bigint");
 	for (int i = 0; i < n; i++)
 	{
@@ -566,7 +550,7 @@ pref_preference_embedding(PG_FUNCTION_ARGS)
 		{
 			if (d > 0)
 				appendStringInfoString(&buf, ", ");
-			AppendNum(&buf, best[(size_t) i * dim + d]);
+			PrefAppendJsonNumber(&buf, best[(size_t) i * dim + d]);
 		}
 		appendStringInfoChar(&buf, ']');
 	}

@@ -13,7 +13,6 @@
 #include <limits.h>
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -80,21 +79,6 @@ static int
 CompareNames(const void *x, const void *y)
 {
 	return strcmp(((const LcName *) x)->s, ((const LcName *) y)->s);
-}
-
-/* Append a double to JSON, null when not finite */
-static void
-AppendNum(StringInfo buf, double x)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	if (!isfinite(x))
-	{
-		appendStringInfoString(buf, "null");
-		return;
-	}
-	double_to_shortest_decimal_buf(x, tmp);
-	appendStringInfoString(buf, tmp);
 }
 
 /* Append an id: a JSON number for integer ids, else a JSON string */
@@ -451,29 +435,29 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 	/* ---- emit ---- */
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"k\": %d, \"loglik\": ", k);
-	AppendNum(&buf, r.loglik);
+	PrefAppendJsonNumber(&buf, r.loglik);
 	appendStringInfoString(&buf, ", \"objective\": ");
-	AppendNum(&buf, r.objective);
+	PrefAppendJsonNumber(&buf, r.objective);
 	appendStringInfoString(&buf, ", \"bic\": ");
-	AppendNum(&buf, bic);
+	PrefAppendJsonNumber(&buf, bic);
 	appendStringInfo(&buf, ", \"parameters\": %d, \"iterations\": %d, \"total_iterations\": %d, \"converged\": %s, "
 					 "\"restart\": %d, \"restarts\": %d, \"seed\": " INT64_FORMAT ", \"ties\": \"%s\", \"prior\": ",
 					 nparam, r.iterations, r.total_iterations, r.converged ? "true" : "false", r.best_restart + 1,
 					 restarts, seed, BT_TIES_NAMES[ties]);
-	AppendNum(&buf, prior);
+	PrefAppendJsonNumber(&buf, prior);
 	appendStringInfo(&buf, ", \"items\": %d, \"annotators\": %d, \"rows_used\": " INT64_FORMAT
 					 ", \"rows_skipped\": " INT64_FORMAT ", \"restart_objectives\": [",
 					 n, nann, used, skipped);
 	for (int i = 0; i < restarts; i++)
 	{
 		appendStringInfoString(&buf, i ? ", " : "");
-		AppendNum(&buf, r.restart_obj[i]);
+		PrefAppendJsonNumber(&buf, r.restart_obj[i]);
 	}
 	appendStringInfoString(&buf, "], \"loglik_trace\": [");
 	for (int i = 0; i < r.ntrace; i++)
 	{
 		appendStringInfoString(&buf, i ? ", " : "");
-		AppendNum(&buf, r.trace[i]);
+		PrefAppendJsonNumber(&buf, r.trace[i]);
 	}
 	appendStringInfoString(&buf, "], \"classes\": [");
 	for (int c = 0; c < k; c++)
@@ -482,18 +466,18 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 				   *se = r.se + (size_t) c * np;
 
 		appendStringInfo(&buf, "%s{\"class\": %d, \"share\": ", c ? ", " : "", c + 1);
-		AppendNum(&buf, r.share[c]);
+		PrefAppendJsonNumber(&buf, r.share[c]);
 		appendStringInfoString(&buf, ", \"tie_parameter\": ");
-		AppendNum(&buf, np > n ? x[n] : NAN);
+		PrefAppendJsonNumber(&buf, np > n ? x[n] : NAN);
 		appendStringInfoString(&buf, ", \"ratings\": [");
 		for (int i = 0; i < n; i++)
 		{
 			appendStringInfoString(&buf, i ? ", {\"item\": " : "{\"item\": ");
 			AppendId(&buf, int_items, int_items ? item_keys[i] : 0, int_items ? NULL : item_names[i]);
 			appendStringInfoString(&buf, ", \"rating\": ");
-			AppendNum(&buf, x[i]);
+			PrefAppendJsonNumber(&buf, x[i]);
 			appendStringInfoString(&buf, ", \"std_error\": ");
-			AppendNum(&buf, se[i]);
+			PrefAppendJsonNumber(&buf, se[i]);
 			appendStringInfoChar(&buf, '}');
 		}
 		appendStringInfoString(&buf, "]}");
@@ -514,7 +498,7 @@ pref_latent_class_bt(PG_FUNCTION_ARGS)
 		for (int c = 0; c < k; c++)
 		{
 			appendStringInfoString(&buf, c ? ", " : "");
-			AppendNum(&buf, pr[c]);
+			PrefAppendJsonNumber(&buf, pr[c]);
 		}
 		appendStringInfoString(&buf, "]}");
 	}
