@@ -705,28 +705,39 @@ SortedRows(PrefQueryResult *res, int64 **keys_out)
 	return x;
 }
 
+/* Buffers of the in-memory Lloyd passes (bounded assignment) */
+typedef struct LloydBuffers
+{
+	int		   *label;			/* n */
+	double	   *dist;			/* n */
+	double	   *lower;			/* n */
+	double	   *work;			/* kmeans_bounded_work(k, d) */
+	int		   *iwork;			/* KMEANS_BLOCK_ROWS */
+	int64		nfull;			/* rows assigned in full, all passes */
+} LloydBuffers;
+
 /*
  * One Lloyd pass over n rows in memory against c (k x d, norms csq):
- * per-centroid sums and counts and the inertia, in blocks as the aggregate
+ * per-centroid sums and counts and the inertia.  The labels and distances
+ * are those of the aggregate's blocks (kmeans_assign_bounded skips only
+ * rows whose centroid provably stays); the sums and the inertia add the
+ * rows in row order as the aggregate does, so the results are bit-identical.
+ * c_old: the previous pass's centroids, NULL on the first pass.
  */
 static double
 LloydPass(int64 n, int d, int k, int metric, const double *x, const double *c,
-		  const double *csq, double *sums, int64 *counts, int *label, double *dist,
-		  double *work)
+		  const double *csq, const double *c_old, double *sums, int64 *counts,
+		  LloydBuffers *lb)
 {
 	double		inertia = 0;
 
 	memset(sums, 0, sizeof(double) * (Size) k * d);
 	memset(counts, 0, sizeof(int64) * k);
 	PrefApplyBlasThreads();
-	for (int64 i = 0; i < n; i += KMEANS_BLOCK_ROWS)
-	{
-		int			b = (int) Min((int64) KMEANS_BLOCK_ROWS, n - i);
-
-		CHECK_FOR_INTERRUPTS();
-		kmeans_assign_block(b, d, k, metric, x + (Size) i * d, c, csq, label, dist, work);
-		kmeans_accumulate(b, d, x + (Size) i * d, label, dist, sums, counts, &inertia);
-	}
+	lb->nfull += kmeans_assign_bounded(n, d, k, metric, x, c, csq, c_old, lb->label, lb->dist,
+									   lb->lower, lb->work, lb->iwork, KmeansTick, NULL);
+	CHECK_FOR_INTERRUPTS();
+	kmeans_accumulate(n, d, x, lb->label, lb->dist, sums, counts, &inertia);
 	return inertia;
 }
 
@@ -783,11 +794,10 @@ pref_kmeans(PG_FUNCTION_ARGS)
 			   *newc,
 			   *csq,
 			   *sums,
-			   *dist,
 			   *work,
 			   *hist;
 	int64	   *counts;
-	int		   *label;
+	LloydBuffers lb;
 	TupleDesc	tupdesc;
 	Datum		values[8];
 	bool		nulls[8] = {false};
@@ -835,7 +845,8 @@ pref_kmeans(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("kmeans: k (%d) exceeds the number of rows (" INT64_FORMAT ")", k, n)));
 	KmeansCheckSize(k, d, what);
-	PrefCheckMemory(8.0 * n * (d + 3.0) + 8.0 * (double) (max_iter + 1), what);
+	PrefCheckMemory(8.0 * n * (d + 6.0) + 8.0 * (double) (max_iter + 1) +
+					8.0 * (double) kmeans_bounded_work(k, d), what);
 	x = SortedRows(res, &keys);
 	pfree(PREF_QUERY_VECTOR(res, 1));
 	if (metric == KMEANS_COSINE)
@@ -875,8 +886,12 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	csq = palloc(sizeof(double) * k);
 	sums = palloc(sizeof(double) * (Size) k * d);
 	counts = palloc(sizeof(int64) * k);
-	label = palloc(sizeof(int) * KMEANS_BLOCK_ROWS);
-	dist = palloc(sizeof(double) * KMEANS_BLOCK_ROWS);
+	lb.label = palloc_extended(sizeof(int) * (Size) n, MCXT_ALLOC_HUGE);
+	lb.dist = palloc_extended(sizeof(double) * (Size) n, MCXT_ALLOC_HUGE);
+	lb.lower = palloc_extended(sizeof(double) * (Size) n, MCXT_ALLOC_HUGE);
+	lb.work = palloc_extended(sizeof(double) * kmeans_bounded_work(k, d), MCXT_ALLOC_HUGE);
+	lb.iwork = palloc(sizeof(int) * KMEANS_BLOCK_ROWS);
+	lb.nfull = 0;
 	hist = palloc(sizeof(double) * (max_iter + 1));
 	tol_scaled = tol > 0 ? tol * MeanVariance(n, d, x) : 0;
 	start = last = GetCurrentTimestamp();
@@ -888,7 +903,7 @@ pref_kmeans(PG_FUNCTION_ARGS)
 		TimestampTz now;
 
 		kmeans_sqnorms(k, d, c, csq);
-		hist[iter] = LloydPass(n, d, k, metric, x, c, csq, sums, counts, label, dist, work);
+		hist[iter] = LloydPass(n, d, k, metric, x, c, csq, iter > 0 ? newc : NULL, sums, counts, &lb);
 		shift = kmeans_update(k, d, metric, c, sums, counts, newc);
 		tmp = c;
 		c = newc;
@@ -910,7 +925,9 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	}
 	/* the inertia and sizes of the returned centroids */
 	kmeans_sqnorms(k, d, c, csq);
-	hist[iter] = LloydPass(n, d, k, metric, x, c, csq, sums, counts, label, dist, work);
+	hist[iter] = LloydPass(n, d, k, metric, x, c, csq, newc, sums, counts, &lb);
+	elog(DEBUG1, "%s: %d passes, " INT64_FORMAT " of " INT64_FORMAT " row assignments computed in full",
+		 what, iter + 1, lb.nfull, n * (iter + 1));
 
 	values[0] = PointerGetDatum(Float8Array(c, k, d));
 	values[1] = PointerGetDatum(Int8Array(counts, k));

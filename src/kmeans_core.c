@@ -17,6 +17,18 @@ MetricDist(int metric, double sq)
 	return metric == KMEANS_COSINE ? 0.5 * sq : sq;
 }
 
+/*
+ * Relative slack of the bounds of kmeans_assign_bounded: (d + 16) epsilon,
+ * over twice the relative error bound gamma_(d+6) of linalg_det_sqdist (a
+ * sum of d non-negative terms, each of relative error 3u) plus a few
+ * roundings of a bound
+ */
+static inline double
+KmeansSlack(int d)
+{
+	return (d + 16.0) * DBL_EPSILON;
+}
+
 /* Squared norms of the rows of c */
 void
 kmeans_sqnorms(int k, int d, const double *c, double *csq)
@@ -52,13 +64,17 @@ kmeans_assign_work(int k)
  * BLAS value csq - 2 x.c is within (d + 2) u (|x|^2 + max |c|^2) of the
  * exact one; we use four times that (and the scalar kernel's own error is
  * of the same order), so the exact nearest centroid is always re-checked.
+ * When lower is not NULL, lower[i] receives a lower bound on the exact
+ * Euclidean distance of row i to every centroid but label[i] (see
+ * KmeansSecondBound); the labels and distances do not depend on it.
  */
-void
-kmeans_assign_block(int n, int d, int k, int metric, const double *x,
-					const double *c, const double *csq,
-					int *label, double *dist, double *work)
+static void
+AssignBlock(int n, int d, int k, int metric, const double *x,
+			const double *c, const double *csq,
+			int *label, double *dist, double *lower, double *work)
 {
 	double		cmax = 0;
+	double		slack = KmeansSlack(d);
 
 	for (int j = 0; j < k; j++)
 		if (csq[j] > cmax)
@@ -101,7 +117,194 @@ kmeans_assign_block(int n, int d, int k, int metric, const double *x,
 		}
 		label[i] = arg;
 		dist[i] = MetricDist(metric, exact_best);
+		if (lower != NULL)
+		{
+			/*
+			 * Second pass over the block row: the smallest lower bound on
+			 * |x - c_j|^2 over j != arg.  BLAS values give xsq + a - 2 tol
+			 * (twice the margin the candidate test relies on); re-checked
+			 * centroids give e (1 - slack) when that is larger.
+			 */
+			double		m = INFINITY;
+
+			for (int j = 0; j < k; j++)
+			{
+				double		lb;
+
+				if (j == arg)
+					continue;
+				lb = xsq + (csq[j] - 2.0 * g[j]) - 2.0 * tol;
+				if (lb < m)
+				{
+					double		a = csq[j] - 2.0 * g[j];
+
+					if (a <= best + 2.0 * tol)
+					{
+						double		e = linalg_det_sqdist(d, xi, c + (size_t) j * d) * (1.0 - slack);
+
+						if (e > lb)
+							lb = e;
+					}
+					if (lb < m)
+						m = lb;
+				}
+			}
+			lower[i] = m > 0 ? sqrt(m) * (1.0 - slack) : 0.0;
+		}
 	}
+}
+
+/* Plain blocked assignment (the aggregate's path) */
+void
+kmeans_assign_block(int n, int d, int k, int metric, const double *x,
+					const double *c, const double *csq,
+					int *label, double *dist, double *work)
+{
+	AssignBlock(n, d, k, metric, x, c, csq, label, dist, NULL, work);
+}
+
+/* Bounds scratch: KMEANS_BLOCK_ROWS x (k + d + 3) doubles and 2 k doubles */
+size_t
+kmeans_bounded_work(int k, int d)
+{
+	return (size_t) KMEANS_BLOCK_ROWS * (k + d + 3) + 2 * (size_t) k;
+}
+
+/* Assign the gathered rows in full and scatter label, dist and lower */
+static void
+FlushGathered(int nb, int d, int k, int metric, const double *c, const double *csq,
+			  const int64_t *idx, double *rows, int *label, double *dist, double *lower,
+			  double *dots, double *bdist, double *blower, int *blabel)
+{
+	AssignBlock(nb, d, k, metric, rows, c, csq, blabel, bdist, blower, dots);
+	for (int r = 0; r < nb; r++)
+	{
+		label[idx[r]] = blabel[r];
+		dist[idx[r]] = bdist[r];
+		lower[idx[r]] = blower[r];
+	}
+}
+
+/*
+ * Bounded assignment of all n rows (Hamerly 2010), see kmeans_core.h.
+ * Exact Euclidean distances: delta(x, c) of the stored doubles.  After a
+ * pass, lower[i] <= delta(x_i, c_j) for every j != label[i].  Centroid j
+ * then moves by at most move[j] (an upper bound), so lower[i] minus the
+ * largest move of another centroid bounds the new distances; a second bound
+ * is sep[a] - delta(x_i, c_a), sep[a] being a lower bound on the distance
+ * from c_a to the nearest other centroid.  With e = det_sqdist(x_i, c_a)
+ * (the value the full path would compute and report), a row keeps a when
+ * B^2 (1 - slack) > e for the larger bound B: then every other centroid's
+ * deterministic distance exceeds e strictly (its relative error is below
+ * slack / 2), so the full path would pick a too, ties included.  Every bound
+ * is rounded towards safety by a factor 1 -/+ slack (KmeansSlack: (d + 16)
+ * epsilon, more than twice the deterministic kernel's relative error bound
+ * plus the rounding of the few operations on a bound).
+ */
+int64_t
+kmeans_assign_bounded(int64_t n, int d, int k, int metric, const double *x,
+					  const double *c, const double *csq, const double *c_old,
+					  int *label, double *dist, double *lower, double *work,
+					  int *iwork, kmeans_tick_fn tick, void *tick_arg)
+{
+	double	   *dots = work;
+	double	   *rows = dots + (size_t) KMEANS_BLOCK_ROWS * k;
+	double	   *bdist = rows + (size_t) KMEANS_BLOCK_ROWS * d;
+	double	   *blower = bdist + KMEANS_BLOCK_ROWS;
+	double	   *idxd = blower + KMEANS_BLOCK_ROWS;
+	double	   *move = idxd + KMEANS_BLOCK_ROWS;
+	double	   *sep = move + k;
+	int64_t    *idx = (int64_t *) idxd;
+	int		   *blabel = iwork;
+	double		slack = KmeansSlack(d),
+				move1 = 0,
+				move2 = 0;
+	int			jmove1 = -1,
+				nb = 0;
+	int64_t		nfull = 0;
+
+	if (c_old == NULL)
+	{
+		/* no bounds yet: every row in full, in blocks */
+		for (int64_t i = 0; i < n; i += KMEANS_BLOCK_ROWS)
+		{
+			int			b = (int) (n - i < KMEANS_BLOCK_ROWS ? n - i : KMEANS_BLOCK_ROWS);
+
+			if (tick)
+				tick(tick_arg);
+			AssignBlock(b, d, k, metric, x + (size_t) i * d, c, csq, label + i,
+						dist + i, lower + i, dots);
+		}
+		return n;
+	}
+
+	/* upper bounds on the moves: the largest and the second largest */
+	for (int j = 0; j < k; j++)
+	{
+		double		m = sqrt(linalg_det_sqdist(d, c + (size_t) j * d, c_old + (size_t) j * d)) * (1.0 + slack);
+
+		move[j] = m;
+		if (m > move1)
+		{
+			move2 = move1;
+			move1 = m;
+			jmove1 = j;
+		}
+		else if (m > move2)
+			move2 = m;
+	}
+	/* lower bounds on the distance from each centroid to its nearest other */
+	for (int j = 0; j < k; j++)
+		sep[j] = INFINITY;
+	for (int j = 0; j < k; j++)
+		for (int l = j + 1; l < k; l++)
+		{
+			double		s = sqrt(linalg_det_sqdist(d, c + (size_t) j * d, c + (size_t) l * d)) * (1.0 - slack);
+
+			if (s < sep[j])
+				sep[j] = s;
+			if (s < sep[l])
+				sep[l] = s;
+		}
+
+	for (int64_t i = 0; i < n; i++)
+	{
+		const double *xi = x + (size_t) i * d;
+		int			a = label[i];
+		double		shrink = a == jmove1 ? move2 : move1,
+					lb = (lower[i] - shrink) * (1.0 - slack),
+					e,
+					sb;
+
+		if (tick && (i & 4095) == 0)
+			tick(tick_arg);
+		if (!(lb > 0))
+			lb = 0;
+		e = linalg_det_sqdist(d, xi, c + (size_t) a * d);
+		sb = (sep[a] - sqrt(e) * (1.0 + slack)) * (1.0 - slack);
+		if (sb > lb)
+			lb = sb;
+		if (lb * lb * (1.0 - slack) > e)
+		{
+			dist[i] = MetricDist(metric, e);
+			lower[i] = lb;
+			continue;
+		}
+		/* the bounds cannot decide: assign in full with the next block */
+		memcpy(rows + (size_t) nb * d, xi, sizeof(double) * d);
+		idx[nb++] = i;
+		nfull++;
+		if (nb == KMEANS_BLOCK_ROWS)
+		{
+			FlushGathered(nb, d, k, metric, c, csq, idx, rows, label, dist, lower,
+						  dots, bdist, blower, blabel);
+			nb = 0;
+		}
+	}
+	if (nb > 0)
+		FlushGathered(nb, d, k, metric, c, csq, idx, rows, label, dist, lower,
+					  dots, bdist, blower, blabel);
+	return nfull;
 }
 
 /* One row against every centroid with the deterministic kernel */

@@ -51,6 +51,23 @@ extern void kmeans_assign_block(int n, int d, int k, int metric, const double *x
 								const double *c, const double *csq,
 								int *label, double *dist, double *work);
 
+/*
+ * Nearest centroid of each of the n rows of x with the same labels and
+ * distances as kmeans_assign_block, skipping the rows whose centroid
+ * provably cannot change (Hamerly's bounds, rounded conservatively; see
+ * kmeans_core.c).  label, dist and lower: n each.  c_old NULL: every row is
+ * assigned in full and lower is filled.  Otherwise label and lower must
+ * hold the previous call's results against the centroids c_old (same k and
+ * d), and only the rows the bounds cannot decide go to the BLAS blocks.
+ * work: kmeans_bounded_work(k, d) doubles; iwork: KMEANS_BLOCK_ROWS ints.
+ * Returns the number of rows assigned in full.
+ */
+extern size_t kmeans_bounded_work(int k, int d);
+extern int64_t kmeans_assign_bounded(int64_t n, int d, int k, int metric, const double *x,
+									 const double *c, const double *csq, const double *c_old,
+									 int *label, double *dist, double *lower, double *work,
+									 int *iwork, kmeans_tick_fn tick, void *tick_arg);
+
 /* Nearest centroid of one row by the deterministic kernel alone (same answer) */
 extern int	kmeans_nearest(int d, int k, int metric, const double *x, const double *c,
 						   double *dist);
