@@ -18,6 +18,11 @@ CREATE TABLE kmb_grid AS
 SELECT row_number() OVER () AS id, ARRAY[i * 0.1, j * 0.1]::float8[] AS x
 FROM generate_series(-20, 20) i, generate_series(-20, 20) j, generate_series(1, 2) dup;
 CREATE TABLE kmb_grid_nz AS SELECT * FROM kmb_grid WHERE x <> '{0,0}';
+-- blobs scaled by 1e100 (bounds used) and 1e150 (beyond 1e140: every row in full)
+CREATE TABLE kmb_e100 AS SELECT id, ARRAY(SELECT v * 1e100 FROM unnest(x) WITH ORDINALITY u(v, o) ORDER BY o) AS x
+FROM kmb_blobs WHERE id <= 3000;
+CREATE TABLE kmb_e150 AS SELECT id, ARRAY(SELECT v * 1e150 FROM unnest(x) WITH ORDINALITY u(v, o) ORDER BY o) AS x
+FROM kmb_blobs WHERE id <= 3000;
 
 -- n plain passes (ordered aggregate: the rows in id order, as pref.kmeans reads them)
 CREATE FUNCTION kmb_passes(tbl text, m text, c0 float8[], n int)
@@ -36,9 +41,9 @@ BEGIN
 	END LOOP;
 END $$;
 
--- pref.kmeans (bounded passes) against the plain passes: every inertia of the
--- history, the returned centroids (those the last plain pass started from) and
--- the sizes, all bit-identical
+-- pref.kmeans (bounded passes) against the plain passes from c0 (NULL: the
+-- first k rows): every inertia of the history, the returned centroids (those
+-- the last plain pass started from) and the sizes, all bit-identical
 CREATE FUNCTION kmb_compare(tbl text, m text, k int, c0 float8[], max_iter int)
 RETURNS TABLE (iterations int, history_identical boolean, history_close boolean, centroids_identical boolean,
 	sizes_identical boolean)
@@ -46,6 +51,10 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	r record;
 BEGIN
+	IF c0 IS NULL THEN  -- the first k rows by id
+		EXECUTE format('SELECT array_agg(x ORDER BY id) FROM (SELECT id, x FROM %I ORDER BY id LIMIT $1) s', tbl)
+			INTO c0 USING k;
+	END IF;
 	EXECUTE format('SELECT * FROM pref.kmeans(%L, $1, max_iter => $2, tol => 0, metric => $3, init => $4)',
 		format('SELECT id, x FROM %I', tbl)) INTO r USING k, max_iter, m, c0;
 	iterations := r.iterations;
@@ -61,10 +70,10 @@ END $$;
 -- blobs, l2 and cosine, from the first k rows: many passes, most rows skipped
 SELECT 'blobs' AS data, m AS metric, c.*
 FROM unnest(ARRAY['l2', 'cosine']) m,
-	LATERAL kmb_compare('kmb_blobs', m, 30, (SELECT array_agg(x ORDER BY id) FROM kmb_blobs WHERE id <= 30), 25) c;
+	LATERAL kmb_compare('kmb_blobs', m, 30, NULL, 25) c;
 -- run to convergence (tol 0: until no centroid moves)
 SELECT 'blobs' AS data, c.*, r.converged
-FROM kmb_compare('kmb_blobs', 'l2', 8, (SELECT array_agg(x ORDER BY id) FROM kmb_blobs WHERE id <= 8), 200) c,
+FROM kmb_compare('kmb_blobs', 'l2', 8, NULL, 200) c,
 	pref.kmeans('SELECT id, x FROM kmb_blobs', 8, max_iter => 200, tol => 0,
 		init => (SELECT array_agg(x ORDER BY id) FROM kmb_blobs WHERE id <= 8)) r;
 -- a grid of duplicate rows with exact ties between centroids (ties go to the lower number)
@@ -72,6 +81,10 @@ SELECT 'grid' AS data, m AS metric, c.*
 FROM unnest(ARRAY['l2', 'cosine']) m,
 	LATERAL kmb_compare(CASE m WHEN 'l2' THEN 'kmb_grid' ELSE 'kmb_grid_nz' END, m, 5,
 		'{{-1,0},{1,0},{0,1},{0,-1},{1,1}}', 10) c;
+-- huge values
+SELECT t AS data, c.*
+FROM unnest(ARRAY['kmb_e100', 'kmb_e150']) t,
+	LATERAL kmb_compare(t, 'l2', 10, NULL, 12) c;
 -- one centroid
 SELECT 'one' AS data, c.* FROM kmb_compare('kmb_grid', 'l2', 1, '{{3,3}}', 3) c;
 -- from the centroids of a seeded run's first pass (k-means++ seeds)
@@ -81,4 +94,4 @@ FROM pref.kmeans('SELECT id, x FROM kmb_blobs', 12, max_iter => 1, tol => 0, see
 
 DROP FUNCTION kmb_compare(text, text, int, float8[], int);
 DROP FUNCTION kmb_passes(text, text, float8[], int);
-DROP TABLE kmb_blobs, kmb_grid, kmb_grid_nz;
+DROP TABLE kmb_blobs, kmb_grid, kmb_grid_nz, kmb_e100, kmb_e150;

@@ -785,7 +785,8 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	int			metric,
 				d,
 				iter = 0;
-	bool		converged = false;
+	bool		converged = false,
+				rows_safe;
 	PrefQueryResult *res;
 	int64		n,
 			   *keys;
@@ -892,6 +893,7 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	lb.work = palloc_extended(sizeof(double) * kmeans_bounded_work(k, d), MCXT_ALLOC_HUGE);
 	lb.iwork = palloc(sizeof(int) * KMEANS_BLOCK_ROWS);
 	lb.nfull = 0;
+	rows_safe = kmeans_bounds_safe(n * d, x);
 	hist = palloc(sizeof(double) * (max_iter + 1));
 	tol_scaled = tol > 0 ? tol * MeanVariance(n, d, x) : 0;
 	start = last = GetCurrentTimestamp();
@@ -903,7 +905,8 @@ pref_kmeans(PG_FUNCTION_ARGS)
 		TimestampTz now;
 
 		kmeans_sqnorms(k, d, c, csq);
-		hist[iter] = LloydPass(n, d, k, metric, x, c, csq, iter > 0 ? newc : NULL, sums, counts, &lb);
+		hist[iter] = LloydPass(n, d, k, metric, x, c, csq, iter > 0 && rows_safe ? newc : NULL,
+							   sums, counts, &lb);
 		shift = kmeans_update(k, d, metric, c, sums, counts, newc);
 		tmp = c;
 		c = newc;
@@ -925,7 +928,7 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	}
 	/* the inertia and sizes of the returned centroids */
 	kmeans_sqnorms(k, d, c, csq);
-	hist[iter] = LloydPass(n, d, k, metric, x, c, csq, newc, sums, counts, &lb);
+	hist[iter] = LloydPass(n, d, k, metric, x, c, csq, rows_safe ? newc : NULL, sums, counts, &lb);
 	elog(DEBUG1, "%s: %d passes, " INT64_FORMAT " of " INT64_FORMAT " row assignments computed in full",
 		 what, iter + 1, lb.nfull, n * (iter + 1));
 

@@ -170,6 +170,19 @@ kmeans_bounded_work(int k, int d)
 	return (size_t) KMEANS_BLOCK_ROWS * (k + d + 3) + 2 * (size_t) k;
 }
 
+/*
+ * Whether the n values are all within KMEANS_BOUNDS_MAX in magnitude, so
+ * that no distance, norm or BLAS value of the bounds overflows
+ */
+int
+kmeans_bounds_safe(int64_t n, const double *v)
+{
+	for (int64_t i = 0; i < n; i++)
+		if (!(fabs(v[i]) <= KMEANS_BOUNDS_MAX))
+			return 0;
+	return 1;
+}
+
 /* Assign the gathered rows in full and scatter label, dist and lower */
 static void
 FlushGathered(int nb, int d, int k, int metric, const double *c, const double *csq,
@@ -223,6 +236,9 @@ kmeans_assign_bounded(int64_t n, int d, int k, int metric, const double *x,
 				nb = 0;
 	int64_t		nfull = 0;
 
+	if (c_old != NULL && !(kmeans_bounds_safe((int64_t) k * d, c) &&
+						   kmeans_bounds_safe((int64_t) k * d, c_old)))
+		c_old = NULL;
 	if (c_old == NULL)
 	{
 		/* no bounds yet: every row in full, in blocks */

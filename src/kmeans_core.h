@@ -59,10 +59,20 @@ extern void kmeans_assign_block(int n, int d, int k, int metric, const double *x
  * assigned in full and lower is filled.  Otherwise label and lower must
  * hold the previous call's results against the centroids c_old (same k and
  * d), and only the rows the bounds cannot decide go to the BLAS blocks.
+ * The rows must pass kmeans_bounds_safe (else pass c_old NULL).
  * work: kmeans_bounded_work(k, d) doubles; iwork: KMEANS_BLOCK_ROWS ints.
  * Returns the number of rows assigned in full.
  */
 extern size_t kmeans_bounded_work(int k, int d);
+
+/*
+ * The bounds are used only when every row and centroid value is at most
+ * KMEANS_BOUNDS_MAX in magnitude (nothing overflows; the rows are checked
+ * by the caller with kmeans_bounds_safe, the centroids by
+ * kmeans_assign_bounded); otherwise every row is assigned in full.
+ */
+#define KMEANS_BOUNDS_MAX	1e140
+extern int	kmeans_bounds_safe(int64_t n, const double *v);
 extern int64_t kmeans_assign_bounded(int64_t n, int d, int k, int metric, const double *x,
 									 const double *c, const double *csq, const double *c_old,
 									 int *label, double *dist, double *lower, double *work,
