@@ -16,7 +16,8 @@
  *
  * pref.kmeans reads an inner query (id, embedding) once, sorts it by id,
  * seeds with k-means++ (or takes initial centroids) and runs the same
- * passes in memory.
+ * passes in memory, skipping the rows whose centroid provably stays
+ * (kmeans_assign_bounded): the same results bit for bit.
  */
 #include "postgres.h"
 

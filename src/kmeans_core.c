@@ -66,7 +66,7 @@ kmeans_assign_work(int k)
  * of the same order), so the exact nearest centroid is always re-checked.
  * When lower is not NULL, lower[i] receives a lower bound on the exact
  * Euclidean distance of row i to every centroid but label[i] (see
- * KmeansSecondBound); the labels and distances do not depend on it.
+ * the comment in the loop); the labels and distances do not depend on it.
  */
 static void
 AssignBlock(int n, int d, int k, int metric, const double *x,

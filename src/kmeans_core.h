@@ -10,6 +10,8 @@
  * deterministic scalar kernel (linalg_det_sqdist), and the assignment and
  * the distance reported are those of the re-check, ties to the smaller
  * centroid index.  An assignment never depends on BLAS rounding.
+ * kmeans_assign_bounded gives the same assignments while skipping, with
+ * Hamerly's bounds, the rows whose centroid provably cannot change.
  *
  * Metric cosine: the glue passes unit-length rows and centroids; the
  * distance is 1 - cos = |x - c|^2 / 2 and the update normalises the mean
