@@ -180,6 +180,7 @@ INSERT INTO null_sweep_sample (func, arg, type, value) VALUES
 	('pref.kmeans%', 'centroids', 'double precision[]', 'ARRAY[[0.5, 1.5, 2.5], [1, 0, 1]]::float8[]'),
 	('pref.kmeans(%', 'init', 'double precision[]', 'ARRAY[[0, 0, 0], [1, 1, 1]]::float8[]'),
 	('pref.kmeans%', 'metric', 'text', '''l2'''),
+	('pref.kmeans(%', 'seeding', 'text', '''k-means++'''),
 	('pref.kmeans(%', 'sql', 'text', '''SELECT id, embedding FROM null_sweep_emb''');
 
 -- Aggregates whose documented value over no rows is not NULL

@@ -45,6 +45,11 @@
 
 static const char *const metric_names[] = {"l2", "cosine", NULL};
 
+/* pref.kmeans seeding option */
+#define SEEDING_PP		0
+#define SEEDING_PAR		1
+static const char *const seeding_names[] = {"k-means++", "k-means||", NULL};
+
 typedef struct KmeansState
 {
 	int			metric;			/* KMEANS_L2 or KMEANS_COSINE */
@@ -742,6 +747,40 @@ LloydPass(int64 n, int d, int k, int metric, const double *x, const double *c,
 	return inertia;
 }
 
+/*
+ * k-means|| seeding with its buffers (freed before the passes); returns
+ * the core's code
+ */
+static int
+ParSeed(int64 n, int d, int k, int metric, const double *x, uint64 seed, double *c)
+{
+	KmeansParWork w;
+	int			rc;
+
+	PrefCheckMemory(32.0 * n + 8.0 * KMEANS_BLOCK_ROWS * (d + KMEANS_BLOCK_ROWS + 3), "kmeans");
+	w.d2 = palloc_extended(sizeof(double) * (Size) n, MCXT_ALLOC_HUGE);
+	w.owner = palloc_extended(sizeof(int64) * (Size) n, MCXT_ALLOC_HUGE);
+	w.cand = palloc_extended(sizeof(int64) * (Size) n, MCXT_ALLOC_HUGE);
+	w.wt = palloc_extended(sizeof(double) * (Size) n, MCXT_ALLOC_HUGE);
+	w.cx = palloc(sizeof(double) * KMEANS_BLOCK_ROWS * d);
+	w.csq = palloc(sizeof(double) * KMEANS_BLOCK_ROWS);
+	w.dots = palloc(sizeof(double) * kmeans_assign_work(KMEANS_BLOCK_ROWS));
+	w.dist = palloc(sizeof(double) * KMEANS_BLOCK_ROWS);
+	w.label = palloc(sizeof(int) * KMEANS_BLOCK_ROWS);
+	PrefApplyBlasThreads();
+	rc = kmeans_par_seed(n, d, k, metric, x, seed, c, &w, KmeansTick, NULL);
+	pfree(w.d2);
+	pfree(w.owner);
+	pfree(w.cand);
+	pfree(w.wt);
+	pfree(w.cx);
+	pfree(w.csq);
+	pfree(w.dots);
+	pfree(w.dist);
+	pfree(w.label);
+	return rc;
+}
+
 /* Mean per-dimension variance of the rows (scales tol, as scikit-learn) */
 static double
 MeanVariance(int64 n, int d, const double *x)
@@ -763,7 +802,7 @@ MeanVariance(int64 n, int d, const double *x)
 PG_FUNCTION_INFO_V1(pref_kmeans);
 
 /*
- * pref.kmeans(sql, k, max_iter, tol, seed, metric, init) -> (centroids,
+ * pref.kmeans(sql, k, max_iter, tol, seed, metric, init, seeding) -> (centroids,
  * sizes, inertia, inertia_history, iterations, converged, n_rows,
  * n_skipped).  Rows are read once and sorted by id; Lloyd passes run until
  * the total squared centroid shift is at most tol times the mean
@@ -784,6 +823,7 @@ pref_kmeans(PG_FUNCTION_ARGS)
 				tol_scaled;
 	int64		seed;
 	int			metric,
+				seeding,
 				d,
 				iter = 0;
 	bool		converged = false,
@@ -812,6 +852,8 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	PrefCheckNotNull(fcinfo, 3, "tol");
 	PrefCheckNotNull(fcinfo, 4, "seed");
 	metric = MetricArg(fcinfo, 5);
+	PrefCheckNotNull(fcinfo, 7, "seeding");
+	seeding = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(7)), seeding_names, "seeding");
 	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	k = PG_GETARG_INT32(1);
 	max_iter = PG_GETARG_INT32(2);
@@ -876,8 +918,15 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	}
 	else
 	{
+		int			rc = KMEANS_FEW_DISTINCT;
+
 		c = palloc(sizeof(double) * (Size) k * d);
-		if (kmeans_pp_seed(n, d, k, metric, x, (uint64) seed, c, work, KmeansTick, NULL) != KMEANS_OK)
+		if (seeding == SEEDING_PAR)
+			rc = ParSeed(n, d, k, metric, x, (uint64) seed, c);
+		/* k-means|| candidates with fewer than k distinct rows: k-means++ */
+		if (rc != KMEANS_OK)
+			rc = kmeans_pp_seed(n, d, k, metric, x, (uint64) seed, c, work, KmeansTick, NULL);
+		if (rc != KMEANS_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("kmeans: fewer than k = %d distinct rows", k),

@@ -118,10 +118,10 @@ COMMENT ON FUNCTION @extschema@.kmeans_assign(double precision[], double precisi
 
 CREATE FUNCTION @extschema@.kmeans(sql text, k integer, max_iter integer DEFAULT 100,
 	tol double precision DEFAULT 1e-4, seed bigint DEFAULT 0, metric text DEFAULT 'l2',
-	init double precision[] DEFAULT NULL,
+	init double precision[] DEFAULT NULL, seeding text DEFAULT 'k-means++',
 	OUT centroids double precision[], OUT sizes bigint[], OUT inertia double precision,
 	OUT inertia_history double precision[], OUT iterations integer, OUT converged boolean,
 	OUT n_rows bigint, OUT n_skipped bigint)
 	AS 'MODULE_PATHNAME', 'pref_kmeans' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION @extschema@.kmeans(text, integer, integer, double precision, bigint, text, double precision[]) IS
-'k-means of the inner query''s (id, embedding) rows: k-means++ seeding (seed) or init, Lloyd passes until the squared centroid shift is at most tol times the mean variance or max_iter; centroids (k x d), sizes, final inertia and inertia per pass';
+COMMENT ON FUNCTION @extschema@.kmeans(text, integer, integer, double precision, bigint, text, double precision[], text) IS
+'k-means of the inner query''s (id, embedding) rows: seeding k-means++ or k-means|| (seed), or init; Lloyd passes (rows whose centroid provably stays are skipped, same results) until the squared centroid shift is at most tol times the mean variance or max_iter; centroids (k x d), sizes, final inertia and inertia per pass';

@@ -449,3 +449,145 @@ kmeans_pp_seed(int64_t n, int d, int k, int metric, const double *x,
 	}
 	return KMEANS_OK;
 }
+
+/*
+ * D^2 (in the metric's units) and owner of every row against the
+ * candidates cand[from..to): chunks of at most KMEANS_BLOCK_ROWS
+ * candidates, BLAS blocks with the exact re-check (kmeans_assign_block), a
+ * row moving to a candidate only when strictly nearer (earlier wins ties)
+ */
+static void
+ParUpdate(int64_t n, int d, int metric, const double *x, const int64_t *cand,
+		  int64_t from, int64_t to, double *d2, int64_t *owner, KmeansParWork *w,
+		  kmeans_tick_fn tick, void *tick_arg)
+{
+	for (int64_t j0 = from; j0 < to; j0 += KMEANS_BLOCK_ROWS)
+	{
+		int			kc = (int) (to - j0 < KMEANS_BLOCK_ROWS ? to - j0 : KMEANS_BLOCK_ROWS);
+
+		for (int j = 0; j < kc; j++)
+			memcpy(w->cx + (size_t) j * d, x + (size_t) cand[j0 + j] * d, sizeof(double) * d);
+		kmeans_sqnorms(kc, d, w->cx, w->csq);
+		for (int64_t i = 0; i < n; i += KMEANS_BLOCK_ROWS)
+		{
+			int			b = (int) (n - i < KMEANS_BLOCK_ROWS ? n - i : KMEANS_BLOCK_ROWS);
+
+			if (tick)
+				tick(tick_arg);
+			kmeans_assign_block(b, d, kc, metric, x + (size_t) i * d, w->cx, w->csq,
+								w->label, w->dist, w->dots);
+			for (int r = 0; r < b; r++)
+				if (w->dist[r] < d2[i + r])
+				{
+					d2[i + r] = w->dist[r];
+					owner[i + r] = j0 + w->label[r];
+				}
+		}
+	}
+}
+
+/*
+ * k-means|| (Bahmani et al. 2012), see kmeans_core.h: one uniform row, then
+ * rounds in which every row becomes a candidate independently with
+ * probability min(1, 2k D^2 / sum D^2) (one uniform draw per row per round,
+ * in row order), D^2 updated after each round; at least KMEANS_PAR_ROUNDS
+ * rounds and until there are k candidates (or no row is left with D^2 > 0).
+ * Each candidate is weighted by the rows nearest to it, and k-means++ on
+ * the weighted candidates picks the k centroids.
+ */
+int
+kmeans_par_seed(int64_t n, int d, int k, int metric, const double *x,
+				uint64_t seed, double *c, KmeansParWork *w,
+				kmeans_tick_fn tick, void *tick_arg)
+{
+	PrefRng		rng;
+	int64_t		m = 0,
+				first;
+	double		ell = 2.0 * k;
+	double	   *d2 = w->d2;
+	int64_t    *owner = w->owner;
+	int64_t    *cand = w->cand;
+	double	   *wt = w->wt;
+	int			chosen = 0;
+
+	pref_rng_seed(&rng, seed);
+	first = (int64_t) floor(pref_rng_uniform(&rng) * (double) n);
+	if (first >= n)
+		first = n - 1;
+	cand[m++] = first;
+	for (int64_t i = 0; i < n; i++)
+		d2[i] = INFINITY;
+	ParUpdate(n, d, metric, x, cand, 0, 1, d2, owner, w, tick, tick_arg);
+	for (int round = 0; round < KMEANS_PAR_ROUNDS || m < k; round++)
+	{
+		double		psi = 0;
+		int64_t		before = m;
+
+		for (int64_t i = 0; i < n; i++)
+			psi += d2[i];
+		if (!(psi > 0) || round >= 4 * KMEANS_PAR_ROUNDS)
+			break;
+		for (int64_t i = 0; i < n; i++)
+		{
+			double		u = pref_rng_uniform(&rng);
+
+			if (d2[i] > 0 && u * psi < ell * d2[i])
+				cand[m++] = i;
+		}
+		ParUpdate(n, d, metric, x, cand, before, m, d2, owner, w, tick, tick_arg);
+	}
+
+	/* weights: rows per candidate */
+	for (int64_t j = 0; j < m; j++)
+		wt[j] = 0;
+	for (int64_t i = 0; i < n; i++)
+		wt[owner[i]] += 1.0;
+
+	/* weighted k-means++ over the candidates (d2 reused for them) */
+	for (int64_t j = 0; j < m; j++)
+		d2[j] = INFINITY;
+	for (;;)
+	{
+		double		total = 0,
+					u,
+					cum = 0;
+		int64_t		pick = -1,
+					last = -1;
+
+		for (int64_t j = 0; j < m; j++)
+		{
+			double		p = chosen == 0 ? 1.0 : d2[j];
+
+			total += wt[j] * p;
+		}
+		if (!(total > 0))
+			return KMEANS_FEW_DISTINCT;
+		u = pref_rng_uniform(&rng) * total;
+		for (int64_t j = 0; j < m; j++)
+		{
+			double		p = wt[j] * (chosen == 0 ? 1.0 : d2[j]);
+
+			if (!(p > 0))
+				continue;
+			last = j;
+			cum += p;
+			if (cum > u)
+			{
+				pick = j;
+				break;
+			}
+		}
+		if (pick < 0)
+			pick = last;
+		memcpy(c + (size_t) chosen * d, x + (size_t) cand[pick] * d, sizeof(double) * d);
+		if (++chosen == k)
+			return KMEANS_OK;
+		for (int64_t j = 0; j < m; j++)
+		{
+			double		e = linalg_det_sqdist(d, x + (size_t) cand[j] * d, c + (size_t) (chosen - 1) * d);
+
+			if (e < d2[j])
+				d2[j] = e;
+		}
+	}
+}

@@ -109,4 +109,33 @@ extern int	kmeans_pp_seed(int64_t n, int d, int k, int metric, const double *x,
 						   uint64_t seed, double *c, double *work,
 						   kmeans_tick_fn tick, void *tick_arg);
 
+/* Rounds of k-means|| (at least; more while fewer than k candidates) */
+#define KMEANS_PAR_ROUNDS	5
+
+/* Buffers of kmeans_par_seed, all caller-provided */
+typedef struct KmeansParWork
+{
+	double	   *d2;				/* n */
+	int64_t    *owner;			/* n */
+	int64_t    *cand;			/* n */
+	double	   *wt;				/* n */
+	double	   *cx;				/* KMEANS_BLOCK_ROWS x d */
+	double	   *csq;			/* KMEANS_BLOCK_ROWS */
+	double	   *dots;			/* kmeans_assign_work(KMEANS_BLOCK_ROWS) */
+	double	   *dist;			/* KMEANS_BLOCK_ROWS */
+	int		   *label;			/* KMEANS_BLOCK_ROWS */
+} KmeansParWork;
+
+/*
+ * k-means|| seeding (Bahmani et al. 2012) of k centroids from the n rows
+ * of x: oversampling rounds (2k expected candidates each, distances by
+ * BLAS blocks with the exact re-check), candidates weighted by their
+ * nearest rows, then weighted k-means++ on the candidates; seeded.  Every
+ * centroid is a row of x.  Returns KMEANS_FEW_DISTINCT when the candidates
+ * hold fewer than k distinct rows.
+ */
+extern int	kmeans_par_seed(int64_t n, int d, int k, int metric, const double *x,
+							uint64_t seed, double *c, KmeansParWork *w,
+							kmeans_tick_fn tick, void *tick_arg);
+
 #endif							/* PGPREF_KMEANS_CORE_H */

@@ -2941,3 +2941,16 @@ CREATE FUNCTION @extschema@.bt_bootstrap(t @extschema@.tally, rounds integer DEF
 	AS 'MODULE_PATHNAME', 'pref_bt_bootstrap_resample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean, text) IS
 'bootstrap intervals of a Bradley-Terry fit over the tally cells (no pass over the rows), warm-started refits; resample multinomial (the battles resampled with replacement, exact multinomial draw) or poisson (each battle weighted by a Poisson(1) draw, per-cell seeded streams: mergeable across tallies); per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';
+
+-- ---- issue 15: kmeans seeding
+-- pref.kmeans gains seeding => 'k-means++' | 'k-means||' (src/kmeans.sql)
+DROP FUNCTION @extschema@.kmeans(text, integer, integer, double precision, bigint, text, double precision[]);
+CREATE FUNCTION @extschema@.kmeans(sql text, k integer, max_iter integer DEFAULT 100,
+	tol double precision DEFAULT 1e-4, seed bigint DEFAULT 0, metric text DEFAULT 'l2',
+	init double precision[] DEFAULT NULL, seeding text DEFAULT 'k-means++',
+	OUT centroids double precision[], OUT sizes bigint[], OUT inertia double precision,
+	OUT inertia_history double precision[], OUT iterations integer, OUT converged boolean,
+	OUT n_rows bigint, OUT n_skipped bigint)
+	AS 'MODULE_PATHNAME', 'pref_kmeans' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.kmeans(text, integer, integer, double precision, bigint, text, double precision[], text) IS
+'k-means of the inner query''s (id, embedding) rows: seeding k-means++ or k-means|| (seed), or init; Lloyd passes (rows whose centroid provably stays are skipped, same results) until the squared centroid shift is at most tol times the mean variance or max_iter; centroids (k x d), sizes, final inertia and inertia per pass';
