@@ -554,6 +554,8 @@ kmeans_par_seed(int64_t n, int d, int k, int metric, const double *x,
 		int64_t		pick = -1,
 					last = -1;
 
+		if (tick)
+			tick(tick_arg);
 		for (int64_t j = 0; j < m; j++)
 		{
 			double		p = chosen == 0 ? 1.0 : d2[j];
