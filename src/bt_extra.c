@@ -123,7 +123,8 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 				mm;
 	double	   *x,
 			   *theta,			/* rounds x n */
-			   *work;
+			   *work,
+			   *factor = NULL;	/* the full-data Hessian's factor (no-ties Newton refits) */
 	int		   *iwork,
 			   *comp = NULL,
 			   *ciwork = NULL;
@@ -147,7 +148,8 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 	PrefCheckMemory(2.0 * rounds * n * 8.0 + (mm ? bt_mm_work_size(p) * 8.0 + bt_mm_iwork_size(p) * 4.0
 											  : bt_work_size(p) * 8.0)
 					+ (double) p->ncells * sizeof(BtCell) + (double) bt_resample_work_size(p->ncells)
-					+ (resample == BT_RESAMPLE_POISSON ? (double) p->ncells * 8 : 0), "pref.bt_bootstrap");
+					+ (resample == BT_RESAMPLE_POISSON ? (double) p->ncells * 8 : 0)
+					+ (mm ? 0 : (double) np * np * 8.0), "pref.bt_bootstrap");
 	theta = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
 	cells = palloc_extended(sizeof(BtCell) * Max(p->ncells, 1), MCXT_ALLOC_HUGE);
 	consts = palloc_extended(bt_resample_work_size(p->ncells), MCXT_ALLOC_HUGE);
@@ -165,6 +167,16 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 	if (!mm)
 		PrefApplyBlasThreads();
 
+	if (!mm && bt_tie_index(p) < 0)
+	{
+		/* every replicate's refit starts with chord steps on the full-data Hessian */
+		factor = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
+		memcpy(x, BT_THETA(m), sizeof(double) * n);
+		if (bt_order_index(p) >= 0)
+			x[bt_order_index(p)] = m->order;
+		if (bt_refit_factor(p, x, factor, work) != BT_OK)
+			factor = NULL;
+	}
 	pref_rng_seed(&rng, seed);
 	rp = *p;
 	rp.cells = cells;
@@ -195,7 +207,7 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 		else
 		{
 			/* plain Newton from the warm start; the safeguarded fit if it balks */
-			rc = bt_tie_index(&rp) < 0 ? bt_refit(&rp, x, work, &iters) : BT_BAD_ARG;
+			rc = bt_tie_index(&rp) < 0 ? bt_refit(&rp, x, factor, work, &iters) : BT_BAD_ARG;
 			conv = rc == BT_OK;
 			if (rc != BT_OK)
 			{
