@@ -42,7 +42,7 @@ enum
 	W_SCRATCH,					/* k3 ints */
 	W_DRAW,						/* k3 int64 */
 	W_WHICH,					/* multinomial: k3 ints, the inversion table of each mean */
-	W_TABS,						/* k3 PoissonTable */
+	W_TABS,						/* poisson_tables_hash_size / 2 PoissonTable */
 	W_CDF,						/* poisson_tables_cap doubles */
 	W_GUIDE,					/* poisson_tables_cap ints */
 	W_HASH,						/* poisson_tables_hash_size ints */
@@ -55,11 +55,12 @@ Layout(int ncells, size_t *off)
 {
 	size_t		k3 = (size_t) ncells * 3;
 	size_t		cap = (size_t) poisson_tables_cap((int) k3);
+	size_t		hsize = (size_t) poisson_tables_hash_size((int) k3);
 	size_t		bytes[W_END] = {
 		k3 * sizeof(double), k3 * sizeof(PoissonConsts), k3 * sizeof(double),
 		k3 * sizeof(int32_t), k3 * sizeof(int32_t), k3 * sizeof(int64_t),
-		k3 * sizeof(int32_t), k3 * sizeof(PoissonTable), cap * sizeof(double),
-		cap * sizeof(int32_t), (size_t) poisson_tables_hash_size((int) k3) * sizeof(int32_t)
+		k3 * sizeof(int32_t), hsize / 2 * sizeof(PoissonTable), cap * sizeof(double),
+		cap * sizeof(int32_t), hsize * sizeof(int32_t)
 	};
 
 	off[0] = ALIGN8(sizeof(BtBootWork)) + sizeof(double) * BT_LOGFACT;

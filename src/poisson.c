@@ -170,20 +170,20 @@ alias_sample(const double *prob, const int32_t *alias, int k, UniformFn unif, vo
 	return u - (double) i < prob[i] ? i : alias[i];
 }
 
-/* Pool entries for the tables of k means: room for a few hundred distinct means */
+/* Pool entries for the tables of k means: room for a few hundred distinct means, at most 2^20 */
 int
 poisson_tables_cap(int k)
 {
-	return 16384 + (k < (1 << 26) ? 4 * k : 1 << 28);
+	return k < ((1 << 20) - 16384) / 4 ? 16384 + 4 * k : 1 << 20;
 }
 
-/* Slots of the hash of distinct means: a power of two at least 2 k */
+/* Slots of the hash of distinct means: a power of two at least 2 k, at most 2^17 */
 int
 poisson_tables_hash_size(int k)
 {
 	int			h = 16;
 
-	while (h < 2 * k && h < (1 << 30))
+	while (h < 2 * k && h < (1 << 17))
 		h *= 2;
 	return h;
 }
@@ -261,7 +261,8 @@ void
 poisson_tables_prepare(const PoissonConsts *consts, int k, PoissonTables *t)
 {
 	int			hsize = poisson_tables_hash_size(k),
-				used = 0;
+				used = 0,
+				distinct = 0;
 
 	t->ntab = 0;
 	for (int h = 0; h < hsize; h++)
@@ -283,7 +284,10 @@ poisson_tables_prepare(const PoissonConsts *consts, int k, PoissonTables *t)
 			t->which[i] = t->which[t->hash[h]];
 			continue;
 		}
+		if (distinct >= hsize / 2)
+			continue;			/* the hash is half full: no more tables */
 		t->hash[h] = i;
+		distinct++;
 		len = TableLen(lam);
 		if (len > t->cap - used)
 			continue;			/* no room: this mean draws by PTRS */

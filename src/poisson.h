@@ -58,9 +58,10 @@ extern int	alias_sample(const double *prob, const int32_t *alias, int k, Uniform
  * least j with u < cdf[j], searched from guide[floor(u len)]: about one
  * comparison.  Means of the same value
  * share one table.  The caller provides the arrays: which[k] (the table
- * of each mean, -1: none), tables of at most k entries (start, len,
- * guide start), a pool of cap cdf doubles and cap guide ints
- * (poisson_tables_cap) and the scratch of the preparation.
+ * of each mean, -1: none), the tables (start and length in the pools),
+ * a pool of cap cdf doubles and cap guide ints (poisson_tables_cap) and
+ * the hash of the preparation; the pool and the hash are bounded (2^20
+ * entries, 2^16 distinct means), so means beyond them draw otherwise.
  */
 #define POISSON_TABLE_MAX_MEAN 1024.0
 
@@ -73,7 +74,7 @@ typedef struct PoissonTable
 typedef struct PoissonTables
 {
 	int32_t    *which;			/* [k] table of mean i, -1: none */
-	PoissonTable *tab;			/* [k] at most */
+	PoissonTable *tab;			/* [poisson_tables_hash_size(k) / 2] at most */
 	double	   *cdf;			/* [cap] */
 	int32_t    *guide;			/* [cap] */
 	int32_t    *hash;			/* [poisson_tables_hash_size(k)] scratch */

@@ -101,7 +101,7 @@ NewTables(int k, int cap)
 	PoissonTables *t = calloc(1, sizeof(PoissonTables));
 
 	t->which = calloc(k, sizeof(int32_t));
-	t->tab = calloc(k, sizeof(PoissonTable));
+	t->tab = calloc(poisson_tables_hash_size(k) / 2, sizeof(PoissonTable));
 	t->cap = cap > 0 ? cap : poisson_tables_cap(k);
 	t->cdf = calloc(t->cap, sizeof(double));
 	t->guide = calloc(t->cap, sizeof(int32_t));
@@ -336,6 +336,35 @@ main(void)
 			  "inversion tables: a mean without room in the pool has none");
 		FreeTables(tb);
 		FreeTables(small);
+	}
+
+	/* 300,000 distinct means: the pool and the hash stay bounded, the rest have no table */
+	{
+		const int	k = 300000;
+		PoissonConsts *cm = calloc(k, sizeof(PoissonConsts));
+		PoissonTables *tb = NewTables(k, 0);
+		int			ok = 1,
+					with = 0;
+		int64_t		used = 0;
+
+		for (int i = 0; i < k; i++)
+			poisson_prepare(0.5 + i * (1000.0 / k), &cm[i]);
+		poisson_tables_prepare(cm, k, tb);
+		for (int i = 0; i < tb->ntab; i++)
+			used += tb->tab[i].len;
+		for (int i = 0; i < k; i++)
+			if (tb->which[i] >= 0)
+			{
+				const PoissonTable *x = &tb->tab[tb->which[i]];
+
+				with++;
+				ok &= tb->which[i] < tb->ntab && x->len > cm[i].lam && tb->cdf[x->start + x->len - 1] == 1;
+			}
+		Check(ok && with == tb->ntab && with > 1000 && with < k && used <= tb->cap && tb->cap == 1 << 20 &&
+			  tb->ntab <= poisson_tables_hash_size(k) / 2,
+			  "inversion tables: 300,000 distinct means fill a pool of 2^20 entries, the others have none");
+		free(cm);
+		FreeTables(tb);
 	}
 
 	ChiMultinomial(1000, w5, 5, 21, -1);	/* Poisson total plus top-up */
