@@ -169,43 +169,43 @@ CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what, 
 /*
  * Store a real[] of a column read with single = true as floats, with the
  * checks of PrefCopyVector (the floats are the values themselves, so
- * nothing is rounded)
+ * nothing is rounded): one copy, then a pass for non-finite values
  */
 static void
 StoreSingle(PrefQueryResult *res, const PrefQueryColumn *col, int c, Datum d,
 			int64 row, int64 qrow, const char *what)
 {
 	ArrayType  *arr = DatumGetArrayTypeP(d);
-	float	   *out = PREF_QUERY_SINGLE(res, c) + (Size) row * res->dim[c];
+	int			dim = res->dim[c];
+	float	   *out = PREF_QUERY_SINGLE(res, c) + (Size) row * dim;
 	int			n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
 	int			st = PREF_VEC_OK,
 				bad = -1;
-	const char *where = psprintf(" in row " INT64_FORMAT " of the query of %s", qrow, what);
+	bool		finite = true;
 
 	if (ARR_NDIM(arr) > 1)
 		st = PREF_VEC_MULTIDIM;
-	else if (array_contains_nulls(arr))
+	else if (ARR_HASNULL(arr) && array_contains_nulls(arr))
 		st = PREF_VEC_NULLS;
-	else if (n != res->dim[c])
+	else if (n != dim)
 		st = PREF_VEC_DIM;
 	else
 	{
-		const float *src = (const float *) ARR_DATA_PTR(arr);
-
-		for (int i = 0; i < n; i++)
+		memcpy(out, ARR_DATA_PTR(arr), sizeof(float) * dim);
+		/* branch-free over the row; locate the element only on failure */
+		for (int i = 0; i < dim; i++)
+			finite &= isfinite(out[i]) != 0;
+		if (!finite)
 		{
-			if (!isfinite(src[i]))
-			{
-				st = PREF_VEC_NONFINITE;
-				bad = i;
-				break;
-			}
-			out[i] = src[i];
+			for (bad = 0; isfinite(out[bad]); bad++)
+				;
+			st = PREF_VEC_NONFINITE;
 		}
 	}
 	if (st != PREF_VEC_OK)
-		PrefVectorError(st, col->name, where, res->dim[c], n,
-						bad >= 0 ? ((const float *) ARR_DATA_PTR(arr))[bad] : 0, bad);
+		PrefVectorError(st, col->name,
+						psprintf(" in row " INT64_FORMAT " of the query of %s", qrow, what),
+						dim, n, bad >= 0 ? ((const float *) ARR_DATA_PTR(arr))[bad] : 0, bad);
 }
 
 /* Convert one non-NULL datum of column c into the result arrays */
@@ -396,6 +396,179 @@ BuildIdMap(PrefQueryResult *res, int c, Datum *raw, Oid typid, Oid outtype, cons
 	return map;
 }
 
+/* Stable ascending order of n int64 keys: LSD radix sort, 8 bits a pass */
+int64 *
+PrefSortOrder(const int64 *key, int64 n)
+{
+	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	uint64	   *ka,
+			   *kb;
+	int64	   *ob;
+	int64	   *count;
+	bool		sorted = true;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		order[i] = i;
+		if (i > 0 && key[i] < key[i - 1])
+			sorted = false;
+	}
+	if (sorted)
+		return order;
+
+	/* keys with the sign bit flipped compare as unsigned in signed order */
+	ka = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+	kb = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+	ob = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	count = palloc0(sizeof(int64) * 8 * 256);
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		u = (uint64) key[i] ^ (UINT64CONST(1) << 63);
+
+		ka[i] = u;
+		for (int b = 0; b < 8; b++)
+			count[b * 256 + ((u >> (8 * b)) & 0xFF)]++;
+	}
+	for (int b = 0; b < 8; b++)
+	{
+		int64	   *cnt = count + b * 256;
+		int64		pos = 0;
+
+		/* a byte that every key shares leaves the order as it is */
+		if (cnt[(ka[0] >> (8 * b)) & 0xFF] == n)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		for (int v = 0; v < 256; v++)
+		{
+			int64		c = cnt[v];
+
+			cnt[v] = pos;
+			pos += c;
+		}
+		for (int64 i = 0; i < n; i++)
+		{
+			int64		dst = cnt[(ka[i] >> (8 * b)) & 0xFF]++;
+
+			kb[dst] = ka[i];
+			ob[dst] = order[i];
+		}
+		{
+			uint64	   *tk = ka;
+			int64	   *to = order;
+
+			ka = kb;
+			kb = tk;
+			order = ob;
+			ob = to;
+		}
+	}
+	pfree(ka);
+	pfree(kb);
+	pfree(ob);
+	pfree(count);
+	return order;
+}
+
+/* Error on the first repeated id of keys sorted by order */
+static void
+CheckSortedUnique(const int64 *key, const int64 *order, int64 n, const PrefIdMap *map,
+				  const char *what)
+{
+	for (int64 i = 1; i < n; i++)
+		if (key[order[i]] == key[order[i - 1]])
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("%s: duplicate id %s in the query", what,
+							map != NULL ? PrefIdString(map, key[order[i]]) :
+							psprintf(INT64_FORMAT, key[order[i]])),
+					 errhint("Each row needs a distinct id.")));
+}
+
+/* Error when id column idcol repeats an id; the rows stay in place */
+void
+PrefCheckUniqueIds(const PrefQueryResult *res, int idcol, const char *what)
+{
+	int64	   *order = PrefSortOrder(PREF_QUERY_ID(res, idcol), res->nrows);
+
+	CheckSortedUnique(PREF_QUERY_ID(res, idcol), order, res->nrows, res->ids[idcol], what);
+	pfree(order);
+}
+
+/*
+ * Move row order[k] of an array of n rows of w bytes to row k, for every
+ * k, in place: follow the permutation's cycles (done: n flags of scratch)
+ */
+static void
+PermuteRows(char *base, Size w, const int64 *order, int64 n, bool *done, char *tmp)
+{
+	memset(done, 0, n);
+	for (int64 t = 0; t < n; t++)
+	{
+		int64		k = t;
+
+		if (done[t])
+			continue;
+		if (order[t] == t)
+		{
+			done[t] = true;
+			continue;
+		}
+		memcpy(tmp, base + t * w, w);
+		for (;;)
+		{
+			int64		src = order[k];
+
+			done[k] = true;
+			if (src == t)
+			{
+				memcpy(base + k * w, tmp, w);
+				break;
+			}
+			memcpy(base + k * w, base + src * w, w);
+			k = src;
+		}
+	}
+}
+
+/* Sort every column of res by the keys of id column idcol, stable, in place */
+void
+PrefSortResultById(PrefQueryResult *res, int idcol, const char *what, bool unique)
+{
+	int64		n = res->nrows;
+	int64	   *order;
+	bool	   *done;
+	char	   *tmp;
+	Size		maxw = 1;
+	bool		identity = true;
+
+	if (n <= 1)
+		return;
+	order = PrefSortOrder(PREF_QUERY_ID(res, idcol), n);
+	if (unique)
+		CheckSortedUnique(PREF_QUERY_ID(res, idcol), order, n, res->ids[idcol], what);
+	for (int64 i = 0; i < n && identity; i++)
+		identity = order[i] == i;
+	if (identity)
+	{
+		pfree(order);
+		return;
+	}
+	for (int c = 0; c < res->ncols; c++)
+		maxw = Max(maxw, res->width[c]);
+	done = palloc_extended(n, MCXT_ALLOC_HUGE);
+	tmp = palloc(maxw);
+	for (int c = 0; c < res->ncols; c++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		PermuteRows((char *) res->data[c], res->width[c], order, n, done, tmp);
+		if (res->isnull[c] != NULL)
+			PermuteRows((char *) res->isnull[c], sizeof(bool), order, n, done, tmp);
+	}
+	pfree(tmp);
+	pfree(done);
+	pfree(order);
+}
+
 /* The id of a key as a Datum of map->outtype */
 Datum
 PrefIdDatum(const PrefIdMap *map, int64 key)
@@ -545,6 +718,7 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *qcols, int ncols, const
 	res = palloc0(sizeof(PrefQueryResult));
 	res->dim = palloc0(sizeof(int) * ncols);
 	res->single = palloc0(sizeof(bool) * ncols);
+	res->width = palloc0(sizeof(Size) * ncols);
 	res->data = palloc0(sizeof(void *) * ncols);
 	res->isnull = palloc0(sizeof(bool *) * ncols);
 	typids = palloc0(sizeof(Oid) * ncols);
@@ -656,6 +830,7 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *qcols, int ncols, const
 
 					if (cap == 0)
 					{
+						res->width[c] = w;
 						res->data[c] = MemoryContextAllocHuge(outer, w * newcap);
 						if (cols[c].nullable)
 							res->isnull[c] = MemoryContextAllocHuge(outer, sizeof(bool) * newcap);

@@ -17,6 +17,7 @@
 
 #include "linalg.h"
 #include "subset_core.h"
+#include "knn_heap.h"
 #include "rng.h"
 
 /* Rows per similarity block while building a dense matrix */
@@ -788,66 +789,6 @@ FLBuildDense(FLState *st, int pre)
 	}
 }
 
-/* Is (va, ia) a worse neighbour than (vb, ib): smaller value, then larger id */
-static inline int
-KWorse(const SubsetData *s, double va, int32_t ia, double vb, int32_t ib)
-{
-	return Better(vb, s->id[ib], va, s->id[ia]);
-}
-
-/* Restore a min-heap (worst neighbour on top) of h entries below pos */
-static void
-KSiftDown(const SubsetData *s, double *v, int32_t *c, int64_t h, int64_t pos)
-{
-	for (;;)
-	{
-		int64_t		l = 2 * pos + 1,
-					r = l + 1,
-					w = pos;
-
-		if (l < h && KWorse(s, v[l], c[l], v[w], c[w]))
-			w = l;
-		if (r < h && KWorse(s, v[r], c[r], v[w], c[w]))
-			w = r;
-		if (w == pos)
-			return;
-		{
-			double		tv = v[pos];
-			int32_t		tc = c[pos];
-
-			v[pos] = v[w];
-			c[pos] = c[w];
-			v[w] = tv;
-			c[w] = tc;
-		}
-		pos = w;
-	}
-}
-
-/* Sort one neighbour list by row (insertion sort after heap sort order is irrelevant) */
-static void
-KSortByCol(double *v, int32_t *c, int64_t h)
-{
-	/* shell sort with Ciura gaps: lists are short, no allocation */
-	static const int64_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
-
-	for (int g = 0; g < 8; g++)
-		for (int64_t i = gaps[g]; i < h; i++)
-		{
-			double		tv = v[i];
-			int32_t		tc = c[i];
-			int64_t		j = i;
-
-			for (; j >= gaps[g] && c[j - gaps[g]] > tc; j -= gaps[g])
-			{
-				v[j] = v[j - gaps[g]];
-				c[j] = c[j - gaps[g]];
-			}
-			v[j] = tv;
-			c[j] = tc;
-		}
-}
-
 /*
  * Neighbour lists: for every row the nn largest exact similarities (ties:
  * smaller id), found block by block with a bounded min-heap per row, then
@@ -871,7 +812,7 @@ FLBuildKNN(FLState *st)
 	for (int64_t r0 = 0; r0 < n; r0 += KNN_ROWS)
 	{
 		int			nr = (int) (n - r0 < KNN_ROWS ? n - r0 : KNN_ROWS);
-		int64_t		h[KNN_ROWS];
+		int32_t		h[KNN_ROWS];
 
 		for (int a = 0; a < nr; a++)
 			h[a] = 0;
@@ -894,47 +835,13 @@ FLBuildKNN(FLState *st)
 				{
 					int32_t		cb = (int32_t) (c0 + b);
 
-					if (h[a] < nn)
-					{
-						/* sift up */
-						int64_t		pos = h[a]++;
-
-						v[pos] = subset_exact_sim(s, r0 + a, cb);
-						c[pos] = cb;
-						while (pos > 0)
-						{
-							int64_t		par = (pos - 1) / 2;
-
-							if (!KWorse(s, v[pos], c[pos], v[par], c[par]))
-								break;
-							{
-								double		tv = v[pos];
-								int32_t		tc = c[pos];
-
-								v[pos] = v[par];
-								c[pos] = c[par];
-								v[par] = tv;
-								c[par] = tc;
-							}
-							pos = par;
-						}
-					}
-					else if (brow[b] >= v[0] - (e_abs + e_rel * (SqNorm(s, r0 + a) + SqNorm(s, cb))))
-					{
-						double		ex = subset_exact_sim(s, r0 + a, cb);
-
-						if (KWorse(s, v[0], c[0], ex, cb))
-						{
-							v[0] = ex;
-							c[0] = cb;
-							KSiftDown(s, v, c, nn, 0);
-						}
-					}
+					KnnOffer(s, nn, r0 + a, cb, brow[b],
+							 e_abs + e_rel * (SqNorm(s, r0 + a) + SqNorm(s, cb)), v, c, &h[a]);
 				}
 			}
 		}
 		for (int a = 0; a < nr; a++)
-			KSortByCol(st->val + (size_t) (r0 + a) * nn, st->col + (size_t) (r0 + a) * nn, nn);
+			KnnSortByCol(st->val + (size_t) (r0 + a) * nn, st->col + (size_t) (r0 + a) * nn, nn);
 	}
 }
 
@@ -1525,7 +1432,7 @@ subset_kcenter(SubsetData *s, int64_t start, const int64_t *init, int64_t ninit,
 	unsigned char *chosen = (unsigned char *) (row + n);
 	int64_t		far;
 	double		radius;
-	float	   *xf = KCFloatRows(s) ? KCPackFloats(s) : NULL;
+	const float *xf = s->xf != NULL ? s->xf : (KCFloatRows(s) ? KCPackFloats(s) : NULL);
 
 	for (int64_t i = 0; i < n; i++)
 		mind[i] = INFINITY;

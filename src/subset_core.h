@@ -60,6 +60,8 @@ typedef struct SubsetData
 	int64_t		n;				/* rows */
 	int			d;				/* dimension */
 	double	   *x;				/* n x d; rows unit-normalised for cosine */
+	const float *xf;			/* n x d floats in place of x (k-center under
+								 * l2 only, x then NULL), or NULL */
 	double	   *sqnorm;			/* n squared norms (l2), caller buffer */
 	const int64_t *id;			/* n ids, used to break ties */
 	const double *quality;		/* n qualities, or NULL */
