@@ -202,7 +202,6 @@ BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, Oid id_type, co
 static Datum
 RunSelectSubsetIvf(FunctionCallInfo fcinfo, int idarg)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *what = "select_subset_ivf";
 	int			base = idarg >= 0 ? 3 : 2;
 	int32		k;
@@ -232,17 +231,7 @@ RunSelectSubsetIvf(FunctionCallInfo fcinfo, int idarg)
 	out.objective = palloc(sizeof(double) * kk);
 	work = palloc_extended(ivf_greedy_work(sd.n), MCXT_ALLOC_HUGE);
 	ivf_greedy(&sd, &g, lambda, kk, work, &out);
-	for (int64 t = 0; t < out.count; t++)
-	{
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
-
-		values[0] = PrefIdDatum(res->ids[0], sd.id[out.pick[t]]);
-		values[1] = Int32GetDatum((int32) (t + 1));
-		values[2] = Float8GetDatum(out.gain[t]);
-		values[3] = Float8GetDatum(out.objective[t]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	SubsetPutPicks(fcinfo, res->ids[0], sd.id, &out, 0);
 	return (Datum) 0;
 }
 

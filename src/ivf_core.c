@@ -46,21 +46,6 @@ typedef struct IvfLayout
 				total;
 } IvfLayout;
 
-/* Reserve bytes at the running offset, 64-byte aligned; SIZE_MAX on overflow */
-static size_t
-Reserve(size_t *off, double bytes)
-{
-	size_t		at = (*off + 63) & ~(size_t) 63;
-
-	if (*off == SIZE_MAX || bytes > (double) (SIZE_MAX / 4) - (double) at)
-	{
-		*off = SIZE_MAX;
-		return 0;
-	}
-	*off = at + (size_t) bytes;
-	return at;
-}
-
 /* Sample size of the k-means training */
 static int64_t
 TrainRows(int64_t n, const IvfParams *p)
@@ -78,30 +63,30 @@ LayoutFor(int64_t n, int d, const IvfParams *p, IvfLayout *L)
 	double		dn = (double) n;
 
 	memset(L, 0, sizeof(*L));
-	L->sample = Reserve(&off, 8.0 * m);
-	L->xs = Reserve(&off, 8.0 * m * d);
-	L->c = Reserve(&off, 8.0 * C * d);
-	L->csq = Reserve(&off, 8.0 * C);
-	L->newc = Reserve(&off, 8.0 * C * d);
-	L->sums = Reserve(&off, 8.0 * C * d);
-	L->counts = Reserve(&off, 8.0 * C);
-	L->seedw = Reserve(&off, 8.0 * m);
-	L->label = Reserve(&off, 4.0 * KMEANS_BLOCK_ROWS);
-	L->dist = Reserve(&off, 8.0 * KMEANS_BLOCK_ROWS);
-	L->awork = Reserve(&off, 8.0 * KMEANS_BLOCK_ROWS * C);
-	L->probe = Reserve(&off, 4.0 * dn * p->n_probe);
-	L->moff = Reserve(&off, 8.0 * (C + 1));
-	L->mem = Reserve(&off, 4.0 * dn);
-	L->qoff = Reserve(&off, 8.0 * (C + 1));
-	L->qry = Reserve(&off, 4.0 * dn * p->n_probe);
-	L->fill = Reserve(&off, 8.0 * C);
-	L->qbuf = Reserve(&off, 8.0 * QB * d);
-	L->mbuf = Reserve(&off, 8.0 * MB * d);
-	L->qsq = Reserve(&off, 8.0 * QB);
-	L->msq = Reserve(&off, 8.0 * MB);
-	L->blk = Reserve(&off, 8.0 * QB * MB);
-	L->cand = Reserve(&off, 8.0 * C);
-	L->cexact = Reserve(&off, 8.0 * C);
+	L->sample = subset_reserve(&off, 8.0 * m);
+	L->xs = subset_reserve(&off, 8.0 * m * d);
+	L->c = subset_reserve(&off, 8.0 * C * d);
+	L->csq = subset_reserve(&off, 8.0 * C);
+	L->newc = subset_reserve(&off, 8.0 * C * d);
+	L->sums = subset_reserve(&off, 8.0 * C * d);
+	L->counts = subset_reserve(&off, 8.0 * C);
+	L->seedw = subset_reserve(&off, 8.0 * m);
+	L->label = subset_reserve(&off, 4.0 * KMEANS_BLOCK_ROWS);
+	L->dist = subset_reserve(&off, 8.0 * KMEANS_BLOCK_ROWS);
+	L->awork = subset_reserve(&off, 8.0 * KMEANS_BLOCK_ROWS * C);
+	L->probe = subset_reserve(&off, 4.0 * dn * p->n_probe);
+	L->moff = subset_reserve(&off, 8.0 * (C + 1));
+	L->mem = subset_reserve(&off, 4.0 * dn);
+	L->qoff = subset_reserve(&off, 8.0 * (C + 1));
+	L->qry = subset_reserve(&off, 4.0 * dn * p->n_probe);
+	L->fill = subset_reserve(&off, 8.0 * C);
+	L->qbuf = subset_reserve(&off, 8.0 * QB * d);
+	L->mbuf = subset_reserve(&off, 8.0 * MB * d);
+	L->qsq = subset_reserve(&off, 8.0 * QB);
+	L->msq = subset_reserve(&off, 8.0 * MB);
+	L->blk = subset_reserve(&off, 8.0 * QB * MB);
+	L->cand = subset_reserve(&off, 8.0 * C);
+	L->cexact = subset_reserve(&off, 8.0 * C);
 	L->total = off;
 }
 

@@ -22,6 +22,19 @@ KnnWorse(const SubsetData *s, double va, int32_t ia, double vb, int32_t ib)
 	return va < vb || (va == vb && s->id[ia] > s->id[ib]);
 }
 
+/* Swap entries a and b of a list */
+static inline void
+KnnSwap(double *v, int32_t *c, int64_t a, int64_t b)
+{
+	double		tv = v[a];
+	int32_t		tc = c[a];
+
+	v[a] = v[b];
+	c[a] = c[b];
+	v[b] = tv;
+	c[b] = tc;
+}
+
 /* Restore a min-heap (worst neighbour on top) of h entries below pos */
 static inline void
 KnnSiftDown(const SubsetData *s, double *v, int32_t *c, int64_t h, int64_t pos)
@@ -38,15 +51,7 @@ KnnSiftDown(const SubsetData *s, double *v, int32_t *c, int64_t h, int64_t pos)
 			w = r;
 		if (w == pos)
 			return;
-		{
-			double		tv = v[pos];
-			int32_t		tc = c[pos];
-
-			v[pos] = v[w];
-			c[pos] = c[w];
-			v[w] = tv;
-			c[w] = tc;
-		}
+		KnnSwap(v, c, pos, w);
 		pos = w;
 	}
 }
@@ -73,15 +78,7 @@ KnnOffer(const SubsetData *s, int64_t nn, int64_t q, int32_t cb, double approx, 
 
 			if (!KnnWorse(s, v[pos], c[pos], v[par], c[par]))
 				break;
-			{
-				double		tv = v[pos];
-				int32_t		tc = c[pos];
-
-				v[pos] = v[par];
-				c[pos] = c[par];
-				v[par] = tv;
-				c[par] = tc;
-			}
+			KnnSwap(v, c, pos, par);
 			pos = par;
 		}
 	}

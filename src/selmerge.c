@@ -210,7 +210,7 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 			limit_work = (double) subset_fl_work(maxsize, d, &flp);
 			break;
 		case METHOD_KCENTER:
-			limit_work = (double) subset_kcenter_work(maxsize);
+			limit_work = (double) subset_kcenter_work(maxsize, d);
 			break;
 		case METHOD_DPP:
 			limit_work = (double) subset_dpp_work(maxsize, Max(maxquota, 1));

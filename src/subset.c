@@ -288,7 +288,6 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 		{"quality", PREF_COL_FLOAT8, true, false},
 	};
 	const char *what = "select_subset";
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *sql;
 	int32		k;
 	int			method,
@@ -546,7 +545,7 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 				break;
 			}
 		case METHOD_KCENTER:
-			work_bytes = subset_kcenter_work(n);
+			work_bytes = subset_kcenter_work(n, sd.d);
 			break;
 		case METHOD_DPP:
 			work_bytes = subset_dpp_work(n, ninit + Max(kk, 1));
@@ -600,19 +599,29 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 				(errmsg("%s: dpp stopped after " INT64_FORMAT " of %d picks: the next gain is below epsilon %g",
 						what, out.count, k, epsilon)));
 
-	for (int64 t = 0; t < out.count; t++)
+	SubsetPutPicks(fcinfo, ids, sd.id, &out, ninit);
+	return (Datum) 0;
+}
+
+/* Return the picks as rows (id, pick, gain, objective) */
+void
+SubsetPutPicks(FunctionCallInfo fcinfo, const PrefIdMap *ids, const int64 *id,
+			   const SubsetResult *out, int64 first_pick)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	for (int64 t = 0; t < out->count; t++)
 	{
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		values[0] = PrefIdDatum(ids, sd.id[out.pick[t]]);
-		values[1] = Int32GetDatum((int32) (ninit + t + 1));
-		values[2] = Float8GetDatum(out.gain[t]);
-		nulls[2] = isnan(out.gain[t]);
-		values[3] = Float8GetDatum(out.objective[t]);
+		values[0] = PrefIdDatum(ids, id[out->pick[t]]);
+		values[1] = Int32GetDatum((int32) (first_pick + t + 1));
+		values[2] = Float8GetDatum(out->gain[t]);
+		nulls[2] = isnan(out->gain[t]);
+		values[3] = Float8GetDatum(out->objective[t]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	return (Datum) 0;
 }
 
 PG_FUNCTION_INFO_V1(pref_select_subset);

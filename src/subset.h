@@ -50,4 +50,12 @@ extern PrefQueryResult *SubsetReadRows(const char *sql, const PrefQueryColumn *c
 extern void SubsetPrepareRows(SubsetData *sd, PrefQueryResult *res, int metric, double gamma,
 							  bool has_gamma, const char *what);
 
+/*
+ * Return the picks of out as rows (id, pick, gain, objective) of the
+ * materialized result: ids by key through ids, pick numbers from
+ * first_pick + 1, an undefined (NaN) gain as NULL
+ */
+extern void SubsetPutPicks(FunctionCallInfo fcinfo, const PrefIdMap *ids, const int64 *id,
+						   const SubsetResult *out, int64 first_pick);
+
 #endif							/* PGPREF_SUBSET_H */
