@@ -40,6 +40,11 @@ SELECT i / 5 AS item_id, 'ann' || (i % 50) AS annotator, (ARRAY['a', 'b', 'c'])[
 FROM generate_series(1, 1000000) i;
 CREATE TABLE cancel_scores AS
 SELECT i / 8 AS prompt_id, i AS response_id, random() AS score FROM generate_series(1, 2000000) i;
+-- a pca state of dimension 2500 (the eigenproblem of its final function)
+CREATE AGGREGATE cancel_pca_state(float8[], int) (SFUNC = pref.pca_accum, STYPE = pref.gram_state);
+CREATE TABLE cancel_pca AS
+SELECT cancel_pca_state(x, 10) AS s
+FROM (SELECT i, array_agg(random()) AS x FROM generate_series(1, 3) i, generate_series(1, 2500) j GROUP BY i) r;
 ANALYZE cancel_emb, cancel_pairs, cancel_battles, cancel_tally, cancel_model, cancel_labels, cancel_scores;
 
 -- Calls that take longer than 1.5 s to cancel today, in files being fixed
@@ -86,6 +91,9 @@ SELECT cancel_check('ratings, sandwich standard errors, 3000 items',
 	'SELECT count(*) FROM cancel_model, pref.ratings(m, se => ''sandwich'')');
 SELECT cancel_check('bt_bootstrap, 3000 items',
 	'SELECT count(*) FROM cancel_tally, pref.bt_bootstrap(t, rounds => 1000) WHERE fit = ''newton''');
+-- pca: the 2500 x 2500 eigenproblem of the final function
+SELECT cancel_check('pca final, 2500 dimensions',
+	'SELECT (pref.pca_final(s)).n FROM cancel_pca');
 SELECT cancel_check('plackett_luce over 400000 rankings',
 	'SELECT pref.plackett_luce(pref.ranking(ARRAY[winner, loser])) FROM cancel_battles');
 -- valuation and selection over 15000 x 128

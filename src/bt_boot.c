@@ -24,6 +24,7 @@ typedef struct BtBootWork
 	int64_t		total;			/* battles */
 	uint64_t	seedmix;		/* poisson: the seed, mixed */
 	const uint64_t *keys;		/* poisson: cell keys, or NULL */
+	int			ntab;			/* multinomial: inversion tables built */
 } BtBootWork;
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t) 7)
@@ -31,42 +32,65 @@ typedef struct BtBootWork
 /* Entries of the log(k!) table of the Poisson draws (lgamma beyond) */
 #define BT_LOGFACT 4096
 
-/* Offsets of the arrays of a work space of ncells cells */
+/* Arrays of a work space, in order */
+enum
+{
+	W_COUNTS,					/* k3 doubles: the outcome counts */
+	W_CONSTS,					/* k3 PoissonConsts */
+	W_PROB,						/* multinomial: k3 doubles of the alias table */
+	W_ALIAS,					/* k3 ints */
+	W_SCRATCH,					/* k3 ints */
+	W_DRAW,						/* k3 int64 */
+	W_WHICH,					/* multinomial: k3 ints, the inversion table of each mean */
+	W_TABS,						/* poisson_tables_hash_size / 2 PoissonTable */
+	W_CDF,						/* poisson_tables_cap doubles */
+	W_GUIDE,					/* poisson_tables_cap ints */
+	W_HASH,						/* poisson_tables_hash_size ints */
+	W_END
+};
+
+/* Offsets of the arrays of a work space of ncells cells; off[W_END] is its size */
 static void
-Layout(int ncells, size_t *counts, size_t *consts, size_t *prob, size_t *alias,
-	   size_t *scratch, size_t *draw, size_t *total)
+Layout(int ncells, size_t *off)
 {
 	size_t		k3 = (size_t) ncells * 3;
-	size_t		off = ALIGN8(sizeof(BtBootWork)) + sizeof(double) * BT_LOGFACT;
+	size_t		cap = (size_t) poisson_tables_cap((int) k3);
+	size_t		hsize = (size_t) poisson_tables_hash_size((int) k3);
+	size_t		bytes[W_END] = {
+		k3 * sizeof(double), k3 * sizeof(PoissonConsts), k3 * sizeof(double),
+		k3 * sizeof(int32_t), k3 * sizeof(int32_t), k3 * sizeof(int64_t),
+		k3 * sizeof(int32_t), hsize / 2 * sizeof(PoissonTable), cap * sizeof(double),
+		cap * sizeof(int32_t), hsize * sizeof(int32_t)
+	};
 
-	*counts = off;
-	off += ALIGN8(k3 * sizeof(double));
-	*consts = off;
-	off += ALIGN8(k3 * sizeof(PoissonConsts));
-	*prob = off;
-	off += ALIGN8(k3 * sizeof(double));
-	*alias = off;
-	off += ALIGN8(k3 * sizeof(int32_t));
-	*scratch = off;
-	off += ALIGN8(k3 * sizeof(int32_t));
-	*draw = off;
-	off += ALIGN8(k3 * sizeof(int64_t));
-	*total = off;
+	off[0] = ALIGN8(sizeof(BtBootWork)) + sizeof(double) * BT_LOGFACT;
+	for (int i = 0; i < W_END; i++)
+		off[i + 1] = off[i] + ALIGN8(bytes[i]);
 }
 
 /* Bytes of work space for ncells cells */
 size_t
 bt_resample_work_size(int ncells)
 {
-	size_t		c,
-				k,
-				p,
-				a,
-				s,
-				d,
-				t;
+	size_t		off[W_END + 1];
 
-	Layout(ncells, &c, &k, &p, &a, &s, &d, &t);
+	Layout(ncells, off);
+	return off[W_END];
+}
+
+/* The inversion tables of the multinomial draw, in the work space */
+static PoissonTables
+Tables(char *w, const size_t *off, int k3)
+{
+	PoissonTables t;
+
+	t.which = (int32_t *) (w + off[W_WHICH]);
+	t.tab = (PoissonTable *) (w + off[W_TABS]);
+	t.cdf = (double *) (w + off[W_CDF]);
+	t.guide = (int32_t *) (w + off[W_GUIDE]);
+	t.hash = (int32_t *) (w + off[W_HASH]);
+	t.cap = poisson_tables_cap(k3);
+	t.ntab = ((BtBootWork *) w)->ntab;
 	return t;
 }
 
@@ -77,21 +101,15 @@ bt_resample_prepare(const BtCell *in, int ncells, int mode, const uint64_t *keys
 {
 	char	   *w = (char *) work;
 	BtBootWork *h = (BtBootWork *) w;
-	size_t		oc,
-				ok,
-				op,
-				oa,
-				os,
-				od,
-				ot;
+	size_t		off[W_END + 1];
 	double	   *counts;
 	PoissonConsts *consts;
 	double		total = 0;
 	uint64_t	x = seed;
 
-	Layout(ncells, &oc, &ok, &op, &oa, &os, &od, &ot);
-	counts = (double *) (w + oc);
-	consts = (PoissonConsts *) (w + ok);
+	Layout(ncells, off);
+	counts = (double *) (w + off[W_COUNTS]);
+	consts = (PoissonConsts *) (w + off[W_CONSTS]);
 	for (int k = 0; k < ncells; k++)
 	{
 		counts[3 * k] = in[k].na;
@@ -104,13 +122,19 @@ bt_resample_prepare(const BtCell *in, int ncells, int mode, const uint64_t *keys
 	h->total = (int64_t) llround(total);
 	h->seedmix = pref_splitmix64(&x);
 	h->keys = keys;
+	h->ntab = 0;
 	poisson_logfact_table((double *) (w + ALIGN8(sizeof(BtBootWork))), BT_LOGFACT);
 	if (mode == BT_RESAMPLE_POISSON)
 		for (int i = 0; i < h->k3; i++)
 			poisson_prepare(counts[i], &consts[i]);
 	else if (h->total > 0)
-		poisson_multinomial_prepare(h->total, counts, h->k3, consts, (double *) (w + op),
-									(int32_t *) (w + oa), (int32_t *) (w + os));
+	{
+		PoissonTables t = Tables(w, off, h->k3);
+
+		poisson_multinomial_prepare(h->total, counts, h->k3, consts, (double *) (w + off[W_PROB]),
+									(int32_t *) (w + off[W_ALIAS]), (int32_t *) (w + off[W_SCRATCH]), &t);
+		h->ntab = t.ntab;
+	}
 }
 
 /* Uniform draws from the caller's xoshiro stream */
@@ -155,21 +179,15 @@ bt_resample(const BtCell *in, BtCell *out, int ncells, void *work, PrefRng *rng,
 {
 	char	   *w = (char *) work;
 	BtBootWork *h = (BtBootWork *) w;
-	size_t		oc,
-				ok,
-				op,
-				oa,
-				os,
-				od,
-				ot;
+	size_t		off[W_END + 1];
 	const PoissonConsts *consts;
 	const double *lf = (const double *) (w + ALIGN8(sizeof(BtBootWork)));
 	int64_t    *draw;
 	int64_t		lost = 0;
 
-	Layout(ncells, &oc, &ok, &op, &oa, &os, &od, &ot);
-	consts = (const PoissonConsts *) (w + ok);
-	draw = (int64_t *) (w + od);
+	Layout(ncells, off);
+	consts = (const PoissonConsts *) (w + off[W_CONSTS]);
+	draw = (int64_t *) (w + off[W_DRAW]);
 	if (h->mode == BT_RESAMPLE_POISSON)
 		for (int k = 0; k < ncells; k++)
 		{
@@ -189,8 +207,13 @@ bt_resample(const BtCell *in, BtCell *out, int ncells, void *work, PrefRng *rng,
 			}
 		}
 	else if (h->total > 0)
-		poisson_multinomial_sample(h->total, h->k3, consts, (const double *) (w + op),
-								   (const int32_t *) (w + oa), lf, BT_LOGFACT, draw, Uniform, rng);
+	{
+		PoissonTables t = Tables(w, off, h->k3);
+
+		poisson_multinomial_sample(h->total, h->k3, consts, (const double *) (w + off[W_PROB]),
+								   (const int32_t *) (w + off[W_ALIAS]), lf, BT_LOGFACT, &t, draw,
+								   Uniform, rng);
+	}
 	else
 		memset(draw, 0, sizeof(int64_t) * (size_t) h->k3);
 	for (int k = 0; k < ncells; k++)

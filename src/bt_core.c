@@ -857,13 +857,31 @@ bt_components(const BtProblem *p, int *comp, int *iwork)
 }
 
 /*
+ * Factor of the Hessian of the negative log-posterior at x (the
+ * full-data fit), for bt_refit's chord steps: factor receives np x np
+ * doubles; work as for bt_fit
+ */
+int
+bt_refit_factor(const BtProblem *p, const double *x, double *factor, double *work)
+{
+	int			np = bt_nparams(p);
+	double	   *g = work + 3 * (size_t) np * np;
+
+	if (p->n < 2 || bt_tie_index(p) >= 0)
+		return BT_BAD_ARG;
+	/* the no-ties Hessian depends on strength differences only: x need not be pinned */
+	GradHess(p, x, g, factor);
+	return linalg_cholesky(np, factor) == LINALG_OK ? BT_OK : BT_NOT_SPD;
+}
+
+/*
  * Warm-started refit for bootstrap replicates: plain Newton steps (no line
  * search, no covariance) for the no-ties models, whose log-likelihood is
  * concave.  Returns BT_NO_PROGRESS when a step is large or not finite, so
  * the caller can fall back to bt_fit; on success x is centred.
  */
 int
-bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
+bt_refit(const BtProblem *p, double *x, const double *factor, double *work, int *iterations)
 {
 	int			np = bt_nparams(p);
 	size_t		np2 = (size_t) np * np;
@@ -871,8 +889,9 @@ bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
 			   *Hs = work + np2,	/* Hessian scratch of the chord steps */
 			   *g = work + 3 * np2,
 			   *s = g + np;
+	const double *F = factor ? factor : H;	/* the factor of the chord steps */
 	int			iter,
-				chord = 0;
+				chord = factor != NULL;
 	double		prev = INFINITY;
 
 	if (p->n < 2 || bt_tie_index(p) >= 0)
@@ -896,7 +915,7 @@ bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
 			Grad(p, x, g, Hs);
 			for (int i = 0; i < np; i++)
 				s[i] = -g[i];
-			CholeskySolveFactored(np, H, s);
+			CholeskySolveFactored(np, F, s);
 		}
 		else
 		{
@@ -905,6 +924,7 @@ bt_refit(const BtProblem *p, double *x, double *work, int *iterations)
 				s[i] = -g[i];
 			if (linalg_cholesky_solve_tick(np, 1, H, s, p->interrupt) != LINALG_OK)
 				return BT_NOT_SPD;
+			F = H;
 		}
 		for (int i = 0; i < np; i++)
 		{

@@ -69,13 +69,18 @@ extern int	bt_fit(const BtProblem *p, double *x, double *cov, double *robust,
 
 /*
  * Warm-started plain Newton refit for bootstrap replicates (no-ties models
- * only; no line search, no covariance).  Once a step is below 1e-3 the
- * Hessian's factor is kept and later steps are chord steps (new gradient,
- * same factor) while they contract; it stops, as Newton does, after a step
- * below tol.  BT_NO_PROGRESS or BT_NOT_SPD: the caller falls back to
- * bt_fit.  work as for bt_fit.
+ * only; no line search, no covariance).  With factor (bt_refit_factor: the
+ * Cholesky factor of the full-data Hessian) the first steps are chord
+ * steps (new gradient, that factor); without, Newton steps until a step is
+ * below 1e-3, then chord steps on the last Hessian's factor.  Chord steps
+ * go on while they contract (each at most a quarter of the last), else a
+ * Newton step follows; it stops, as Newton does, after a step below tol.
+ * BT_NO_PROGRESS or BT_NOT_SPD: the caller falls back to bt_fit.  work as
+ * for bt_fit.
  */
-extern int	bt_refit(const BtProblem *p, double *x, double *work, int *iterations);
+extern int	bt_refit_factor(const BtProblem *p, const double *x, double *factor, double *work);
+extern int	bt_refit(const BtProblem *p, double *x, const double *factor, double *work,
+					 int *iterations);
 
 /* Covariance (and sandwich, if robust != NULL) at x; see bt_fit */
 extern int	bt_covariance(const BtProblem *p, const double *x, double *cov,

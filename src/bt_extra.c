@@ -80,6 +80,20 @@ BootCellKeys(const PrefTally *t, const BtProblem *p)
 	return keys;
 }
 
+/* Check the rounds and level of a bootstrap */
+void
+BtCheckBootstrapArgs(int rounds, double level)
+{
+	if (rounds < 2 || rounds > 1000000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("rounds must be between 2 and 1000000")));
+	if (!(level > 0 && level < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("level must be between 0 and 1 (exclusive)")));
+}
+
 /*
  * bt_bootstrap(t, rounds, seed, level, prior, ties, scale, order_effect
  * [, resample]): per item the full-data rating, the bootstrap standard
@@ -89,7 +103,6 @@ BootCellKeys(const PrefTally *t, const BtProblem *p)
 static Datum
 BtBootstrap(FunctionCallInfo fcinfo, int resample)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	PrefTally  *t = PG_GETARG_TALLY_P(0);
 	int			rounds = PG_GETARG_INT32(1);
 	uint64		seed = (uint64) PG_GETARG_INT64(2);
@@ -98,8 +111,6 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 	int			ties = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(5)), BT_TIES_NAMES, "ties");
 	int			scale = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(6)), BOOT_SCALE_NAMES, "scale");
 	bool		order_effect = PG_GETARG_BOOL(7);
-	double		f = scale == 0 ? 400.0 / log(10.0) : 1.0;
-	double		shift = scale == 0 ? 1000.0 : 0.0;
 	PrefBtModel *m;
 	BtProblem  *p,
 				rp;
@@ -111,30 +122,15 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 				used = 0,
 				mm;
 	double	   *x,
-			   *theta,			/* rounds x n, then columns sorted */
-			   *ranks,			/* rounds x n */
-			   *col,
-			   *work;
+			   *theta,			/* rounds x n */
+			   *work,
+			   *factor = NULL;	/* the full-data Hessian's factor (no-ties Newton refits) */
 	int		   *iwork,
 			   *comp = NULL,
-			   *ciwork = NULL,
-			   *order;
-	BtSortCtx	sctx;
-	double	   *se,
-			   *lo,
-			   *hi;
+			   *ciwork = NULL;
 	PrefRng		rng;
-	double		qlo = (1 - level) / 2,
-				qhi = 1 - (1 - level) / 2;
 
-	if (rounds < 2 || rounds > 1000000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("rounds must be between 2 and 1000000")));
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive)")));
+	BtCheckBootstrapArgs(rounds, level);
 
 	/* no comparisons, no leaderboard: no rows (docs/conventions.md) */
 	if (t->nitems == 0)
@@ -152,9 +148,9 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 	PrefCheckMemory(2.0 * rounds * n * 8.0 + (mm ? bt_mm_work_size(p) * 8.0 + bt_mm_iwork_size(p) * 4.0
 											  : bt_work_size(p) * 8.0)
 					+ (double) p->ncells * sizeof(BtCell) + (double) bt_resample_work_size(p->ncells)
-					+ (resample == BT_RESAMPLE_POISSON ? (double) p->ncells * 8 : 0), "pref.bt_bootstrap");
+					+ (resample == BT_RESAMPLE_POISSON ? (double) p->ncells * 8 : 0)
+					+ (mm ? 0 : (double) np * np * 8.0), "pref.bt_bootstrap");
 	theta = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
-	ranks = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
 	cells = palloc_extended(sizeof(BtCell) * Max(p->ncells, 1), MCXT_ALLOC_HUGE);
 	consts = palloc_extended(bt_resample_work_size(p->ncells), MCXT_ALLOC_HUGE);
 	if (resample == BT_RESAMPLE_POISSON)
@@ -168,11 +164,19 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 		ciwork = palloc_extended(sizeof(int) * bt_components_iwork(p), MCXT_ALLOC_HUGE);
 	}
 	x = palloc(sizeof(double) * np);
-	col = palloc(sizeof(double) * rounds);
-	order = palloc(sizeof(int) * n);
 	if (!mm)
 		PrefApplyBlasThreads();
 
+	if (!mm && bt_tie_index(p) < 0)
+	{
+		/* every replicate's refit starts with chord steps on the full-data Hessian */
+		factor = palloc_extended(sizeof(double) * np * np, MCXT_ALLOC_HUGE);
+		memcpy(x, BT_THETA(m), sizeof(double) * n);
+		if (bt_order_index(p) >= 0)
+			x[bt_order_index(p)] = m->order;
+		if (bt_refit_factor(p, x, factor, work) != BT_OK)
+			factor = NULL;
+	}
 	pref_rng_seed(&rng, seed);
 	rp = *p;
 	rp.cells = cells;
@@ -203,7 +207,7 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 		else
 		{
 			/* plain Newton from the warm start; the safeguarded fit if it balks */
-			rc = bt_tie_index(&rp) < 0 ? bt_refit(&rp, x, work, &iters) : BT_BAD_ARG;
+			rc = bt_tie_index(&rp) < 0 ? bt_refit(&rp, x, factor, work, &iters) : BT_BAD_ARG;
 			conv = rc == BT_OK;
 			if (rc != BT_OK)
 			{
@@ -226,6 +230,33 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 				 errmsg("fewer than two bootstrap rounds could be fitted"),
 				 errdetail("%d of %d replicates had a maximum likelihood estimate.", used, rounds),
 				 errhint("Pass prior > 0, or add comparisons.")));
+
+	BtBootstrapRows(fcinfo, t, BT_THETA(m), theta, n, used, scale, level);
+	return (Datum) 0;
+}
+
+/*
+ * The rows of a bootstrap (pref.bt_bootstrap, pref.pl_bootstrap): per item
+ * the full-data rating full[i], the standard error and percentile interval
+ * (level) of the replicates theta[used x n], the interval-aware rank, the
+ * rank interval and the rounds used, on the scale (0 elo, 1 logit)
+ */
+void
+BtBootstrapRows(FunctionCallInfo fcinfo, const PrefTally *t, const double *full, const double *theta,
+				int n, int used, int scale, double level)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	double		f = scale == 0 ? 400.0 / log(10.0) : 1.0;
+	double		shift = scale == 0 ? 1000.0 : 0.0;
+	double		qlo = (1 - level) / 2,
+				qhi = 1 - (1 - level) / 2;
+	double	   *ranks = palloc_extended(sizeof(double) * used * n, MCXT_ALLOC_HUGE);
+	double	   *col = palloc(sizeof(double) * used);
+	int		   *order = palloc(sizeof(int) * n);
+	double	   *se,
+			   *lo,
+			   *hi;
+	BtSortCtx	sctx;
 
 	/* per-round ordinal ranks: 1 + number of items strictly stronger */
 	for (int r = 0; r < used; r++)
@@ -284,7 +315,7 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 			col[r] = ranks[(size_t) r * n + i];
 		qsort(col, used, sizeof(double), CmpDouble);
 		values[0] = CStringGetTextDatum(BtItemName(t, i));
-		values[1] = Float8GetDatum(f * BT_THETA(m)[i] + shift);
+		values[1] = Float8GetDatum(f * full[i] + shift);
 		values[2] = Float8GetDatum(se[i]);
 		values[3] = Float8GetDatum(lo[i]);
 		values[4] = Float8GetDatum(hi[i]);
@@ -294,7 +325,6 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 		values[8] = Int32GetDatum(used);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	return (Datum) 0;
 }
 
 PG_FUNCTION_INFO_V1(pref_bt_bootstrap);

@@ -115,6 +115,11 @@ extern double BtNormalQuantile(double p);
 /* Interrupt callback for the numeric cores */
 extern void BtInterrupt(void);
 
+/* Bootstraps (bt_extra.c): check rounds and level; emit the per-item rows */
+extern void BtCheckBootstrapArgs(int rounds, double level);
+extern void BtBootstrapRows(FunctionCallInfo fcinfo, const PrefTally *t, const double *full,
+							const double *theta, int n, int used, int scale, double level);
+
 /* ---- Plackett-Luce models (pl_model.c) ---- */
 
 struct PlProblem;

@@ -825,7 +825,7 @@ pref_pca_final_state(PG_FUNCTION_ARGS)
 				 errmsg("pref.pca: k (%d) must not exceed the dimension (%d)", st->k, st->d)));
 	k = st->k;
 	tupdesc = ResultDesc(fcinfo);
-	PrefCheckMemory(sizeof(double) * ((double) linalg_eigen_work(st->d) + 3.0 * st->d * st->d),
+	PrefCheckMemory(sizeof(double) * ((double) gram_pca_work(st->d, k, true) + 3.0 * st->d * st->d),
 					"pref.pca");
 	GramCentered(st, &mean, &C);
 	for (Size i = 0; i < (Size) st->p * st->p; i++)
@@ -834,11 +834,11 @@ pref_pca_final_state(PG_FUNCTION_ARGS)
 	eig = palloc(sizeof(double) * k);
 	ratio = palloc(sizeof(double) * k);
 	wall = palloc(sizeof(double) * st->d);
-	work = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * linalg_eigen_work(st->d));
-	iwork = palloc(sizeof(int) * linalg_eigen_iwork(st->d));
-	/* one LAPACK call (dsyevd): not interruptible until it returns */
+	work = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * gram_pca_work(st->d, k, true));
+	iwork = palloc(sizeof(int) * gram_pca_iwork(st->d, k, true));
+	/* one dsyevd call up to d = 768 (tenths of a second), else in steps */
 	CHECK_FOR_INTERRUPTS();
-	rc = gram_pca(st->d, k, C, comp, eig, &total, wall, work, iwork);
+	rc = gram_pca(st->d, k, C, comp, eig, &total, wall, work, iwork, PrefInterruptTick);
 	PrefLinalgError(rc, "pref.pca");
 	for (int c = 0; c < k; c++)
 		ratio[c] = total > 0 ? eig[c] / total : 0.0;

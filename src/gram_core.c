@@ -131,10 +131,44 @@ gram_ridge_solve(int d, const double *C, const double *mean, double lambda,
 	return LINALG_OK;
 }
 
+/* Whether gram_pca takes the interruptible path */
+static bool
+PcaInterruptible(int d, bool tick)
+{
+	return tick && d > LINALG_TICK_MIN_N;
+}
+
+/* Doubles of work space gram_pca needs */
+size_t
+gram_pca_work(int d, int k, bool interruptible)
+{
+	return PcaInterruptible(d, interruptible) ? linalg_eigen_top_work(d, k) : linalg_eigen_work(d);
+}
+
+/* Ints of work space gram_pca needs */
+size_t
+gram_pca_iwork(int d, int k, bool interruptible)
+{
+	return PcaInterruptible(d, interruptible) ? linalg_eigen_top_iwork(d, k) : linalg_eigen_iwork(d);
+}
+
+/* The sign convention: largest-magnitude entry positive (first one on ties) */
+static void
+PcaSign(int d, const double *v, double *out)
+{
+	int			big = 0;
+
+	for (int j = 1; j < d; j++)
+		if (fabs(v[j]) > fabs(v[big]))
+			big = j;
+	for (int j = 0; j < d; j++)
+		out[j] = v[big] < 0 ? -v[j] : v[j];
+}
+
 /* Top-k principal components */
 int
 gram_pca(int d, int k, double *cov, double *components, double *eigval,
-		 double *total, double *wall, double *work, int *iwork)
+		 double *total, double *wall, double *work, int *iwork, linalg_tick tick)
 {
 	int			rc;
 	double		tr = 0;
@@ -142,21 +176,29 @@ gram_pca(int d, int k, double *cov, double *components, double *eigval,
 	for (int j = 0; j < d; j++)
 		tr += cov[(size_t) j * d + j];
 	*total = tr;
+	if (PcaInterruptible(d, tick != NULL))
+	{
+		rc = linalg_sym_eigen_top(d, k, cov, eigval, components, work, iwork, tick);
+		if (rc != LINALG_OK)
+			return rc;
+		for (int c = 0; c < k; c++)
+		{
+			double	   *v = components + (size_t) c * d;
+
+			for (int j = 0; j < d; j++)
+				wall[j] = v[j];
+			PcaSign(d, wall, v);
+		}
+		return LINALG_OK;
+	}
 	rc = linalg_sym_eigen(d, cov, wall, work, iwork);
 	if (rc != LINALG_OK)
 		return rc;
 	for (int c = 0; c < k; c++)
 	{
 		int			src = d - 1 - c;	/* eigenvalues are ascending */
-		const double *v = cov + (size_t) src * d;
-		double	   *out = components + (size_t) c * d;
-		int			big = 0;
 
-		for (int j = 1; j < d; j++)
-			if (fabs(v[j]) > fabs(v[big]))
-				big = j;
-		for (int j = 0; j < d; j++)
-			out[j] = v[big] < 0 ? -v[j] : v[j];
+		PcaSign(d, cov + (size_t) src * d, components + (size_t) c * d);
 		eigval[c] = wall[src];
 	}
 	return LINALG_OK;

@@ -10,6 +10,7 @@
 #ifndef PGPREF_GRAM_CORE_H
 #define PGPREF_GRAM_CORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "linalg.h"
@@ -55,10 +56,16 @@ extern int	gram_ridge_solve(int d, const double *C, const double *mean, double l
  * Principal components of a d x d covariance matrix (destroyed): the k
  * eigenvectors with the largest eigenvalues as rows of components (k x d),
  * each with its largest-magnitude entry positive, eigenvalues descending in
- * eigval (k) and the total variance (trace).  work / iwork as for
- * linalg_sym_eigen plus d doubles in wall.
+ * eigval (k) and the total variance (trace).  Up to d =
+ * LINALG_TICK_MIN_N, or without tick, one dsyevd call (work / iwork as for
+ * linalg_sym_eigen, plus d doubles in wall); above it the interruptible
+ * linalg_sym_eigen_top, which calls tick() between its steps (work / iwork
+ * sized by gram_pca_work / gram_pca_iwork, which cover both).
  */
+extern size_t gram_pca_work(int d, int k, bool interruptible);
+extern size_t gram_pca_iwork(int d, int k, bool interruptible);
 extern int	gram_pca(int d, int k, double *cov, double *components, double *eigval,
-					 double *total, double *wall, double *work, int *iwork);
+					 double *total, double *wall, double *work, int *iwork,
+					 linalg_tick tick);
 
 #endif							/* PGPREF_GRAM_CORE_H */

@@ -32,6 +32,23 @@ extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a,
 					int *iwork, const int *liwork, int *info,
 					size_t jobz_len, size_t uplo_len);
 
+extern void dlatrd_(const char *uplo, const int *n, const int *nb, double *a,
+					const int *lda, double *e, double *tau, double *w,
+					const int *ldw, size_t uplo_len);
+extern void dsytd2_(const char *uplo, const int *n, double *a, const int *lda,
+					double *d, double *e, double *tau, int *info, size_t uplo_len);
+extern void dstemr_(const char *jobz, const char *range, const int *n, double *d,
+					double *e, const double *vl, const double *vu, const int *il,
+					const int *iu, int *m, double *w, double *z, const int *ldz,
+					const int *nzc, int *isuppz, int *tryrac, double *work,
+					const int *lwork, int *iwork, const int *liwork, int *info,
+					size_t jobz_len, size_t range_len);
+extern void dormtr_(const char *side, const char *uplo, const char *trans,
+					const int *m, const int *n, const double *a, const int *lda,
+					const double *tau, double *c, const int *ldc, double *work,
+					const int *lwork, int *info, size_t side_len, size_t uplo_len,
+					size_t trans_len);
+
 /* Ensure OpenBLAS uses exactly n threads (n >= 1) */
 void
 linalg_set_threads(int n)
@@ -517,4 +534,132 @@ linalg_spd_inverse_tick(int n, double *a, linalg_tick tick)
 	if (tick == NULL || n <= LINALG_TICK_MIN_N)
 		return linalg_spd_inverse(n, a);
 	return linalg_spd_inverse_blocked(n, a, linalg_block_size(n), tick);
+}
+
+/*
+ * Top-k symmetric eigenproblem in interruptible steps (linalg.h).  The
+ * reduction to tridiagonal form is LAPACK's dsytrd (lower) written out
+ * panel by panel, dlatrd on a panel of nb columns and a dsyr2k update of
+ * the rest, so that tick() runs between panels; the k largest eigenpairs of
+ * the tridiagonal matrix come from dstemr (MRRR, O(n k)), and dormtr maps
+ * their vectors back in blocks of columns, tick() between blocks.  A panel
+ * costs nb matrix-vector products over the trailing matrix (memory bound),
+ * a block 2 n^2 flops per column, so both shrink as n grows: about 1.6 GB
+ * of memory traffic or 1 GFLOP per step at most, a few tenths of a second.
+ */
+#define EIGEN_NB	32			/* widest panel and column block */
+#define EIGEN_NX	128			/* unblocked (dsytd2) below this order */
+#define EIGEN_TSIZE	4160		/* dormqr's block reflector (LAPACK >= 3.7) */
+
+/* A step size: x clamped to [lo, EIGEN_NB] */
+static int
+EigenStep(double x, int lo)
+{
+	return x >= EIGEN_NB ? EIGEN_NB : x <= lo ? lo : (int) x;
+}
+
+size_t
+linalg_eigen_top_work(int n, int k)
+{
+	/* d, e, tau, eigenvalues; panel W; dstemr; the n x k vectors; dormtr */
+	return (size_t) 4 * n + (size_t) n * EIGEN_NB + (size_t) 18 * n +
+		(size_t) n * k + (size_t) EIGEN_NB * EIGEN_NB * 2 + EIGEN_TSIZE + 64;
+}
+
+size_t
+linalg_eigen_top_iwork(int n, int k)
+{
+	return (size_t) 10 * n + 2 * (size_t) k + 2;
+}
+
+int
+linalg_sym_eigen_top(int n, int k, double *a, double *w, double *z,
+					 double *work, int *iwork, linalg_tick tick)
+{
+	double	   *d = work,
+			   *e = d + n,
+			   *tau = e + n,
+			   *wv = tau + n,
+			   *pw = wv + n,
+			   *stw = pw + (size_t) n * EIGEN_NB,
+			   *zc = stw + (size_t) 18 * n,
+			   *ow = zc + (size_t) n * k;
+	int		   *isuppz = iwork + (size_t) 10 * n;
+	int			info = 0,
+				i = 0,
+				nb = EIGEN_NB,
+				ncb = EigenStep(5e8 / ((double) n * n), 1),
+				il = n - k + 1,
+				iu = n,
+				m = 0,
+				tryrac = 1,
+				lst = 18 * n,
+				list = 10 * n,
+				low = EIGEN_NB * EIGEN_NB * 2 + EIGEN_TSIZE + 64;
+	double		vl = 0,
+				vu = 0;
+
+	if (n <= 0 || k < 1 || k > n)
+		return LINALG_BAD_ARG;
+	if (n == 1)
+	{
+		w[0] = a[0];
+		z[0] = 1.0;
+		return LINALG_OK;
+	}
+	/* a is symmetric: row-major is column-major; A(r, c) = a[r + c * n] */
+	if (n > EIGEN_NX)
+	{
+		for (i = 0; i < n - EIGEN_NX; i += nb)
+		{
+			int			rest = n - i;
+			int			tail = n - i - nb;
+
+			dlatrd_("L", &rest, &nb, a + i + (size_t) i * n, &n, e + i, tau + i, pw, &n, 1);
+			cblas_dsyr2k(CblasColMajor, CblasLower, CblasNoTrans, tail, nb, -1.0,
+						 a + (i + nb) + (size_t) i * n, n, pw + nb, n, 1.0,
+						 a + (i + nb) + (size_t) (i + nb) * n, n);
+			for (int j = i; j < i + nb; j++)
+			{
+				a[(j + 1) + (size_t) j * n] = e[j];
+				d[j] = a[j + (size_t) j * n];
+			}
+			if (tick)
+				tick();
+		}
+	}
+	{
+		int			rest = n - i;
+
+		dsytd2_("L", &rest, a + i + (size_t) i * n, &n, d + i, e + i, tau + i, &info, 1);
+		if (info != 0)
+			return LINALG_BAD_ARG;
+	}
+	dstemr_("V", "I", &n, d, e, &vl, &vu, &il, &iu, &m, wv, zc, &n, &k, isuppz,
+			&tryrac, stw, &lst, iwork, &list, &info, 1, 1);
+	if (info > 0 || m != k)
+		return LINALG_NO_CONVERGE;
+	if (info < 0)
+		return LINALG_BAD_ARG;
+	for (int c0 = 0; c0 < k; c0 += ncb)
+	{
+		int			nc = k - c0 < ncb ? k - c0 : ncb;
+
+		if (tick)
+			tick();
+		dormtr_("L", "L", "N", &n, &nc, a, &n, tau, zc + (size_t) c0 * n, &n, ow, &low,
+				&info, 1, 1, 1);
+		if (info != 0)
+			return LINALG_BAD_ARG;
+	}
+	/* descending: the largest eigenvalue first, its vector as row 0 of z */
+	for (int c = 0; c < k; c++)
+	{
+		const double *src = zc + (size_t) (k - 1 - c) * n;
+
+		for (int j = 0; j < n; j++)
+			z[(size_t) c * n + j] = src[j];
+		w[c] = wv[k - 1 - c];
+	}
+	return LINALG_OK;
 }

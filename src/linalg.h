@@ -87,6 +87,19 @@ extern size_t linalg_eigen_iwork(int n);
 extern int	linalg_sym_eigen(int n, double *a, double *w, double *work, int *iwork);
 
 /*
+ * The k largest eigenpairs of a symmetric n x n matrix a (overwritten), in
+ * steps that call tick() between them (when not NULL): eigenvalues
+ * descending in w[0 .. k-1], eigenvectors as the rows of z (k x n).  work
+ * must hold linalg_eigen_top_work(n, k) doubles and iwork
+ * linalg_eigen_top_iwork(n, k) ints.  For pca, where one dsyevd call on a
+ * large matrix could not be cancelled.
+ */
+extern size_t linalg_eigen_top_work(int n, int k);
+extern size_t linalg_eigen_top_iwork(int n, int k);
+extern int	linalg_sym_eigen_top(int n, int k, double *a, double *w, double *z,
+								 double *work, int *iwork, linalg_tick tick);
+
+/*
  * C = A B^T with explicit leading dimensions (row-major): A is m x k (lda),
  * B is n x k (ldb), C is m x n (ldc).  For blocks of similarity matrices.
  */

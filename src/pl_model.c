@@ -344,16 +344,6 @@ pref_pl_fit_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(PlMakeModel(&dat->p, dat->keys, dat->rows_skipped, theta, loglik, iters, conv));
 }
 
-/* qsort comparator for doubles */
-static int
-CmpDouble(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /* Uniform draw for the multinomial sampler */
 static double
 Uniform(void *state)
@@ -375,7 +365,6 @@ PG_FUNCTION_INFO_V1(pref_pl_bootstrap);
 Datum
 pref_pl_bootstrap(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	PrefBtModel *m;
 	PlProblem	p,
 				rp;
@@ -386,21 +375,12 @@ pref_pl_bootstrap(PG_FUNCTION_ARGS)
 	uint64		seed;
 	double		level,
 				prior,
-				f,
-				shift,
-				qlo,
-				qhi,
 				rows = 0,
 				loglik;
 	double	   *full,
 			   *theta,
-			   *ranks,
-			   *col,
 			   *work,
-			   *w,
-			   *se,
-			   *lo,
-			   *hi;
+			   *w;
 	int64	   *draw;
 	int			iters,
 				conv;
@@ -432,18 +412,7 @@ pref_pl_bootstrap(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("prior must be finite and not negative")));
-	if (rounds < 2 || rounds > 1000000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("rounds must be between 2 and 1000000")));
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive)")));
-	f = scale == 0 ? 400.0 / log(10.0) : 1.0;
-	shift = scale == 0 ? 1000.0 : 0.0;
-	qlo = (1 - level) / 2;
-	qhi = 1 - (1 - level) / 2;
+	BtCheckBootstrapArgs(rounds, level);
 	t = BT_TALLY(m);
 	n = m->nitems;
 
@@ -461,11 +430,9 @@ pref_pl_bootstrap(PG_FUNCTION_ARGS)
 	PrefCheckMemory(2.0 * rounds * n * 8.0 + (double) pl_work_size(&p) * 8.0 + (double) p.nrank * 16.0,
 					"pref.pl_bootstrap");
 	theta = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
-	ranks = palloc_extended(sizeof(double) * rounds * n, MCXT_ALLOC_HUGE);
 	work = palloc_extended(sizeof(double) * pl_work_size(&p), MCXT_ALLOC_HUGE);
 	w = palloc_extended(sizeof(double) * p.nrank, MCXT_ALLOC_HUGE);
 	draw = palloc_extended(sizeof(int64) * p.nrank, MCXT_ALLOC_HUGE);
-	col = palloc(sizeof(double) * rounds);
 	rp = p;
 	rp.weight = w;
 	rp.tol = 1e-8;
@@ -496,67 +463,6 @@ pref_pl_bootstrap(PG_FUNCTION_ARGS)
 				 errdetail("%d of %d replicates had a maximum likelihood estimate.", used, rounds),
 				 errhint("Pass prior > 0, or add rankings.")));
 
-	/* per-round ordinal ranks: 1 + number of items strictly stronger */
-	for (int r = 0; r < used; r++)
-	{
-		const double *th = theta + (size_t) r * n;
-
-		CHECK_FOR_INTERRUPTS();
-		for (int i = 0; i < n; i++)
-		{
-			int			rank = 1;
-
-			for (int j = 0; j < n; j++)
-				if (th[j] > th[i])
-					rank++;
-			ranks[(size_t) r * n + i] = rank;
-		}
-	}
-	se = palloc(sizeof(double) * n);
-	lo = palloc(sizeof(double) * n);
-	hi = palloc(sizeof(double) * n);
-	for (int i = 0; i < n; i++)
-	{
-		double		mean = 0,
-					ss = 0;
-
-		for (int r = 0; r < used; r++)
-		{
-			col[r] = f * theta[(size_t) r * n + i] + shift;
-			mean += col[r];
-		}
-		mean /= used;
-		for (int r = 0; r < used; r++)
-			ss += (col[r] - mean) * (col[r] - mean);
-		se[i] = sqrt(ss / (used - 1));
-		qsort(col, used, sizeof(double), CmpDouble);
-		lo[i] = bt_quantile_sorted(col, used, qlo);
-		hi[i] = bt_quantile_sorted(col, used, qhi);
-	}
-
-	InitMaterializedSRF(fcinfo, 0);
-	for (int i = 0; i < n; i++)
-	{
-		Datum		values[9];
-		bool		nulls[9] = {false};
-		int			rank = 1;
-
-		for (int j = 0; j < n; j++)
-			if (lo[j] > hi[i])
-				rank++;
-		for (int r = 0; r < used; r++)
-			col[r] = ranks[(size_t) r * n + i];
-		qsort(col, used, sizeof(double), CmpDouble);
-		values[0] = CStringGetTextDatum(BtItemName(t, i));
-		values[1] = Float8GetDatum(f * full[i] + shift);
-		values[2] = Float8GetDatum(se[i]);
-		values[3] = Float8GetDatum(lo[i]);
-		values[4] = Float8GetDatum(hi[i]);
-		values[5] = Int32GetDatum(rank);
-		values[6] = Int32GetDatum((int) col[(int) floor(qlo * (used - 1))]);
-		values[7] = Int32GetDatum((int) col[(int) ceil(qhi * (used - 1))]);
-		values[8] = Int32GetDatum(used);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	BtBootstrapRows(fcinfo, t, full, theta, n, used, scale, level);
 	return (Datum) 0;
 }

@@ -170,10 +170,166 @@ alias_sample(const double *prob, const int32_t *alias, int k, UniformFn unif, vo
 	return u - (double) i < prob[i] ? i : alias[i];
 }
 
-/* Choose the Poisson total, prepare the means and the alias table */
+/* Pool entries for the tables of k means: room for a few hundred distinct means, at most 2^20 */
+int
+poisson_tables_cap(int k)
+{
+	return k < ((1 << 20) - 16384) / 4 ? 16384 + 4 * k : 1 << 20;
+}
+
+/* Slots of the hash of distinct means: a power of two at least 2 k, at most 2^17 */
+int
+poisson_tables_hash_size(int k)
+{
+	int			h = 16;
+
+	while (h < 2 * k && h < (1 << 17))
+		h *= 2;
+	return h;
+}
+
+/*
+ * Entries of the table of mean lam: up to the first j > lam whose
+ * probability is below 1e-20 times the mode's
+ */
+static int
+TableLen(double lam)
+{
+	int			j = (int) floor(lam);
+	double		v = 1;
+
+	while (!(j > lam && v < 1e-20))
+	{
+		j++;
+		v *= lam / j;
+	}
+	return j + 1;
+}
+
+/*
+ * Fill the cdf and guide of mean lam (len entries): the probabilities
+ * relative to the mode's by the ratios p(j + 1) / p(j) = lam / (j + 1) out
+ * from the mode (no exp or lgamma of large arguments, whose rounding
+ * would reach 1e-14), normalized so that cdf[len - 1] is 1
+ */
+static void
+TableBuild(double lam, int len, double *cdf, int32_t *guide)
+{
+	int			m = (int) floor(lam),
+				j = 0;
+	double		s = 0;
+
+	cdf[m] = 1;
+	for (int i = m + 1; i < len; i++)
+		cdf[i] = cdf[i - 1] * (lam / i);
+	for (int i = m - 1; i >= 0; i--)
+		cdf[i] = cdf[i + 1] < 1e-300 ? 0 : cdf[i + 1] * ((i + 1) / lam);
+	for (int i = 0; i < len; i++)
+	{
+		s += cdf[i];
+		cdf[i] = s;
+	}
+	for (int i = 0; i < len; i++)
+		cdf[i] /= s;
+	for (int g = 0; g < len; g++)
+	{
+		double		u = (double) g / len;
+
+		while (j < len - 1 && cdf[j] <= u)
+			j++;
+		guide[g] = j;
+	}
+}
+
+/* Hash slot of a mean's bits */
+static uint32_t
+MeanSlot(double lam, int hsize)
+{
+	union
+	{
+		double		d;
+		uint64_t	u;
+	}			b;
+
+	b.d = lam;
+	b.u *= UINT64_C(0x9E3779B97F4A7C15);
+	return (uint32_t) (b.u >> 33) & (uint32_t) (hsize - 1);
+}
+
+/* Tables of the means up to POISSON_TABLE_MAX_MEAN, in order, while the pool has room */
+void
+poisson_tables_prepare(const PoissonConsts *consts, int k, PoissonTables *t)
+{
+	int			hsize = poisson_tables_hash_size(k),
+				used = 0,
+				distinct = 0;
+
+	t->ntab = 0;
+	for (int h = 0; h < hsize; h++)
+		t->hash[h] = -1;
+	for (int i = 0; i < k; i++)
+	{
+		double		lam = consts[i].lam;
+		uint32_t	h;
+		int			len;
+
+		t->which[i] = -1;
+		if (!(lam > 0 && lam <= POISSON_TABLE_MAX_MEAN))
+			continue;
+		for (h = MeanSlot(lam, hsize); t->hash[h] >= 0; h = (h + 1) & (uint32_t) (hsize - 1))
+			if (consts[t->hash[h]].lam == lam)
+				break;
+		if (t->hash[h] >= 0)
+		{
+			t->which[i] = t->which[t->hash[h]];
+			continue;
+		}
+		if (distinct >= hsize / 2)
+			continue;			/* the hash is half full: no more tables */
+		t->hash[h] = i;
+		distinct++;
+		len = TableLen(lam);
+		if (len > t->cap - used)
+			continue;			/* no room: this mean draws by PTRS */
+		t->tab[t->ntab].start = used;
+		t->tab[t->ntab].len = len;
+		TableBuild(lam, len, t->cdf + used, t->guide + used);
+		used += len;
+		t->which[i] = t->ntab++;
+	}
+}
+
+/* One draw by inversion of a table, searched from its guide */
+int64_t
+poisson_table_sample(const PoissonTables *t, int table, UniformFn unif, void *state)
+{
+	const PoissonTable *tb = &t->tab[table];
+	const double *cdf = t->cdf + tb->start;
+	const int32_t *guide = t->guide + tb->start;
+	int			len = tb->len;
+
+	for (;;)
+	{
+		double		u = unif(state);
+		int			g = (int) (u * len),
+					j;
+
+		j = guide[g < len ? g : len - 1];
+		/* the least j with u < cdf[j], whatever the rounding of u * len */
+		while (j > 0 && u < cdf[j - 1])
+			j--;
+		while (j < len && u >= cdf[j])
+			j++;
+		if (j < len)
+			return j;
+		/* u above the table's mass (rounding or the far tail): draw again */
+	}
+}
+
+/* Choose the Poisson total, prepare the means, the alias table and the inversion tables */
 double
 poisson_multinomial_prepare(int64_t n, const double *w, int k, PoissonConsts *consts,
-							double *prob, int32_t *alias, int32_t *scratch)
+							double *prob, int32_t *alias, int32_t *scratch, PoissonTables *tabs)
 {
 	double		total = 0,
 				t;
@@ -188,6 +344,8 @@ poisson_multinomial_prepare(int64_t n, const double *w, int k, PoissonConsts *co
 		poisson_prepare(w[i] > 0 && total > 0 ? t * (w[i] / total) : 0, &consts[i]);
 	if (total > 0)
 		alias_build(w, k, prob, alias, scratch);
+	if (tabs)
+		poisson_tables_prepare(consts, k, tabs);
 	return t;
 }
 
@@ -195,7 +353,7 @@ poisson_multinomial_prepare(int64_t n, const double *w, int k, PoissonConsts *co
 void
 poisson_multinomial_sample(int64_t n, int k, const PoissonConsts *consts,
 						   const double *prob, const int32_t *alias, const double *lf, int nlf,
-						   int64_t *out, UniformFn unif, void *state)
+						   const PoissonTables *tabs, int64_t *out, UniformFn unif, void *state)
 {
 	int64_t		m;
 
@@ -204,7 +362,10 @@ poisson_multinomial_sample(int64_t n, int k, const PoissonConsts *consts,
 		m = 0;
 		for (int i = 0; i < k; i++)
 		{
-			out[i] = poisson_sample(&consts[i], lf, nlf, unif, state);
+			if (tabs && tabs->which[i] >= 0)
+				out[i] = poisson_table_sample(tabs, tabs->which[i], unif, state);
+			else
+				out[i] = poisson_sample(&consts[i], lf, nlf, unif, state);
 			m += out[i];
 		}
 		if (m <= n)

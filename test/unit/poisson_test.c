@@ -94,7 +94,37 @@ ChiOk(const long *obs, const double *expct, int nb, int draws, double *chi_out, 
 	return df > 0 && chi < crit;
 }
 
-/* Poisson(lam) draws against the pmf */
+/* Inversion tables for k means (a pool of cap entries, 0: the default) */
+static PoissonTables *
+NewTables(int k, int cap)
+{
+	PoissonTables *t = calloc(1, sizeof(PoissonTables));
+
+	t->which = calloc(k, sizeof(int32_t));
+	t->tab = calloc(poisson_tables_hash_size(k) / 2, sizeof(PoissonTable));
+	t->cap = cap > 0 ? cap : poisson_tables_cap(k);
+	t->cdf = calloc(t->cap, sizeof(double));
+	t->guide = calloc(t->cap, sizeof(int32_t));
+	t->hash = calloc(poisson_tables_hash_size(k), sizeof(int32_t));
+	return t;
+}
+
+/* Free NewTables */
+static void
+FreeTables(PoissonTables *t)
+{
+	free(t->which);
+	free(t->tab);
+	free(t->cdf);
+	free(t->guide);
+	free(t->hash);
+	free(t);
+}
+
+/*
+ * Poisson(lam) draws against the pmf; table 0: PTRS or inversion with
+ * lgamma, 1: with the log(k!) table, 2: by an inversion table
+ */
 static void
 ChiPoisson(double lam, int table, uint64_t seed)
 {
@@ -112,12 +142,20 @@ ChiPoisson(double lam, int table, uint64_t seed)
 	uint64_t	s = seed;
 	PoissonConsts c;
 	static double lf[4096];
+	PoissonTables *tabs = NewTables(1, 0);
 
 	poisson_logfact_table(lf, 4096);
 	poisson_prepare(lam, &c);
+	poisson_tables_prepare(&c, 1, tabs);
+	if (table == 2 && tabs->which[0] != 0)
+	{
+		Check(0, "no inversion table built");
+		return;
+	}
 	for (int i = 0; i < draws; i++)
 	{
-		int64_t		x = poisson_sample(&c, table ? lf : NULL, 4096, Unif, &s);
+		int64_t		x = table == 2 ? poisson_table_sample(tabs, 0, Unif, &s) :
+			poisson_sample(&c, table ? lf : NULL, 4096, Unif, &s);
 
 		summ += x;
 		if (x < 0)
@@ -138,16 +176,22 @@ ChiPoisson(double lam, int table, uint64_t seed)
 		int			ok = ChiOk(obs, expct, nb, draws, &chi, &df);
 
 		snprintf(msg, sizeof(msg), "Poisson(%g)%s: chi2 %.1f on %d df; mean %.4f", lam,
-				 table ? "" : " without the table", chi, df, summ / draws);
+				 table == 2 ? " by an inversion table" : table ? "" : " without the table",
+				 chi, df, summ / draws);
 		Check(ok && fabs(summ / draws - lam) < 6 * sd / sqrt(draws), msg);
 	}
 	free(obs);
 	free(expct);
+	FreeTables(tabs);
 }
 
-/* Cell 0 of Multinomial(n, w) by Poissonization against Binomial(n, w0 / sum) */
+/*
+ * Cell 0 of Multinomial(n, w) by Poissonization against Binomial(n, w0 /
+ * sum); cap -1: no inversion tables, 0: the default pool, else a pool of
+ * cap entries
+ */
 static void
-ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed)
+ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed, int cap)
 {
 	const int	draws = k > 10 ? 40000 : 300000;
 	PoissonConsts *c = calloc(k, sizeof(PoissonConsts));
@@ -168,7 +212,8 @@ ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed)
 	double	   *expct;
 	uint64_t	s = seed;
 	char		msg[200];
-	double		t = poisson_multinomial_prepare(n, w, k, c, prob, alias, scratch);
+	PoissonTables *tabs = cap >= 0 ? NewTables(k, cap) : NULL;
+	double		t = poisson_multinomial_prepare(n, w, k, c, prob, alias, scratch, tabs);
 
 	for (int i = 0; i < k; i++)
 		tot += w[i];
@@ -183,7 +228,7 @@ ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed)
 	{
 		int64_t		sum = 0;
 
-		poisson_multinomial_sample(n, k, c, prob, alias, NULL, 0, out, Unif, &s);
+		poisson_multinomial_sample(n, k, c, prob, alias, NULL, 0, tabs, out, Unif, &s);
 		for (int i = 0; i < k; i++)
 		{
 			sum += out[i];
@@ -201,8 +246,8 @@ ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed)
 	}
 	for (int64_t x = lo; x <= hi; x++)
 		expct[x - lo + 1] = draws * exp(LogBinomial(n, p, x));
-	snprintf(msg, sizeof(msg), "Multinomial(%lld, %d cells, Poisson total %.1f): draws sum to n, zero-weight cells 0",
-			 (long long) n, k, t);
+	snprintf(msg, sizeof(msg), "Multinomial(%lld, %d cells, Poisson total %.1f, %d inversion tables): draws sum to n, zero-weight cells 0",
+			 (long long) n, k, t, tabs ? tabs->ntab : 0);
 	Check(sums_ok, msg);
 	{
 		int			ok = ChiOk(obs, expct, nb, draws, &chi, &df);
@@ -218,6 +263,8 @@ ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed)
 	free(out);
 	free(obs);
 	free(expct);
+	if (tabs)
+		FreeTables(tabs);
 }
 
 int
@@ -260,11 +307,75 @@ main(void)
 		Check(ok, "alias table: frequencies within 6 standard errors, zero weight never drawn");
 	}
 
-	ChiMultinomial(1000, w5, 5, 21);	/* Poisson total plus top-up */
-	ChiMultinomial(6, w5, 5, 22);	/* few draws: categorical only */
+	ChiPoisson(0.3, 2, 31);			/* inversion tables */
+	ChiPoisson(4.0, 2, 32);
+	ChiPoisson(9.99, 2, 33);
+	ChiPoisson(50.5, 2, 34);
+	ChiPoisson(1024.0, 2, 35);		/* the largest mean with a table */
+
+	/* tables: one per distinct mean, none above the largest or beyond the pool */
+	{
+		PoissonConsts c4[4];
+		PoissonTables *tb = NewTables(4, 0),
+				   *small = NewTables(4, 0);
+
+		poisson_prepare(50, &c4[0]);
+		poisson_prepare(1025, &c4[1]);
+		poisson_prepare(50, &c4[2]);
+		poisson_prepare(3, &c4[3]);
+		poisson_tables_prepare(c4, 4, tb);
+		Check(tb->ntab == 2 && tb->which[0] == 0 && tb->which[1] == -1 && tb->which[2] == 0 &&
+			  tb->which[3] == 1, "inversion tables: shared by equal means, none above 1024");
+		Check(tb->tab[0].len > 50 && tb->tab[0].len < 200 &&
+			  tb->cdf[tb->tab[0].len - 1] == 1 &&
+			  fabs(tb->cdf[50] - 0.537516691) < 1e-9 && fabs(tb->cdf[40] - 0.086070000) < 1e-9,
+			  "inversion table of mean 50: ends at 1, P(X <= 50) and P(X <= 40) as scipy.stats.poisson.cdf");
+		small->cap = tb->tab[0].len + 1;	/* room for the first table only */
+		poisson_tables_prepare(c4, 4, small);
+		Check(small->ntab == 1 && small->which[0] == 0 && small->which[2] == 0 && small->which[3] == -1,
+			  "inversion tables: a mean without room in the pool has none");
+		FreeTables(tb);
+		FreeTables(small);
+	}
+
+	/* 300,000 distinct means: the pool and the hash stay bounded, the rest have no table */
+	{
+		const int	k = 300000;
+		PoissonConsts *cm = calloc(k, sizeof(PoissonConsts));
+		PoissonTables *tb = NewTables(k, 0);
+		int			ok = 1,
+					with = 0;
+		int64_t		used = 0;
+
+		for (int i = 0; i < k; i++)
+			poisson_prepare(0.5 + i * (1000.0 / k), &cm[i]);
+		poisson_tables_prepare(cm, k, tb);
+		for (int i = 0; i < tb->ntab; i++)
+			used += tb->tab[i].len;
+		for (int i = 0; i < k; i++)
+			if (tb->which[i] >= 0)
+			{
+				const PoissonTable *x = &tb->tab[tb->which[i]];
+
+				with++;
+				ok &= tb->which[i] < tb->ntab && x->len > cm[i].lam && tb->cdf[x->start + x->len - 1] == 1;
+			}
+		Check(ok && with == tb->ntab && with > 1000 && with < k && used <= tb->cap && tb->cap == 1 << 20 &&
+			  tb->ntab <= poisson_tables_hash_size(k) / 2,
+			  "inversion tables: 300,000 distinct means fill a pool of 2^20 entries, the others have none");
+		free(cm);
+		FreeTables(tb);
+	}
+
+	ChiMultinomial(1000, w5, 5, 21, -1);	/* Poisson total plus top-up */
+	ChiMultinomial(1000, w5, 5, 24, 0); /* the same by inversion tables */
+	ChiMultinomial(6, w5, 5, 22, 0);	/* few draws: categorical only */
 	for (int i = 0; i < 300; i++)
 		w300[i] = (i % 7 == 3) ? 0 : 1 + (i * 37) % 11;
-	ChiMultinomial(50000, w300, 300, 23);
+	ChiMultinomial(50000, w300, 300, 23, -1);
+	ChiMultinomial(50000, w300, 300, 25, 0);
+	ChiMultinomial(50000, w300, 300, 26, 600);	/* some means by PTRS */
+	ChiMultinomial(2000000, w300, 300, 27, 0);	/* means above 1024: PTRS */
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
 }
