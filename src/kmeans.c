@@ -667,50 +667,6 @@ KmeansTick(void *arg)
 	CHECK_FOR_INTERRUPTS();
 }
 
-/* Order row indices by key (qsort_arg comparator; arg: the keys) */
-static int
-KeyCmp(const void *a, const void *b, void *arg)
-{
-	const int64 *key = (const int64 *) arg;
-	int64		x = key[*(const int64 *) a];
-	int64		y = key[*(const int64 *) b];
-
-	return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/*
- * The rows of the query result sorted by id into a new n x d array (so the
- * result does not depend on the query's row order); error on duplicate ids
- */
-static double *
-SortedRows(PrefQueryResult *res, int64 **keys_out)
-{
-	int64		n = res->nrows;
-	int			d = res->dim[1];
-	int64	   *key = PREF_QUERY_ID(res, 0);
-	double	   *src = PREF_QUERY_VECTOR(res, 1);
-	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-	int64	   *keys = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-	double	   *x = palloc_extended(sizeof(double) * Max(n, 1) * d, MCXT_ALLOC_HUGE);
-
-	for (int64 i = 0; i < n; i++)
-		order[i] = i;
-	qsort_arg(order, n, sizeof(int64), KeyCmp, key);
-	for (int64 i = 0; i < n; i++)
-	{
-		if (i > 0 && key[order[i]] == key[order[i - 1]])
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("kmeans: duplicate id %s in the query", PrefIdString(res->ids[0], key[order[i]])),
-					 errhint("Each row needs a distinct id.")));
-		keys[i] = key[order[i]];
-		memcpy(x + (Size) i * d, src + (Size) order[i] * d, sizeof(double) * d);
-	}
-	pfree(order);
-	*keys_out = keys;
-	return x;
-}
-
 /* Buffers of the in-memory Lloyd passes (bounded assignment) */
 typedef struct LloydBuffers
 {
@@ -891,8 +847,10 @@ pref_kmeans(PG_FUNCTION_ARGS)
 	KmeansCheckSize(k, d, what);
 	PrefCheckMemory(8.0 * n * (d + 6.0) + 8.0 * (double) (max_iter + 1) +
 					8.0 * (double) kmeans_bounded_work(k, d), what);
-	x = SortedRows(res, &keys);
-	pfree(PREF_QUERY_VECTOR(res, 1));
+	/* rows in id order, so the result does not depend on the query's order */
+	PrefSortResultById(res, 0, what, true);
+	x = PREF_QUERY_VECTOR(res, 1);
+	keys = PREF_QUERY_ID(res, 0);
 	if (metric == KMEANS_COSINE)
 		for (int64 i = 0; i < n; i++)
 			if (!kmeans_normalize(d, x + (Size) i * d))
