@@ -77,3 +77,42 @@ SELECT * FROM pref.knn_graph('SELECT 1, ARRAY[1, 0]::real[] UNION ALL SELECT 1, 
 SELECT * FROM pref.knn_graph('SELECT g, ARRAY[g % 2, 0]::real[] FROM generate_series(1, 4) g', 1, clusters => 1, n_probe => 1);
 SELECT * FROM pref.knn_graph('SELECT g, ARRAY[1, 1]::real[] FROM generate_series(1, 4) g', 1, clusters => 2, n_probe => 1);
 SELECT * FROM pref.knn_graph('SELECT ''a''::text, ARRAY[1, 1]::real[]', 1, clusters => 1, n_probe => 1);
+
+-- ids of any type: text and uuid ids give the picks, gains and graph of
+-- bigint ids numbered in the same order (text in COLLATE "C" order)
+CREATE TEMP TABLE ivf_typed AS
+SELECT id, 'r' || lpad(id::text, 5, '0') AS tid, md5(id::text)::uuid AS uid,
+	row_number() OVER (ORDER BY md5(id::text)::uuid) AS urank, embedding, quality
+FROM ivf_rows;
+SELECT count(*) AS picks, bool_and(t.id = 'r' || lpad(b.id::text, 5, '0')) AS same_text_picks,
+	bool_and(t.gain = b.gain AND t.objective = b.objective) AS same_gains, pg_typeof(min(t.id)) AS id_type
+FROM pref.select_subset_ivf('SELECT id, embedding, quality FROM ivf_typed', 40, n_neighbors => 8, clusters => 20,
+		n_probe => 3, recall_sample => 0) b
+JOIN pref.select_subset_ivf('SELECT tid, embedding, quality FROM ivf_typed ORDER BY md5(tid)', 40, NULL::text, n_neighbors => 8,
+		clusters => 20, n_probe => 3, recall_sample => 0) t USING (pick);
+SELECT count(*) AS picks, bool_and(u.id = m.uid) AS same_uuid_picks, bool_and(u.gain = b.gain) AS same_gains
+FROM pref.select_subset_ivf('SELECT urank, embedding FROM ivf_typed', 40, n_neighbors => 8, clusters => 20,
+		n_probe => 3, recall_sample => 0) b
+JOIN ivf_typed m ON m.urank = b.id
+JOIN pref.select_subset_ivf('SELECT uid, embedding FROM ivf_typed', 40, id_type => NULL::uuid, n_neighbors => 8,
+		clusters => 20, n_probe => 3, recall_sample => 0) u USING (pick);
+-- the graph: the same edges and similarities, ids in their own type
+SELECT count(*) AS edges, count(u.id) AS matched, bool_and(u.similarity = b.similarity) AS same_similarities,
+	bool_and(pg_typeof(u.neighbor) = 'uuid'::regtype) AS uuid_neighbors
+FROM pref.knn_graph('SELECT urank, embedding FROM ivf_typed WHERE id <= 500', 6, clusters => 8, n_probe => 2, recall_sample => 0) b
+JOIN ivf_typed mi ON mi.urank = b.id
+JOIN ivf_typed mn ON mn.urank = b.neighbor
+LEFT JOIN pref.knn_graph('SELECT uid, embedding FROM ivf_typed WHERE id <= 500', NULL::uuid, 6, clusters => 8, n_probe => 2,
+		recall_sample => 0) u ON u.id = mi.uid AND u.neighbor = mn.uid;
+-- the recall NOTICE samples the same rows
+SET client_min_messages = notice;
+SELECT count(*) FROM pref.knn_graph('SELECT tid, embedding FROM ivf_typed', NULL::text, 5, clusters => 30, n_probe => 2, recall_sample => 100);
+SELECT count(*) FROM pref.knn_graph('SELECT id, embedding FROM ivf_typed', 5, clusters => 30, n_probe => 2, recall_sample => 100);
+-- empty input, NULL ids, errors
+SELECT count(*) FROM pref.select_subset_ivf('SELECT tid, embedding FROM ivf_typed WHERE false', 5, NULL::text);
+SELECT * FROM pref.knn_graph($$SELECT * FROM (VALUES ('a', ARRAY[1, 0]::real[]), (NULL, ARRAY[1, 1]), ('b', ARRAY[0, 1])) v$$,
+	NULL::text, 2, clusters => 1, n_probe => 1, recall_sample => 0) ORDER BY id, neighbor;
+SELECT * FROM pref.select_subset_ivf('SELECT tid, embedding FROM ivf_typed', 5, NULL::uuid);
+SELECT * FROM pref.knn_graph($$SELECT 'a'::text, ARRAY[1, 0]::real[] UNION ALL SELECT 'a', ARRAY[0, 1]$$, NULL::text, 1, clusters => 1, n_probe => 1);
+SELECT * FROM pref.knn_graph($$SELECT 'a'::text, ARRAY[0, 0]::real[]$$, NULL::text, 1, clusters => 1, n_probe => 1);
+SELECT * FROM pref.knn_graph('SELECT 1::bigint, ARRAY[1, 0]::real[]', NULL::point, 1, clusters => 1, n_probe => 1);

@@ -77,6 +77,7 @@ SELECT pref.plackett_luce_final(pref.plackett_luce_accum(pref.plackett_luce_accu
 
 -- the prior: NULL priors are ignored, one prior per group, states with
 -- different priors do not combine
+-- a NULL prior is an error naming it (an option of the whole aggregate)
 SELECT pref.plackett_luce(r::pref.ranking, p)->>'prior' AS prior
 FROM (VALUES ('1>2', NULL), ('2>1', 0.5), ('1>2', NULL)) v(r, p);
 SELECT pref.plackett_luce(r::pref.ranking, p) FROM (VALUES ('1>2', 0.5), ('2>1', 0.25)) v(r, p);

@@ -155,3 +155,15 @@ RESET pgpref.progress;
 SET statement_timeout = '300ms';
 SELECT count(*) FROM pref.select_subset('SELECT g AS id, ARRAY[sin(g), cos(g), sin(2*g)] FROM generate_series(1, 40000) g', 40000, 'mmr');
 RESET statement_timeout;
+
+-- rows are sorted by id (an LSD radix sort of the signed keys) before any
+-- method runs: near_duplicates returns them in that order whatever order
+-- the query gives, across sign and byte boundaries
+SELECT array_agg(id) AS ids_in_output_order FROM pref.near_duplicates(
+	$$SELECT id, ARRAY[1, abs(id % 7) + 2]::float8[] FROM unnest(ARRAY[5, -3, 9223372036854775807, -9223372036854775808, 0, 256,
+		255, 65536, -1, -256, 4294967296, -4294967297]::bigint[]) id$$, 0.9999, 'l2');
+WITH o AS (
+	SELECT row_number() OVER () AS r, id FROM pref.near_duplicates(
+		$$SELECT (hashint4(g)::bigint << 20) + g AS id, ARRAY[sin(g), cos(g)] FROM generate_series(1, 5000) g$$, 0.99999, 'l2'))
+SELECT count(*) AS rows, bool_and(r = rk) AS ascending
+FROM (SELECT r, row_number() OVER (ORDER BY id) AS rk FROM o) q;

@@ -90,6 +90,25 @@ FROM (VALUES ('e4'), ('e8')) v(c),
      LATERAL (SELECT * FROM pref.select_subset(format('SELECT id, %I FROM kc_emb', c), 15, 'k_center', metric => 'l2')) s
      JOIN LATERAL kc_brute(c, 15) b ON b.pick = s.pick
 GROUP BY c ORDER BY c;
+-- real[] rows are read straight into floats for k-center under l2: the same
+-- picks, gains and radii, bit for bit, as the same values read as float8[]
+-- (the double path, packed into floats by the core), in any row order, with
+-- an initial set
+SELECT (SELECT md5(string_agg(id || ' ' || coalesce(gain::text, '-') || ' ' || objective::text, ',' ORDER BY pick))
+		FROM pref.select_subset('SELECT id, e4 FROM kc_emb ORDER BY md5(id::text)', 20, 'k_center', metric => 'l2', seed => 3))
+	 = (SELECT md5(string_agg(id || ' ' || coalesce(gain::text, '-') || ' ' || objective::text, ',' ORDER BY pick))
+		FROM pref.select_subset('SELECT id, e4::float8[] FROM kc_emb', 20, 'k_center', metric => 'l2', seed => 3)) AS same_as_double_path,
+	(SELECT md5(string_agg(id || ' ' || gain::text || ' ' || objective::text, ',' ORDER BY pick))
+		FROM pref.select_subset('SELECT id, e4 FROM kc_emb', 10, 'k_center', metric => 'l2', initial => ARRAY[5, 17]::bigint[]))
+	 = (SELECT md5(string_agg(id || ' ' || gain::text || ' ' || objective::text, ',' ORDER BY pick))
+		FROM pref.select_subset('SELECT id, e4::float8[] FROM kc_emb ORDER BY id DESC', 10, 'k_center', metric => 'l2', initial => ARRAY[5, 17]::bigint[])) AS same_with_initial;
+-- the float path keeps the reader's checks and messages
+SELECT * FROM pref.select_subset($$VALUES (1, '{1,2}'::real[]), (2, NULL), (3, '{0,1}')$$, 5, 'k_center', metric => 'l2');
+SELECT * FROM pref.select_subset($$VALUES (1, '{1,2}'::real[]), (2, '{1,NaN}')$$, 2, 'k_center', metric => 'l2');
+SELECT * FROM pref.select_subset($$VALUES (1, '{1,2}'::float8[]), (2, '{1,NaN}')$$, 2, 'k_center', metric => 'l2');
+SELECT * FROM pref.select_subset($$VALUES (1, '{1,2}'::real[]), (2, '{1,2,3}')$$, 2, 'k_center', metric => 'l2');
+SELECT * FROM pref.select_subset($$VALUES (1, '{1,2}'::real[]), (2, '{1,NULL}')$$, 2, 'k_center', metric => 'l2');
+SELECT * FROM pref.select_subset($$VALUES (1, '{{1,2}}'::real[])$$, 2, 'k_center', metric => 'l2');
 DROP TABLE kc_emb;
 DROP FUNCTION kc_brute(text, int);
 DROP TABLE fs_emb, fs_cases;

@@ -224,6 +224,7 @@ GreediReduce(GreediState *st, int64 keep)
 
 	sd.n = n;
 	sd.d = d;
+	sd.xf = NULL;
 	sd.x = sx;
 	sd.sqnorm = NULL;
 	sd.id = sid;

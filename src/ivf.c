@@ -14,117 +14,15 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 #include "common.h"
 #include "ivf_core.h"
 #include "query.h"
 #include "rng.h"
+#include "subset.h"
 
 static const char *const metric_names[] = {"cosine", "l2", NULL};
-
-/* Progress notices of one call */
-typedef struct IvfProgress
-{
-	const char *what;
-	TimestampTz start;
-	TimestampTz last;
-} IvfProgress;
-
-/* Let the core respond to cancel and statement_timeout */
-static void
-IvfTick(void *arg)
-{
-	(void) arg;
-	CHECK_FOR_INTERRUPTS();
-}
-
-/* Progress NOTICE every pgpref.progress seconds (0: never) */
-static void
-IvfProgressNotice(void *arg, const char *phase, int64_t done, int64_t total)
-{
-	IvfProgress *ps = (IvfProgress *) arg;
-	TimestampTz now;
-
-	if (pgpref_progress_s <= 0 || ps == NULL)
-		return;
-	now = GetCurrentTimestamp();
-	if (TimestampDifferenceExceeds(ps->last, now, pgpref_progress_s * 1000))
-	{
-		ereport(NOTICE,
-				(errmsg("%s: %s: " INT64_FORMAT " of " INT64_FORMAT " done after %.0f s",
-						ps->what, phase, (int64) done, (int64) total,
-						(double) (now - ps->start) / 1e6)));
-		ps->last = now;
-	}
-}
-
-/* Order row indices by id (qsort_arg comparator; arg: the ids) */
-static int
-IdCmp(const void *a, const void *b, void *arg)
-{
-	const int64 *id = (const int64 *) arg;
-	int64		x = id[*(const int64 *) a];
-	int64		y = id[*(const int64 *) b];
-
-	return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/*
- * Sort the rows of a query result by id in place (every column, following
- * the permutation's cycles); error on a duplicate id
- */
-static void
-SortById(PrefQueryResult *res, const char *what)
-{
-	int64		n = res->nrows;
-	int64	   *id = PREF_QUERY_ID(res, 0);
-	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-	bool	   *done = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
-	char	   *tmp = palloc(sizeof(double) * Max(res->dim[1], 1));
-
-	for (int64 i = 0; i < n; i++)
-		order[i] = i;
-	qsort_arg(order, n, sizeof(int64), IdCmp, id);
-	for (int64 i = 1; i < n; i++)
-		if (id[order[i]] == id[order[i - 1]])
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("%s: duplicate id " INT64_FORMAT " in the query", what, id[order[i]]),
-					 errhint("Each row needs a distinct id.")));
-	for (int c = 0; c < res->ncols; c++)
-	{
-		size_t		w = sizeof(double) * Max(res->dim[c], 1);
-		char	   *base = (char *) res->data[c];
-
-		memset(done, 0, n);
-		for (int64 t = 0; t < n; t++)
-		{
-			int64		k = t;
-
-			if (done[t])
-				continue;
-			memcpy(tmp, base + t * w, w);
-			for (;;)
-			{
-				int64		src = order[k];
-
-				done[k] = true;
-				if (src == t)
-				{
-					memcpy(base + k * w, tmp, w);
-					break;
-				}
-				memcpy(base + k * w, base + src * w, w);
-				k = src;
-			}
-		}
-	}
-	pfree(tmp);
-	pfree(done);
-	pfree(order);
-}
 
 /* An int argument that must not be NULL and must be at least lo */
 static int32
@@ -203,12 +101,14 @@ ReportRecall(const SubsetData *sd, const IvfGraph *g, int32 nsample, uint64 seed
 }
 
 /*
- * The common part: arguments (sql, k or NULL, n_neighbors, clusters,
- * n_probe, metric, gamma, seed, recall_sample[, lambda]) -> the graph over
- * rows sorted by id.  Returns false for an empty query.
+ * The common part: arguments (sql, k or NULL, [id_type,] n_neighbors,
+ * clusters, n_probe, metric, gamma, seed, recall_sample[, lambda]) -> the
+ * graph over rows sorted by id.  base is the position of n_neighbors and
+ * id_type the type of the ids returned (PREF_ID_INTEGER: bigint).
+ * Returns false for an empty query.
  */
 static bool
-BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, const char *what,
+BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, Oid id_type, const char *what,
 		   SubsetData *sd, IvfGraph *g, PrefQueryResult **resp)
 {
 	static const PrefQueryColumn cols[] = {
@@ -225,43 +125,28 @@ BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, const char *wha
 	double		gamma = 0;
 	uint64		seed;
 	PrefQueryResult *res;
-	int64		n,
-				bad;
+	int64		n;
 	IvfParams	p;
-	IvfProgress *prog;
 	void	   *work;
 	size_t		wbytes;
 
-	PrefCheckNotNull(fcinfo, 0, "sql");
-	sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	sql = SubsetTextArg(fcinfo, 0, "sql");
 	nn = IntArg(fcinfo, base, "n_neighbors", 1);
 	if (!PG_ARGISNULL(base + 1))
 		clusters = IntArg(fcinfo, base + 1, "clusters", 1);
 	n_probe = IntArg(fcinfo, base + 2, "n_probe", 1);
-	PrefCheckNotNull(fcinfo, base + 3, "metric");
-	metric = PrefParseOption(text_to_cstring(PG_GETARG_TEXT_PP(base + 3)), metric_names, "metric");
-	if (!PG_ARGISNULL(base + 4))
-	{
-		if (metric != SUBSET_L2)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("gamma applies only to metric l2")));
-		gamma = PG_GETARG_FLOAT8(base + 4);
-		if (!isfinite(gamma) || gamma <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("gamma must be finite and greater than 0"),
-					 errdetail("Got %g.", gamma)));
-	}
+	metric = PrefParseOption(SubsetTextArg(fcinfo, base + 3, "metric"), metric_names, "metric");
+	if (!PG_ARGISNULL(base + 4) && metric != SUBSET_L2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("gamma applies only to metric l2")));
+	gamma = SubsetFloatArg(fcinfo, base + 4, "gamma", 0.0, 0.0, true, 1e300, false);
 	PrefCheckNotNull(fcinfo, base + 5, "seed");
 	seed = (uint64) PG_GETARG_INT64(base + 5);
 	recall = IntArg(fcinfo, base + 6, "recall_sample", 0);
 
-	res = PrefReadQueryIds(sql, cols, with_quality ? 3 : 2, what, PREF_ID_INTEGER);
-	if (res->skipped > 0)
-		ereport(NOTICE,
-				(errmsg("%s: skipped " INT64_FORMAT " rows with NULL %s", what, res->skipped,
-						with_quality ? "id, embedding or quality" : "id or embedding")));
+	res = SubsetReadRows(sql, cols, with_quality ? 3 : 2, what, id_type,
+						 with_quality ? "id, embedding or quality" : "id or embedding");
 	n = res->nrows;
 	*resp = res;
 	if (n == 0)
@@ -270,7 +155,8 @@ BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, const char *wha
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s: at most %d rows", what, PG_INT32_MAX)));
-	SortById(res, what);
+	SubsetPrepareRows(sd, res, metric, gamma, !PG_ARGISNULL(base + 4), what);
+	sd->quality = (with_quality && res->ncols == 3) ? PREF_QUERY_FLOAT8(res, 2) : NULL;
 	if (clusters == 0)
 		clusters = (int32) Max(1, Min(n, (int64) rint(sqrt((double) n))));
 	if (clusters > n)
@@ -283,21 +169,6 @@ BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, const char *wha
 				 errmsg("%s: n_probe (%d) exceeds clusters (%d)", what, n_probe, clusters),
 				 errhint("n_probe => clusters searches every row (the exact graph).")));
 
-	memset(sd, 0, sizeof(*sd));
-	sd->n = n;
-	sd->d = res->dim[1];
-	sd->x = PREF_QUERY_VECTOR(res, 1);
-	sd->id = PREF_QUERY_ID(res, 0);
-	sd->quality = (with_quality && res->ncols == 3) ? PREF_QUERY_FLOAT8(res, 2) : NULL;
-	sd->metric = metric;
-	sd->gamma = gamma > 0 ? gamma : 1.0 / (double) sd->d;
-	prog = palloc(sizeof(IvfProgress));
-	prog->what = what;
-	prog->start = prog->last = GetCurrentTimestamp();
-	sd->tick = IvfTick;
-	sd->progress = IvfProgressNotice;
-	sd->tick_arg = prog;
-
 	p.clusters = clusters;
 	p.n_probe = n_probe;
 	p.train_rows = Max((int64) 50 * clusters, 20000);
@@ -308,15 +179,6 @@ BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, const char *wha
 	wbytes = ivf_build_work(n, sd->d, &p);
 	PrefCheckMemory((double) n * sd->d * 8.0 + (double) n * g->nn * 12.0 + (double) n * 32.0 +
 					(double) wbytes, what);
-	if (metric == SUBSET_L2)
-		sd->sqnorm = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
-	bad = subset_prepare(sd);
-	if (bad >= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s: embedding of id " INT64_FORMAT " is a zero vector", what, sd->id[bad]),
-				 errdetail("Cosine similarity is undefined for a zero vector."),
-				 errhint("Use metric => 'l2', or leave such rows out of the query.")));
 	g->val = palloc_extended(sizeof(double) * n * g->nn, MCXT_ALLOC_HUGE);
 	g->col = palloc_extended(sizeof(int32) * n * g->nn, MCXT_ALLOC_HUGE);
 	g->cnt = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
@@ -332,17 +194,16 @@ BuildGraph(FunctionCallInfo fcinfo, int base, bool with_quality, const char *wha
 	return true;
 }
 
-PG_FUNCTION_INFO_V1(pref_select_subset_ivf);
-
 /*
- * pref.select_subset_ivf(sql, k, n_neighbors, clusters, n_probe, metric,
- * gamma, seed, recall_sample, lambda) -> (id, pick, gain, objective)
+ * pref.select_subset_ivf(sql, k, [id_type,] n_neighbors, clusters,
+ * n_probe, metric, gamma, seed, recall_sample, lambda) -> (id, pick, gain,
+ * objective); idarg is the position of id_type, or -1 for bigint ids
  */
-Datum
-pref_select_subset_ivf(PG_FUNCTION_ARGS)
+static Datum
+RunSelectSubsetIvf(FunctionCallInfo fcinfo, int idarg)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *what = "select_subset_ivf";
+	int			base = idarg >= 0 ? 3 : 2;
 	int32		k;
 	double		lambda;
 	SubsetData	sd;
@@ -353,15 +214,16 @@ pref_select_subset_ivf(PG_FUNCTION_ARGS)
 	int64		kk;
 
 	k = IntArg(fcinfo, 1, "k", 1);
-	PrefCheckNotNull(fcinfo, 9, "lambda");
-	lambda = PG_GETARG_FLOAT8(9);
+	PrefCheckNotNull(fcinfo, base + 7, "lambda");
+	lambda = PG_GETARG_FLOAT8(base + 7);
 	if (!isfinite(lambda) || lambda < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("lambda must be finite and at least 0"),
 				 errdetail("Got %g.", lambda)));
 	InitMaterializedSRF(fcinfo, 0);
-	if (!BuildGraph(fcinfo, 2, true, what, &sd, &g, &res))
+	if (!BuildGraph(fcinfo, base, true, idarg >= 0 ? PrefIdTypeOfResult(fcinfo, 0) : PREF_ID_INTEGER,
+					what, &sd, &g, &res))
 		return (Datum) 0;
 	kk = Min((int64) k, sd.n);
 	out.pick = palloc(sizeof(int64) * kk);
@@ -369,38 +231,48 @@ pref_select_subset_ivf(PG_FUNCTION_ARGS)
 	out.objective = palloc(sizeof(double) * kk);
 	work = palloc_extended(ivf_greedy_work(sd.n), MCXT_ALLOC_HUGE);
 	ivf_greedy(&sd, &g, lambda, kk, work, &out);
-	for (int64 t = 0; t < out.count; t++)
-	{
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
-
-		values[0] = Int64GetDatum(sd.id[out.pick[t]]);
-		values[1] = Int32GetDatum((int32) (t + 1));
-		values[2] = Float8GetDatum(out.gain[t]);
-		values[3] = Float8GetDatum(out.objective[t]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	SubsetPutPicks(fcinfo, res->ids[0], sd.id, &out, 0);
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(pref_knn_graph);
+PG_FUNCTION_INFO_V1(pref_select_subset_ivf);
+
+/* pref.select_subset_ivf(sql, k, n_neighbors, ...): integer ids, returned as bigint */
+Datum
+pref_select_subset_ivf(PG_FUNCTION_ARGS)
+{
+	return RunSelectSubsetIvf(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(pref_select_subset_ivf_any);
+
+/* pref.select_subset_ivf(sql, k, id_type, n_neighbors, ...): ids of type id_type */
+Datum
+pref_select_subset_ivf_any(PG_FUNCTION_ARGS)
+{
+	return RunSelectSubsetIvf(fcinfo, 2);
+}
 
 /*
- * pref.knn_graph(sql, n_neighbors, clusters, n_probe, metric, gamma, seed,
- * recall_sample) -> (id, neighbor, similarity), each row's list by
- * decreasing similarity (ties: smaller neighbour id)
+ * pref.knn_graph(sql, [id_type,] n_neighbors, clusters, n_probe, metric,
+ * gamma, seed, recall_sample) -> (id, neighbor, similarity), each row's
+ * list by decreasing similarity (ties: smaller neighbour id); any_id: the
+ * overload with id_type
  */
-Datum
-pref_knn_graph(PG_FUNCTION_ARGS)
+static Datum
+RunKnnGraph(FunctionCallInfo fcinfo, bool any_id)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	SubsetData	sd;
 	IvfGraph	g;
 	PrefQueryResult *res;
+	const PrefIdMap *ids;
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (!BuildGraph(fcinfo, 1, false, "knn_graph", &sd, &g, &res))
+	if (!BuildGraph(fcinfo, any_id ? 2 : 1, false, any_id ? PrefIdTypeOfResult(fcinfo, 0) : PREF_ID_INTEGER,
+					"knn_graph", &sd, &g, &res))
 		return (Datum) 0;
+	ids = res->ids[0];
 	for (int64 i = 0; i < sd.n; i++)
 	{
 		const double *v = g.val + (size_t) i * g.nn;
@@ -422,12 +294,30 @@ pref_knn_graph(PG_FUNCTION_ARGS)
 								 (v[e] == v[best] && sd.id[c[e]] < sd.id[c[best]])))
 					best = e;
 			used[best] = true;
-			values[0] = Int64GetDatum(sd.id[i]);
-			values[1] = Int64GetDatum(sd.id[c[best]]);
+			values[0] = PrefIdDatum(ids, sd.id[i]);
+			values[1] = PrefIdDatum(ids, sd.id[c[best]]);
 			values[2] = Float8GetDatum(v[best]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 		pfree(used);
 	}
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pref_knn_graph);
+
+/* pref.knn_graph(sql, n_neighbors, ...): integer ids, returned as bigint */
+Datum
+pref_knn_graph(PG_FUNCTION_ARGS)
+{
+	return RunKnnGraph(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(pref_knn_graph_any);
+
+/* pref.knn_graph(sql, id_type, n_neighbors, ...): ids of type id_type */
+Datum
+pref_knn_graph_any(PG_FUNCTION_ARGS)
+{
+	return RunKnnGraph(fcinfo, true);
 }

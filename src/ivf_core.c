@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ivf_core.h"
+#include "knn_heap.h"
 #include "kmeans_core.h"
 #include "linalg.h"
 #include "rng.h"
@@ -45,21 +46,6 @@ typedef struct IvfLayout
 				total;
 } IvfLayout;
 
-/* Reserve bytes at the running offset, 64-byte aligned; SIZE_MAX on overflow */
-static size_t
-Reserve(size_t *off, double bytes)
-{
-	size_t		at = (*off + 63) & ~(size_t) 63;
-
-	if (*off == SIZE_MAX || bytes > (double) (SIZE_MAX / 4) - (double) at)
-	{
-		*off = SIZE_MAX;
-		return 0;
-	}
-	*off = at + (size_t) bytes;
-	return at;
-}
-
 /* Sample size of the k-means training */
 static int64_t
 TrainRows(int64_t n, const IvfParams *p)
@@ -77,30 +63,30 @@ LayoutFor(int64_t n, int d, const IvfParams *p, IvfLayout *L)
 	double		dn = (double) n;
 
 	memset(L, 0, sizeof(*L));
-	L->sample = Reserve(&off, 8.0 * m);
-	L->xs = Reserve(&off, 8.0 * m * d);
-	L->c = Reserve(&off, 8.0 * C * d);
-	L->csq = Reserve(&off, 8.0 * C);
-	L->newc = Reserve(&off, 8.0 * C * d);
-	L->sums = Reserve(&off, 8.0 * C * d);
-	L->counts = Reserve(&off, 8.0 * C);
-	L->seedw = Reserve(&off, 8.0 * m);
-	L->label = Reserve(&off, 4.0 * KMEANS_BLOCK_ROWS);
-	L->dist = Reserve(&off, 8.0 * KMEANS_BLOCK_ROWS);
-	L->awork = Reserve(&off, 8.0 * KMEANS_BLOCK_ROWS * C);
-	L->probe = Reserve(&off, 4.0 * dn * p->n_probe);
-	L->moff = Reserve(&off, 8.0 * (C + 1));
-	L->mem = Reserve(&off, 4.0 * dn);
-	L->qoff = Reserve(&off, 8.0 * (C + 1));
-	L->qry = Reserve(&off, 4.0 * dn * p->n_probe);
-	L->fill = Reserve(&off, 8.0 * C);
-	L->qbuf = Reserve(&off, 8.0 * QB * d);
-	L->mbuf = Reserve(&off, 8.0 * MB * d);
-	L->qsq = Reserve(&off, 8.0 * QB);
-	L->msq = Reserve(&off, 8.0 * MB);
-	L->blk = Reserve(&off, 8.0 * QB * MB);
-	L->cand = Reserve(&off, 8.0 * C);
-	L->cexact = Reserve(&off, 8.0 * C);
+	L->sample = subset_reserve(&off, 8.0 * m);
+	L->xs = subset_reserve(&off, 8.0 * m * d);
+	L->c = subset_reserve(&off, 8.0 * C * d);
+	L->csq = subset_reserve(&off, 8.0 * C);
+	L->newc = subset_reserve(&off, 8.0 * C * d);
+	L->sums = subset_reserve(&off, 8.0 * C * d);
+	L->counts = subset_reserve(&off, 8.0 * C);
+	L->seedw = subset_reserve(&off, 8.0 * m);
+	L->label = subset_reserve(&off, 4.0 * KMEANS_BLOCK_ROWS);
+	L->dist = subset_reserve(&off, 8.0 * KMEANS_BLOCK_ROWS);
+	L->awork = subset_reserve(&off, 8.0 * KMEANS_BLOCK_ROWS * C);
+	L->probe = subset_reserve(&off, 4.0 * dn * p->n_probe);
+	L->moff = subset_reserve(&off, 8.0 * (C + 1));
+	L->mem = subset_reserve(&off, 4.0 * dn);
+	L->qoff = subset_reserve(&off, 8.0 * (C + 1));
+	L->qry = subset_reserve(&off, 4.0 * dn * p->n_probe);
+	L->fill = subset_reserve(&off, 8.0 * C);
+	L->qbuf = subset_reserve(&off, 8.0 * QB * d);
+	L->mbuf = subset_reserve(&off, 8.0 * MB * d);
+	L->qsq = subset_reserve(&off, 8.0 * QB);
+	L->msq = subset_reserve(&off, 8.0 * MB);
+	L->blk = subset_reserve(&off, 8.0 * QB * MB);
+	L->cand = subset_reserve(&off, 8.0 * C);
+	L->cexact = subset_reserve(&off, 8.0 * C);
 	L->total = off;
 }
 
@@ -119,84 +105,6 @@ static inline int
 Better(double ga, int64_t ia, double gb, int64_t ib)
 {
 	return ga > gb || (ga == gb && ia < ib);
-}
-
-/* Is neighbour (va, ia) worse than (vb, ib) */
-static inline int
-KWorse(const SubsetData *s, double va, int32_t ia, double vb, int32_t ib)
-{
-	return Better(vb, s->id[ib], va, s->id[ia]);
-}
-
-/* Restore a min-heap (worst neighbour on top) below pos */
-static void
-KSiftDown(const SubsetData *s, double *v, int32_t *c, int64_t h, int64_t pos)
-{
-	for (;;)
-	{
-		int64_t		l = 2 * pos + 1,
-					r = l + 1,
-					w = pos;
-
-		if (l < h && KWorse(s, v[l], c[l], v[w], c[w]))
-			w = l;
-		if (r < h && KWorse(s, v[r], c[r], v[w], c[w]))
-			w = r;
-		if (w == pos)
-			return;
-		{
-			double		tv = v[pos];
-			int32_t		tc = c[pos];
-
-			v[pos] = v[w];
-			c[pos] = c[w];
-			v[w] = tv;
-			c[w] = tc;
-		}
-		pos = w;
-	}
-}
-
-/* Offer candidate cb with BLAS similarity approx to the list of row q */
-static inline void
-Offer(const SubsetData *s, int64_t nn, int64_t q, int32_t cb, double approx, double tol,
-	  double *v, int32_t *c, int32_t *h)
-{
-	if (*h < nn)
-	{
-		int64_t		pos = (*h)++;
-
-		v[pos] = subset_exact_sim(s, q, cb);
-		c[pos] = cb;
-		while (pos > 0)
-		{
-			int64_t		par = (pos - 1) / 2;
-
-			if (!KWorse(s, v[pos], c[pos], v[par], c[par]))
-				break;
-			{
-				double		tv = v[pos];
-				int32_t		tc = c[pos];
-
-				v[pos] = v[par];
-				c[pos] = c[par];
-				v[par] = tv;
-				c[par] = tc;
-			}
-			pos = par;
-		}
-	}
-	else if (approx >= v[0] - tol)
-	{
-		double		ex = subset_exact_sim(s, q, cb);
-
-		if (KWorse(s, v[0], c[0], ex, cb))
-		{
-			v[0] = ex;
-			c[0] = cb;
-			KSiftDown(s, v, c, nn, 0);
-		}
-	}
 }
 
 /* Squared norm of row i (0 under cosine: not needed) */
@@ -265,32 +173,9 @@ SearchBlock(const SubsetData *s, int64_t nn, const int32_t *q, int nq, const int
 
 				sim = exp(-s->gamma * (t > 0 ? t : 0));
 			}
-			Offer(s, nn, q[a], cb, sim, ScreenTol(s, sqa, sqb), v, c, h);
+			KnnOffer(s, nn, q[a], cb, sim, ScreenTol(s, sqa, sqb), v, c, h);
 		}
 	}
-}
-
-/* Sort one neighbour list by row */
-static void
-SortByCol(double *v, int32_t *c, int64_t h)
-{
-	static const int64_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
-
-	for (int g = 0; g < 8; g++)
-		for (int64_t i = gaps[g]; i < h; i++)
-		{
-			double		tv = v[i];
-			int32_t		tc = c[i];
-			int64_t		j = i;
-
-			for (; j >= gaps[g] && c[j - gaps[g]] > tc; j -= gaps[g])
-			{
-				v[j] = v[j - gaps[g]];
-				c[j] = c[j - gaps[g]];
-			}
-			v[j] = tv;
-			c[j] = tc;
-		}
 }
 
 /* The value of rank r (0-based) among a[0..n-1] (quickselect; a is reordered) */
@@ -561,7 +446,7 @@ ivf_build(const SubsetData *s, const IvfParams *p, IvfGraph *g, void *work)
 		}
 	}
 	for (int64_t i = 0; i < n; i++)
-		SortByCol(g->val + (size_t) i * g->nn, g->col + (size_t) i * g->nn, g->cnt[i]);
+		KnnSortByCol(g->val + (size_t) i * g->nn, g->col + (size_t) i * g->nn, g->cnt[i]);
 	return 0;
 }
 
@@ -602,7 +487,7 @@ ivf_exact_lists(const SubsetData *s, int64_t nn, const int64_t *rows, int64_t nq
 			s->progress(s->tick_arg, "recall sample", a0 + qb, nq);
 	}
 	for (int64_t i = 0; i < nq; i++)
-		SortByCol(val + (size_t) i * nn, col + (size_t) i * nn, cnt[i]);
+		KnnSortByCol(val + (size_t) i * nn, col + (size_t) i * nn, cnt[i]);
 }
 
 /* Scratch of ivf_greedy */

@@ -2941,3 +2941,21 @@ CREATE FUNCTION @extschema@.bt_bootstrap(t @extschema@.tally, rounds integer DEF
 	AS 'MODULE_PATHNAME', 'pref_bt_bootstrap_resample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.bt_bootstrap(@extschema@.tally, integer, bigint, double precision, double precision, text, text, boolean, text) IS
 'bootstrap intervals of a Bradley-Terry fit over the tally cells (no pass over the rows), warm-started refits; resample multinomial (the battles resampled with replacement, exact multinomial draw) or poisson (each battle weighted by a Poisson(1) draw, per-cell seeded streams: mergeable across tallies); per item the full-data rating, bootstrap standard error, percentile interval, interval-aware rank, rank interval and rounds used; reproducible for a seed';
+
+-- ---- issue 15: rows (ids of any type for select_subset_ivf and knn_graph)
+CREATE FUNCTION @extschema@.select_subset_ivf(sql text, k integer, id_type anyelement,
+	n_neighbors integer DEFAULT 20, clusters integer DEFAULT NULL, n_probe integer DEFAULT 8,
+	metric text DEFAULT 'cosine', gamma double precision DEFAULT NULL, seed bigint DEFAULT 0,
+	recall_sample integer DEFAULT 1000, lambda double precision DEFAULT 1.0)
+RETURNS TABLE (id anyelement, pick integer, gain double precision, objective double precision)
+	AS 'MODULE_PATHNAME', 'pref_select_subset_ivf_any' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.select_subset_ivf(text, integer, anyelement, integer, integer, integer, text, double precision, bigint, integer, double precision) IS
+'pref.select_subset_ivf with ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s id has the type of id_type and the picks return it';
+
+CREATE FUNCTION @extschema@.knn_graph(sql text, id_type anyelement, n_neighbors integer DEFAULT 20,
+	clusters integer DEFAULT NULL, n_probe integer DEFAULT 8, metric text DEFAULT 'cosine',
+	gamma double precision DEFAULT NULL, seed bigint DEFAULT 0, recall_sample integer DEFAULT 1000)
+RETURNS TABLE (id anyelement, neighbor anyelement, similarity double precision)
+	AS 'MODULE_PATHNAME', 'pref_knn_graph_any' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.knn_graph(text, anyelement, integer, integer, integer, text, double precision, bigint, integer) IS
+'pref.knn_graph with ids of any type (id_type => NULL::text, NULL::uuid, ...): the query''s id has the type of id_type, and id and neighbor return it';

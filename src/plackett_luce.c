@@ -290,15 +290,19 @@ PlAccum(FunctionCallInfo fcinfo, bool with_prior)
 	PrefState  *ps = PrefStateArg(fcinfo, 0, &PlMethods, ctx);
 	PlState    *st;
 
-	if (with_prior && !PG_ARGISNULL(2))
+	if (with_prior)
+	{
+		/* an option of the whole aggregate: NULL is an error naming it */
+		PrefCheckNotNull(fcinfo, 2, "prior");
 		CheckPrior(PG_GETARG_FLOAT8(2));
+	}
 	if (ps == NULL)
 	{
 		ps = PrefStateCreate(&PlMethods, ctx);
 		ps->state = PlNew(PrefStateMemory(ps));
 	}
 	st = ps->state;
-	if (with_prior && !PG_ARGISNULL(2))
+	if (with_prior)
 		SetPrior(st, PG_GETARG_FLOAT8(2));
 	if (PG_ARGISNULL(1))
 		st->skipped++;

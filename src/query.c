@@ -9,6 +9,8 @@
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "tcop/dest.h"
 #include "nodes/execnodes.h"
 #include "parser/parse_coerce.h"
 #include "miscadmin.h"
@@ -169,43 +171,43 @@ CheckColumnType(Oid typid, const PrefQueryColumn *col, int c, const char *what, 
 /*
  * Store a real[] of a column read with single = true as floats, with the
  * checks of PrefCopyVector (the floats are the values themselves, so
- * nothing is rounded)
+ * nothing is rounded): one copy, then a pass for non-finite values
  */
 static void
 StoreSingle(PrefQueryResult *res, const PrefQueryColumn *col, int c, Datum d,
 			int64 row, int64 qrow, const char *what)
 {
 	ArrayType  *arr = DatumGetArrayTypeP(d);
-	float	   *out = PREF_QUERY_SINGLE(res, c) + (Size) row * res->dim[c];
+	int			dim = res->dim[c];
+	float	   *out = PREF_QUERY_SINGLE(res, c) + (Size) row * dim;
 	int			n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
 	int			st = PREF_VEC_OK,
 				bad = -1;
-	const char *where = psprintf(" in row " INT64_FORMAT " of the query of %s", qrow, what);
+	bool		finite = true;
 
 	if (ARR_NDIM(arr) > 1)
 		st = PREF_VEC_MULTIDIM;
-	else if (array_contains_nulls(arr))
+	else if (ARR_HASNULL(arr) && array_contains_nulls(arr))
 		st = PREF_VEC_NULLS;
-	else if (n != res->dim[c])
+	else if (n != dim)
 		st = PREF_VEC_DIM;
 	else
 	{
-		const float *src = (const float *) ARR_DATA_PTR(arr);
-
-		for (int i = 0; i < n; i++)
+		memcpy(out, ARR_DATA_PTR(arr), sizeof(float) * dim);
+		/* branch-free over the row; locate the element only on failure */
+		for (int i = 0; i < dim; i++)
+			finite &= isfinite(out[i]) != 0;
+		if (!finite)
 		{
-			if (!isfinite(src[i]))
-			{
-				st = PREF_VEC_NONFINITE;
-				bad = i;
-				break;
-			}
-			out[i] = src[i];
+			for (bad = 0; isfinite(out[bad]); bad++)
+				;
+			st = PREF_VEC_NONFINITE;
 		}
 	}
 	if (st != PREF_VEC_OK)
-		PrefVectorError(st, col->name, where, res->dim[c], n,
-						bad >= 0 ? ((const float *) ARR_DATA_PTR(arr))[bad] : 0, bad);
+		PrefVectorError(st, col->name,
+						psprintf(" in row " INT64_FORMAT " of the query of %s", qrow, what),
+						dim, n, bad >= 0 ? ((const float *) ARR_DATA_PTR(arr))[bad] : 0, bad);
 }
 
 /* Convert one non-NULL datum of column c into the result arrays */
@@ -396,6 +398,179 @@ BuildIdMap(PrefQueryResult *res, int c, Datum *raw, Oid typid, Oid outtype, cons
 	return map;
 }
 
+/* Stable ascending order of n int64 keys: LSD radix sort, 8 bits a pass */
+int64 *
+PrefSortOrder(const int64 *key, int64 n)
+{
+	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	uint64	   *ka,
+			   *kb;
+	int64	   *ob;
+	int64	   *count;
+	bool		sorted = true;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		order[i] = i;
+		if (i > 0 && key[i] < key[i - 1])
+			sorted = false;
+	}
+	if (sorted)
+		return order;
+
+	/* keys with the sign bit flipped compare as unsigned in signed order */
+	ka = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+	kb = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+	ob = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	count = palloc0(sizeof(int64) * 8 * 256);
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		u = (uint64) key[i] ^ (UINT64CONST(1) << 63);
+
+		ka[i] = u;
+		for (int b = 0; b < 8; b++)
+			count[b * 256 + ((u >> (8 * b)) & 0xFF)]++;
+	}
+	for (int b = 0; b < 8; b++)
+	{
+		int64	   *cnt = count + b * 256;
+		int64		pos = 0;
+
+		/* a byte that every key shares leaves the order as it is */
+		if (cnt[(ka[0] >> (8 * b)) & 0xFF] == n)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		for (int v = 0; v < 256; v++)
+		{
+			int64		c = cnt[v];
+
+			cnt[v] = pos;
+			pos += c;
+		}
+		for (int64 i = 0; i < n; i++)
+		{
+			int64		dst = cnt[(ka[i] >> (8 * b)) & 0xFF]++;
+
+			kb[dst] = ka[i];
+			ob[dst] = order[i];
+		}
+		{
+			uint64	   *tk = ka;
+			int64	   *to = order;
+
+			ka = kb;
+			kb = tk;
+			order = ob;
+			ob = to;
+		}
+	}
+	pfree(ka);
+	pfree(kb);
+	pfree(ob);
+	pfree(count);
+	return order;
+}
+
+/* Error on the first repeated id of keys sorted by order */
+static void
+CheckSortedUnique(const int64 *key, const int64 *order, int64 n, const PrefIdMap *map,
+				  const char *what)
+{
+	for (int64 i = 1; i < n; i++)
+		if (key[order[i]] == key[order[i - 1]])
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("%s: duplicate id %s in the query", what,
+							map != NULL ? PrefIdString(map, key[order[i]]) :
+							psprintf(INT64_FORMAT, key[order[i]])),
+					 errhint("Each row needs a distinct id.")));
+}
+
+/* Error when id column idcol repeats an id; the rows stay in place */
+void
+PrefCheckUniqueIds(const PrefQueryResult *res, int idcol, const char *what)
+{
+	int64	   *order = PrefSortOrder(PREF_QUERY_ID(res, idcol), res->nrows);
+
+	CheckSortedUnique(PREF_QUERY_ID(res, idcol), order, res->nrows, res->ids[idcol], what);
+	pfree(order);
+}
+
+/*
+ * Move row order[k] of an array of n rows of w bytes to row k, for every
+ * k, in place: follow the permutation's cycles (done: n flags of scratch)
+ */
+static void
+PermuteRows(char *base, Size w, const int64 *order, int64 n, bool *done, char *tmp)
+{
+	memset(done, 0, n);
+	for (int64 t = 0; t < n; t++)
+	{
+		int64		k = t;
+
+		if (done[t])
+			continue;
+		if (order[t] == t)
+		{
+			done[t] = true;
+			continue;
+		}
+		memcpy(tmp, base + t * w, w);
+		for (;;)
+		{
+			int64		src = order[k];
+
+			done[k] = true;
+			if (src == t)
+			{
+				memcpy(base + k * w, tmp, w);
+				break;
+			}
+			memcpy(base + k * w, base + src * w, w);
+			k = src;
+		}
+	}
+}
+
+/* Sort every column of res by the keys of id column idcol, stable, in place */
+void
+PrefSortResultById(PrefQueryResult *res, int idcol, const char *what, bool unique)
+{
+	int64		n = res->nrows;
+	int64	   *order;
+	bool	   *done;
+	char	   *tmp;
+	Size		maxw = 1;
+	bool		identity = true;
+
+	if (n <= 1)
+		return;
+	order = PrefSortOrder(PREF_QUERY_ID(res, idcol), n);
+	if (unique)
+		CheckSortedUnique(PREF_QUERY_ID(res, idcol), order, n, res->ids[idcol], what);
+	for (int64 i = 0; i < n && identity; i++)
+		identity = order[i] == i;
+	if (identity)
+	{
+		pfree(order);
+		return;
+	}
+	for (int c = 0; c < res->ncols; c++)
+		maxw = Max(maxw, res->width[c]);
+	done = palloc_extended(n, MCXT_ALLOC_HUGE);
+	tmp = palloc(maxw);
+	for (int c = 0; c < res->ncols; c++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		PermuteRows((char *) res->data[c], res->width[c], order, n, done, tmp);
+		if (res->isnull[c] != NULL)
+			PermuteRows((char *) res->isnull[c], sizeof(bool), order, n, done, tmp);
+	}
+	pfree(tmp);
+	pfree(done);
+	pfree(order);
+}
+
 /* The id of a key as a Datum of map->outtype */
 Datum
 PrefIdDatum(const PrefIdMap *map, int64 key)
@@ -502,29 +677,227 @@ PrefReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const cha
 	return PrefReadQueryIds(sql, cols, ncols, what, PREF_ID_INTEGER);
 }
 
-/* Run sql through a cursor and read every row; ids as id_type says */
+/*
+ * The reader of one query: a DestReceiver that the executor hands every
+ * row to, in its own slot (no copy of the tuple, no tuple table), and the
+ * result it fills
+ */
+typedef struct QueryReader
+{
+	DestReceiver pub;			/* first: the executor's view */
+	const PrefQueryColumn *cols;	/* the columns, VECTOR_SINGLE as VECTOR */
+	const bool *want_single;	/* per column: keep a real[] as floats */
+	int			ncols;			/* columns described */
+	int			nrequired;		/* leading columns that must be present */
+	const char *what;
+	Oid			id_type;
+	MemoryContext outer;		/* the result lives here */
+	MemoryContext batchctx;		/* detoasted values, reset every QUERY_BATCH rows */
+	PrefQueryResult *res;
+	int64		cap;			/* rows allocated */
+	int64		qrow;			/* rows the query returned so far */
+	int			inbatch;		/* rows since batchctx was reset */
+	Oid		   *typids;
+	Datum	  **raw;			/* per column: non-integer ids of the kept rows */
+	int16	   *typlen;
+	bool	   *typbyval;
+	double		rawbytes;		/* bytes of the copied non-integer ids */
+	ErrorContextCallback *callers_context;	/* the caller's, for errors about rows */
+} QueryReader;
+
+/* Check the query's columns against the description (executor startup) */
+static void
+ReaderStartup(DestReceiver *self, int operation, TupleDesc tupdesc)
+{
+	QueryReader *qr = (QueryReader *) self;
+	const PrefQueryColumn *cols = qr->cols;
+	PrefQueryResult *res = qr->res;
+	int			natts = tupdesc->natts;
+	ErrorContextCallback *spicontext = error_context_stack;
+
+	(void) operation;
+	/* errors about the columns read as the caller's, without SPI's statement context */
+	error_context_stack = qr->callers_context;
+	if (natts < qr->nrequired || natts > qr->ncols)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		for (int c = 0; c < qr->ncols; c++)
+			appendStringInfo(&buf, "%s%s%s%s", c > 0 ? ", " : "",
+							 cols[c].optional ? "[" : "", cols[c].name,
+							 cols[c].optional ? "]" : "");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s: the query returns %d columns, expected (%s)", qr->what, natts, buf.data)));
+	}
+	res->ncols = natts;
+	for (int c = 0; c < natts; c++)
+	{
+		qr->typids[c] = TupleDescAttr(tupdesc, c)->atttypid;
+		CheckColumnType(qr->typids[c], &cols[c], c, qr->what, qr->id_type);
+		res->single[c] = qr->want_single[c] && qr->typids[c] == FLOAT4ARRAYOID;
+		get_typlenbyval(qr->typids[c], &qr->typlen[c], &qr->typbyval[c]);
+	}
+	error_context_stack = spicontext;
+}
+
+/* Make room for one more kept row (vals: that row, which fixes the vector dimensions) */
+static void
+ReaderGrow(QueryReader *qr, const Datum *vals)
+{
+	const PrefQueryColumn *cols = qr->cols;
+	PrefQueryResult *res = qr->res;
+	MemoryContext outer = qr->outer;
+	int64		newcap;
+	double		rowbytes = 0;
+	double		maxrows;
+
+	/* vector dimensions are fixed by the first kept row */
+	if (qr->cap == 0)
+		for (int c = 0; c < res->ncols; c++)
+			if (cols[c].kind == PREF_COL_VECTOR)
+				res->dim[c] = VectorLength(vals[c], cols[c].name, qr->qrow, qr->what);
+	for (int c = 0; c < res->ncols; c++)
+		rowbytes += (double) ColumnWidth(cols[c].kind, res->dim[c], res->single[c]) +
+			(cols[c].nullable ? sizeof(bool) : 0) +
+			(RawId(&cols[c], qr->typids[c]) ? sizeof(Datum) : 0);
+	/* the rows themselves must fit; grow by doubling up to that */
+	PrefCheckMemory(rowbytes * (double) (res->nrows + 1) + qr->rawbytes, qr->what);
+	maxrows = floor((double) pgpref_max_memory_kb * 1024.0 / rowbytes);
+	newcap = qr->cap == 0 ? 1024 : qr->cap * 2;
+	if ((double) newcap > maxrows)
+		newcap = (int64) maxrows;
+	for (int c = 0; c < res->ncols; c++)
+	{
+		Size		w = ColumnWidth(cols[c].kind, res->dim[c], res->single[c]);
+
+		if (qr->cap == 0)
+		{
+			res->width[c] = w;
+			res->data[c] = MemoryContextAllocHuge(outer, w * newcap);
+			if (cols[c].nullable)
+				res->isnull[c] = MemoryContextAllocHuge(outer, sizeof(bool) * newcap);
+			if (RawId(&cols[c], qr->typids[c]))
+				qr->raw[c] = MemoryContextAllocHuge(outer, sizeof(Datum) * newcap);
+		}
+		else
+		{
+			res->data[c] = repalloc_huge(res->data[c], w * newcap);
+			if (cols[c].nullable)
+				res->isnull[c] = repalloc_huge(res->isnull[c], sizeof(bool) * newcap);
+			if (qr->raw[c] != NULL)
+				qr->raw[c] = repalloc_huge(qr->raw[c], sizeof(Datum) * newcap);
+		}
+	}
+	qr->cap = newcap;
+}
+
+/* Read one row of the query into the result (skipped if a required value is NULL) */
+static bool
+ReaderReceive(TupleTableSlot *slot, DestReceiver *self)
+{
+	QueryReader *qr = (QueryReader *) self;
+	const PrefQueryColumn *cols = qr->cols;
+	PrefQueryResult *res = qr->res;
+	MemoryContext outer = qr->outer;
+	const Datum *vals;
+	const bool *nulls;
+	MemoryContext old;
+	ErrorContextCallback *spicontext = error_context_stack;
+
+	slot_getallattrs(slot);
+	vals = slot->tts_values;
+	nulls = slot->tts_isnull;
+	qr->qrow++;
+	if (++qr->inbatch >= QUERY_BATCH)
+	{
+		MemoryContextReset(qr->batchctx);
+		qr->inbatch = 0;
+		CHECK_FOR_INTERRUPTS();
+	}
+	for (int c = 0; c < res->ncols; c++)
+		if (nulls[c] && !cols[c].nullable)
+		{
+			res->skipped++;
+			return true;
+		}
+
+	/* errors about the values read as the caller's, without SPI's statement context */
+	error_context_stack = qr->callers_context;
+	old = MemoryContextSwitchTo(outer);
+	if (res->nrows == qr->cap)
+		ReaderGrow(qr, vals);
+	for (int c = 0; c < res->ncols; c++)
+	{
+		if (cols[c].nullable)
+			res->isnull[c][res->nrows] = nulls[c];
+		if (nulls[c])
+		{
+			if (cols[c].kind == PREF_COL_VECTOR)
+				memset(PREF_QUERY_VECTOR(res, c) + (Size) res->nrows * res->dim[c], 0,
+					   sizeof(double) * res->dim[c]);
+			else if (cols[c].kind == PREF_COL_TEXT)
+				PREF_QUERY_TEXT(res, c)[res->nrows] = NULL;
+			continue;
+		}
+		if (RawId(&cols[c], qr->typids[c]))
+		{
+			/* a copy in the outer context, detoasted (packed headers kept) */
+			Datum		d = vals[c];
+			bool		copied = false;
+
+			if (qr->typlen[c] == -1)
+			{
+				struct varlena *v = (struct varlena *) DatumGetPointer(d);
+				struct varlena *dv = pg_detoast_datum_packed(v);
+
+				copied = dv != v;
+				d = PointerGetDatum(dv);
+			}
+			qr->raw[c][res->nrows] = copied ? d : datumCopy(d, qr->typbyval[c], qr->typlen[c]);
+			qr->rawbytes += qr->typbyval[c] ? 0 : (double) datumGetSize(d, qr->typbyval[c], qr->typlen[c]);
+			continue;
+		}
+		MemoryContextSwitchTo(qr->batchctx);
+		StoreValue(res, &cols[c], c, qr->typids[c], vals[c], res->nrows, qr->qrow, qr->what);
+		MemoryContextSwitchTo(outer);
+	}
+	MemoryContextSwitchTo(old);
+	error_context_stack = spicontext;
+	res->nrows++;
+	return true;
+}
+
+/* Nothing to release at executor shutdown */
+static void
+ReaderShutdown(DestReceiver *self)
+{
+	(void) self;
+}
+
+/* The reader is freed with its memory context */
+static void
+ReaderDestroy(DestReceiver *self)
+{
+	(void) self;
+}
+
+/*
+ * Run sql and read every row; ids as id_type says.  The executor hands the
+ * rows straight to a QueryReader, so no row is copied before it is read.
+ */
 PrefQueryResult *
 PrefReadQueryIds(const char *sql, const PrefQueryColumn *qcols, int ncols, const char *what,
 				 Oid id_type)
 {
 	PrefQueryColumn *cols = palloc(sizeof(PrefQueryColumn) * Max(ncols, 1));
 	bool	   *want_single = palloc0(sizeof(bool) * Max(ncols, 1));
-	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext batchctx;
+	QueryReader *qr = palloc0(sizeof(QueryReader));
 	PrefQueryResult *res;
 	SPIPlanPtr	plan;
-	Portal		portal;
-	int			nrequired = 0;
-	int64		cap = 0;
-	int64		qrow = 0;
-	Oid		   *typids;
-	Datum	   *vals;
-	bool	   *nulls;
-	bool		first = true;
-	Datum	  **raw;			/* per column: non-integer ids of the kept rows */
-	int16	   *typlen;
-	bool	   *typbyval;
-	double		rawbytes = 0;	/* bytes of the copied non-integer ids */
+	SPIExecuteOptions opts;
+	int			rc;
 
 	/* PREF_COL_VECTOR_SINGLE is a vector column that may be kept as floats */
 	for (int c = 0; c < ncols; c++)
@@ -536,8 +909,8 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *qcols, int ncols, const
 			want_single[c] = true;
 		}
 	}
-	while (nrequired < ncols && !cols[nrequired].optional)
-		nrequired++;
+	while (qr->nrequired < ncols && !cols[qr->nrequired].optional)
+		qr->nrequired++;
 	for (int c = 0; c < ncols; c++)
 		if (cols[c].kind == PREF_COL_VECTOR && cols[c].nullable)
 			elog(ERROR, "%s: vector columns cannot be nullable", what);
@@ -545,17 +918,30 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *qcols, int ncols, const
 	res = palloc0(sizeof(PrefQueryResult));
 	res->dim = palloc0(sizeof(int) * ncols);
 	res->single = palloc0(sizeof(bool) * ncols);
+	res->width = palloc0(sizeof(Size) * ncols);
 	res->data = palloc0(sizeof(void *) * ncols);
 	res->isnull = palloc0(sizeof(bool *) * ncols);
-	typids = palloc0(sizeof(Oid) * ncols);
-	vals = palloc0(sizeof(Datum) * ncols);
-	nulls = palloc0(sizeof(bool) * ncols);
-	raw = palloc0(sizeof(Datum *) * ncols);
-	typlen = palloc0(sizeof(int16) * ncols);
-	typbyval = palloc0(sizeof(bool) * ncols);
 	res->ids = palloc0(sizeof(PrefIdMap *) * ncols);
-	/* detoasted values and conversions live here, reset after every batch */
-	batchctx = AllocSetContextCreate(outer, "pgpref query batch", ALLOCSET_DEFAULT_SIZES);
+
+	qr->pub.receiveSlot = ReaderReceive;
+	qr->pub.rStartup = ReaderStartup;
+	qr->pub.rShutdown = ReaderShutdown;
+	qr->pub.rDestroy = ReaderDestroy;
+	qr->pub.mydest = DestNone;
+	qr->cols = cols;
+	qr->want_single = want_single;
+	qr->ncols = ncols;
+	qr->what = what;
+	qr->id_type = id_type;
+	qr->outer = CurrentMemoryContext;
+	qr->callers_context = error_context_stack;
+	qr->res = res;
+	qr->typids = palloc0(sizeof(Oid) * Max(ncols, 1));
+	qr->raw = palloc0(sizeof(Datum *) * Max(ncols, 1));
+	qr->typlen = palloc0(sizeof(int16) * Max(ncols, 1));
+	qr->typbyval = palloc0(sizeof(bool) * Max(ncols, 1));
+	/* detoasted values and conversions live here, reset every QUERY_BATCH rows */
+	qr->batchctx = AllocSetContextCreate(qr->outer, "pgpref query batch", ALLOCSET_DEFAULT_SIZES);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "%s: SPI_connect failed", what);
@@ -568,158 +954,17 @@ PrefReadQueryIds(const char *sql, const PrefQueryColumn *qcols, int ncols, const
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: the query must be a SELECT that returns rows", what)));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-
-	for (;;)
-	{
-		TupleDesc	tupdesc;
-
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(portal, true, QUERY_BATCH);
-		tupdesc = SPI_tuptable->tupdesc;
-
-		if (first)
-		{
-			int			natts = tupdesc->natts;
-
-			if (natts < nrequired || natts > ncols)
-			{
-				StringInfoData buf;
-
-				initStringInfo(&buf);
-				for (int c = 0; c < ncols; c++)
-					appendStringInfo(&buf, "%s%s%s%s", c > 0 ? ", " : "",
-									 cols[c].optional ? "[" : "", cols[c].name,
-									 cols[c].optional ? "]" : "");
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("%s: the query returns %d columns, expected (%s)", what, natts, buf.data)));
-			}
-			res->ncols = natts;
-			for (int c = 0; c < natts; c++)
-			{
-				typids[c] = SPI_gettypeid(tupdesc, c + 1);
-				CheckColumnType(typids[c], &cols[c], c, what, id_type);
-				res->single[c] = want_single[c] && typids[c] == FLOAT4ARRAYOID;
-				get_typlenbyval(typids[c], &typlen[c], &typbyval[c]);
-			}
-			first = false;
-		}
-
-		if (SPI_processed == 0)
-			break;
-
-		for (uint64 t = 0; t < SPI_processed; t++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[t];
-			bool		skip = false;
-			MemoryContext old;
-
-			qrow++;
-			for (int c = 0; c < res->ncols; c++)
-			{
-				vals[c] = SPI_getbinval(tup, tupdesc, c + 1, &nulls[c]);
-				if (nulls[c] && !cols[c].nullable)
-					skip = true;
-			}
-			if (skip)
-			{
-				res->skipped++;
-				continue;
-			}
-
-			old = MemoryContextSwitchTo(outer);
-			if (res->nrows == cap)
-			{
-				int64		newcap;
-				double		rowbytes = 0;
-				double		maxrows;
-
-				/* vector dimensions are fixed by the first kept row */
-				if (cap == 0)
-					for (int c = 0; c < res->ncols; c++)
-						if (cols[c].kind == PREF_COL_VECTOR)
-							res->dim[c] = VectorLength(vals[c], cols[c].name, qrow, what);
-				for (int c = 0; c < res->ncols; c++)
-					rowbytes += (double) ColumnWidth(cols[c].kind, res->dim[c], res->single[c]) +
-						(cols[c].nullable ? sizeof(bool) : 0) +
-						(RawId(&cols[c], typids[c]) ? sizeof(Datum) : 0);
-				/* the rows themselves must fit; grow by doubling up to that */
-				PrefCheckMemory(rowbytes * (double) (res->nrows + 1) + rawbytes, what);
-				maxrows = floor((double) pgpref_max_memory_kb * 1024.0 / rowbytes);
-				newcap = cap == 0 ? 1024 : cap * 2;
-				if ((double) newcap > maxrows)
-					newcap = (int64) maxrows;
-				for (int c = 0; c < res->ncols; c++)
-				{
-					Size		w = ColumnWidth(cols[c].kind, res->dim[c], res->single[c]);
-
-					if (cap == 0)
-					{
-						res->data[c] = MemoryContextAllocHuge(outer, w * newcap);
-						if (cols[c].nullable)
-							res->isnull[c] = MemoryContextAllocHuge(outer, sizeof(bool) * newcap);
-						if (RawId(&cols[c], typids[c]))
-							raw[c] = MemoryContextAllocHuge(outer, sizeof(Datum) * newcap);
-					}
-					else
-					{
-						res->data[c] = repalloc_huge(res->data[c], w * newcap);
-						if (cols[c].nullable)
-							res->isnull[c] = repalloc_huge(res->isnull[c], sizeof(bool) * newcap);
-						if (raw[c] != NULL)
-							raw[c] = repalloc_huge(raw[c], sizeof(Datum) * newcap);
-					}
-				}
-				cap = newcap;
-			}
-			for (int c = 0; c < res->ncols; c++)
-			{
-				if (cols[c].nullable)
-					res->isnull[c][res->nrows] = nulls[c];
-				if (nulls[c])
-				{
-					if (cols[c].kind == PREF_COL_VECTOR)
-						memset(PREF_QUERY_VECTOR(res, c) + (Size) res->nrows * res->dim[c], 0,
-							   sizeof(double) * res->dim[c]);
-					else if (cols[c].kind == PREF_COL_TEXT)
-						PREF_QUERY_TEXT(res, c)[res->nrows] = NULL;
-					continue;
-				}
-				if (RawId(&cols[c], typids[c]))
-				{
-					/* a copy in the outer context, detoasted (packed headers kept) */
-					Datum		d = vals[c];
-					bool		copied = false;
-
-					if (typlen[c] == -1)
-					{
-						struct varlena *v = (struct varlena *) DatumGetPointer(d);
-						struct varlena *dv = pg_detoast_datum_packed(v);
-
-						copied = dv != v;
-						d = PointerGetDatum(dv);
-					}
-					raw[c][res->nrows] = copied ? d : datumCopy(d, typbyval[c], typlen[c]);
-					rawbytes += typbyval[c] ? 0 : (double) datumGetSize(d, typbyval[c], typlen[c]);
-					continue;
-				}
-				MemoryContextSwitchTo(batchctx);
-				StoreValue(res, &cols[c], c, typids[c], vals[c], res->nrows, qrow, what);
-				MemoryContextSwitchTo(outer);
-			}
-			MemoryContextSwitchTo(old);
-			res->nrows++;
-		}
-		SPI_freetuptable(SPI_tuptable);
-		MemoryContextReset(batchctx);
-	}
-	SPI_cursor_close(portal);
+	memset(&opts, 0, sizeof(opts));
+	opts.read_only = true;
+	opts.dest = (DestReceiver *) qr;
+	rc = SPI_execute_plan_extended(plan, &opts);
+	if (rc < 0)
+		elog(ERROR, "%s: the query failed: %s", what, SPI_result_code_string(rc));
 	SPI_finish();
-	MemoryContextDelete(batchctx);
+	MemoryContextDelete(qr->batchctx);
 	for (int c = 0; c < res->ncols; c++)
 		if (cols[c].kind == PREF_COL_ID)
-			res->ids[c] = BuildIdMap(res, c, raw[c], typids[c],
-									 id_type == PREF_ID_INTEGER ? INT8OID : typids[c], what);
+			res->ids[c] = BuildIdMap(res, c, qr->raw[c], qr->typids[c],
+									 id_type == PREF_ID_INTEGER ? INT8OID : qr->typids[c], what);
 	return res;
 }

@@ -81,6 +81,7 @@ typedef struct PrefQueryResult
 	bool	  **isnull;			/* per column: NULL flags (only for nullable columns, else NULL) */
 	PrefIdMap **ids;			/* per column: key mapping of PREF_COL_ID columns, else NULL */
 	bool	   *single;			/* per column: vector kept as float[nrows*dim] */
+	Size	   *width;			/* per column: bytes per row in data[c] */
 } PrefQueryResult;
 
 /*
@@ -93,6 +94,24 @@ extern PrefQueryResult *PrefReadQuery(const char *sql, const PrefQueryColumn *co
 /* Same, with PREF_COL_ID columns read as described for PREF_ID_* above */
 extern PrefQueryResult *PrefReadQueryIds(const char *sql, const PrefQueryColumn *cols,
 										 int ncols, const char *what, Oid id_type);
+
+/*
+ * The stable ascending order of n int64 keys: order[i] is the index of the
+ * i-th smallest key, equal keys in index order (an LSD radix sort, palloc'd
+ * in the current memory context).
+ */
+extern int64 *PrefSortOrder(const int64 *key, int64 n);
+
+/*
+ * Sort the rows of res by the keys of id column idcol, ascending and
+ * stable, every column (and its NULL flags) in place, so a smaller row
+ * index means a smaller id whatever order the query returned the rows in.
+ * With unique, a repeated id is an error ("<what>: duplicate id ...").
+ */
+extern void PrefSortResultById(PrefQueryResult *res, int idcol, const char *what, bool unique);
+
+/* Error ("<what>: duplicate id ...") when id column idcol repeats an id; rows stay put */
+extern void PrefCheckUniqueIds(const PrefQueryResult *res, int idcol, const char *what);
 
 /* The id of a key, as a Datum of map->outtype */
 extern Datum PrefIdDatum(const PrefIdMap *map, int64 key);

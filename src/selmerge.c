@@ -13,12 +13,12 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 #include "common.h"
 #include "query.h"
 #include "quota_core.h"
+#include "subset.h"
 #include "subset_core.h"
 
 #define METHOD_FL		0
@@ -32,110 +32,6 @@ static const char *const metric_names[] = {"cosine", "l2", NULL};
 
 /* Argument number i of the bigint signature, in a call with id_type at idarg */
 #define ARGNO(i) (idarg >= 0 && (i) >= idarg ? (i) + 1 : (i))
-
-/* Progress notices of one call */
-typedef struct ClusterProgress
-{
-	TimestampTz start;
-	TimestampTz last;
-} ClusterProgress;
-
-/* Let the numeric core respond to cancel and statement_timeout */
-static void
-ClusterTick(void *arg)
-{
-	(void) arg;
-	CHECK_FOR_INTERRUPTS();
-}
-
-/* Progress NOTICE every pgpref.progress seconds (0: never) */
-static void
-ClusterProgressReport(void *arg, const char *phase, int64_t done, int64_t total)
-{
-	ClusterProgress *ps = (ClusterProgress *) arg;
-	TimestampTz now;
-
-	if (pgpref_progress_s <= 0 || ps == NULL)
-		return;
-	now = GetCurrentTimestamp();
-	if (TimestampDifferenceExceeds(ps->last, now, pgpref_progress_s * 1000))
-	{
-		ereport(NOTICE,
-				(errmsg("select_by_cluster: %s: " INT64_FORMAT " of " INT64_FORMAT " done after %.0f s",
-						phase, (int64) done, (int64) total, (double) (now - ps->start) / 1e6)));
-		ps->last = now;
-	}
-}
-
-/* Ensure a text argument is not NULL and return it as a C string */
-static char *
-TextArgument(FunctionCallInfo fcinfo, int argno, const char *name)
-{
-	PrefCheckNotNull(fcinfo, argno, name);
-	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
-}
-
-/* Order row indices by (cluster, id); arg: PrefQueryResult */
-static int
-ClusterIdCmp(const void *a, const void *b, void *arg)
-{
-	const PrefQueryResult *res = (const PrefQueryResult *) arg;
-	const int64 *id = PREF_QUERY_ID(res, 0);
-	const int64 *cl = PREF_QUERY_INT8(res, 2);
-	int64		x = *(const int64 *) a,
-				y = *(const int64 *) b;
-
-	if (cl[x] != cl[y])
-		return cl[x] < cl[y] ? -1 : 1;
-	return id[x] < id[y] ? -1 : (id[x] > id[y] ? 1 : 0);
-}
-
-/* Order row indices by id; arg: the ids */
-static int
-RowIdCmp(const void *a, const void *b, void *arg)
-{
-	const int64 *id = (const int64 *) arg;
-	int64		x = id[*(const int64 *) a],
-				y = id[*(const int64 *) b];
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
-/* Error on a repeated id */
-static void
-CheckUniqueIds(const int64 *id, int64 n, const PrefIdMap *map)
-{
-	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-
-	for (int64 i = 0; i < n; i++)
-		order[i] = i;
-	qsort_arg(order, n, sizeof(int64), RowIdCmp, (void *) id);
-	for (int64 i = 1; i < n; i++)
-		if (id[order[i]] == id[order[i - 1]])
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("select_by_cluster: duplicate id %s in the query", PrefIdString(map, id[order[i]])),
-					 errhint("Each row needs a distinct id.")));
-	pfree(order);
-}
-
-/* Ensure an optional float argument is finite and within [lo, hi] ((lo, hi] if lo_open) */
-static double
-FloatArgument(FunctionCallInfo fcinfo, int argno, const char *name, double dflt,
-			  double lo, bool lo_open, double hi)
-{
-	double		v;
-
-	if (PG_ARGISNULL(argno))
-		return dflt;
-	v = PG_GETARG_FLOAT8(argno);
-	if (!isfinite(v) || v < lo || v > hi || (lo_open && v == lo))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be in %s%g, %g]", name, lo_open ? "(" : "[", lo, hi),
-				 errdetail("Got %g.", v)));
-	return v;
-}
 
 /*
  * pref.select_by_cluster(sql, k, [id_type,] quota, method, metric, lambda,
@@ -181,7 +77,7 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 	double		need,
 				limit_work = 0;
 	SubsetFLParams flp;
-	ClusterProgress *prog;
+	void	   *prog;
 	double	   *cx,
 			   *csq,
 			   *cq;
@@ -189,7 +85,7 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 	void	   *work;
 	SubsetResult out;
 
-	sql = TextArgument(fcinfo, ARGNO(0), "sql");
+	sql = SubsetTextArg(fcinfo, ARGNO(0), "sql");
 	PrefCheckNotNull(fcinfo, ARGNO(1), "k");
 	k = PG_GETARG_INT32(ARGNO(1));
 	if (k <= 0)
@@ -197,13 +93,13 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be positive"),
 				 errdetail("Got %d.", k)));
-	quota_rule = PrefParseOption(TextArgument(fcinfo, ARGNO(2), "quota"), quota_names, "quota");
-	method = PrefParseOption(TextArgument(fcinfo, ARGNO(3), "method"), method_names, "method");
-	metric = PrefParseOption(TextArgument(fcinfo, ARGNO(4), "metric"), metric_names, "metric");
+	quota_rule = PrefParseOption(SubsetTextArg(fcinfo, ARGNO(2), "quota"), quota_names, "quota");
+	method = PrefParseOption(SubsetTextArg(fcinfo, ARGNO(3), "method"), method_names, "method");
+	metric = PrefParseOption(SubsetTextArg(fcinfo, ARGNO(4), "metric"), metric_names, "metric");
 	if (method == METHOD_FL)
-		lambda = FloatArgument(fcinfo, ARGNO(5), "lambda", 1.0, 0.0, false, 1e300);
+		lambda = SubsetFloatArg(fcinfo, ARGNO(5), "lambda", 1.0, 0.0, false, 1e300, false);
 	else if (method == METHOD_MMR)
-		lambda = FloatArgument(fcinfo, ARGNO(5), "lambda", 0.5, 0.0, false, 1.0);
+		lambda = SubsetFloatArg(fcinfo, ARGNO(5), "lambda", 0.5, 0.0, false, 1.0, false);
 	else if (!PG_ARGISNULL(ARGNO(5)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -213,21 +109,18 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
-	gamma = FloatArgument(fcinfo, ARGNO(6), "gamma", 0.0, 0.0, true, 1e300);
+	gamma = SubsetFloatArg(fcinfo, ARGNO(6), "gamma", 0.0, 0.0, true, 1e300, false);
 	if (quota_rule == SELMERGE_QUOTA_QUALITY)
-		temperature = FloatArgument(fcinfo, ARGNO(7), "temperature", 1.0, 0.0, true, 1e300);
+		temperature = SubsetFloatArg(fcinfo, ARGNO(7), "temperature", 1.0, 0.0, true, 1e300, false);
 	else if (!PG_ARGISNULL(ARGNO(7)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("temperature applies only to quota quality")));
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = PrefReadQueryIds(sql, cols, 4, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
+	res = SubsetReadRows(sql, cols, 4, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0),
+						 "id, embedding, cluster or quality");
 	ids = res->ids[0];
-	if (res->skipped > 0)
-		ereport(NOTICE,
-				(errmsg("%s: skipped " INT64_FORMAT " rows with NULL id, embedding, cluster or quality",
-						what, res->skipped)));
 	n = res->nrows;
 	if (quota_rule == SELMERGE_QUOTA_QUALITY && res->ncols < 4)
 		ereport(ERROR,
@@ -251,13 +144,9 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 							 errmsg("%s: quality of id %s is negative", what, PrefIdString(ids, rid[i])),
 							 errdetail("The DPP kernel diag(q) S diag(q) needs non-negative qualities; got %g.", rq[i])));
 	}
-	CheckUniqueIds(rid, n, ids);
-
-	/* rows by (cluster, id): the clusters in order, each in id order */
-	order = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-		order[i] = i;
-	qsort_arg(order, n, sizeof(int64), ClusterIdCmp, res);
+	/* rows by (cluster, id): sorted by id, then stably by cluster */
+	PrefSortResultById(res, 0, what, true);
+	order = PrefSortOrder(rcl, n);
 	for (int64 i = 0; i < n; i++)
 		if (i == 0 || rcl[order[i]] != rcl[order[i - 1]])
 			nclus++;
@@ -321,7 +210,7 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 			limit_work = (double) subset_fl_work(maxsize, d, &flp);
 			break;
 		case METHOD_KCENTER:
-			limit_work = (double) subset_kcenter_work(maxsize);
+			limit_work = (double) subset_kcenter_work(maxsize, d);
 			break;
 		case METHOD_DPP:
 			limit_work = (double) subset_dpp_work(maxsize, Max(maxquota, 1));
@@ -348,8 +237,7 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 	out.pick = palloc(sizeof(int64) * Max(maxquota, 1));
 	out.gain = palloc(sizeof(double) * Max(maxquota, 1));
 	out.objective = palloc(sizeof(double) * Max(maxquota, 1));
-	prog = palloc(sizeof(ClusterProgress));
-	prog->start = prog->last = GetCurrentTimestamp();
+	prog = SubsetProgressStart(what);
 
 	for (int64 c = 0; c < nclus; c++)
 	{
@@ -358,7 +246,7 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 		int64		bad;
 		int			rc = SUBSET_OK;
 
-		ClusterProgressReport(prog, "clusters", c, nclus);
+		SubsetProgress(prog, "clusters", c, nclus);
 		CHECK_FOR_INTERRUPTS();
 		if (quota[c] == 0)
 			continue;
@@ -373,13 +261,14 @@ RunSelectByCluster(FunctionCallInfo fcinfo, int idarg)
 		}
 		sd.n = nc;
 		sd.d = d;
+		sd.xf = NULL;
 		sd.x = cx;
 		sd.sqnorm = metric == SUBSET_L2 ? csq : NULL;
 		sd.id = cid;
 		sd.quality = rq ? cq : NULL;
 		sd.metric = metric;
 		sd.gamma = has_gamma ? gamma : 1.0 / (double) d;
-		sd.tick = ClusterTick;
+		sd.tick = SubsetTick;
 		sd.progress = NULL;
 		sd.tick_arg = NULL;
 		bad = subset_prepare(&sd);

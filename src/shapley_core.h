@@ -96,13 +96,6 @@ extern double shapley_dist_tol(int d, double vn, double xn);
 extern double shapley_exact_dist(int metric, int pairs, int d, const double *v,
 								 const double *x, double *match);
 
-/*
- * Stable argsort of n non-negative keys (ties keep index order) by an LSD
- * radix sort on the IEEE bits.  kbuf: 2n uint64, ibuf: n ints.
- */
-extern void shapley_argsort(int n, const double *key, int *order,
-							uint64_t *kbuf, int *ibuf);
-
 /* One entry of a run of possibly tied neighbours */
 typedef struct ShapleyTie
 {

@@ -23,6 +23,7 @@
 #include "query.h"
 #include "rng.h"
 #include "selmerge_core.h"
+#include "subset.h"
 #include "subset_core.h"
 
 #define METHOD_FL		0
@@ -57,7 +58,7 @@ typedef struct SubsetProgressState
 } SubsetProgressState;
 
 /* Let the numeric core respond to cancel and statement_timeout */
-static void
+void
 SubsetTick(void *arg)
 {
 	(void) arg;
@@ -65,7 +66,7 @@ SubsetTick(void *arg)
 }
 
 /* Progress NOTICE every pgpref.progress seconds (0: never) */
-static void
+void
 SubsetProgress(void *arg, const char *phase, int64_t done, int64_t total)
 {
 	SubsetProgressState *ps = (SubsetProgressState *) arg;
@@ -86,8 +87,8 @@ SubsetProgress(void *arg, const char *phase, int64_t done, int64_t total)
 }
 
 /* Start the progress clock of a call */
-static SubsetProgressState *
-ProgressStart(const char *what)
+void *
+SubsetProgressStart(const char *what)
 {
 	SubsetProgressState *ps = palloc(sizeof(SubsetProgressState));
 
@@ -97,8 +98,8 @@ ProgressStart(const char *what)
 }
 
 /* Ensure a text argument is not NULL and return it as a C string */
-static char *
-TextArg(FunctionCallInfo fcinfo, int argno, const char *name)
+char *
+SubsetTextArg(FunctionCallInfo fcinfo, int argno, const char *name)
 {
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
@@ -108,8 +109,8 @@ TextArg(FunctionCallInfo fcinfo, int argno, const char *name)
 }
 
 /* Ensure an optional float argument is finite and in [lo, hi] (open ends if flagged) */
-static double
-FloatArg(FunctionCallInfo fcinfo, int argno, const char *name, double dflt,
+double
+SubsetFloatArg(FunctionCallInfo fcinfo, int argno, const char *name, double dflt,
 		 double lo, bool lo_open, double hi, bool hi_open)
 {
 	double		v;
@@ -134,17 +135,6 @@ FloatArg(FunctionCallInfo fcinfo, int argno, const char *name, double dflt,
 	return v;
 }
 
-/* Order row indices by id (qsort_arg comparator; arg: the ids) */
-static int
-IdCmp(const void *a, const void *b, void *arg)
-{
-	const int64 *ids = (const int64 *) arg;
-	int64		x = ids[*(const int64 *) a],
-				y = ids[*(const int64 *) b];
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 /* Order int64 keys ascending (qsort_arg comparator) */
 static int
 Int64KeyCmp(const void *a, const void *b, void *arg)
@@ -154,77 +144,6 @@ Int64KeyCmp(const void *a, const void *b, void *arg)
 
 	(void) arg;
 	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
-/* Sort row indices by id; error on a duplicate id */
-static int64 *
-SortedByIdUnique(const int64 *id, int64 n, const PrefIdMap *map, const char *what)
-{
-	int64	   *order = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-
-	for (int64 i = 0; i < n; i++)
-		order[i] = i;
-	qsort_arg(order, n, sizeof(int64), IdCmp, (void *) id);
-	for (int64 i = 1; i < n; i++)
-		if (id[order[i]] == id[order[i - 1]])
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("%s: duplicate id %s in the query", what, PrefIdString(map, id[order[i]])),
-					 errhint("Each row needs a distinct id.")));
-	return order;
-}
-
-/*
- * Sort the rows of a query result by its id (column 0), every column in
- * place, following the permutation's cycles; error on a duplicate id.  The
- * columns must be 8 bytes per element (int8, float8 and vector columns).
- * The algorithms then see the same rows in the same order whatever order
- * the query returned them in, and a smaller index means a smaller id.
- */
-static void
-SortResultById(PrefQueryResult *res, const char *what)
-{
-	int64		n = res->nrows;
-	int64	   *order = SortedByIdUnique(PREF_QUERY_ID(res, 0), n, res->ids[0], what);
-	bool	   *done = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
-	int			maxw = 1;
-	char	   *tmp;
-
-	for (int c = 0; c < res->ncols; c++)
-		maxw = Max(maxw, res->dim[c]);
-	tmp = palloc(sizeof(double) * maxw);
-	for (int c = 0; c < res->ncols; c++)
-	{
-		size_t		w = sizeof(double) * Max(res->dim[c], 1);
-		char	   *base = (char *) res->data[c];
-
-		memset(done, 0, n);
-		for (int64 t = 0; t < n; t++)
-		{
-			int64		k = t;
-
-			if (done[t])
-				continue;
-			/* new row k = old row order[k], around the cycle through t */
-			memcpy(tmp, base + t * w, w);
-			for (;;)
-			{
-				int64		src = order[k];
-
-				done[k] = true;
-				if (src == t)
-				{
-					memcpy(base + k * w, tmp, w);
-					break;
-				}
-				memcpy(base + k * w, base + src * w, w);
-				k = src;
-			}
-		}
-	}
-	pfree(tmp);
-	pfree(done);
-	pfree(order);
 }
 
 /* Output function of an array element type (for messages) */
@@ -261,12 +180,14 @@ FindId(const int64 *id, int64 n, int64 key)
 }
 
 /*
- * PrefReadQuery, with a hint added to the shared reader's mismatched
+ * PrefReadQueryIds, with a hint added to the shared reader's mismatched
  * dimension error: it names the query row (kept rows only), so tell the
- * user how to find the ids of the offending rows.
+ * user how to find the ids of the offending rows; a NOTICE for rows
+ * skipped for NULLs.
  */
-static PrefQueryResult *
-ReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what, Oid id_type)
+PrefQueryResult *
+SubsetReadRows(const char *sql, const PrefQueryColumn *cols, int ncols, const char *what,
+			   Oid id_type, const char *nullcols)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	PrefQueryResult *volatile res = NULL;
@@ -296,41 +217,42 @@ ReadQuery(const char *sql, const PrefQueryColumn *cols, int ncols, const char *w
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	return res;
-}
-
-/* Report rows the reader skipped for NULLs */
-static void
-NoticeSkipped(const PrefQueryResult *res, const char *what, const char *cols)
-{
 	if (res->skipped > 0)
 		ereport(NOTICE,
-				(errmsg("%s: skipped " INT64_FORMAT " rows with NULL %s", what, res->skipped, cols)));
+				(errmsg("%s: skipped " INT64_FORMAT " rows with NULL %s", what, res->skipped, nullcols)));
+	return res;
 }
 
 /*
  * Fill the common part of SubsetData from a query result, its rows sorted
  * by id; error on duplicate ids and zero vectors
  */
-static void
-PrepareData(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool has_gamma,
-			const char *what)
+void
+SubsetPrepareRows(SubsetData *sd, PrefQueryResult *res, int metric, double gamma, bool has_gamma,
+				  const char *what)
 {
 	int64		bad;
 
-	SortResultById(res, what);
+	PrefSortResultById(res, 0, what, true);
+	memset(sd, 0, sizeof(*sd));
 	sd->n = res->nrows;
 	sd->d = res->dim[1];
-	sd->x = PREF_QUERY_VECTOR(res, 1);
 	sd->id = PREF_QUERY_ID(res, 0);
-	sd->quality = NULL;
 	sd->metric = metric;
 	sd->gamma = has_gamma ? gamma : 1.0 / (double) sd->d;
-	sd->sqnorm = metric == SUBSET_L2 ?
-		palloc_extended(sizeof(double) * Max(sd->n, 1), MCXT_ALLOC_HUGE) : NULL;
 	sd->tick = SubsetTick;
 	sd->progress = SubsetProgress;
-	sd->tick_arg = ProgressStart(what);
+	sd->tick_arg = SubsetProgressStart(what);
+	if (res->single[1])
+	{
+		/* real[] rows kept as floats: k-center under l2 reads them as they are */
+		Assert(metric == SUBSET_L2);
+		sd->xf = PREF_QUERY_SINGLE(res, 1);
+		return;
+	}
+	sd->x = PREF_QUERY_VECTOR(res, 1);
+	sd->sqnorm = metric == SUBSET_L2 ?
+		palloc_extended(sizeof(double) * Max(sd->n, 1), MCXT_ALLOC_HUGE) : NULL;
 	bad = subset_prepare(sd);
 	if (bad >= 0)
 		ereport(ERROR,
@@ -347,7 +269,7 @@ ResultBytes(const PrefQueryResult *res, int64 n)
 	double		b = 0;
 
 	for (int c = 0; c < res->ncols; c++)
-		b += (double) n * sizeof(double) * Max(res->dim[c], 1);
+		b += (double) n * res->width[c];
 	return b;
 }
 
@@ -360,13 +282,12 @@ ResultBytes(const PrefQueryResult *res, int64 n)
 static Datum
 RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 {
-	static const PrefQueryColumn cols[] = {
+	PrefQueryColumn cols[] = {
 		{"id", PREF_COL_ID, false, false},
 		{"embedding", PREF_COL_VECTOR, false, false},
 		{"quality", PREF_COL_FLOAT8, true, false},
 	};
 	const char *what = "select_subset";
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *sql;
 	int32		k;
 	int			method,
@@ -396,7 +317,7 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 	bool		single = !PG_ARGISNULL(ARGNO(11)) && PG_GETARG_BOOL(ARGNO(11));
 	bool		double_storage = !PG_ARGISNULL(ARGNO(11)) && !PG_GETARG_BOOL(ARGNO(11));
 
-	sql = TextArg(fcinfo, ARGNO(0), "sql");
+	sql = SubsetTextArg(fcinfo, ARGNO(0), "sql");
 	if (PG_ARGISNULL(ARGNO(1)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -407,25 +328,25 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be positive"),
 				 errdetail("Got %d.", k)));
-	tmp = TextArg(fcinfo, ARGNO(2), "method");
+	tmp = SubsetTextArg(fcinfo, ARGNO(2), "method");
 	method = PrefParseOption(tmp, method_names, "method");
-	tmp = TextArg(fcinfo, ARGNO(3), "metric");
+	tmp = SubsetTextArg(fcinfo, ARGNO(3), "metric");
 	metric = PrefParseOption(tmp, metric_names, "metric");
-	tmp = TextArg(fcinfo, ARGNO(5), "greedy");
+	tmp = SubsetTextArg(fcinfo, ARGNO(5), "greedy");
 	greedy = PrefParseOption(tmp, greedy_names, "greedy");
 
 	if (method == METHOD_FL)
-		lambda = FloatArg(fcinfo, ARGNO(4), "lambda", 1.0, 0.0, false, 1e300, false);
+		lambda = SubsetFloatArg(fcinfo, ARGNO(4), "lambda", 1.0, 0.0, false, 1e300, false);
 	else if (method == METHOD_MMR)
-		lambda = FloatArg(fcinfo, ARGNO(4), "lambda", 0.5, 0.0, false, 1.0, false);
+		lambda = SubsetFloatArg(fcinfo, ARGNO(4), "lambda", 0.5, 0.0, false, 1.0, false);
 	else if (!PG_ARGISNULL(ARGNO(4)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("lambda applies only to methods facility_location and mmr")));
 	if (method == METHOD_FL && greedy == SUBSET_STOCHASTIC)
-		epsilon = FloatArg(fcinfo, ARGNO(6), "epsilon", 0.01, 0.0, true, 1.0, true);
+		epsilon = SubsetFloatArg(fcinfo, ARGNO(6), "epsilon", 0.01, 0.0, true, 1.0, true);
 	else if (method == METHOD_DPP)
-		epsilon = FloatArg(fcinfo, ARGNO(6), "epsilon", 1e-10, 0.0, true, 1e300, false);
+		epsilon = SubsetFloatArg(fcinfo, ARGNO(6), "epsilon", 1e-10, 0.0, true, 1e300, false);
 	else if (!PG_ARGISNULL(ARGNO(6)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -438,7 +359,7 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
-	gamma = FloatArg(fcinfo, ARGNO(7), "gamma", 0.0, 0.0, true, 1e300, false);
+	gamma = SubsetFloatArg(fcinfo, ARGNO(7), "gamma", 0.0, 0.0, true, 1e300, false);
 	if (!PG_ARGISNULL(ARGNO(10)))
 	{
 		if (method != METHOD_FL)
@@ -461,14 +382,21 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	res = ReadQuery(sql, cols, 3, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
+	/*
+	 * k-center under l2 computes the distances of float rows in double
+	 * (subset_kcenter): real[] rows are read straight into floats, the same
+	 * values in half the memory, without the norms or a packing pass
+	 */
+	if (method == METHOD_KCENTER && metric == SUBSET_L2)
+		cols[1].kind = PREF_COL_VECTOR_SINGLE;
+	res = SubsetReadRows(sql, cols, 3, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0),
+						 "id, embedding or quality");
 	ids = res->ids[0];
-	NoticeSkipped(res, what, "id, embedding or quality");
 	n = res->nrows;
 	if (n == 0)
 		return (Datum) 0;
 	PrefApplyBlasThreads();
-	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(ARGNO(7)), what);
+	SubsetPrepareRows(&sd, res, metric, gamma, !PG_ARGISNULL(ARGNO(7)), what);
 	if (res->ncols == 3)
 	{
 		sd.quality = PREF_QUERY_FLOAT8(res, 2);
@@ -617,7 +545,7 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 				break;
 			}
 		case METHOD_KCENTER:
-			work_bytes = subset_kcenter_work(n);
+			work_bytes = subset_kcenter_work(n, sd.d);
 			break;
 		case METHOD_DPP:
 			work_bytes = subset_dpp_work(n, ninit + Max(kk, 1));
@@ -671,19 +599,29 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 				(errmsg("%s: dpp stopped after " INT64_FORMAT " of %d picks: the next gain is below epsilon %g",
 						what, out.count, k, epsilon)));
 
-	for (int64 t = 0; t < out.count; t++)
+	SubsetPutPicks(fcinfo, ids, sd.id, &out, ninit);
+	return (Datum) 0;
+}
+
+/* Return the picks as rows (id, pick, gain, objective) */
+void
+SubsetPutPicks(FunctionCallInfo fcinfo, const PrefIdMap *ids, const int64 *id,
+			   const SubsetResult *out, int64 first_pick)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	for (int64 t = 0; t < out->count; t++)
 	{
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		values[0] = PrefIdDatum(ids, sd.id[out.pick[t]]);
-		values[1] = Int32GetDatum((int32) (ninit + t + 1));
-		values[2] = Float8GetDatum(out.gain[t]);
-		nulls[2] = isnan(out.gain[t]);
-		values[3] = Float8GetDatum(out.objective[t]);
+		values[0] = PrefIdDatum(ids, id[out->pick[t]]);
+		values[1] = Int32GetDatum((int32) (first_pick + t + 1));
+		values[2] = Float8GetDatum(out->gain[t]);
+		nulls[2] = isnan(out->gain[t]);
+		values[3] = Float8GetDatum(out->objective[t]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	return (Datum) 0;
 }
 
 PG_FUNCTION_INFO_V1(pref_select_subset);
@@ -754,7 +692,7 @@ RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
 	};
 	const char *what = "near_duplicates";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *sql = TextArg(fcinfo, ARGNO(0), "sql");
+	char	   *sql = SubsetTextArg(fcinfo, ARGNO(0), "sql");
 	double		threshold;
 	int			metric,
 				grouping;
@@ -774,22 +712,22 @@ RunNearDuplicates(FunctionCallInfo fcinfo, int idarg)
 				 errmsg("threshold must not be NULL")));
 	threshold = PG_GETARG_FLOAT8(ARGNO(1));
 	PrefCheckFinite(threshold, "threshold");
-	metric = PrefParseOption(TextArg(fcinfo, ARGNO(2), "metric"), metric_names, "metric");
+	metric = PrefParseOption(SubsetTextArg(fcinfo, ARGNO(2), "metric"), metric_names, "metric");
 	if (!PG_ARGISNULL(ARGNO(3)) && metric != SUBSET_L2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gamma applies only to metric l2")));
-	gamma = FloatArg(fcinfo, ARGNO(3), "gamma", 0.0, 0.0, true, 1e300, false);
-	grouping = PrefParseOption(TextArg(fcinfo, ARGNO(4), "method"), grouping_names, "method");
+	gamma = SubsetFloatArg(fcinfo, ARGNO(3), "gamma", 0.0, 0.0, true, 1e300, false);
+	grouping = PrefParseOption(SubsetTextArg(fcinfo, ARGNO(4), "method"), grouping_names, "method");
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = ReadQuery(sql, cols, 2, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0));
-	NoticeSkipped(res, what, "id or embedding");
+	res = SubsetReadRows(sql, cols, 2, what, idarg < 0 ? PREF_ID_INTEGER : PrefIdTypeOfResult(fcinfo, 0),
+						 "id or embedding");
 	n = res->nrows;
 	if (n == 0)
 		return (Datum) 0;
 	PrefApplyBlasThreads();
-	PrepareData(&sd, res, metric, gamma, !PG_ARGISNULL(ARGNO(3)), what);
+	SubsetPrepareRows(&sd, res, metric, gamma, !PG_ARGISNULL(ARGNO(3)), what);
 
 	block = (int) Min((double) n, Max(1.0, floor(NEARDUP_BLOCK_BYTES / (sizeof(double) * (double) n))));
 	need = ResultBytes(res, n) + (double) block * n * sizeof(double) + (double) n * 3 * sizeof(int64);
@@ -856,7 +794,7 @@ RunParetoFront(FunctionCallInfo fcinfo, bool any_id)
 	};
 	const char *what = "pareto_front";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *sql = TextArg(fcinfo, 0, "sql");
+	char	   *sql = SubsetTextArg(fcinfo, 0, "sql");
 	PrefQueryResult *res;
 	int64		n;
 	int32	   *front;
@@ -864,18 +802,18 @@ RunParetoFront(FunctionCallInfo fcinfo, bool any_id)
 	const int64 *id;
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = ReadQuery(sql, cols, 2, what, any_id ? PrefIdTypeOfResult(fcinfo, 0) : PREF_ID_INTEGER);
-	NoticeSkipped(res, what, "id or scores");
+	res = SubsetReadRows(sql, cols, 2, what, any_id ? PrefIdTypeOfResult(fcinfo, 0) : PREF_ID_INTEGER,
+						 "id or scores");
 	n = res->nrows;
 	if (n == 0)
 		return (Datum) 0;
 	id = PREF_QUERY_INT8(res, 0);
-	pfree(SortedByIdUnique(id, n, res->ids[0], what));
+	PrefCheckUniqueIds(res, 0, what);
 	PrefCheckMemory(ResultBytes(res, n) + (double) subset_pareto_work(n) + (double) n * (sizeof(int32) + sizeof(int64)), what);
 	front = palloc_extended(sizeof(int32) * n, MCXT_ALLOC_HUGE);
 	work = palloc_extended(subset_pareto_work(n), MCXT_ALLOC_HUGE);
 	subset_pareto(n, res->dim[1], PREF_QUERY_VECTOR(res, 1), front, work, SubsetTick,
-				  SubsetProgress, ProgressStart(what));
+				  SubsetProgress, SubsetProgressStart(what));
 
 	for (int64 i = 0; i < n; i++)
 	{

@@ -17,6 +17,7 @@
 
 #include "linalg.h"
 #include "subset_core.h"
+#include "knn_heap.h"
 #include "rng.h"
 
 /* Rows per similarity block while building a dense matrix */
@@ -262,12 +263,12 @@ typedef struct FLLayout
 } FLLayout;
 
 /* Reserve bytes at the running offset, 64-byte aligned; SIZE_MAX on overflow */
-static size_t
-Reserve(size_t *off, double bytes)
+size_t
+subset_reserve(size_t *off, double bytes)
 {
 	size_t		at = (*off + 63) & ~(size_t) 63;
 
-	if (*off == SIZE_MAX || bytes > (double) (SIZE_MAX / 2) - (double) at)
+	if (*off == SIZE_MAX || bytes > (double) (SIZE_MAX / 4) - (double) at)
 	{
 		*off = SIZE_MAX;
 		return 0;
@@ -287,41 +288,41 @@ FLLayoutFor(int64_t n, int d, const SubsetFLParams *p, FLLayout *L)
 
 	memset(L, 0, sizeof(*L));
 	if (p->storage == SUBSET_FL_DENSE)
-		L->S = Reserve(&off, 8.0 * dn * dn);
+		L->S = subset_reserve(&off, 8.0 * dn * dn);
 	else if (p->storage == SUBSET_FL_DENSE_F4)
 	{
-		L->Sf = Reserve(&off, 4.0 * dn * dn);
-		L->blk = Reserve(&off, 8.0 * (n < F4_ROWS ? dn : F4_ROWS) * dn);
+		L->Sf = subset_reserve(&off, 4.0 * dn * dn);
+		L->blk = subset_reserve(&off, 8.0 * (n < F4_ROWS ? dn : F4_ROWS) * dn);
 	}
 	else if (p->storage == SUBSET_FL_KNN)
 	{
-		L->val = Reserve(&off, 8.0 * dn * nn);
-		L->col = Reserve(&off, 4.0 * dn * nn);
-		L->blk = Reserve(&off, 8.0 * (n < KNN_ROWS ? dn : KNN_ROWS) * cw);
+		L->val = subset_reserve(&off, 8.0 * dn * nn);
+		L->col = subset_reserve(&off, 4.0 * dn * nn);
+		L->blk = subset_reserve(&off, 8.0 * (n < KNN_ROWS ? dn : KNN_ROWS) * cw);
 	}
 	else
 	{
-		L->blk = Reserve(&off, 8.0 * (n < STREAM_ROWS ? dn : STREAM_ROWS) * cw);
-		L->xb = Reserve(&off, 8.0 * STREAM_ROWS * d);
-		L->sqb = Reserve(&off, 8.0 * STREAM_ROWS);
+		L->blk = subset_reserve(&off, 8.0 * (n < STREAM_ROWS ? dn : STREAM_ROWS) * cw);
+		L->xb = subset_reserve(&off, 8.0 * STREAM_ROWS * d);
+		L->sqb = subset_reserve(&off, 8.0 * STREAM_ROWS);
 	}
-	L->rowbuf = Reserve(&off, 8.0 * dn);
-	L->gbuf = Reserve(&off, 8.0 * dn);
-	L->cur = Reserve(&off, 8.0 * dn);
-	L->bound = Reserve(&off, 8.0 * dn);
-	L->xrow = Reserve(&off, 8.0 * dn);
-	L->heap = Reserve(&off, 8.0 * dn);
-	L->stamp = Reserve(&off, 8.0 * dn);
-	L->cand = Reserve(&off, 8.0 * dn);
-	L->band = Reserve(&off, 8.0 * dn);
-	L->bandg = Reserve(&off, 8.0 * dn);
-	L->bandt = Reserve(&off, 8.0 * dn);
-	L->chosen = Reserve(&off, dn);
+	L->rowbuf = subset_reserve(&off, 8.0 * dn);
+	L->gbuf = subset_reserve(&off, 8.0 * dn);
+	L->cur = subset_reserve(&off, 8.0 * dn);
+	L->bound = subset_reserve(&off, 8.0 * dn);
+	L->xrow = subset_reserve(&off, 8.0 * dn);
+	L->heap = subset_reserve(&off, 8.0 * dn);
+	L->stamp = subset_reserve(&off, 8.0 * dn);
+	L->cand = subset_reserve(&off, 8.0 * dn);
+	L->band = subset_reserve(&off, 8.0 * dn);
+	L->bandg = subset_reserve(&off, 8.0 * dn);
+	L->bandt = subset_reserve(&off, 8.0 * dn);
+	L->chosen = subset_reserve(&off, dn);
 	if (p->storage != SUBSET_FL_KNN)
 	{
-		L->copy_of = Reserve(&off, 8.0 * dn);
-		L->slots = Reserve(&off, 16.0 * dn);
-		L->copy_chosen = Reserve(&off, dn);
+		L->copy_of = subset_reserve(&off, 8.0 * dn);
+		L->slots = subset_reserve(&off, 16.0 * dn);
+		L->copy_chosen = subset_reserve(&off, dn);
 	}
 	L->total = off;
 }
@@ -788,66 +789,6 @@ FLBuildDense(FLState *st, int pre)
 	}
 }
 
-/* Is (va, ia) a worse neighbour than (vb, ib): smaller value, then larger id */
-static inline int
-KWorse(const SubsetData *s, double va, int32_t ia, double vb, int32_t ib)
-{
-	return Better(vb, s->id[ib], va, s->id[ia]);
-}
-
-/* Restore a min-heap (worst neighbour on top) of h entries below pos */
-static void
-KSiftDown(const SubsetData *s, double *v, int32_t *c, int64_t h, int64_t pos)
-{
-	for (;;)
-	{
-		int64_t		l = 2 * pos + 1,
-					r = l + 1,
-					w = pos;
-
-		if (l < h && KWorse(s, v[l], c[l], v[w], c[w]))
-			w = l;
-		if (r < h && KWorse(s, v[r], c[r], v[w], c[w]))
-			w = r;
-		if (w == pos)
-			return;
-		{
-			double		tv = v[pos];
-			int32_t		tc = c[pos];
-
-			v[pos] = v[w];
-			c[pos] = c[w];
-			v[w] = tv;
-			c[w] = tc;
-		}
-		pos = w;
-	}
-}
-
-/* Sort one neighbour list by row (insertion sort after heap sort order is irrelevant) */
-static void
-KSortByCol(double *v, int32_t *c, int64_t h)
-{
-	/* shell sort with Ciura gaps: lists are short, no allocation */
-	static const int64_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
-
-	for (int g = 0; g < 8; g++)
-		for (int64_t i = gaps[g]; i < h; i++)
-		{
-			double		tv = v[i];
-			int32_t		tc = c[i];
-			int64_t		j = i;
-
-			for (; j >= gaps[g] && c[j - gaps[g]] > tc; j -= gaps[g])
-			{
-				v[j] = v[j - gaps[g]];
-				c[j] = c[j - gaps[g]];
-			}
-			v[j] = tv;
-			c[j] = tc;
-		}
-}
-
 /*
  * Neighbour lists: for every row the nn largest exact similarities (ties:
  * smaller id), found block by block with a bounded min-heap per row, then
@@ -871,7 +812,7 @@ FLBuildKNN(FLState *st)
 	for (int64_t r0 = 0; r0 < n; r0 += KNN_ROWS)
 	{
 		int			nr = (int) (n - r0 < KNN_ROWS ? n - r0 : KNN_ROWS);
-		int64_t		h[KNN_ROWS];
+		int32_t		h[KNN_ROWS];
 
 		for (int a = 0; a < nr; a++)
 			h[a] = 0;
@@ -894,47 +835,13 @@ FLBuildKNN(FLState *st)
 				{
 					int32_t		cb = (int32_t) (c0 + b);
 
-					if (h[a] < nn)
-					{
-						/* sift up */
-						int64_t		pos = h[a]++;
-
-						v[pos] = subset_exact_sim(s, r0 + a, cb);
-						c[pos] = cb;
-						while (pos > 0)
-						{
-							int64_t		par = (pos - 1) / 2;
-
-							if (!KWorse(s, v[pos], c[pos], v[par], c[par]))
-								break;
-							{
-								double		tv = v[pos];
-								int32_t		tc = c[pos];
-
-								v[pos] = v[par];
-								c[pos] = c[par];
-								v[par] = tv;
-								c[par] = tc;
-							}
-							pos = par;
-						}
-					}
-					else if (brow[b] >= v[0] - (e_abs + e_rel * (SqNorm(s, r0 + a) + SqNorm(s, cb))))
-					{
-						double		ex = subset_exact_sim(s, r0 + a, cb);
-
-						if (KWorse(s, v[0], c[0], ex, cb))
-						{
-							v[0] = ex;
-							c[0] = cb;
-							KSiftDown(s, v, c, nn, 0);
-						}
-					}
+					KnnOffer(s, nn, r0 + a, cb, brow[b],
+							 e_abs + e_rel * (SqNorm(s, r0 + a) + SqNorm(s, cb)), v, c, &h[a]);
 				}
 			}
 		}
 		for (int a = 0; a < nr; a++)
-			KSortByCol(st->val + (size_t) (r0 + a) * nn, st->col + (size_t) (r0 + a) * nn, nn);
+			KnnSortByCol(st->val + (size_t) (r0 + a) * nn, st->col + (size_t) (r0 + a) * nn, nn);
 	}
 }
 
@@ -1300,9 +1207,9 @@ subset_facility_location(const SubsetData *s, const SubsetFLParams *p,
 
 /* Bytes of scratch space k-center needs */
 size_t
-subset_kcenter_work(int64_t n)
+subset_kcenter_work(int64_t n, int d)
 {
-	return sizeof(double) * 2 * (size_t) n + (size_t) n;
+	return sizeof(double) * (2 * (size_t) n + (size_t) d) + (size_t) n;
 }
 
 /* Fold row j into the distance-to-set array */
@@ -1425,36 +1332,84 @@ KCFoldRange(int d, const float *xf, int64_t i0, int64_t i1, const float *xj, dou
 /*
  * The same sums with AVX2 lanes: partial sums 0-3 and 4-7 of SqDistF in two
  * vectors, each lane adding the same terms in the same order (no FMA), so
- * the distances are the same bits as the portable code's.
+ * the distances are the same bits as the portable code's.  xjd is row j
+ * in double (converted once per pick); two rows share each load of it.
  */
 __attribute__((target("avx2")))
 static void
-KCFoldRangeAvx2(int d, const float *xf, int64_t i0, int64_t i1, const float *xj, double *mind)
+KCFoldRangeAvx2(int d, const float *xf, int64_t i0, int64_t i1, const double *xjd, double *mind)
 {
-	for (int64_t i = i0; i < i1; i++)
+	int64_t		i = i0;
+
+	for (; i + 2 <= i1; i += 2)
 	{
 		const float *a = xf + (size_t) i * d;
-		__m256d		acc0 = _mm256_setzero_pd(),
-					acc1 = _mm256_setzero_pd();
+		const float *b = a + d;
+		__m256d		a0 = _mm256_setzero_pd(),
+					a1 = _mm256_setzero_pd(),
+					b0 = _mm256_setzero_pd(),
+					b1 = _mm256_setzero_pd();
+		double		p[8],
+					q[8],
+					v,
+					w;
+		int			c = 0;
+
+		for (; c + 8 <= d; c += 8)
+		{
+			__m256d		x0 = _mm256_loadu_pd(xjd + c),
+						x1 = _mm256_loadu_pd(xjd + c + 4);
+			__m256d		da0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + c)), x0);
+			__m256d		da1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + c + 4)), x1);
+			__m256d		db0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(b + c)), x0);
+			__m256d		db1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(b + c + 4)), x1);
+
+			a0 = _mm256_add_pd(a0, _mm256_mul_pd(da0, da0));
+			a1 = _mm256_add_pd(a1, _mm256_mul_pd(da1, da1));
+			b0 = _mm256_add_pd(b0, _mm256_mul_pd(db0, db0));
+			b1 = _mm256_add_pd(b1, _mm256_mul_pd(db1, db1));
+		}
+		_mm256_storeu_pd(p, a0);
+		_mm256_storeu_pd(p + 4, a1);
+		_mm256_storeu_pd(q, b0);
+		_mm256_storeu_pd(q + 4, b1);
+		for (; c < d; c++)
+		{
+			double		t = (double) a[c] - xjd[c],
+						u = (double) b[c] - xjd[c];
+
+			p[0] += t * t;
+			q[0] += u * u;
+		}
+		v = sqrt(((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7])));
+		w = sqrt(((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7])));
+		if (v < mind[i])
+			mind[i] = v;
+		if (w < mind[i + 1])
+			mind[i + 1] = w;
+	}
+	for (; i < i1; i++)
+	{
+		const float *a = xf + (size_t) i * d;
+		__m256d		a0 = _mm256_setzero_pd(),
+					a1 = _mm256_setzero_pd();
 		double		p[8],
 					v;
 		int			c = 0;
 
 		for (; c + 8 <= d; c += 8)
 		{
-			__m256d		d0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + c)),
-										   _mm256_cvtps_pd(_mm_loadu_ps(xj + c)));
-			__m256d		d1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + c + 4)),
-										   _mm256_cvtps_pd(_mm_loadu_ps(xj + c + 4)));
+			__m256d		da0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + c)), _mm256_loadu_pd(xjd + c));
+			__m256d		da1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + c + 4)), _mm256_loadu_pd(xjd + c + 4));
 
-			acc0 = _mm256_add_pd(acc0, _mm256_mul_pd(d0, d0));
-			acc1 = _mm256_add_pd(acc1, _mm256_mul_pd(d1, d1));
+			a0 = _mm256_add_pd(a0, _mm256_mul_pd(da0, da0));
+			a1 = _mm256_add_pd(a1, _mm256_mul_pd(da1, da1));
 		}
-		_mm256_storeu_pd(p, acc0);
-		_mm256_storeu_pd(p + 4, acc1);
+		_mm256_storeu_pd(p, a0);
+		_mm256_storeu_pd(p + 4, a1);
 		for (; c < d; c++)
 		{
-			double		t = (double) a[c] - (double) xj[c];
+			double		t = (double) a[c] - xjd[c];
 
 			p[0] += t * t;
 		}
@@ -1471,10 +1426,15 @@ KCFoldRangeAvx2(int d, const float *xf, int64_t i0, int64_t i1, const float *xj,
  * CPU has it, the same sums either way
  */
 static void
-KCApplyF(const SubsetData *s, const float *xf, int64_t j, double *mind, unsigned char *chosen)
+KCApplyF(const SubsetData *s, const float *xf, int64_t j, double *mind, double *xjd,
+		 unsigned char *chosen)
 {
 	const float *xj = xf + (size_t) j * s->d;
 	int64_t		n = s->n;
+
+	/* (double) xj[c] once per pick: the same values the sums subtract */
+	for (int c = 0; c < s->d; c++)
+		xjd[c] = (double) xj[c];
 
 	/* blocks of rows, so that a cancel is seen within a pick over many rows */
 	for (int64_t i0 = 0; i0 < n; i0 += 65536)
@@ -1484,7 +1444,7 @@ KCApplyF(const SubsetData *s, const float *xf, int64_t j, double *mind, unsigned
 		Tick(s);
 #if defined(__x86_64__) && defined(__GNUC__)
 		if (__builtin_cpu_supports("avx2"))
-			KCFoldRangeAvx2(s->d, xf, i0, i1, xj, mind);
+			KCFoldRangeAvx2(s->d, xf, i0, i1, xjd, mind);
 		else
 #endif
 			KCFoldRange(s->d, xf, i0, i1, xj, mind);
@@ -1522,10 +1482,11 @@ subset_kcenter(SubsetData *s, int64_t start, const int64_t *init, int64_t ninit,
 	int64_t		n = s->n;
 	double	   *mind = (double *) work;
 	double	   *row = mind + n;
-	unsigned char *chosen = (unsigned char *) (row + n);
+	double	   *xjd = row + n;
+	unsigned char *chosen = (unsigned char *) (xjd + s->d);
 	int64_t		far;
 	double		radius;
-	float	   *xf = KCFloatRows(s) ? KCPackFloats(s) : NULL;
+	const float *xf = s->xf != NULL ? s->xf : (KCFloatRows(s) ? KCPackFloats(s) : NULL);
 
 	for (int64_t i = 0; i < n; i++)
 		mind[i] = INFINITY;
@@ -1536,7 +1497,7 @@ subset_kcenter(SubsetData *s, int64_t start, const int64_t *init, int64_t ninit,
 	{
 		Tick(s);
 		if (xf)
-			KCApplyF(s, xf, init[t], mind, chosen);
+			KCApplyF(s, xf, init[t], mind, xjd, chosen);
 		else
 			KCApply(s, init[t], mind, row, chosen);
 	}
@@ -1563,7 +1524,7 @@ subset_kcenter(SubsetData *s, int64_t start, const int64_t *init, int64_t ninit,
 			g = radius;
 		}
 		if (xf)
-			KCApplyF(s, xf, j, mind, chosen);
+			KCApplyF(s, xf, j, mind, xjd, chosen);
 		else
 			KCApply(s, j, mind, row, chosen);
 		radius = KCRadius(s, mind, chosen, &far);

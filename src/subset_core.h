@@ -60,6 +60,8 @@ typedef struct SubsetData
 	int64_t		n;				/* rows */
 	int			d;				/* dimension */
 	double	   *x;				/* n x d; rows unit-normalised for cosine */
+	const float *xf;			/* n x d floats in place of x (k-center under
+								 * l2 only, x then NULL), or NULL */
 	double	   *sqnorm;			/* n squared norms (l2), caller buffer */
 	const int64_t *id;			/* n ids, used to break ties */
 	const double *quality;		/* n qualities, or NULL */
@@ -78,6 +80,12 @@ typedef struct SubsetResult
 	double	   *objective;		/* k objective values after each pick */
 	double		start;			/* objective of the initial set */
 } SubsetResult;
+
+/*
+ * Lay out scratch space: the offset of bytes reserved at the running offset
+ * *off, 64-byte aligned; *off becomes SIZE_MAX on overflow
+ */
+extern size_t subset_reserve(size_t *off, double bytes);
 
 /*
  * Normalise rows (cosine) or compute squared norms (l2).  Returns -1, or
@@ -115,10 +123,12 @@ extern int	subset_facility_location(const SubsetData *s, const SubsetFLParams *p
 
 /*
  * Greedy k-center (Gonzalez): first center start (row index) unless init.
- * Under l2, when every coordinate is a float, s->x is packed into floats in
- * place (its contents are not usable as doubles afterwards).
+ * Under l2 it reads float rows: s->xf when given, else, when every
+ * coordinate is a float, s->x packed into floats in place (its contents
+ * are not usable as doubles afterwards).  Scratch: subset_kcenter_work(n, d)
+ * bytes.
  */
-extern size_t subset_kcenter_work(int64_t n);
+extern size_t subset_kcenter_work(int64_t n, int d);
 extern int	subset_kcenter(SubsetData *s, int64_t start,
 						   const int64_t *init, int64_t ninit, int64_t k,
 						   void *work, SubsetResult *out);
