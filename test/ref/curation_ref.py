@@ -21,8 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from curation_ref_ds import dawid_skene  # noqa: E402
-
-M64 = (1 << 64) - 1
+from rng_ref import M64, splitmix64  # noqa: E402
 out = []
 
 
@@ -31,14 +30,6 @@ def emit(stmt):
     if stmt.startswith("CREATE TABLE "):
         out.append("DROP TABLE IF EXISTS %s;" % stmt.split()[2])
     out.append(stmt)
-
-
-def splitmix64(state):
-    state = (state + 0x9E3779B97F4A7C15) & M64
-    z = state
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return state, z ^ (z >> 31)
 
 
 def sqlf(x):

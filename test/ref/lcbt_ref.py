@@ -19,16 +19,8 @@ import os
 import numpy as np
 from scipy.special import log_expit
 
-M64 = (1 << 64) - 1
+from rng_ref import M64, splitmix64
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lcbt_fixture.sql')
-
-
-def splitmix64(state):
-    state = (state + 0x9E3779B97F4A7C15) & M64
-    z = state
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return state, z ^ (z >> 31)
 
 
 class Xoshiro:

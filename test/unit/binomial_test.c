@@ -9,38 +9,7 @@
 #include <stdlib.h>
 
 #include "binomial.h"
-
-/* splitmix64: an independent uniform stream for the test */
-static double
-Unif(void *state)
-{
-	uint64_t   *s = state;
-	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double
-LogPmf(int64_t n, double p, int64_t k)
-{
-	return lgamma((double) n + 1) - lgamma((double) k + 1) - lgamma((double) (n - k) + 1) +
-		k * log(p) + (n - k) * log1p(-p);
-}
-
-static int	ntest = 0;
-static int	nfail = 0;
-
-static void
-Check(int ok, const char *what)
-{
-	ntest++;
-	if (!ok)
-		nfail++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", ntest, what);
-}
+#include "unit_test.h"
 
 /* chi-square of draws vs the pmf over the central range, tails pooled */
 static void
@@ -54,62 +23,30 @@ ChiSquare(int64_t n, double p, uint64_t seed)
 	int			nb = (int) (hi - lo + 1);
 	long	   *obs = calloc(nb + 2, sizeof(long));
 	double	   *expct = calloc(nb + 2, sizeof(double));
-	double		inside = 0,
-				chi = 0,
-				acc_o = 0,
-				acc_e = 0,
+	double		chi,
 				summ = 0;
-	int			df = -1;
-	char		msg[200];
+	int			df,
+				ok;
 	uint64_t	s = seed;
 
 	for (int i = 0; i < draws; i++)
 	{
-		int64_t		x = binomial_sample(n, p, Unif, &s);
+		int64_t		x = binomial_sample(n, p, unit_unif, &s);
 
 		summ += x;
 		if (x < 0 || x > n)
 		{
-			Check(0, "draw out of range");
+			unit_check(0, "draw out of range");
 			return;
 		}
-		if (x < lo)
-			obs[0]++;
-		else if (x > hi)
-			obs[nb + 1]++;
-		else
-			obs[x - lo + 1]++;
+		unit_bin(obs, x, lo, hi);
 	}
 	for (int64_t k = lo; k <= hi; k++)
-	{
-		expct[k - lo + 1] = draws * exp(LogPmf(n, p, k));
-		inside += expct[k - lo + 1];
-	}
-	expct[0] = 0;
-	expct[nb + 1] = draws - inside;
-	/* pool bins until each expected count is at least 5 */
-	for (int b = 0; b < nb + 2; b++)
-	{
-		acc_o += obs[b];
-		acc_e += expct[b];
-		if (acc_e >= 5 || b == nb + 1)
-		{
-			if (acc_e > 0)
-			{
-				chi += (acc_o - acc_e) * (acc_o - acc_e) / acc_e;
-				df++;
-			}
-			acc_o = acc_e = 0;
-		}
-	}
-	{
-		/* Wilson-Hilferty: upper 1e-6 quantile, z = 4.753 */
-		double		crit = df * pow(1 - 2.0 / (9 * df) + 4.753 * sqrt(2.0 / (9 * df)), 3);
-
-		snprintf(msg, sizeof(msg), "Binomial(%lld, %g): chi2 %.1f on %d df < %.1f; mean %.4f vs %.4f",
-				 (long long) n, p, chi, df, crit, summ / draws, mean);
-		Check(df > 0 && chi < crit && fabs(summ / draws - mean) < 6 * sd / sqrt(draws) + 1e-12, msg);
-	}
+		expct[k - lo + 1] = draws * exp(unit_log_binomial(n, p, k));
+	ok = unit_chi_square(obs, expct, nb, draws, &chi, &df);
+	unit_check(ok && fabs(summ / draws - mean) < 6 * sd / sqrt(draws) + 1e-12,
+			   "Binomial(%lld, %g): chi2 %.1f on %d df < %.1f; mean %.4f vs %.4f",
+			   (long long) n, p, chi, df, unit_chi2_crit(df), summ / draws, mean);
 	free(obs);
 	free(expct);
 }
@@ -131,14 +68,14 @@ main(void)
 	ChiSquare(10000000, 0.4, 6);	/* 10 million battles */
 	ChiSquare(21, 0.5, 7);			/* n p just above 10 */
 
-	Check(binomial_sample(0, 0.3, Unif, &s) == 0 && binomial_sample(9, 0, Unif, &s) == 0 &&
-		  binomial_sample(9, 1, Unif, &s) == 9, "edge cases n = 0, p = 0, p = 1");
+	unit_check(binomial_sample(0, 0.3, unit_unif, &s) == 0 && binomial_sample(9, 0, unit_unif, &s) == 0 &&
+			   binomial_sample(9, 1, unit_unif, &s) == 9, "edge cases n = 0, p = 0, p = 1");
 
 	for (int r = 0; r < 20000; r++)
 	{
 		int64_t		tot = 0;
 
-		multinomial_sample(1000, w, 5, out, Unif, &s);
+		multinomial_sample(1000, w, 5, out, unit_unif, &s);
 		for (int i = 0; i < 5; i++)
 		{
 			tot += out[i];
@@ -147,7 +84,7 @@ main(void)
 		if (tot != 1000 || out[1] != 0)
 			sum_ok = 0;
 	}
-	Check(sum_ok, "multinomial draws always sum to n and skip zero-weight cells");
+	unit_check(sum_ok, "multinomial draws always sum to n and skip zero-weight cells");
 	{
 		int			ok = 1;
 
@@ -160,8 +97,7 @@ main(void)
 			if (fabs(m - 1000 * p) > 6 * se + 1e-12)
 				ok = 0;
 		}
-		Check(ok, "multinomial cell means equal n * p within 6 standard errors");
+		unit_check(ok, "multinomial cell means equal n * p within 6 standard errors");
 	}
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

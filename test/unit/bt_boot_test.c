@@ -14,21 +14,9 @@
 #include <string.h>
 
 #include "bt_boot.h"
+#include "unit_test.h"
 #include "../../src/poisson.c"
 #include "../../src/rng.c"
-
-static int	ntest = 0;
-static int	nfail = 0;
-
-/* Record one TAP result */
-static void
-Check(int ok, const char *what)
-{
-	ntest++;
-	if (!ok)
-		nfail++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", ntest, what);
-}
 
 /* A cell a vs b with outcome counts (unit weights) */
 static BtCell
@@ -84,8 +72,8 @@ main(void)
 			SameCounts(&oall[2], &o2[0]) && SameCounts(&oall[3], &o1[0]) && SameCounts(&oall[4], &o1[1]);
 		zero_kept &= o1[1].nb == 0 && o2[1].na == 0 && o2[1].nt == 0;
 	}
-	Check(same, "poisson: a cell's replicates do not depend on the other cells or their order (disjoint shards merge exactly)");
-	Check(zero_kept, "poisson: outcomes never seen stay unseen");
+	unit_check(same, "poisson: a cell's replicates do not depend on the other cells or their order (disjoint shards merge exactly)");
+	unit_check(zero_kept, "poisson: outcomes never seen stay unseen");
 
 	/* overlapping shards: one cell seen 30 and 45 times; merged replicates ~ Poisson(75) */
 	{
@@ -99,7 +87,6 @@ main(void)
 		double		s = 0,
 					ss = 0;
 		const int	R = 200000;
-		char		msg[200];
 
 		/* shards draw with different seeds: independent replicates */
 		bt_resample_prepare(a, 1, BT_RESAMPLE_POISSON, key, 1, wa);
@@ -117,8 +104,8 @@ main(void)
 		s /= R;
 		ss = ss / R - s * s;
 		/* mean 75 (SE 0.019), variance 75 (SE about 0.24) */
-		snprintf(msg, sizeof(msg), "poisson: merged shard replicates have the mean and variance of Poisson(75): %.3f, %.3f", s, ss);
-		Check(fabs(s - 75) < 0.12 && fabs(ss - 75) < 1.5, msg);
+		unit_check(fabs(s - 75) < 0.12 && fabs(ss - 75) < 1.5,
+				   "poisson: merged shard replicates have the mean and variance of Poisson(75): %.3f, %.3f", s, ss);
 		free(wa);
 		free(wb);
 	}
@@ -151,8 +138,8 @@ main(void)
 			sums &= n == tot;
 			scaled &= oall[3].wa == 2 * oall[3].na;
 		}
-		Check(sums, "multinomial: every replicate has the N battles of the data");
-		Check(scaled, "multinomial: weights scale with the counts");
+		unit_check(sums, "multinomial: every replicate has the N battles of the data");
+		unit_check(scaled, "multinomial: weights scale with the counts");
 		{
 			int			ok = 1;
 
@@ -168,12 +155,11 @@ main(void)
 						ok = 0;
 				}
 			}
-			Check(ok, "multinomial: replicate cell means equal the counts within 6 standard errors");
+			unit_check(ok, "multinomial: replicate cell means equal the counts within 6 standard errors");
 		}
 	}
 	free(w1);
 	free(w2);
 	free(wall);
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

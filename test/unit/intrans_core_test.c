@@ -10,19 +10,7 @@
 #include <string.h>
 
 #include "intrans_core.h"
-
-static int	ntest = 0;
-static int	nfail = 0;
-
-/* Record one TAP result */
-static void
-Check(int ok, const char *what)
-{
-	ntest++;
-	if (!ok)
-		nfail++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", ntest, what);
-}
+#include "unit_test.h"
 
 /* Set bit j of row i */
 static void
@@ -35,12 +23,12 @@ int
 main(void)
 {
 	/* exact: 3 items, 2 of 8 tournaments are cycles; 4 items: 24 transitive of 64 */
-	Check(fabs(intrans_exact_p(3, 0) - 0.75) < 1e-15, "P(D <= 0), n = 3, is 6/8");
-	Check(fabs(intrans_exact_p(3, 1) - 1.0) < 1e-15, "P(D <= 1), n = 3, is 1");
-	Check(fabs(intrans_exact_p(4, 0) - 24.0 / 64) < 1e-15, "P(D <= 0), n = 4, is 4!/2^6");
-	Check(fabs(intrans_exact_p(7, 0) - 5040.0 / 2097152) < 1e-15, "P(D <= 0), n = 7, is 7!/2^21");
-	Check(fabs(intrans_exact_p(5, intrans_max_triads(5)) - 1.0) < 1e-15, "P(D <= d_max) is 1");
-	Check(isnan(intrans_exact_p(8, 0)), "no exact p above 7 items");
+	unit_check(fabs(intrans_exact_p(3, 0) - 0.75) < 1e-15, "P(D <= 0), n = 3, is 6/8");
+	unit_check(fabs(intrans_exact_p(3, 1) - 1.0) < 1e-15, "P(D <= 1), n = 3, is 1");
+	unit_check(fabs(intrans_exact_p(4, 0) - 24.0 / 64) < 1e-15, "P(D <= 0), n = 4, is 4!/2^6");
+	unit_check(fabs(intrans_exact_p(7, 0) - 5040.0 / 2097152) < 1e-15, "P(D <= 0), n = 7, is 7!/2^21");
+	unit_check(fabs(intrans_exact_p(5, intrans_max_triads(5)) - 1.0) < 1e-15, "P(D <= d_max) is 1");
+	unit_check(isnan(intrans_exact_p(8, 0)), "no exact p above 7 items");
 	/* chi-square tail: df = 2 is exp(-x/2); df = 4 is (1 + x/2) exp(-x/2) */
 	{
 		double		e = 0;
@@ -50,7 +38,7 @@ main(void)
 			e = fmax(e, fabs(intrans_chi2_sf(x, 2) - exp(-x / 2)) / exp(-x / 2));
 			e = fmax(e, fabs(intrans_chi2_sf(x, 4) - (1 + x / 2) * exp(-x / 2)) / ((1 + x / 2) * exp(-x / 2)));
 		}
-		Check(e < 1e-12, "chi-square upper tail equals the closed forms for df 2 and 4 (relative 1e-12)");
+		unit_check(e < 1e-12, "chi-square upper tail equals the closed forms for df 2 and 4 (relative 1e-12)");
 	}
 	/* triads: a 3-cycle plus a fourth item beaten by all */
 	{
@@ -69,8 +57,8 @@ main(void)
 			SetBit(dec, e[k][1], e[k][0]);
 		}
 		intrans_triads(4, out, dec, per, tri, &tot, &tt, NULL);
-		Check(tot == 1 && tt == 4 && per[0] == 1 && per[3] == 0 && tri[3] == 3,
-			  "one circular triad among four items, none through the sink");
+		unit_check(tot == 1 && tt == 4 && per[0] == 1 && per[3] == 0 && tri[3] == 3,
+				   "one circular triad among four items, none through the sink");
 	}
 	/* gradient of the embedding objective against central differences */
 	{
@@ -97,8 +85,7 @@ main(void)
 			x[i] = xi;
 			e = fmax(e, fabs((fp - fm) / (2 * h) - g[i]));
 		}
-		Check(e < 1e-7, "embedding gradient equals central differences");
+		unit_check(e < 1e-7, "embedding gradient equals central differences");
 	}
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

@@ -11,35 +11,21 @@
 #include <string.h>
 
 #include "knn_sort.h"
-
-static int	ntest = 0;
-static int	nfail = 0;
-
-/* splitmix64 uniform in [0, 1) */
-static double
-Unif(uint64_t *s)
-{
-	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) * (1.0 / 9007199254740992.0);
-}
+#include "unit_test.h"
 
 /* Standard normal by Box-Muller */
 static double
 Normal(uint64_t *s)
 {
-	double		u = Unif(s) + 1e-300,
-				v = Unif(s);
+	double		u = unit_unif(s) + 1e-300,
+				v = unit_unif(s);
 
 	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
 /* Compare the bucket argsort with the reference on one key set */
 static void
-Check(int n, const double *key, const char *what)
+CheckSort(int n, const double *key, const char *what)
 {
 	int		   *o1 = malloc(sizeof(int) * (n + 1));
 	int		   *o2 = malloc(sizeof(int) * (n + 1));
@@ -52,10 +38,7 @@ Check(int n, const double *key, const char *what)
 	knn_argsort(n, key, o1, s1, ibuf, ebuf);
 	knn_argsort_reference(n, key, o2, s2, ebuf);
 	ok = memcmp(o1, o2, sizeof(int) * n) == 0 && memcmp(s1, s2, sizeof(double) * n) == 0;
-	ntest++;
-	if (!ok)
-		nfail++;
-	printf("%s %d - knn_argsort equals a stable sort: %s (n = %d)\n", ok ? "ok" : "not ok", ntest, what, n);
+	unit_check(ok, "knn_argsort equals a stable sort: %s (n = %d)", what, n);
 	free(o1);
 	free(o2);
 	free(s1);
@@ -91,46 +74,45 @@ main(void)
 			key[i] = s;
 		}
 		snprintf(what, sizeof(what), "chi-square keys");
-		Check(n, key, what);
+		CheckSort(n, key, what);
 		/* integer keys: many exact ties */
 		for (int i = 0; i < n; i++)
-			key[i] = floor(Unif(&seed) * 7);
-		Check(n, key, "seven distinct values");
+			key[i] = floor(unit_unif(&seed) * 7);
+		CheckSort(n, key, "seven distinct values");
 		/* one far outlier squeezes the rest into one bucket */
 		for (int i = 0; i < n; i++)
-			key[i] = Unif(&seed);
+			key[i] = unit_unif(&seed);
 		key[n / 2] = 1e300;
-		Check(n, key, "one outlier at 1e300");
+		CheckSort(n, key, "one outlier at 1e300");
 		/* geometric keys: every level crowds the bottom bucket */
 		for (int i = 0; i < n; i++)
 			key[i] = ldexp(1.0, -(i % 1000)) * (1 + (i % 3));
-		Check(n, key, "geometric keys");
+		CheckSort(n, key, "geometric keys");
 		/* all equal, zeros and subnormals, neighbours one ulp apart */
 		for (int i = 0; i < n; i++)
 			key[i] = 2.5;
-		Check(n, key, "all equal");
+		CheckSort(n, key, "all equal");
 		for (int i = 0; i < n; i++)
-			key[i] = (i % 5) == 0 ? 0.0 : DBL_MIN * Unif(&seed);
-		Check(n, key, "zeros and subnormals");
+			key[i] = (i % 5) == 0 ? 0.0 : DBL_MIN * unit_unif(&seed);
+		CheckSort(n, key, "zeros and subnormals");
 		for (int i = 0; i < n; i++)
 			key[i] = nextafter(1.0, 2.0) * 0 + 1.0 + (i % 17) * DBL_EPSILON;
-		Check(n, key, "keys one ulp apart");
+		CheckSort(n, key, "keys one ulp apart");
 		for (int i = 0; i < n; i++)
 			key[i] = (i % 2) ? DBL_MAX : 0.0;
-		Check(n, key, "0 and DBL_MAX");
+		CheckSort(n, key, "0 and DBL_MAX");
 		/* infinite keys (squared distances of huge double rows overflow) */
 		for (int i = 0; i < n; i++)
-			key[i] = (i % 7) == 3 ? INFINITY : Unif(&seed) * 10;
-		Check(n, key, "some keys infinite");
+			key[i] = (i % 7) == 3 ? INFINITY : unit_unif(&seed) * 10;
+		CheckSort(n, key, "some keys infinite");
 		for (int i = 0; i < n; i++)
 			key[i] = INFINITY;
-		Check(n, key, "all keys infinite");
+		CheckSort(n, key, "all keys infinite");
 		/* descending, with a near-duplicate cluster */
 		for (int i = 0; i < n; i++)
 			key[i] = i < n / 2 ? (double) (n - i) : 100.0 + (i % 4) * 1e-13;
-		Check(n, key, "descending plus a cluster");
+		CheckSort(n, key, "descending plus a cluster");
 	}
-	printf("1..%d\n", ntest);
 	free(key);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

@@ -15,9 +15,8 @@
 #include <string.h>
 
 #include "linalg.h"
+#include "unit_test.h"
 
-static int	ntest = 0;
-static int	nfail = 0;
 static int	nticks = 0;
 
 /* Count tick calls */
@@ -25,28 +24,6 @@ static void
 Tick(void)
 {
 	nticks++;
-}
-
-/* splitmix64 uniform in [0, 1) */
-static double
-Unif(uint64_t *s)
-{
-	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) * (1.0 / 9007199254740992.0);
-}
-
-/* Report one check */
-static void
-Ok(int ok, const char *what, int n, int k)
-{
-	ntest++;
-	if (!ok)
-		nfail++;
-	printf("%s %d - %s (n = %d, k = %d)\n", ok ? "ok" : "not ok", ntest, what, n, k);
 }
 
 /*
@@ -61,14 +38,14 @@ Matrix(int n, uint64_t seed, int repeat)
 	double	   *t = malloc(sizeof(double) * n);
 
 	for (int i = 0; i < n; i++)
-		a[(size_t) i * n + i] = (repeat && i >= n - 3) ? (double) n : 1.0 + i + 0.5 * Unif(&seed);
+		a[(size_t) i * n + i] = (repeat && i >= n - 3) ? (double) n : 1.0 + i + 0.5 * unit_unif(&seed);
 	for (int r = 0; r < 6; r++)
 	{
 		double		nn = 0;
 
 		for (int i = 0; i < n; i++)
 		{
-			v[i] = Unif(&seed) - 0.5;
+			v[i] = unit_unif(&seed) - 0.5;
 			nn += v[i] * v[i];
 		}
 		for (int i = 0; i < n; i++)
@@ -123,7 +100,7 @@ Check(int n, int k, uint64_t seed, int repeat)
 	rc1 = linalg_sym_eigen(n, a1, w1, work, iwork);
 	nticks = 0;
 	rc2 = linalg_sym_eigen_top(n, k, a2, w2, z, work, iwork, Tick);
-	Ok(rc1 == LINALG_OK && rc2 == LINALG_OK, "both solvers succeed", n, k);
+	unit_check(rc1 == LINALG_OK && rc2 == LINALG_OK, "both solvers succeed (n = %d, k = %d)", n, k);
 	top = fabs(w1[n - 1]);
 	for (int c = 0; c < k; c++)
 	{
@@ -155,17 +132,17 @@ Check(int n, int k, uint64_t seed, int repeat)
 			oerr = fmax(oerr, fabs(g - (c2 == c ? 1.0 : 0.0)));
 		}
 	}
-	Ok(werr <= 1e-10, "eigenvalues equal dsyevd's to 1e-10 relative", n, k);
-	Ok(verr <= 1e-9, "eigenvectors of separated eigenvalues equal dsyevd's", n, k);
-	Ok(rerr <= 1e-9, "residual |A v - l v| <= 1e-9 |l_max|", n, k);
-	Ok(oerr <= 1e-9, "eigenvectors orthonormal to 1e-9", n, k);
+	unit_check(werr <= 1e-10, "eigenvalues equal dsyevd's to 1e-10 relative (n = %d, k = %d)", n, k);
+	unit_check(verr <= 1e-9, "eigenvectors of separated eigenvalues equal dsyevd's (n = %d, k = %d)", n, k);
+	unit_check(rerr <= 1e-9, "residual |A v - l v| <= 1e-9 |l_max| (n = %d, k = %d)", n, k);
+	unit_check(oerr <= 1e-9, "eigenvectors orthonormal to 1e-9 (n = %d, k = %d)", n, k);
 	if (n == 1)
 		expect_ticks = 0;
 	else if (n > 128)
 		expect_ticks = (n - 128 + 31) / 32 + (k + 31) / 32;
 	else
 		expect_ticks = (k + 31) / 32;
-	Ok(nticks >= expect_ticks, "tick() runs between the steps", n, k);
+	unit_check(nticks >= expect_ticks, "tick() runs between the steps (n = %d, k = %d)", n, k);
 	free(a);
 	free(a1);
 	free(a2);
@@ -192,6 +169,5 @@ main(void)
 		if (n >= 7)
 			Check(n, n < 40 ? n : 40, 41 + t, 1);
 	}
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

@@ -11,87 +11,13 @@
 #include <stdlib.h>
 
 #include "poisson.h"
-
-/* splitmix64: an independent uniform stream for the test */
-static double
-Unif(void *state)
-{
-	uint64_t   *s = state;
-	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double) (z >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static int	ntest = 0;
-static int	nfail = 0;
-
-/* Record one TAP result */
-static void
-Check(int ok, const char *what)
-{
-	ntest++;
-	if (!ok)
-		nfail++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", ntest, what);
-}
+#include "unit_test.h"
 
 /* Poisson log pmf */
 static double
 LogPoisson(double lam, int64_t k)
 {
 	return -lam + k * log(lam) - lgamma((double) k + 1);
-}
-
-/* Binomial log pmf */
-static double
-LogBinomial(int64_t n, double p, int64_t k)
-{
-	return lgamma((double) n + 1) - lgamma((double) k + 1) - lgamma((double) (n - k) + 1) +
-		k * log(p) + (n - k) * log1p(-p);
-}
-
-/*
- * chi-square of counts obs[lo..hi] (plus pooled tails obs[0], obs[nb+1])
- * against draws * pmf, bins pooled to an expected count of 5; true when
- * below the upper 1e-6 quantile
- */
-static int
-ChiOk(const long *obs, const double *expct, int nb, int draws, double *chi_out, int *df_out)
-{
-	double		chi = 0,
-				acc_o = 0,
-				acc_e = 0,
-				inside = 0;
-	int			df = -1;
-	double		crit;
-	double	   *e = (double *) expct;
-
-	for (int b = 1; b <= nb; b++)
-		inside += e[b];
-	e[0] = 0;
-	e[nb + 1] = draws - inside;
-	for (int b = 0; b < nb + 2; b++)
-	{
-		acc_o += obs[b];
-		acc_e += e[b];
-		if (acc_e >= 5 || b == nb + 1)
-		{
-			if (acc_e > 0)
-			{
-				chi += (acc_o - acc_e) * (acc_o - acc_e) / acc_e;
-				df++;
-			}
-			acc_o = acc_e = 0;
-		}
-	}
-	/* Wilson-Hilferty: upper 1e-6 quantile, z = 4.753 */
-	crit = df * pow(1 - 2.0 / (9 * df) + 4.753 * sqrt(2.0 / (9 * df)), 3);
-	*chi_out = chi;
-	*df_out = df;
-	return df > 0 && chi < crit;
 }
 
 /* Inversion tables for k means (a pool of cap entries, 0: the default) */
@@ -137,8 +63,8 @@ ChiPoisson(double lam, int table, uint64_t seed)
 	double	   *expct = calloc(nb + 2, sizeof(double));
 	double		summ = 0,
 				chi;
-	int			df;
-	char		msg[200];
+	int			df,
+				ok;
 	uint64_t	s = seed;
 	PoissonConsts c;
 	static double lf[4096];
@@ -149,37 +75,29 @@ ChiPoisson(double lam, int table, uint64_t seed)
 	poisson_tables_prepare(&c, 1, tabs);
 	if (table == 2 && tabs->which[0] != 0)
 	{
-		Check(0, "no inversion table built");
+		unit_check(0, "no inversion table built");
 		return;
 	}
 	for (int i = 0; i < draws; i++)
 	{
-		int64_t		x = table == 2 ? poisson_table_sample(tabs, 0, Unif, &s) :
-			poisson_sample(&c, table ? lf : NULL, 4096, Unif, &s);
+		int64_t		x = table == 2 ? poisson_table_sample(tabs, 0, unit_unif, &s) :
+			poisson_sample(&c, table ? lf : NULL, 4096, unit_unif, &s);
 
 		summ += x;
 		if (x < 0)
 		{
-			Check(0, "negative draw");
+			unit_check(0, "negative draw");
 			return;
 		}
-		if (x < lo)
-			obs[0]++;
-		else if (x > hi)
-			obs[nb + 1]++;
-		else
-			obs[x - lo + 1]++;
+		unit_bin(obs, x, lo, hi);
 	}
 	for (int64_t k = lo; k <= hi; k++)
 		expct[k - lo + 1] = draws * exp(LogPoisson(lam, k));
-	{
-		int			ok = ChiOk(obs, expct, nb, draws, &chi, &df);
-
-		snprintf(msg, sizeof(msg), "Poisson(%g)%s: chi2 %.1f on %d df; mean %.4f", lam,
-				 table == 2 ? " by an inversion table" : table ? "" : " without the table",
-				 chi, df, summ / draws);
-		Check(ok && fabs(summ / draws - lam) < 6 * sd / sqrt(draws), msg);
-	}
+	ok = unit_chi_square(obs, expct, nb, draws, &chi, &df);
+	unit_check(ok && fabs(summ / draws - lam) < 6 * sd / sqrt(draws),
+			   "Poisson(%g)%s: chi2 %.1f on %d df; mean %.4f", lam,
+			   table == 2 ? " by an inversion table" : table ? "" : " without the table",
+			   chi, df, summ / draws);
 	free(obs);
 	free(expct);
 	FreeTables(tabs);
@@ -207,11 +125,11 @@ ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed, int cap)
 				hi;
 	int			nb,
 				df,
+				ok,
 				sums_ok = 1;
 	long	   *obs;
 	double	   *expct;
 	uint64_t	s = seed;
-	char		msg[200];
 	PoissonTables *tabs = cap >= 0 ? NewTables(k, cap) : NULL;
 	double		t = poisson_multinomial_prepare(n, w, k, c, prob, alias, scratch, tabs);
 
@@ -228,7 +146,7 @@ ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed, int cap)
 	{
 		int64_t		sum = 0;
 
-		poisson_multinomial_sample(n, k, c, prob, alias, NULL, 0, tabs, out, Unif, &s);
+		poisson_multinomial_sample(n, k, c, prob, alias, NULL, 0, tabs, out, unit_unif, &s);
 		for (int i = 0; i < k; i++)
 		{
 			sum += out[i];
@@ -237,25 +155,15 @@ ChiMultinomial(int64_t n, const double *w, int k, uint64_t seed, int cap)
 		}
 		if (sum != n)
 			sums_ok = 0;
-		if (out[0] < lo)
-			obs[0]++;
-		else if (out[0] > hi)
-			obs[nb + 1]++;
-		else
-			obs[out[0] - lo + 1]++;
+		unit_bin(obs, out[0], lo, hi);
 	}
 	for (int64_t x = lo; x <= hi; x++)
-		expct[x - lo + 1] = draws * exp(LogBinomial(n, p, x));
-	snprintf(msg, sizeof(msg), "Multinomial(%lld, %d cells, Poisson total %.1f, %d inversion tables): draws sum to n, zero-weight cells 0",
-			 (long long) n, k, t, tabs ? tabs->ntab : 0);
-	Check(sums_ok, msg);
-	{
-		int			ok = ChiOk(obs, expct, nb, draws, &chi, &df);
-
-		snprintf(msg, sizeof(msg), "Multinomial(%lld, %d cells): cell 0 ~ Binomial(n, %.4f), chi2 %.1f on %d df",
-				 (long long) n, k, p, chi, df);
-		Check(ok, msg);
-	}
+		expct[x - lo + 1] = draws * exp(unit_log_binomial(n, p, x));
+	unit_check(sums_ok, "Multinomial(%lld, %d cells, Poisson total %.1f, %d inversion tables): draws sum to n, zero-weight cells 0",
+			   (long long) n, k, t, tabs ? tabs->ntab : 0);
+	ok = unit_chi_square(obs, expct, nb, draws, &chi, &df);
+	unit_check(ok, "Multinomial(%lld, %d cells): cell 0 ~ Binomial(n, %.4f), chi2 %.1f on %d df",
+			   (long long) n, k, p, chi, df);
 	free(c);
 	free(prob);
 	free(alias);
@@ -289,11 +197,11 @@ main(void)
 	ChiPoisson(1e6, 1, 8);
 
 	poisson_prepare(0, &z);
-	Check(poisson_sample(&z, NULL, 0, Unif, &s) == 0, "Poisson(0) is 0");
+	unit_check(poisson_sample(&z, NULL, 0, unit_unif, &s) == 0, "Poisson(0) is 0");
 
 	alias_build(w5, 5, prob, alias, scratch);
 	for (int r = 0; r < 1000000; r++)
-		cnt[alias_sample(prob, alias, 5, Unif, &s)]++;
+		cnt[alias_sample(prob, alias, 5, unit_unif, &s)]++;
 	{
 		int			ok = cnt[1] == 0;
 
@@ -304,7 +212,7 @@ main(void)
 			if (fabs(cnt[i] - 1e6 * p) > 6 * sqrt(1e6 * p * (1 - p)) + 1e-9)
 				ok = 0;
 		}
-		Check(ok, "alias table: frequencies within 6 standard errors, zero weight never drawn");
+		unit_check(ok, "alias table: frequencies within 6 standard errors, zero weight never drawn");
 	}
 
 	ChiPoisson(0.3, 2, 31);			/* inversion tables */
@@ -324,16 +232,16 @@ main(void)
 		poisson_prepare(50, &c4[2]);
 		poisson_prepare(3, &c4[3]);
 		poisson_tables_prepare(c4, 4, tb);
-		Check(tb->ntab == 2 && tb->which[0] == 0 && tb->which[1] == -1 && tb->which[2] == 0 &&
-			  tb->which[3] == 1, "inversion tables: shared by equal means, none above 1024");
-		Check(tb->tab[0].len > 50 && tb->tab[0].len < 200 &&
-			  tb->cdf[tb->tab[0].len - 1] == 1 &&
-			  fabs(tb->cdf[50] - 0.537516691) < 1e-9 && fabs(tb->cdf[40] - 0.086070000) < 1e-9,
-			  "inversion table of mean 50: ends at 1, P(X <= 50) and P(X <= 40) as scipy.stats.poisson.cdf");
+		unit_check(tb->ntab == 2 && tb->which[0] == 0 && tb->which[1] == -1 && tb->which[2] == 0 &&
+				   tb->which[3] == 1, "inversion tables: shared by equal means, none above 1024");
+		unit_check(tb->tab[0].len > 50 && tb->tab[0].len < 200 &&
+				   tb->cdf[tb->tab[0].len - 1] == 1 &&
+				   fabs(tb->cdf[50] - 0.537516691) < 1e-9 && fabs(tb->cdf[40] - 0.086070000) < 1e-9,
+				   "inversion table of mean 50: ends at 1, P(X <= 50) and P(X <= 40) as scipy.stats.poisson.cdf");
 		small->cap = tb->tab[0].len + 1;	/* room for the first table only */
 		poisson_tables_prepare(c4, 4, small);
-		Check(small->ntab == 1 && small->which[0] == 0 && small->which[2] == 0 && small->which[3] == -1,
-			  "inversion tables: a mean without room in the pool has none");
+		unit_check(small->ntab == 1 && small->which[0] == 0 && small->which[2] == 0 && small->which[3] == -1,
+				   "inversion tables: a mean without room in the pool has none");
 		FreeTables(tb);
 		FreeTables(small);
 	}
@@ -360,9 +268,9 @@ main(void)
 				with++;
 				ok &= tb->which[i] < tb->ntab && x->len > cm[i].lam && tb->cdf[x->start + x->len - 1] == 1;
 			}
-		Check(ok && with == tb->ntab && with > 1000 && with < k && used <= tb->cap && tb->cap == 1 << 20 &&
-			  tb->ntab <= poisson_tables_hash_size(k) / 2,
-			  "inversion tables: 300,000 distinct means fill a pool of 2^20 entries, the others have none");
+		unit_check(ok && with == tb->ntab && with > 1000 && with < k && used <= tb->cap && tb->cap == 1 << 20 &&
+				   tb->ntab <= poisson_tables_hash_size(k) / 2,
+				   "inversion tables: 300,000 distinct means fill a pool of 2^20 entries, the others have none");
 		free(cm);
 		FreeTables(tb);
 	}
@@ -376,6 +284,5 @@ main(void)
 	ChiMultinomial(50000, w300, 300, 25, 0);
 	ChiMultinomial(50000, w300, 300, 26, 600);	/* some means by PTRS */
 	ChiMultinomial(2000000, w300, 300, 27, 0);	/* means above 1024: PTRS */
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

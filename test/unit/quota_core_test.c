@@ -13,19 +13,7 @@
 #include <string.h>
 
 #include "quota_core.h"
-
-static int	ntest = 0;
-static int	nfail = 0;
-
-/* Record one TAP result */
-static void
-Check(int ok, const char *what)
-{
-	ntest++;
-	if (!ok)
-		nfail++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", ntest, what);
-}
+#include "unit_test.h"
 
 /* Quotas of a case with integer weights, compared with the expected ones */
 static int
@@ -36,16 +24,6 @@ Case(int c, const int64_t *size, const double *w, int64_t k, const int64_t *want
 
 	selmerge_quotas(c, size, w, k, q, work);
 	return memcmp(q, want, sizeof(int64_t) * c) == 0;
-}
-
-/* Small deterministic generator (xorshift) */
-static uint64_t
-Next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
 }
 
 /*
@@ -133,45 +111,36 @@ Properties(int c, const int64_t *size, const int64_t *w, int64_t k, const int64_
 	return 0;
 }
 
+/* Cases by hand: clusters, sizes, weights, k and the expected quotas */
+static const struct
+{
+	int			c;
+	int64_t		size[3];
+	double		w[3];
+	int64_t		k;
+	int64_t		want[3];
+	const char *what;
+}			cases[] =
+{
+	{3, {10, 10, 10}, {1, 1, 1}, 4, {2, 1, 1},
+	"fixed, k = 4 over three clusters of 10: 2, 1, 1 (equal remainders: earlier cluster)"},
+	{3, {6, 1, 10}, {6, 1, 10}, 5, {2, 0, 3},
+	"proportional 6:1:10, k = 5: shares 1.76, 0.29, 2.94 -> 2, 0, 3"},
+	{3, {2, 2, 10}, {1, 1, 1}, 9, {2, 2, 5},
+	"fixed, k = 9 over sizes 2, 2, 10: the small clusters are capped, the big one gets 5"},
+	{3, {3, 0, 4}, {1, 1, 1}, 50, {3, 0, 4},
+	"k beyond the rows: every row"},
+	{2, {100, 100}, {9.0, 1.0}, 100, {90, 10},
+	"non-integer path agrees on 9:1"},
+	{3, {5, 5, 5}, {1e6, 1.0, 0.25}, 10, {5, 4, 1},
+	"a dominant weight is capped, the rest split 4:1"},
+};
+
 int
 main(void)
 {
-	{
-		int64_t		s[] = {10, 10, 10}, want[] = {2, 1, 1};
-		double		w[] = {1, 1, 1};
-
-		Check(Case(3, s, w, 4, want), "fixed, k = 4 over three clusters of 10: 2, 1, 1 (equal remainders: earlier cluster)");
-	}
-	{
-		int64_t		s[] = {6, 1, 10}, want[] = {2, 0, 3};
-		double		w[] = {6, 1, 10};
-
-		Check(Case(3, s, w, 5, want), "proportional 6:1:10, k = 5: shares 1.76, 0.29, 2.94 -> 2, 0, 3");
-	}
-	{
-		int64_t		s[] = {2, 2, 10}, want[] = {2, 2, 5};
-		double		w[] = {1, 1, 1};
-
-		Check(Case(3, s, w, 9, want), "fixed, k = 9 over sizes 2, 2, 10: the small clusters are capped, the big one gets 5");
-	}
-	{
-		int64_t		s[] = {3, 0, 4}, want[] = {3, 0, 4};
-		double		w[] = {1, 1, 1};
-
-		Check(Case(3, s, w, 50, want), "k beyond the rows: every row");
-	}
-	{
-		int64_t		s[] = {100, 100}, want[] = {90, 10};
-		double		w[] = {9.0, 1.0};
-
-		Check(Case(2, s, w, 100, want), "non-integer path agrees on 9:1");
-	}
-	{
-		int64_t		s[] = {5, 5, 5}, want[] = {5, 4, 1};
-		double		w[] = {1e6, 1.0, 0.25};
-
-		Check(Case(3, s, w, 10, want), "a dominant weight is capped, the rest split 4:1");
-	}
+	for (int i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++)
+		unit_check(Case(cases[i].c, cases[i].size, cases[i].w, cases[i].k, cases[i].want), "%s", cases[i].what);
 	{
 		uint64_t	seed = 0x9e3779b97f4a7c15ULL;
 		int			bad = 0,
@@ -179,7 +148,7 @@ main(void)
 
 		for (int t = 0; t < 20000 && !bad; t++)
 		{
-			int			c = 1 + (int) (Next(&seed) % 8);
+			int			c = 1 + (int) (unit_next(&seed) % 8);
 			int64_t		size[16],
 						w[16],
 						q[16],
@@ -190,20 +159,19 @@ main(void)
 
 			for (int j = 0; j < c; j++)
 			{
-				size[j] = (int64_t) (Next(&seed) % 9);
-				w[j] = 1 + (int64_t) (Next(&seed) % 6);
+				size[j] = (int64_t) (unit_next(&seed) % 9);
+				w[j] = 1 + (int64_t) (unit_next(&seed) % 6);
 				wd[j] = (double) w[j];
 				total += size[j];
 			}
-			k = 1 + (int64_t) (Next(&seed) % (uint64_t) (total + 3));
+			k = 1 + (int64_t) (unit_next(&seed) % (uint64_t) (total + 3));
 			selmerge_quotas(c, size, wd, k, q, work);
 			code = Properties(c, size, w, k, q);
 			bad = code != 0;
 		}
-		Check(!bad, "20,000 random cases: sums, caps, floor or ceiling, largest remainders");
+		unit_check(!bad, "20,000 random cases: sums, caps, floor or ceiling, largest remainders");
 		if (bad)
 			printf("# failure code %d\n", code);
 	}
-	printf("1..%d\n", ntest);
-	return nfail > 0;
+	return unit_done();
 }
