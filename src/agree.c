@@ -444,10 +444,19 @@ pref_agreement_value_accum(PG_FUNCTION_ARGS)
 	RETURN_STATE(ps);
 }
 
+/* An empty state of the same kind as like (for combine) */
+static void *
+AgreeEmptyLike(MemoryContext ctx, const void *like)
+{
+	return NewState(ctx, ((const AgreeState *) like)->kind);
+}
+
 /* Append src's observations to dst, translating label codes */
 static void
-AppendState(AgreeState *dst, const AgreeState *src)
+AppendState(void *into, void *from, MemoryContext ctx pg_attribute_unused())
 {
+	AgreeState *dst = into;
+	const AgreeState *src = from;
 	int32		map[AGREE_MAX_LABELS];
 
 	CheckKind(src, dst->kind);
@@ -476,20 +485,8 @@ PG_FUNCTION_INFO_V1(pref_agreement_combine);
 Datum
 pref_agreement_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = PrefStateContext(fcinfo);
-	PrefState  *s1 = PrefStateArg(fcinfo, 0, &AgreeMethods, ctx);
-	AgreeState *s2;
-
-	if (PG_ARGISNULL(1))
-		RETURN_STATE(s1);
-	s2 = PrefStateRead(PG_GETARG_DATUM(1), &AgreeMethods);
-	if (s1 == NULL)
-	{
-		s1 = PrefStateCreate(&AgreeMethods, ctx);
-		s1->state = NewState(PrefStateMemory(s1), s2->kind);
-	}
-	AppendState(s1->state, s2);
-	PG_RETURN_DATUM(PrefStateDatum(s1));
+	return PrefStateCombine(fcinfo, &AgreeMethods, PrefStateContext(fcinfo),
+							AgreeEmptyLike, AppendState);
 }
 
 /* ---- final functions ------------------------------------------------------ */

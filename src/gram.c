@@ -447,14 +447,25 @@ pref_ridge_accum_any(PG_FUNCTION_ARGS)
 	return GramAccum(fcinfo, GRAM_RIDGE, InvalidOid, 0, lambda, skip, y);
 }
 
+/* An empty state of the same aggregate, k and lambda as like (for combine) */
+static void *
+GramEmptyLike(MemoryContext ctx, const void *like)
+{
+	const GramState *b = like;
+
+	return GramNew(ctx, b->kind, b->k, b->lambda);
+}
+
 /*
  * Fold state b into a (a's arrays live in ctx): same aggregate, dimension,
  * k and lambda; counts checked for overflow; b is only read (its buffer,
  * if any, is folded first, which does not change its value).
  */
 static void
-GramMerge(GramState *a, GramState *b, MemoryContext ctx)
+GramMerge(void *into, void *from, MemoryContext ctx)
 {
+	GramState  *a = into;
+	GramState  *b = from;
 	int64		n,
 				nskipped;
 	Size		pp;
@@ -532,25 +543,8 @@ Datum
 pref_gram_combine_state(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.gram_combine");
-	PrefState  *ps;
-	GramState  *b;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		ps = PrefStateArg(fcinfo, 0, &GramMethods, aggctx);
-		PG_RETURN_DATUM(PrefStateDatum(ps));
-	}
-	b = (GramState *) PrefStateRead(PG_GETARG_DATUM(1), &GramMethods);
-	ps = PrefStateArg(fcinfo, 0, &GramMethods, aggctx);
-	if (ps == NULL)
-	{
-		ps = PrefStateCreate(&GramMethods, aggctx);
-		ps->state = GramNew(PrefStateMemory(ps), b->kind, b->k, b->lambda);
-	}
-	GramMerge((GramState *) ps->state, b, PrefStateMemory(ps));
-	PG_RETURN_DATUM(PrefStateDatum(ps));
+	return PrefStateCombine(fcinfo, &GramMethods, aggctx, GramEmptyLike, GramMerge);
 }
 
 /* Flat form of a state (buffer folded first); see the file header */

@@ -410,35 +410,22 @@ pref_select_greedi_accum_double_q(PG_FUNCTION_ARGS)
 	return GreediAccum(fcinfo, FLOAT8OID, true);
 }
 
-PG_FUNCTION_INFO_V1(pref_select_greedi_combine);
-
-/*
- * Combine: the union of the candidates of both states, reduced by greedy
- * when it exceeds the bound (NULL-safe)
- */
-Datum
-pref_select_greedi_combine(PG_FUNCTION_ARGS)
+/* An empty state with the same k and quality flag as like (for combine) */
+static void *
+GreediEmptyLike(MemoryContext ctx, const void *like)
 {
-	MemoryContext ctx = PrefStateContext(fcinfo);
-	PrefState  *ps;
-	GreediState *a,
-			   *b;
+	const GreediState *b = like;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		ps = PrefStateArg(fcinfo, 0, &GreediMethods, ctx);
-		PG_RETURN_DATUM(PrefStateDatum(ps));
-	}
-	b = (GreediState *) PrefStateRead(PG_GETARG_DATUM(1), &GreediMethods);
-	ps = PrefStateArg(fcinfo, 0, &GreediMethods, ctx);
-	if (ps == NULL)
-	{
-		ps = PrefStateCreate(&GreediMethods, ctx);
-		ps->state = GreediNew(PrefStateMemory(ps), b->k, b->has_quality);
-	}
-	a = (GreediState *) ps->state;
+	return GreediNew(ctx, b->k, b->has_quality);
+}
+
+/* Fold b's candidates into a, reduced by greedy when they exceed the bound */
+static void
+GreediMerge(void *into, void *from, MemoryContext ctx)
+{
+	GreediState *a = into;
+	GreediState *b = from;
+
 	if (a->k != b->k || a->has_quality != b->has_quality)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -451,7 +438,7 @@ pref_select_greedi_combine(PG_FUNCTION_ARGS)
 				 errmsg("select_greedi: cannot combine states of dimensions %d and %d", a->d, b->d)));
 	if (a->d == 0)
 		a->d = b->d;
-	GreediReserve(a, a->count + b->count, PrefStateMemory(ps));
+	GreediReserve(a, a->count + b->count, ctx);
 	memcpy(a->id + a->count, b->id, sizeof(int64) * b->count);
 	memcpy(a->x + (Size) a->count * a->d, b->x, sizeof(double) * (Size) b->count * a->d);
 	memcpy(a->gain + a->count, b->gain, sizeof(double) * b->count);
@@ -463,7 +450,19 @@ pref_select_greedi_combine(PG_FUNCTION_ARGS)
 	a->nreduce += b->nreduce;
 	if (a->count > GreediBound(a->k))
 		GreediReduce(a, a->k);
-	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
+PG_FUNCTION_INFO_V1(pref_select_greedi_combine);
+
+/*
+ * Combine: the union of the candidates of both states, reduced by greedy
+ * when it exceeds the bound (NULL-safe)
+ */
+Datum
+pref_select_greedi_combine(PG_FUNCTION_ARGS)
+{
+	return PrefStateCombine(fcinfo, &GreediMethods, PrefStateContext(fcinfo),
+							GreediEmptyLike, GreediMerge);
 }
 
 /* A private copy of a state in ctx */

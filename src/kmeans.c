@@ -343,10 +343,22 @@ pref_kmeans_pass_accum_double_metric(PG_FUNCTION_ARGS)
 	return KmeansAccum(fcinfo, 3);
 }
 
+/* An empty state over the same metric and centroids as like (for combine) */
+static void *
+KmeansEmptyLike(MemoryContext ctx, const void *like)
+{
+	const KmeansState *b = like;
+
+	return KmeansNew(ctx, b->metric, b->k, b->d, b->c);
+}
+
 /* Fold state b into a: same metric and centroids; b's buffer folded first */
 static void
-KmeansMerge(KmeansState *a, KmeansState *b)
+KmeansMerge(void *into, void *from, MemoryContext ctx pg_attribute_unused())
 {
+	KmeansState *a = into;
+	KmeansState *b = from;
+
 	if (a->metric != b->metric || a->k != b->k || a->d != b->d ||
 		memcmp(a->c, b->c, sizeof(double) * (Size) a->k * a->d) != 0)
 		ereport(ERROR,
@@ -376,25 +388,8 @@ Datum
 pref_kmeans_pass_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.kmeans_pass_combine");
-	PrefState  *ps;
-	KmeansState *b;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		ps = PrefStateArg(fcinfo, 0, &KmeansMethods, aggctx);
-		PG_RETURN_DATUM(PrefStateDatum(ps));
-	}
-	b = (KmeansState *) PrefStateRead(PG_GETARG_DATUM(1), &KmeansMethods);
-	ps = PrefStateArg(fcinfo, 0, &KmeansMethods, aggctx);
-	if (ps == NULL)
-	{
-		ps = PrefStateCreate(&KmeansMethods, aggctx);
-		ps->state = KmeansNew(PrefStateMemory(ps), b->metric, b->k, b->d, b->c);
-	}
-	KmeansMerge((KmeansState *) ps->state, b);
-	PG_RETURN_DATUM(PrefStateDatum(ps));
+	return PrefStateCombine(fcinfo, &KmeansMethods, aggctx, KmeansEmptyLike, KmeansMerge);
 }
 
 /* Flat form of a state (buffer folded first); see the file header */

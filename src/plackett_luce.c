@@ -334,30 +334,20 @@ pref_plackett_luce_accum_prior(PG_FUNCTION_ARGS)
 	return PlAccum(fcinfo, true);
 }
 
-PG_FUNCTION_INFO_V1(pref_plackett_luce_combine);
-
-/* Combine: append the second state's rankings (either state may be NULL) */
-Datum
-pref_plackett_luce_combine(PG_FUNCTION_ARGS)
+/* An empty state (for combine) */
+static void *
+PlEmptyLike(MemoryContext ctx, const void *like pg_attribute_unused())
 {
-	MemoryContext ctx = PrefStateContext(fcinfo);
-	PrefState  *ps = PrefStateArg(fcinfo, 0, &PlMethods, ctx);
-	PlState    *a,
-			   *b;
+	return PlNew(ctx);
+}
 
-	if (PG_ARGISNULL(1))
-	{
-		if (ps == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PrefStateDatum(ps));
-	}
-	b = PrefStateRead(PG_GETARG_DATUM(1), &PlMethods);
-	if (ps == NULL)
-	{
-		ps = PrefStateCreate(&PlMethods, ctx);
-		ps->state = PlNew(PrefStateMemory(ps));
-	}
-	a = ps->state;
+/* Append b's rankings to a (a == b on a direct call passing one object twice) */
+static void
+PlMerge(void *into, void *from, MemoryContext ctx pg_attribute_unused())
+{
+	PlState    *a = into;
+	PlState    *b = from;
+
 	if (b->has_prior)
 		SetPrior(a, b->prior);
 	if (pg_add_s64_overflow(a->nrank, b->nrank, &a->nrank) ||
@@ -372,7 +362,16 @@ pref_plackett_luce_combine(PG_FUNCTION_ARGS)
 
 		PlAppend(a, src, b->len);
 	}
-	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
+PG_FUNCTION_INFO_V1(pref_plackett_luce_combine);
+
+/* Combine: append the second state's rankings (either state may be NULL) */
+Datum
+pref_plackett_luce_combine(PG_FUNCTION_ARGS)
+{
+	return PrefStateCombine(fcinfo, &PlMethods, PrefStateContext(fcinfo),
+							PlEmptyLike, PlMerge);
 }
 
 /* ---- canonical problem ---------------------------------------------------- */

@@ -383,14 +383,25 @@ pref_reward_pass_accum_double(PG_FUNCTION_ARGS)
 	return PassAccum(fcinfo, FLOAT8OID);
 }
 
+/* An empty pass state with the same params as like (for combine) */
+static void *
+PassEmptyLike(MemoryContext ctx, const void *like)
+{
+	const PassState *b = like;
+
+	return PassNew(ctx, b->target, b->offset, b->hessian);
+}
+
 /*
  * Fold pass state b into a (a's arrays live in ctx): the same params,
  * dimension and weights; counts checked for overflow, sums for finiteness.
  * b is only read (its buffer, if any, is folded first).
  */
 static void
-PassMerge(PassState *a, PassState *b, MemoryContext ctx)
+PassMerge(void *into, void *from, MemoryContext ctx)
 {
+	PassState  *a = into;
+	PassState  *b = from;
 	int64		n,
 				nskipped;
 
@@ -442,25 +453,8 @@ Datum
 pref_reward_pass_combine_state(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggctx = PrefAggContext(fcinfo, "pref.reward_pass_combine");
-	PrefState  *ps;
-	PassState  *b;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		ps = PrefStateArg(fcinfo, 0, &PassMethods, aggctx);
-		PG_RETURN_DATUM(PrefStateDatum(ps));
-	}
-	b = (PassState *) PrefStateRead(PG_GETARG_DATUM(1), &PassMethods);
-	ps = PrefStateArg(fcinfo, 0, &PassMethods, aggctx);
-	if (ps == NULL)
-	{
-		ps = PrefStateCreate(&PassMethods, aggctx);
-		ps->state = PassNew(PrefStateMemory(ps), b->target, b->offset, b->hessian);
-	}
-	PassMerge((PassState *) ps->state, b, PrefStateMemory(ps));
-	PG_RETURN_DATUM(PrefStateDatum(ps));
+	return PrefStateCombine(fcinfo, &PassMethods, aggctx, PassEmptyLike, PassMerge);
 }
 
 /* Flat form of a pass state (buffer folded first); see the file header */

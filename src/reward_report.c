@@ -397,26 +397,13 @@ pref_reward_report_accum_weighted(PG_FUNCTION_ARGS)
 	RETURN_STATE(ps);
 }
 
-PG_FUNCTION_INFO_V1(pref_reward_report_combine);
-
-/* Combine two partial states (either may be NULL) */
-Datum
-pref_reward_report_combine(PG_FUNCTION_ARGS)
+/* Fold b's categories into a */
+static void
+RrMerge(void *into, void *from, MemoryContext ctx pg_attribute_unused())
 {
-	MemoryContext ctx = PrefStateContext(fcinfo);
-	PrefState  *s1 = PrefStateArg(fcinfo, 0, &RrMethods, ctx);
-	RrState    *b,
-			   *a;
+	RrState    *a = into;
+	const RrState *b = from;
 
-	if (PG_ARGISNULL(1))
-		RETURN_STATE(s1);
-	b = PrefStateRead(PG_GETARG_DATUM(1), &RrMethods);
-	if (s1 == NULL)
-	{
-		s1 = PrefStateCreate(&RrMethods, ctx);
-		s1->state = NewState(PrefStateMemory(s1));
-	}
-	a = s1->state;
 	for (int i = 0; i < b->ncat; i++)
 	{
 		const RrCat *src = &b->cats[i];
@@ -432,7 +419,23 @@ pref_reward_report_combine(PG_FUNCTION_ARGS)
 		dst->sw2 += src->sw2;
 		dst->swc += src->swc;
 	}
-	PG_RETURN_DATUM(PrefStateDatum(s1));
+}
+
+/* An empty state (for combine) */
+static void *
+RrEmptyLike(MemoryContext ctx, const void *like pg_attribute_unused())
+{
+	return NewState(ctx);
+}
+
+PG_FUNCTION_INFO_V1(pref_reward_report_combine);
+
+/* Combine two partial states (either may be NULL) */
+Datum
+pref_reward_report_combine(PG_FUNCTION_ARGS)
+{
+	return PrefStateCombine(fcinfo, &RrMethods, PrefStateContext(fcinfo),
+							RrEmptyLike, RrMerge);
 }
 
 /* ---- readers --------------------------------------------------------------- */

@@ -217,6 +217,30 @@ PrefStateSend(Datum d, const PrefStateMethods *m)
 	return out;
 }
 
+/* Combine two states of family m (either may be NULL): see state.h */
+Datum
+PrefStateCombine(FunctionCallInfo fcinfo, const PrefStateMethods *m,
+				 MemoryContext ctx, PrefStateEmptyFn empty, PrefStateMergeFn merge)
+{
+	PrefState  *ps = PrefStateArg(fcinfo, 0, m, ctx);
+	void	   *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (ps == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PrefStateDatum(ps));
+	}
+	b = PrefStateRead(PG_GETARG_DATUM(1), m);
+	if (ps == NULL)
+	{
+		ps = PrefStateCreate(m, ctx);
+		ps->state = empty(PrefStateMemory(ps), b);
+	}
+	merge(ps->state, b, PrefStateMemory(ps));
+	PG_RETURN_DATUM(PrefStateDatum(ps));
+}
+
 /* Error for a hostile or corrupt state */
 void
 PrefStateCorrupt(const char *name, const char *detail)

@@ -133,6 +133,22 @@ extern bytea *PrefStateSend(Datum d, const PrefStateMethods *m);
 extern MemoryContext PrefStateContext(FunctionCallInfo fcinfo);
 
 /*
+ * The body shared by the combine functions of the PrefState families: NULL
+ * when both states are NULL; the first state when the second is NULL;
+ * otherwise the second state merged into the first, which is the first
+ * argument's read/write state or a copy in ctx, or a new empty state built
+ * by empty(memory, like the second) when the first is NULL.  merge folds
+ * from into into, growing it in mem (into == from on a direct call that
+ * passes one object twice).
+ */
+typedef void *(*PrefStateEmptyFn) (MemoryContext mem, const void *like);
+typedef void (*PrefStateMergeFn) (void *into, void *from, MemoryContext mem);
+
+extern Datum PrefStateCombine(FunctionCallInfo fcinfo, const PrefStateMethods *m,
+							  MemoryContext ctx, PrefStateEmptyFn empty,
+							  PrefStateMergeFn merge);
+
+/*
  * Shared wire reader for expand functions: a cursor over a flat value's
  * payload whose reads fail with one message naming the type.
  */
