@@ -594,15 +594,8 @@ GramFlatten(void *state)
 	return out;
 }
 
-/* Read n doubles that must all be finite */
-static void
-ReadFinite(PrefWire *w, double *dst, Size n)
-{
-	PrefWireReadArray(w, dst, n, sizeof(double));
-	for (Size i = 0; i < n; i++)
-		if (!isfinite(dst[i]))
-			PrefStateCorrupt(w->name, "The value holds a NaN or infinite sum.");
-}
+/* Detail of the error for a stored sum that is not finite */
+#define GRAM_NOT_FINITE "The value holds a NaN or infinite sum."
 
 /*
  * Validate a flat state completely and build it in ctx: version, magic,
@@ -648,13 +641,13 @@ GramExpand(const struct varlena *flat, MemoryContext ctx)
 		GramAllocate(st, h.d, false, false, ctx);
 		st->n = h.n;
 		if (st->shift)
-			ReadFinite(&w, st->shift, st->p);
-		ReadFinite(&w, st->sum, st->p);
+			PrefWireReadFinite(&w, st->shift, st->p, GRAM_NOT_FINITE);
+		PrefWireReadFinite(&w, st->sum, st->p, GRAM_NOT_FINITE);
 		for (int i = 0; i < st->p; i++)
 		{
 			if ((i & 63) == 0)
 				CHECK_FOR_INTERRUPTS();
-			ReadFinite(&w, st->S + (Size) i * st->p, st->p);
+			PrefWireReadFinite(&w, st->S + (Size) i * st->p, st->p, GRAM_NOT_FINITE);
 		}
 	}
 	PrefWireEnd(&w);

@@ -426,16 +426,6 @@ KmeansFlatten(void *state)
 	return out;
 }
 
-/* Read n doubles that must all be finite */
-static void
-ReadFinite(PrefWire *w, double *dst, Size n)
-{
-	PrefWireReadArray(w, dst, n, sizeof(double));
-	for (Size i = 0; i < n; i++)
-		if (!isfinite(dst[i]))
-			PrefStateCorrupt(w->name, "The value holds a NaN or infinite number.");
-}
-
 /*
  * Validate a flat state completely and build it in ctx: version, magic,
  * reserved fields, metric, sizes (bounded by the 1 GB value limit), exact
@@ -472,9 +462,9 @@ KmeansExpand(const struct varlena *flat, MemoryContext ctx)
 	st->n = h.n;
 	st->nskipped = h.nskipped;
 	st->inertia = h.inertia;
-	ReadFinite(&w, st->c, (Size) h.k * h.d);
+	PrefWireReadFinite(&w, st->c, (Size) h.k * h.d, PREF_WIRE_NOT_FINITE);
 	PrefWireReadArray(&w, st->counts, h.k, sizeof(int64));
-	ReadFinite(&w, st->sums, (Size) h.k * h.d);
+	PrefWireReadFinite(&w, st->sums, (Size) h.k * h.d, PREF_WIRE_NOT_FINITE);
 	PrefWireEnd(&w);
 	for (int j = 0; j < h.k; j++)
 	{

@@ -503,16 +503,6 @@ PassFlatten(void *state)
 	return out;
 }
 
-/* Read n doubles that must all be finite */
-static void
-PassReadFinite(PrefWire *w, double *dst, Size n)
-{
-	PrefWireReadArray(w, dst, n, sizeof(double));
-	for (Size i = 0; i < n; i++)
-		if (!isfinite(dst[i]))
-			PrefStateCorrupt(w->name, "The value holds a NaN or infinite number.");
-}
-
 /*
  * Validate a flat pass state completely and build it in ctx: version,
  * magic, flags and reserved fields, counts, dimension (bounded by the 1 GB
@@ -560,15 +550,15 @@ PassExpand(const struct varlena *flat, MemoryContext ctx)
 		st->stats.wsum = h.wsum;
 		st->stats.loss = h.loss;
 		st->stats.correct = h.correct;
-		PassReadFinite(&w, st->w, st->d);
+		PrefWireReadFinite(&w, st->w, st->d, PREF_WIRE_NOT_FINITE);
 		PassNoteZeroWeights(st);
-		PassReadFinite(&w, st->g, st->d);
+		PrefWireReadFinite(&w, st->g, st->d, PREF_WIRE_NOT_FINITE);
 		if (hessian)
 			for (int i = 0; i < st->d; i++)
 			{
 				if ((i & 63) == 0)
 					CHECK_FOR_INTERRUPTS();
-				PassReadFinite(&w, st->H + (Size) i * st->d, st->d);
+				PrefWireReadFinite(&w, st->H + (Size) i * st->d, st->d, PREF_WIRE_NOT_FINITE);
 			}
 	}
 	PrefWireEnd(&w);

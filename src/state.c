@@ -5,6 +5,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "common/base64.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -278,6 +280,16 @@ PrefWireReadArray(PrefWire *w, void *dst, Size count, Size elemsize)
 	if (elemsize != 0 && count > (w->len - w->pos) / elemsize)
 		PrefStateCorrupt(w->name, "The value is truncated.");
 	PrefWireRead(w, dst, count * elemsize);
+}
+
+/* Copy count doubles that must all be finite; else error with detail */
+void
+PrefWireReadFinite(PrefWire *w, double *dst, Size count, const char *detail)
+{
+	PrefWireReadArray(w, dst, count, sizeof(double));
+	for (Size i = 0; i < count; i++)
+		if (!isfinite(dst[i]))
+			PrefStateCorrupt(w->name, detail);
 }
 
 /* Bytes left to read */

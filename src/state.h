@@ -163,6 +163,10 @@ typedef struct PrefWire
 extern void PrefWireInit(PrefWire *w, const struct varlena *flat, const char *name);
 extern void PrefWireRead(PrefWire *w, void *dst, Size bytes);
 extern void PrefWireReadArray(PrefWire *w, void *dst, Size count, Size elemsize);
+extern void PrefWireReadFinite(PrefWire *w, double *dst, Size count, const char *detail);
+
+/* The usual detail for PrefWireReadFinite */
+#define PREF_WIRE_NOT_FINITE "The value holds a NaN or infinite number."
 extern Size PrefWireLeft(PrefWire *w);
 extern void PrefWireEnd(PrefWire *w);
 extern void PrefWireCheck(PrefWire *w, bool ok, const char *detail);
