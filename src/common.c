@@ -303,6 +303,27 @@ PrefAggContext(FunctionCallInfo fcinfo, const char *fname)
 	return ctx;
 }
 
+/* Binary search for key in keys[0..n) sorted ascending: its index, or -1 */
+int64
+PrefFindInt64(const int64 *keys, int64 n, int64 key)
+{
+	int64		lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+
+		if (keys[mid] == key)
+			return mid;
+		if (keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
 /* Error unless argument argno is not NULL (options of non-strict functions) */
 void
 PrefCheckNotNull(FunctionCallInfo fcinfo, int argno, const char *argname)

@@ -72,6 +72,9 @@ extern void PrefCheckFinite(double x, const char *argname);
  */
 extern MemoryContext PrefAggContext(FunctionCallInfo fcinfo, const char *fname);
 
+/* Index of key in keys[0..n) sorted ascending (binary search), or -1 */
+extern int64 PrefFindInt64(const int64 *keys, int64 n, int64 key);
+
 /* Error "<argname> must not be NULL" (22004) if argument argno is NULL */
 extern void PrefCheckNotNull(FunctionCallInfo fcinfo, int argno, const char *argname);
 

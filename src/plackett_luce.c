@@ -376,27 +376,6 @@ pref_plackett_luce_combine(PG_FUNCTION_ARGS)
 
 /* ---- canonical problem ---------------------------------------------------- */
 
-/* Index of key in sorted keys[n] */
-static int
-FindKey(const int64 *keys, int n, int64 key)
-{
-	int			lo = 0,
-				hi = n - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (keys[mid] == key)
-			return mid;
-		if (keys[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
 /* Interrupt callback for the core */
 void
 PlInterrupt(void)
@@ -585,7 +564,7 @@ PlStateData(Datum state, const char *caller)
 		b = off[r];
 		for (int k = 0; k < rk->nitems; k++)
 		{
-			item[b + k] = FindKey(keys, n, rk->items[k]);
+			item[b + k] = (int) PrefFindInt64(keys, n, rk->items[k]);
 			group[b + k] = g[k];
 		}
 		off[r + 1] = b + rk->nitems;

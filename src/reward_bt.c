@@ -40,27 +40,6 @@ CmpInt64(const void *a, const void *b)
 	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
-/* Index of id in the sorted array ids[0..n) */
-static int
-FindItem(const int64 *ids, int n, int64 id)
-{
-	int			lo = 0,
-				hi = n - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (ids[mid] == id)
-			return mid;
-		if (ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
 /*
  * Standard normal quantile: Acklam's rational approximation refined by one
  * Halley step on erfc (full double precision).
@@ -302,8 +281,8 @@ pref_bt_fit_contextual(PG_FUNCTION_ARGS)
 	{
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		wi[i] = FindItem(ids, K, win[i]);
-		li[i] = FindItem(ids, K, los[i]);
+		wi[i] = (int) PrefFindInt64(ids, K, win[i]);
+		li[i] = (int) PrefFindInt64(ids, K, los[i]);
 		count[wi[i]]++;
 		count[li[i]]++;
 	}

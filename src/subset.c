@@ -157,28 +157,6 @@ ElementOutput(Oid elt)
 	return out;
 }
 
-/* Row index of an id in ids sorted ascending, or -1 */
-static int64
-FindId(const int64 *id, int64 n, int64 key)
-{
-	int64		lo = 0,
-				hi = n - 1;
-
-	while (lo <= hi)
-	{
-		int64		mid = lo + (hi - lo) / 2;
-		int64		v = id[mid];
-
-		if (v == key)
-			return mid;
-		if (v < key)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
 /*
  * PrefReadQueryIds, with a hint added to the shared reader's mismatched
  * dimension error: it names the query row (kept rows only), so tell the
@@ -455,7 +433,7 @@ RunSelectSubset(FunctionCallInfo fcinfo, int idarg)
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("initial must not contain NULL elements")));
 			key = PrefIdLookup(ids, elems[e], elt);
-			row = key < 0 && !ids->integer ? -1 : FindId(sd.id, n, key);
+			row = key < 0 && !ids->integer ? -1 : PrefFindInt64(sd.id, n, key);
 			if (row < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -776,24 +776,9 @@ const PrefStateMethods TallyStateMethods = {
 int
 TallyFindInt(const PrefTally *t, int64 key)
 {
-	const int64 *keys = TALLY_INT_KEYS(t);
-	int			lo = 0,
-				hi = t->nitems - 1;
-
 	if (t->flags & TALLY_TEXT)
 		return -1;
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (keys[mid] == key)
-			return mid;
-		if (keys[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return (int) PrefFindInt64(TALLY_INT_KEYS(t), t->nitems, key);
 }
 
 /* Binary search for a text key */
