@@ -206,24 +206,6 @@ CheckTieParameter(const PrefTally *t, int ties, int requested)
 			 errhint("Fit with ties => 'half' (a tie counts as half a win for each side), or add comparisons with a winner.")));
 }
 
-/* Check the numeric fit options */
-static void
-CheckFitOptions(double prior, int max_iter, double tol)
-{
-	if (!isfinite(prior) || prior < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("prior must be finite and not negative")));
-	if (max_iter < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_iter must be at least 1")));
-	if (!isfinite(tol) || tol <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tol must be positive and finite")));
-}
-
 /*
  * Fit a tally and build the model value.  method auto: Newton up to
  * BT_NEWTON_MAX_ITEMS items, MM above when the model allows it.  No
@@ -247,7 +229,8 @@ BtFitTally(PrefTally *t, double prior, int ties, bool order_effect, int max_iter
 
 	int			requested = ties;
 
-	CheckFitOptions(prior, max_iter, tol);
+	PrefCheckPrior(prior);
+	PrefCheckIterOptions(max_iter, tol);
 	ties = BtResolveTies(t, ties, order_effect);
 	p = BtMakeProblem(t, ties, order_effect, prior, max_iter, tol);
 	if (method == BT_METHOD_AUTO)

@@ -303,6 +303,30 @@ PrefAggContext(FunctionCallInfo fcinfo, const char *fname)
 	return ctx;
 }
 
+/* Error unless a fit's prior is finite and not negative */
+void
+PrefCheckPrior(double prior)
+{
+	if (!isfinite(prior) || prior < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prior must be finite and not negative")));
+}
+
+/* Error unless an iterative fit's max_iter is >= 1 and its tol positive and finite */
+void
+PrefCheckIterOptions(int max_iter, double tol)
+{
+	if (max_iter < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_iter must be at least 1")));
+	if (!isfinite(tol) || tol <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tol must be positive and finite")));
+}
+
 /* Binary search for key in keys[0..n) sorted ascending: its index, or -1 */
 int64
 PrefFindInt64(const int64 *keys, int64 n, int64 key)

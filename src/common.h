@@ -72,6 +72,12 @@ extern void PrefCheckFinite(double x, const char *argname);
  */
 extern MemoryContext PrefAggContext(FunctionCallInfo fcinfo, const char *fname);
 
+/* Error unless prior is finite and not negative */
+extern void PrefCheckPrior(double prior);
+
+/* Error unless max_iter is at least 1 and tol positive and finite */
+extern void PrefCheckIterOptions(int max_iter, double tol);
+
 /* Index of key in keys[0..n) sorted ascending (binary search), or -1 */
 extern int64 PrefFindInt64(const int64 *keys, int64 n, int64 key);
 

@@ -374,10 +374,7 @@ CheckEmbedOptions(int dim, double prior, double holdout, int restarts, int max_i
 				 errmsg("dim must be an even number between 2 and %d", EMBED_MAX_DIM),
 				 errdetail("dim = %d.", dim),
 				 errhint("The embedding pairs coordinates into 2 x 2 rotation blocks: pass dim => 2 * k.")));
-	if (!isfinite(prior) || prior < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("prior must be finite and not negative")));
+	PrefCheckPrior(prior);
 	if (!(holdout >= 0 && holdout < 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -387,14 +384,7 @@ CheckEmbedOptions(int dim, double prior, double holdout, int restarts, int max_i
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("restarts must be at least 1")));
-	if (max_iter < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_iter must be at least 1")));
-	if (!isfinite(tol) || tol <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tol must be positive and finite")));
+	PrefCheckIterOptions(max_iter, tol);
 }
 
 PG_FUNCTION_INFO_V1(pref_preference_embedding);

@@ -408,10 +408,7 @@ pref_pl_bootstrap(PG_FUNCTION_ARGS)
 				 errdetail("The model is a Bradley-Terry fit."),
 				 errhint("Fit it with pref.pl_fit(ranking), or use pref.bt_bootstrap(tally) for pairwise comparisons.")));
 	prior = PG_ARGISNULL(4) ? m->prior : PG_GETARG_FLOAT8(4);
-	if (!isfinite(prior) || prior < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("prior must be finite and not negative")));
+	PrefCheckPrior(prior);
 	BtCheckBootstrapArgs(rounds, level);
 	t = BT_TALLY(m);
 	n = m->nitems;

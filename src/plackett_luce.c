@@ -259,16 +259,6 @@ PGPREF_STATE_TYPE_IO(ranking_state, &PlMethods)
 
 /* ---- transition and combine --------------------------------------------- */
 
-/* Error unless a prior is finite and not negative */
-static void
-CheckPrior(double prior)
-{
-	if (!isfinite(prior) || prior < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("prior must be finite and not negative")));
-}
-
 /* Record the prior of a group: the same for every row that gives one */
 static void
 SetPrior(PlState *st, double prior)
@@ -294,7 +284,7 @@ PlAccum(FunctionCallInfo fcinfo, bool with_prior)
 	{
 		/* an option of the whole aggregate: NULL is an error naming it */
 		PrefCheckNotNull(fcinfo, 2, "prior");
-		CheckPrior(PG_GETARG_FLOAT8(2));
+		PrefCheckPrior(PG_GETARG_FLOAT8(2));
 	}
 	if (ps == NULL)
 	{
