@@ -94,6 +94,18 @@ BtCheckBootstrapArgs(int rounds, double level)
 				 errmsg("level must be between 0 and 1 (exclusive)")));
 }
 
+/* Error unless at least two bootstrap rounds were fitted (data: what to add) */
+void
+BtCheckBootstrapUsed(int used, int rounds, const char *data)
+{
+	if (used < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("fewer than two bootstrap rounds could be fitted"),
+				 errdetail("%d of %d replicates had a maximum likelihood estimate.", used, rounds),
+				 errhint("Pass prior > 0, or add %s.", data)));
+}
+
 /*
  * bt_bootstrap(t, rounds, seed, level, prior, ties, scale, order_effect
  * [, resample]): per item the full-data rating, the bootstrap standard
@@ -224,13 +236,7 @@ BtBootstrap(FunctionCallInfo fcinfo, int resample)
 		memcpy(th, x, sizeof(double) * n);
 		used++;
 	}
-	if (used < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("fewer than two bootstrap rounds could be fitted"),
-				 errdetail("%d of %d replicates had a maximum likelihood estimate.", used, rounds),
-				 errhint("Pass prior > 0, or add comparisons.")));
-
+	BtCheckBootstrapUsed(used, rounds, "comparisons");
 	BtBootstrapRows(fcinfo, t, BT_THETA(m), theta, n, used, scale, level);
 	return (Datum) 0;
 }

@@ -115,8 +115,13 @@ extern double BtNormalQuantile(double p);
 /* Interrupt callback for the numeric cores */
 extern void BtInterrupt(void);
 
-/* Bootstraps (bt_extra.c): check rounds and level; emit the per-item rows */
+/*
+ * Bootstraps (bt_extra.c): check rounds and level; error unless at least two
+ * of the rounds were fitted (data names what to add: "comparisons"); emit
+ * the per-item rows
+ */
 extern void BtCheckBootstrapArgs(int rounds, double level);
+extern void BtCheckBootstrapUsed(int used, int rounds, const char *data);
 extern void BtBootstrapRows(FunctionCallInfo fcinfo, const PrefTally *t, const double *full,
 							const double *theta, int n, int used, int scale, double level);
 

@@ -453,13 +453,7 @@ pref_pl_bootstrap(PG_FUNCTION_ARGS)
 			continue;
 		used++;
 	}
-	if (used < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("fewer than two bootstrap rounds could be fitted"),
-				 errdetail("%d of %d replicates had a maximum likelihood estimate.", used, rounds),
-				 errhint("Pass prior > 0, or add rankings.")));
-
+	BtCheckBootstrapUsed(used, rounds, "rankings");
 	BtBootstrapRows(fcinfo, t, full, theta, n, used, scale, level);
 	return (Datum) 0;
 }
