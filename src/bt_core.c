@@ -241,6 +241,23 @@ Objective(const BtProblem *p, const double *x)
 }
 
 /*
+ * No-ties fast path, one cell (ties counted half to each side when hf is
+ * 0.5): the score wa - n pa of its strength difference, with n the cell's
+ * comparisons and pa the probability that a wins (stable logistic)
+ */
+static inline double
+CellScore(const BtCell *c, const double *x, double hf, double *n, double *pa)
+{
+	double		d = x[c->a] - x[c->b],
+				wa = c->wa + hf * c->t,
+				e = exp(-fabs(d));
+
+	*n = wa + c->wb + hf * c->t;
+	*pa = d >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+	return wa - *n * *pa;
+}
+
+/*
  * Gradient g and Hessian H (np x np) of the negative log-posterior at x;
  * with prior 0 the last strength is pinned (unit row and column, zero
  * gradient).  The objective itself is not computed here.
@@ -264,12 +281,9 @@ GradHess(const BtProblem *p, const double *x, double *g, double *H)
 		for (int k = 0; k < p->ncells; k++)
 		{
 			const BtCell *c = &p->cells[k];
-			double		d = x[c->a] - x[c->b],
-						wa = c->wa + hf * c->t,
-						n = wa + c->wb + hf * c->t,
-						e = exp(-fabs(d)),
-						pa = d >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e),
-						gd = wa - n * pa,
+			double		n,
+						pa,
+						gd = CellScore(c, x, hf, &n, &pa),
 						hd = n * pa * (1.0 - pa);
 			size_t		a = c->a,
 						b = c->b;
@@ -359,12 +373,9 @@ Grad(const BtProblem *p, const double *x, double *g, double *H)
 		for (int k = 0; k < p->ncells; k++)
 		{
 			const BtCell *c = &p->cells[k];
-			double		d = x[c->a] - x[c->b],
-						wa = c->wa + hf * c->t,
-						n = wa + c->wb + hf * c->t,
-						e = exp(-fabs(d)),
-						pa = d >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e),
-						gd = wa - n * pa;
+			double		n,
+						pa,
+						gd = CellScore(c, x, hf, &n, &pa);
 
 			g[c->a] -= gd;
 			g[c->b] += gd;

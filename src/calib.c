@@ -270,9 +270,7 @@ pref_calibration_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st[1] == 0)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = PrefResultDesc(fcinfo);
 	calib_summary(st, &sm);
 	values[0] = Int64GetDatum((int64) sm.n);
 	values[1] = Int32GetDatum((int) st[0]);

@@ -9,6 +9,7 @@
 #include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/arrayaccess.h"
 #include "utils/builtins.h"
@@ -346,6 +347,17 @@ PrefFindInt64(const int64 *keys, int64 n, int64 key)
 			hi = mid - 1;
 	}
 	return -1;
+}
+
+/* The blessed row descriptor of a function that returns a composite type */
+TupleDesc
+PrefResultDesc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	return BlessTupleDesc(tupdesc);
 }
 
 /* Error unless argument argno is not NULL (options of non-strict functions) */

@@ -9,6 +9,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "fmgr.h"
+#include "access/tupdesc.h"
 
 /* Settings (see pgpref.c) */
 extern int	pgpref_blas_threads;
@@ -83,5 +84,8 @@ extern int64 PrefFindInt64(const int64 *keys, int64 n, int64 key);
 
 /* Error "<argname> must not be NULL" (22004) if argument argno is NULL */
 extern void PrefCheckNotNull(FunctionCallInfo fcinfo, int argno, const char *argname);
+
+/* The blessed row descriptor of a function that returns a composite type */
+extern TupleDesc PrefResultDesc(FunctionCallInfo fcinfo);
 
 #endif							/* PGPREF_COMMON_H */

@@ -36,9 +36,7 @@ MakeRow(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
 {
 	TupleDesc	tupdesc;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = PrefResultDesc(fcinfo);
 	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 }
 

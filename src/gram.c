@@ -710,17 +710,6 @@ GramFinal(FunctionCallInfo fcinfo, int kind)
 	return st;
 }
 
-/* A result tuple descriptor for a composite-returning final function */
-static TupleDesc
-ResultDesc(FunctionCallInfo fcinfo)
-{
-	TupleDesc	tupdesc;
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	return BlessTupleDesc(tupdesc);
-}
-
 PG_FUNCTION_INFO_V1(pref_gram_final_state);
 
 /* pref.gram result: the d x d matrix X^T X */
@@ -761,7 +750,7 @@ pref_moments_final_state(PG_FUNCTION_ARGS)
 
 	if (st == NULL)
 		PG_RETURN_NULL();
-	tupdesc = ResultDesc(fcinfo);
+	tupdesc = PrefResultDesc(fcinfo);
 	GramCentered(st, &mean, &C);
 	values[0] = Int64GetDatum(st->n);
 	values[1] = Int64GetDatum(st->nskipped);
@@ -811,7 +800,7 @@ pref_pca_final_state(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("pref.pca: k (%d) must not exceed the dimension (%d)", st->k, st->d)));
 	k = st->k;
-	tupdesc = ResultDesc(fcinfo);
+	tupdesc = PrefResultDesc(fcinfo);
 	PrefCheckMemory(sizeof(double) * ((double) gram_pca_work(st->d, k, true) + 3.0 * st->d * st->d),
 					"pref.pca");
 	GramCentered(st, &mean, &C);

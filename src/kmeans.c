@@ -513,17 +513,6 @@ Int8Array(const int64 *v, int n)
 	return construct_array(el, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
-/* A blessed result descriptor of a composite-returning function */
-static TupleDesc
-ResultDesc(FunctionCallInfo fcinfo)
-{
-	TupleDesc	tupdesc;
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	return BlessTupleDesc(tupdesc);
-}
-
 PG_FUNCTION_INFO_V1(pref_kmeans_pass_final);
 
 /*
@@ -547,7 +536,7 @@ pref_kmeans_pass_final(PG_FUNCTION_ARGS)
 	KmeansFlush(st);
 	if (st->n == 0)
 		PG_RETURN_NULL();
-	tupdesc = ResultDesc(fcinfo);
+	tupdesc = PrefResultDesc(fcinfo);
 	newc = palloc(sizeof(double) * (Size) st->k * st->d);
 	shift = kmeans_update(st->k, st->d, st->metric, st->c, st->sums, st->counts, newc);
 	values[0] = PointerGetDatum(Float8Array(newc, st->k, st->d));
@@ -620,7 +609,7 @@ KmeansAssign(FunctionCallInfo fcinfo)
 				 errdetail("Cosine distance is undefined for a zero vector."),
 				 errhint("Use metric => 'l2'.")));
 	j = kmeans_nearest(cache->d, cache->k, metric, row, cache->c, &dist);
-	tupdesc = ResultDesc(fcinfo);
+	tupdesc = PrefResultDesc(fcinfo);
 	values[0] = Int32GetDatum(j + 1);
 	values[1] = Float8GetDatum(dist);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
@@ -815,7 +804,7 @@ pref_kmeans(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tol must be finite and non-negative"),
 				 errdetail("Got %g.", tol)));
-	tupdesc = ResultDesc(fcinfo);
+	tupdesc = PrefResultDesc(fcinfo);
 
 	res = PrefReadQueryIds(sql, cols, 2, what, PREF_ID_ANY);
 	if (res->skipped > 0)

@@ -78,9 +78,7 @@ pref_build_info(PG_FUNCTION_ARGS)
 	Datum		values[6];
 	bool		nulls[6] = {false};
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = PrefResultDesc(fcinfo);
 
 	PrefApplyBlasThreads();
 	values[0] = CStringGetTextDatum(PGPREF_VERSION);

@@ -31,11 +31,9 @@ PrefMakeLinearModel(FunctionCallInfo fcinfo, const PrefLinearModel *m)
 	bool		nulls[LM_NATTS] = {false};
 	Datum	   *w;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+	tupdesc = PrefResultDesc(fcinfo);
 	if (tupdesc->natts != LM_NATTS)
 		elog(ERROR, "pref.linear_model has %d attributes, expected %d", tupdesc->natts, LM_NATTS);
-	tupdesc = BlessTupleDesc(tupdesc);
 
 	w = palloc(sizeof(Datum) * m->dim);
 	for (int i = 0; i < m->dim; i++)
@@ -260,9 +258,7 @@ pref_reward_eval_final(PG_FUNCTION_ARGS)
 	s = CheckEvalState(PG_GETARG_ARRAYTYPE_P(0));
 	if (s[0] == 0 || s[1] <= 0)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = PrefResultDesc(fcinfo);
 	mean = s[4] / s[1];
 	var = s[5] / s[1] - mean * mean;
 	values[0] = Int64GetDatum((int64) s[0]);
@@ -322,9 +318,7 @@ pref_preference_strength(PG_FUNCTION_ARGS)
 		mean += delta / n;
 		m2 += delta * (x - mean);
 	}
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = PrefResultDesc(fcinfo);
 	values[0] = Int32GetDatum(n);
 	if (n == 0)
 	{

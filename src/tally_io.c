@@ -753,9 +753,7 @@ pref_tally_stats(PG_FUNCTION_ARGS)
 	bool		nulls[7] = {false};
 	double		wsum = 0;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = PrefResultDesc(fcinfo);
 	for (int i = 0; i < t->ncells; i++)
 		wsum += t->cells[i].w[0] + t->cells[i].w[1] + t->cells[i].w[2];
 	values[0] = CStringGetTextDatum((t->flags & TALLY_TEXT) ? "text" : "bigint");
